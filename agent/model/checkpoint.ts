@@ -1,0 +1,145 @@
+// Checkpoints: a directory holding manifest.json (preset, resolved config, tokenizer, step, metrics,
+// tensor list, file checksum) and model.safetensors. Saving is atomic: everything is written and
+// fsynced into a sibling temporary directory, then swapped in by renames. If the process dies at any
+// point, `dir` (or, inside the few microseconds of the swap, `dir.old`) still holds a whole checkpoint,
+// and the loader knows to look there.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, fsyncSync, closeSync, writeSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
+import { parseConfig, type ModelConfig, type PresetName, isPresetName } from './config.js';
+import { checkParams, type Params } from './params.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { Tokenizer, type TokenizerSpec } from './tokenizer.js';
+
+export const CHECKPOINT_FORMAT = 'tinylmm-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+const TENSOR_FILE = 'model.safetensors';
+
+export interface Manifest {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  preset: PresetName;
+  config: ModelConfig;
+  tokenizer: TokenizerSpec;
+  step: number;
+  metrics: Record<string, number>;
+  tensors: Record<string, number[]>;
+  files: Record<string, { bytes: number; sha256: string }>;
+  savedAt: string;
+}
+
+export interface CheckpointData {
+  preset: PresetName;
+  config: ModelConfig;
+  params: Params;
+  step: number;
+  metrics: Record<string, number>;
+}
+
+function writeDurable(file: string, bytes: Buffer | string): void {
+  const fd = openSync(file, 'w');
+  try {
+    const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on directories; the renames are still atomic there.
+  }
+}
+
+export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
+  const dir = resolve(dirIn);
+  checkParams(ck.config, ck.params, 'refusing to save');
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  recoverInterruptedSwap(dir);
+  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
+  try {
+    const tensorBytes = encodeSafetensors(ck.params, { format: 'pt' });
+    writeDurable(join(tmp, TENSOR_FILE), tensorBytes);
+    const manifest: Manifest = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      preset: ck.preset,
+      config: ck.config,
+      tokenizer: new Tokenizer().spec(),
+      step: ck.step,
+      metrics: ck.metrics,
+      tensors: Object.fromEntries([...ck.params].map(([n, t]) => [n, t.shape])),
+      files: { [TENSOR_FILE]: { bytes: tensorBytes.length, sha256: createHash('sha256').update(tensorBytes).digest('hex') } },
+      savedAt: new Date().toISOString(),
+    };
+    writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    fsyncDir(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  // The swap: old -> dir.old, tmp -> dir, then drop dir.old. Only between the two renames is `dir`
+  // absent, and then `dir.old` is whole; loadCheckpoint and the next save both handle that state.
+  const old = `${dir}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(tmp, dir);
+  fsyncDir(parent);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** A save that died between its two renames left only `dir.old`: put it back. */
+function recoverInterruptedSwap(dir: string): void {
+  const old = `${dir}.old`;
+  if (!existsSync(join(dir, 'manifest.json')) && existsSync(join(old, 'manifest.json'))) {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(old, dir);
+  }
+}
+
+export function loadCheckpoint(dirIn: string): CheckpointData {
+  const dir = resolve(dirIn);
+  let where = dir;
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    if (existsSync(join(`${dir}.old`, 'manifest.json'))) where = `${dir}.old`; // interrupted swap
+    else throw new Error(`checkpoint ${dir}: no manifest.json (not a checkpoint directory, or never saved)`);
+  }
+  const what = `checkpoint ${where}`;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(where, 'manifest.json'), 'utf8')) as Manifest;
+  } catch (e) {
+    throw new Error(`${what}: manifest.json is corrupted (${(e as Error).message})`);
+  }
+  if (manifest.format !== CHECKPOINT_FORMAT) throw new Error(`${what}: manifest format is ${String(manifest.format)}, expected ${CHECKPOINT_FORMAT}`);
+  if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`${what}: manifest version ${manifest.version} is not supported (expected ${CHECKPOINT_VERSION})`);
+  if (!isPresetName(String(manifest.preset))) throw new Error(`${what}: unknown preset ${String(manifest.preset)}`);
+  if (!Tokenizer.matches(manifest.tokenizer)) throw new Error(`${what}: tokenizer in manifest does not match this build's tokenizer`);
+  let config: ModelConfig;
+  try {
+    config = parseConfig(manifest.config);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+  const tensorPath = join(where, TENSOR_FILE);
+  if (!existsSync(tensorPath)) throw new Error(`${what}: ${TENSOR_FILE} is missing`);
+  const bytes = readFileSync(tensorPath);
+  const expected = manifest.files?.[TENSOR_FILE];
+  if (expected) {
+    if (bytes.length !== expected.bytes) throw new Error(`${what}: ${TENSOR_FILE} is truncated or padded (${bytes.length} bytes, manifest says ${expected.bytes})`);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (sha !== expected.sha256) throw new Error(`${what}: ${TENSOR_FILE} is corrupted (sha256 ${sha.slice(0, 12)}..., manifest says ${expected.sha256.slice(0, 12)}...)`);
+  }
+  const { tensors } = decodeSafetensors(bytes, `${what}/${TENSOR_FILE}`);
+  checkParams(config, tensors, what);
+  return { preset: manifest.preset, config, params: tensors, step: manifest.step ?? 0, metrics: manifest.metrics ?? {} };
+}

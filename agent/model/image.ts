@@ -1,0 +1,74 @@
+// Image preprocessing: RGBA pixels (what our renderers and canvases produce) to the float tensor the
+// vision tower reads, [3, S, S] in [-1, 1]. Pure arithmetic in a fixed order, so the same image gives
+// bit-identical inputs on every machine.
+
+export interface RGBAImage {
+  width: number;
+  height: number;
+  /** width * height * 4 bytes, row-major RGBA. */
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+/**
+ * Area resampling to `size` x `size` (each output pixel averages the input rectangle it covers, with
+ * fractional weights at the edges): no aliasing when shrinking frames, plain replication when growing.
+ * Alpha is ignored: frames are opaque, and compositing over any colour would be an arbitrary choice.
+ */
+export function preprocessImage(img: RGBAImage, size: number, out?: Float32Array, offset = 0): Float32Array {
+  const { width: w, height: h, data } = img;
+  if (!(w > 0 && h > 0) || data.length !== w * h * 4) throw new Error(`bad RGBA image: ${w}x${h} with ${data.length} bytes`);
+  const dst = out ?? new Float32Array(3 * size * size);
+  const wx = areaWeights(w, size);
+  const wy = areaWeights(h, size);
+  const row = new Float64Array(size * 3); // one resampled input row, RGB
+  const acc = new Float64Array(size * size * 3);
+  for (let y = 0; y < h; y++) {
+    row.fill(0);
+    for (const { out: ox, src, weight } of wx) {
+      const p = (y * w + src) * 4;
+      row[ox * 3] += weight * data[p];
+      row[ox * 3 + 1] += weight * data[p + 1];
+      row[ox * 3 + 2] += weight * data[p + 2];
+    }
+    for (const { out: oy, src, weight } of wy) {
+      if (src !== y) continue;
+      for (let i = 0; i < size * 3; i++) acc[oy * size * 3 + i] += weight * row[i];
+    }
+  }
+  const plane = size * size;
+  for (let p = 0; p < plane; p++) {
+    for (let c = 0; c < 3; c++) dst[offset + c * plane + p] = acc[p * 3 + c] / 127.5 - 1; // [0,255] -> [-1,1]
+  }
+  return dst;
+}
+
+/** Several images into one [n, 3, S, S] batch; `null` rows (text-only) stay zero. */
+export function preprocessBatch(images: ReadonlyArray<RGBAImage | null>, size: number): Float32Array {
+  const per = 3 * size * size;
+  const out = new Float32Array(images.length * per);
+  images.forEach((img, i) => {
+    if (img) preprocessImage(img, size, out, i * per);
+  });
+  return out;
+}
+
+interface Tap {
+  out: number;
+  src: number;
+  weight: number;
+}
+
+/** For each output index, the input indices it overlaps and the overlap fractions (summing to 1). */
+function areaWeights(inN: number, outN: number): Tap[] {
+  const taps: Tap[] = [];
+  const scale = inN / outN;
+  for (let o = 0; o < outN; o++) {
+    const lo = o * scale;
+    const hi = lo + scale;
+    for (let s = Math.floor(lo); s < Math.min(inN, Math.ceil(hi)); s++) {
+      const overlap = Math.min(hi, s + 1) - Math.max(lo, s);
+      if (overlap > 1e-12) taps.push({ out: o, src: s, weight: overlap / scale });
+    }
+  }
+  return taps;
+}
