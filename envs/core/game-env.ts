@@ -1,0 +1,211 @@
+/**
+ * `GameEnv` wraps a pure `Game` in the Env contract: seeding, the step budget (`truncated`),
+ * structured and text actions, lazy observations, renders and the episode score.
+ */
+import { RasterContext } from '../render/context.js';
+import { encodePng } from '../render/png.js';
+import { parseAnswer, type AnswerProtocol } from './answer.js';
+import type { BaseOptions, EpisodeSummary, Game } from './game.js';
+import { lazyObservation } from './observation.js';
+import { makeRng, type Rng } from './rng.js';
+import type { Space } from './spaces.js';
+import {
+  EnvError,
+  type Action,
+  type Env,
+  type EnvSpaces,
+  type Info,
+  type JsonObject,
+  type Observation,
+  type RenderMode,
+  type ResetArgs,
+  type ResetResult,
+  type RgbaImage,
+  type StepResult,
+} from './types.js';
+
+/** Seed used when the first `reset` gives none, so that an unseeded env is still reproducible. */
+const DEFAULT_SEED = 0;
+
+export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
+  readonly id: string;
+  readonly options: O;
+  readonly spaces: EnvSpaces;
+  private readonly game: Game<S, O>;
+  private readonly names: readonly string[];
+  private rng: Rng | null = null;
+  private episode: (EpisodeSummary<S> & { done: boolean }) | null = null;
+
+  constructor(id: string, game: Game<S, O>, options: JsonObject) {
+    this.id = id;
+    this.game = game;
+    this.options = game.resolveOptions(options);
+    this.names = game.actionNames(this.options);
+    const { width, height } = game.frameSize(this.options);
+    const move: Space = { type: 'discrete', n: this.names.length, names: [...this.names] };
+    this.spaces = {
+      action: move,
+      observation: {
+        type: 'dict',
+        spaces: {
+          text: { type: 'text', max_length: 1 << 20 },
+          image: { type: 'image', width, height, channels: 4 },
+          state: game.stateSpace(this.options),
+        },
+      },
+    };
+  }
+
+  reset(args: ResetArgs = {}): ResetResult {
+    if (args.options && Object.keys(args.options).length > 0) {
+      throw new EnvError('reset options are not supported here: make a new instance with those options');
+    }
+    if (args.seed !== undefined) {
+      if (!Number.isSafeInteger(args.seed)) throw new EnvError(`seed must be an integer, got ${args.seed}`);
+      this.rng = makeRng(args.seed);
+    } else {
+      this.rng ??= makeRng(DEFAULT_SEED);
+    }
+    const state = this.game.initial(this.rng, this.options);
+    this.episode = { initial: state, state, length: 0, return: 0, best_return: 0, done: false };
+    const info: Info = { ...(this.game.resetInfo?.(state, this.options) ?? {}) };
+    return { observation: this.observe(state), info };
+  }
+
+  step(action: Action): StepResult {
+    const ep = this.episode;
+    if (!ep) throw new EnvError('step() called before reset()');
+    if (ep.done) throw new EnvError('step() called after the episode ended; call reset()');
+    const { moves, info } = this.readAction(action);
+    const rewards: number[] = [];
+    let terminated = false;
+    let last: Info = {};
+    for (const move of moves) {
+      const result = this.game.step(ep.state, move, this.options);
+      ep.state = result.state;
+      ep.length++;
+      ep.return += result.reward;
+      ep.best_return = Math.max(ep.best_return, ep.return);
+      rewards.push(result.reward);
+      last = result.info;
+      if (result.terminated) {
+        terminated = true;
+        break;
+      }
+      if (ep.length >= this.options.max_steps) break;
+    }
+    // A turn with no valid move still spends a step, so an agent that only writes nonsense
+    // meets the time limit instead of looping forever.
+    if (moves.length === 0) ep.length++;
+    const truncated = !terminated && ep.length >= this.options.max_steps;
+    const reward = rewards.reduce((a, b) => a + b, 0);
+    const out: Info = { ...last, ...info, moves_executed: rewards.length, step_rewards: rewards, elapsed_steps: ep.length };
+    if (terminated || truncated) {
+      ep.done = true;
+      out.episode_return = ep.return;
+      out.episode_length = ep.length;
+      if (this.game.score) out.score = this.game.score(ep, this.options);
+    }
+    return { observation: this.observe(ep.state), reward, terminated, truncated, info: out };
+  }
+
+  render(mode: 'rgb'): RgbaImage;
+  render(mode: 'png'): Uint8Array;
+  render(mode: 'text'): string;
+  render(mode: RenderMode): RgbaImage | Uint8Array | string;
+  render(mode: RenderMode): RgbaImage | Uint8Array | string {
+    const state = this.currentState();
+    switch (mode) {
+      case 'rgb':
+        return this.frame(state);
+      case 'png':
+        return encodePng(this.frame(state));
+      case 'text':
+        return this.game.text(state, this.options);
+      default:
+        throw new EnvError(`unknown render mode "${String(mode)}"; use rgb, png or text`);
+    }
+  }
+
+  close(): void {
+    this.episode = null;
+    this.rng = null;
+  }
+
+  /** The current game state (immutable), e.g. for solvers and replays. */
+  currentState(): S {
+    if (!this.episode) throw new EnvError('no state before reset()');
+    return this.episode.state;
+  }
+
+  private observe(state: S): Observation {
+    return lazyObservation({
+      text: () => this.game.text(state, this.options),
+      image: () => this.frame(state),
+      state: () => this.game.toJson(state, this.options),
+    });
+  }
+
+  private frame(state: S): RgbaImage {
+    if (this.game.rasterize) return this.game.rasterize(state, this.options);
+    const { width, height } = this.game.frameSize(this.options);
+    const ctx = new RasterContext(width, height);
+    this.game.draw(ctx, state, this.options);
+    return ctx.image;
+  }
+
+  /** Turns any accepted action form into move indices plus what to report about it. */
+  private readAction(action: Action): { moves: number[]; info: Info } {
+    if (typeof action === 'object' && action !== null && !Array.isArray(action) && 'text' in action) {
+      const text = (action as { text: unknown }).text;
+      if (typeof text !== 'string') {
+        return { moves: [], info: { action_is_valid: false, invalid_actions: ['text action is not a string'] } };
+      }
+      const parsed = parseAnswer(text, this.answerProtocol());
+      return {
+        moves: parsed.actions.map((name) => this.names.indexOf(name)),
+        info: {
+          action_is_valid: parsed.action_is_valid,
+          invalid_actions: parsed.invalid_actions,
+          parsed_actions: parsed.actions,
+          answer_found: parsed.answer_found,
+          dropped_actions: parsed.dropped,
+        },
+      };
+    }
+    const items: unknown[] = Array.isArray(action) ? action : [action];
+    const moves: number[] = [];
+    const invalid: string[] = [];
+    for (const item of items) {
+      const index = this.moveIndex(item);
+      if (index === null) invalid.push(describe(item));
+      else moves.push(index);
+    }
+    return { moves, info: { action_is_valid: invalid.length === 0 && moves.length > 0, invalid_actions: invalid } };
+  }
+
+  private moveIndex(item: unknown): number | null {
+    if (typeof item === 'number') return Number.isInteger(item) && item >= 0 && item < this.names.length ? item : null;
+    if (typeof item === 'string') {
+      const key = item.trim().toLowerCase();
+      const name = this.names.includes(key) ? key : this.game.actionAliases?.(this.options)[key];
+      return name === undefined ? null : this.names.indexOf(name);
+    }
+    return null;
+  }
+
+  private answerProtocol(): AnswerProtocol {
+    const global = this.options.protocol === 'global';
+    return {
+      mode: this.options.protocol,
+      actions: this.names,
+      aliases: this.game.actionAliases?.(this.options),
+      maxActions: global ? this.options.max_global_actions : this.options.max_actions_per_turn,
+    };
+  }
+}
+
+function describe(item: unknown): string {
+  const text = typeof item === 'string' ? item : JSON.stringify(item) ?? String(item);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
