@@ -1,0 +1,37 @@
+// The engine: a typed builder over standard ONNX ops, serialised to ONNX and run by ONNX Runtime.
+//
+// Build, run, dispose:
+//
+//   import { Graph, MatMul, Add, Softmax, createSession, tensor } from '../engine/index.js';
+//   const g = new Graph('mlp');
+//   const x = g.input('x', 'float32', ['batch', 4]);          // named symbolic dim + static dim
+//   const w = g.input('w', 'float32', [4, 3]);                // parameters are inputs...
+//   const b = g.initializer('b', tensor('float32', [0, 0, 0], [3]));  // ...or baked initializers
+//   g.output(Softmax(Add(MatMul(x, w), b), { axis: -1 }), 'probs');
+//   const s = await createSession(g, { threads: 2 });         // once per graph; device: 'cuda' too
+//   const { probs } = await s.run({ x: tensor('float32', xs, [2, 4]), w: tensor('float32', ws, [4, 3]) });
+//   // probs.data: Float32Array, probs.dims: [2, 3]
+//   await s.dispose();
+//
+// Numbers are accepted as operands of elementwise ops (`Mul(x, 0.5)`) and become scalar constants
+// of the other operand's dtype; axes/shapes/starts are passed as number arrays (or int64 Values).
+// Builders are named exactly as the ONNX op types and take the ONNX attributes as a typed object.
+//
+// Differentiate (training/autodiff): append the gradient graph of a scalar loss to the same graph:
+//
+//   import { gradients } from '../../training/autodiff/index.js';
+//   const loss = ReduceMean(Mul(Sub(y, target), Sub(y, target)), undefined, { keepdims: 0 });
+//   const [gw] = gradients(loss, [w]);  // float inputs only; unused inputs get zeros
+//   g.output(loss, 'loss'); g.output(gw, 'grad.w');
+export type { OpAttrs, OpType } from './attrs.js';
+export * from './dtype.js';
+export { Graph, Value, type Dim, type Dims, type Node } from './graph.js';
+export { broadcastShapes, normAxis, constInts, UNKNOWN } from './shape.js';
+export * from './ops/elementwise.js';
+export * from './ops/linalg.js';
+export * from './ops/reduce.js';
+export * from './ops/shape-ops.js';
+export * from './ops/indexing.js';
+export type { Operand } from './ops/common.js';
+export { toOnnx, OPSET } from './serialize.js';
+export { EngineSession, createSession, CUDA_INSTALL_HINT, type Device, type SessionOptions, type Feeds, type Outputs } from './runtime.js';
