@@ -87,7 +87,12 @@ export function checkStepDeterminism(env: Env, other: Env, seed: number, steps: 
 }
 
 export function checkNoAliasing(env: Env, seed: number): void {
+  // An observation read only after a later step must still show its own step: this catches a
+  // game that mutates its previous state even though observations are computed lazily.
+  const unread = env.reset({ seed }).observation;
+  env.step(0);
   const first = env.reset({ seed }).observation;
+  if (snapshot(unread) !== snapshot(first)) throw new EnvCheckError('observation copies', 'a step changed the state behind an earlier observation');
   const before = snapshot(first);
   const image = first.image;
   const copy = new Uint8ClampedArray(image.data);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { GameEnv, checkEnv, makeRng, type Env } from '../../envs/index.js';
+import { corridor, makeCorridor, type CorridorState } from './corridor.js';
+
+/** A corridor whose game breaks one contract, to show that the checker catches each. */
+function broken(patch: Partial<typeof corridor>): () => Env {
+  return () => new GameEnv('Broken-v0', { ...corridor, ...patch }, {});
+}
+
+describe('checkEnv catches broken envs', () => {
+  it('non-deterministic reset', () => {
+    const make = broken({ initial: (_rng, o) => ({ length: 2 + Math.floor(Math.random() * (o.max_length - 1)), pos: 0 }) });
+    expect(() => checkEnv(make(), { make })).toThrow(/reset determinism|seed stream/);
+  });
+
+  it('a generator shared between instances', () => {
+    const shared = makeRng(1);
+    const make = broken({ initial: (_rng, o) => ({ length: shared.range(2, o.max_length), pos: 0 }) });
+    expect(() => checkEnv(make(), { make })).toThrow(/reset determinism|seed stream/);
+  });
+
+  it('a step that mutates the previous state', () => {
+    const make = broken({
+      step(state: CorridorState) {
+        state.pos = Math.min(state.length - 1, state.pos + 1);
+        return { state, reward: 0, terminated: false, info: {} };
+      },
+    });
+    expect(() => checkEnv(make(), { make })).toThrow(/observation copies/);
+  });
+
+  it('a frame shared between observations', () => {
+    const frame = { width: 32, height: 4, data: new Uint8ClampedArray(32 * 4 * 4) };
+    const make = broken({ rasterize: () => frame });
+    expect(() => checkEnv(make(), { make })).toThrow(/observation copies/);
+  });
+
+  it('a reward that is not a number', () => {
+    const make = broken({ step: (s) => ({ state: s, reward: NaN, terminated: false, info: {} }) });
+    expect(() => checkEnv(make(), { make })).toThrow(/reward/);
+  });
+
+  it('an observation outside its space', () => {
+    const make = broken({ rasterize: () => ({ width: 8, height: 8, data: new Uint8ClampedArray(256) }) });
+    expect(() => checkEnv(make(), { make })).toThrow(/observation space/);
+  });
+
+  it('and passes a correct one', () => {
+    expect(() => checkEnv(makeCorridor(), { make: () => makeCorridor() })).not.toThrow();
+  });
+});
