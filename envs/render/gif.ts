@@ -1,5 +1,14 @@
 /** Animated GIFs of episodes (gifenc: pure JS, so the viewer can export them too). */
-import { GIFEncoder, applyPalette, quantize } from 'gifenc';
+import * as gifencModule from 'gifenc';
+
+// gifenc ships an ES build (bundlers, vitest) and a CommonJS one (plain Node) whose names Node
+// cannot detect, so take the functions from whichever shape arrived.
+type GifencApi = typeof gifencModule;
+const gifenc: GifencApi =
+  'GIFEncoder' in gifencModule && typeof gifencModule.GIFEncoder === 'function'
+    ? gifencModule
+    : (gifencModule as unknown as { default: GifencApi }).default;
+const { GIFEncoder, applyPalette, quantize } = gifenc;
 import type { RgbaImage } from '../core/types.js';
 
 /** Encodes frames (all the same size) at `delayMs` per frame into GIF bytes, looping forever. */
