@@ -12,3 +12,4 @@ export * from './core/check.js';
 export * from './render/context.js';
 export * from './render/png.js';
 export * from './render/gif.js';
+export * from './sokoban/index.js';
