@@ -3,7 +3,7 @@
  * `.` goal, space (or `-`, `_`) floor. A level file holds levels each under a `; N` header line,
  * as DeepMind's Boxoban files do.
  */
-import { FLOOR, TARGET, WALL, type Cell, type SokobanLevel } from './types.js';
+import { FLOOR, TARGET, WALL, type SokobanCell, type SokobanLevel } from './types.js';
 
 export class BoxobanError extends Error {
   constructor(message: string) {
@@ -33,8 +33,8 @@ export function parseBoxoban(text: string, firstLine = 1): SokobanLevel {
   if (rows.length === 0) throw new BoxobanError(`line ${firstLine}: empty level`);
   const width = Math.max(...rows.map((r) => r.length));
   const fixed: number[][] = [];
-  const boxes: Cell[] = [];
-  const players: Cell[] = [];
+  const boxes: SokobanCell[] = [];
+  const players: SokobanCell[] = [];
   let targets = 0;
   rows.forEach((row, r) => {
     const line = firstLine + start + r;

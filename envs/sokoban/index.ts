@@ -1,5 +1,15 @@
 /** Sokoban: gym-sokoban's game with generated levels, an exact solver, renders and Boxoban text. */
-export * from './types.js';
-export * from './rules.js';
+export {
+  SOKOBAN_ACTIONS,
+  SOKOBAN_ALIASES,
+  SOKOBAN_REWARD,
+  SOKOBAN_ROOM_CODE,
+  type KnownSolution,
+  type SokobanActionName,
+  type SokobanCell,
+  type SokobanLevel,
+  type SokobanState,
+} from './types.js';
+export { boxIndexAt, countBoxesOnTarget, isSolved, moveSokoban, type MoveResult } from './rules.js';
 export * from './simulate.js';
 export * from './boxoban.js';

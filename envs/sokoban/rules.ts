@@ -5,7 +5,7 @@
  * target and holds no box, else nothing moves. Reward: -0.1 a move (noop included), +1 when the
  * count of boxes on targets goes up, -1 when it goes down, +10 more when every box is on a target.
  */
-import { DELTAS, REWARD, TARGET, WALL, type Cell, type SokobanLevel } from './types.js';
+import { DELTAS, SOKOBAN_REWARD, TARGET, WALL, type SokobanCell, type SokobanLevel } from './types.js';
 
 export interface MoveResult<L extends SokobanLevel> {
   /** The new level (the input one when nothing moved). */
@@ -19,7 +19,7 @@ export interface MoveResult<L extends SokobanLevel> {
   solved: boolean;
 }
 
-export function boxIndexAt(boxes: readonly Cell[], row: number, col: number): number {
+export function boxIndexAt(boxes: readonly SokobanCell[], row: number, col: number): number {
   for (let i = 0; i < boxes.length; i++) if (boxes[i][0] === row && boxes[i][1] === col) return i;
   return -1;
 }
@@ -67,10 +67,10 @@ export function moveSokoban<L extends SokobanLevel>(level: L, action: number): M
     }
   }
   // The same order of additions as gym-sokoban, so floating-point sums match it exactly.
-  let reward: number = REWARD.step;
-  if (after > before) reward += REWARD.boxOnTarget;
-  else if (after < before) reward += REWARD.boxOffTarget;
+  let reward: number = SOKOBAN_REWARD.step;
+  if (after > before) reward += SOKOBAN_REWARD.boxOnTarget;
+  else if (after < before) reward += SOKOBAN_REWARD.boxOffTarget;
   const solved = after === level.boxes.length;
-  if (solved) reward += REWARD.solved;
+  if (solved) reward += SOKOBAN_REWARD.solved;
   return { state, reward, effective: state !== level, pushed, boxesOnTarget: after, solved };
 }

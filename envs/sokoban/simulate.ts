@@ -3,7 +3,7 @@
  * training (`sokobanReward`), the text-Sokoban puzzle and the score all read rewards from here.
  */
 import { isSolved, moveSokoban } from './rules.js';
-import { ACTION_ALIASES, ACTION_NAMES, type SokobanLevel } from './types.js';
+import { SOKOBAN_ALIASES, SOKOBAN_ACTIONS, type SokobanLevel } from './types.js';
 
 /** A move as an index (0-4) or a name/alias in any case ("Up", "left", "r"). */
 export type SokobanMove = number | string;
@@ -28,11 +28,11 @@ export interface Simulation<L extends SokobanLevel> {
 /** The index of a move; throws a RangeError naming the move when it is none of the actions. */
 export function sokobanMoveIndex(move: SokobanMove): number {
   if (typeof move === 'number') {
-    if (Number.isInteger(move) && move >= 0 && move < ACTION_NAMES.length) return move;
+    if (Number.isInteger(move) && move >= 0 && move < SOKOBAN_ACTIONS.length) return move;
   } else {
     const key = move.trim().toLowerCase();
-    const name = (ACTION_NAMES as readonly string[]).includes(key) ? key : ACTION_ALIASES[key];
-    if (name !== undefined) return ACTION_NAMES.indexOf(name as (typeof ACTION_NAMES)[number]);
+    const name = (SOKOBAN_ACTIONS as readonly string[]).includes(key) ? key : SOKOBAN_ALIASES[key];
+    if (name !== undefined) return SOKOBAN_ACTIONS.indexOf(name as (typeof SOKOBAN_ACTIONS)[number]);
   }
   throw new RangeError(`not a Sokoban move: ${JSON.stringify(move)}`);
 }

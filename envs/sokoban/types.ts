@@ -6,7 +6,7 @@
  */
 
 /** `[row, col]`. */
-export type Cell = [number, number];
+export type SokobanCell = [number, number];
 
 /** Codes of `fixed`, the part of the room that never changes. */
 export const WALL = 0;
@@ -14,14 +14,14 @@ export const FLOOR = 1;
 export const TARGET = 2;
 
 /** gym-sokoban's room codes, for the full picture (`roomCodes`). */
-export const ROOM_CODE = { wall: 0, floor: 1, target: 2, box_on_target: 3, box: 4, player: 5 } as const;
+export const SOKOBAN_ROOM_CODE = { wall: 0, floor: 1, target: 2, box_on_target: 3, box: 4, player: 5 } as const;
 
 /** A level, or any position of one: the fixed room plus the movable parts. */
 export interface SokobanLevel {
   /** `fixed[row][col]`: 0 wall, 1 floor, 2 target. */
   fixed: number[][];
-  boxes: Cell[];
-  player: Cell;
+  boxes: SokobanCell[];
+  player: SokobanCell;
 }
 
 /** The optimal solution of an episode's initial level, as far as it is known. */
@@ -51,8 +51,8 @@ export const DOWN = 2;
 export const LEFT = 3;
 export const RIGHT = 4;
 
-export const ACTION_NAMES = ['noop', 'up', 'down', 'left', 'right'] as const;
-export type SokobanActionName = (typeof ACTION_NAMES)[number];
+export const SOKOBAN_ACTIONS = ['noop', 'up', 'down', 'left', 'right'] as const;
+export type SokobanActionName = (typeof SOKOBAN_ACTIONS)[number];
 
 /** Row and column deltas by action index (noop stays). */
 export const DELTAS: readonly (readonly [number, number])[] = [
@@ -67,7 +67,7 @@ export const DELTAS: readonly (readonly [number, number])[] = [
 export const OPPOSITE = [NOOP, DOWN, UP, RIGHT, LEFT] as const;
 
 /** Other spellings of the actions in text answers, lower case. */
-export const ACTION_ALIASES: Readonly<Record<string, SokobanActionName>> = {
+export const SOKOBAN_ALIASES: Readonly<Record<string, SokobanActionName>> = {
   u: 'up',
   d: 'down',
   l: 'left',
@@ -92,4 +92,4 @@ export const ACTION_ALIASES: Readonly<Record<string, SokobanActionName>> = {
 };
 
 /** Rewards, gym-sokoban's. */
-export const REWARD = { step: -0.1, boxOnTarget: 1, boxOffTarget: -1, solved: 10 } as const;
+export const SOKOBAN_REWARD = { step: -0.1, boxOnTarget: 1, boxOffTarget: -1, solved: 10 } as const;
