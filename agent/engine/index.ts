@@ -26,7 +26,7 @@
 export type { OpAttrs, OpType } from './attrs.js';
 export * from './dtype.js';
 export { Graph, Value, type Dim, type Dims, type Node } from './graph.js';
-export { broadcastShapes, normAxis, constInts, UNKNOWN } from './shape.js';
+export { broadcastShapes, normAxis, constInts, knownDims, staticSize, sameShape, UNKNOWN } from './shape.js';
 export * from './ops/elementwise.js';
 export * from './ops/linalg.js';
 export * from './ops/reduce.js';

@@ -47,6 +47,18 @@ export function normAxis(axis: number, rank: number): number {
   return a;
 }
 
+/**
+ * The dims a 1-D int64 shape tensor will hold, when known at build time: a constant, or `Shape(v)`
+ * of a value whose shape is known (named dims stay named, which keeps gradients' shapes precise).
+ */
+export function knownDims(v: Value): Dims | undefined {
+  const c = constInts(v);
+  if (c) return c;
+  const p = v.producer;
+  if (p?.op === 'Shape' && !('start' in p.attrs) && !('end' in p.attrs)) return p.inputs[0]?.shape;
+  return undefined;
+}
+
 /** The numbers of a constant int tensor, or undefined when it is computed at run time. */
 export function constInts(v: Value | null | undefined): number[] | undefined {
   return v?.constant ? toNumbers(v.constant.data) : undefined;

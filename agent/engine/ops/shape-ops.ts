@@ -1,7 +1,7 @@
 // Ops that move data without arithmetic: layout, views, padding, shape queries, filled tensors.
 import type { OpAttrs } from '../attrs.js';
 import type { Dim, Dims, Value } from '../graph.js';
-import { broadcastShapes, constInts, normAxis, UNKNOWN } from '../shape.js';
+import { broadcastShapes, constInts, knownDims, normAxis, UNKNOWN } from '../shape.js';
 import { emit1, intsOf } from './common.js';
 
 type Ints = readonly number[] | Value;
@@ -35,9 +35,11 @@ function reshapeTarget(x: Dims | undefined, target: number[]): Dims {
 export function Reshape(x: Value, shape: Ints, attrs: OpAttrs['Reshape'] = {}): Value {
   const s = intsOf(x, shape);
   const target = constInts(s);
-  const out = target ? reshapeTarget(x.shape, target) : s.shape?.[0] !== undefined && typeof s.shape[0] === 'number'
-    ? Array.from({ length: s.shape[0] }, () => UNKNOWN)
-    : undefined;
+  const n = s.shape?.[0];
+  // A target read from Shape(v) keeps v's named dims; a computed one gives only the rank.
+  const out = target
+    ? reshapeTarget(x.shape, target)
+    : (knownDims(s) ?? (typeof n === 'number' ? Array.from({ length: n }, () => UNKNOWN) : undefined));
   return emit1('Reshape', [x, s], attrs, x.dtype, out);
 }
 
@@ -120,8 +122,7 @@ export function Pad(x: Value, pads: Ints, value?: Value, attrs: OpAttrs['Pad'] =
 /** Broadcasts x to `shape` (numpy rules: the result may be larger than `shape`). */
 export function Expand(x: Value, shape: Ints): Value {
   const s = intsOf(x, shape);
-  const target = constInts(s);
-  const sshape: Dims | undefined = target ?? (typeof s.shape?.[0] === 'number' ? Array.from({ length: s.shape[0] as number }, () => UNKNOWN) : undefined);
+  const sshape: Dims | undefined = knownDims(s) ?? (typeof s.shape?.[0] === 'number' ? Array.from({ length: s.shape[0] as number }, () => UNKNOWN) : undefined);
   // A -1-free target of 1s keeps x's dims: broadcastShapes does exactly that.
   return emit1('Expand', [x, s], {}, x.dtype, broadcastShapes(x.shape, sshape));
 }
@@ -140,7 +141,7 @@ export const Size = (x: Value): Value => emit1('Size', [x], {}, 'int64', []);
 
 /** A tensor of the given (int64 1-D) shape filled with `value` (default float32 0). */
 export function ConstantOfShape(shape: Value, attrs: OpAttrs['ConstantOfShape'] = {}): Value {
-  const dims = constInts(shape);
+  const dims = knownDims(shape);
   const n = shape.shape?.[0];
   const out = dims ?? (typeof n === 'number' ? Array.from({ length: n }, () => UNKNOWN) : undefined);
   return emit1('ConstantOfShape', [shape], attrs, attrs.value?.dtype ?? 'float32', out);
