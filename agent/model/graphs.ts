@@ -1,0 +1,151 @@
+// The graphs built from model.ts. Each takes the parameters either as graph inputs (named exactly as
+// the parameters, so training and sampling share one set of Float32Arrays) or baked in as
+// initializers (export, and sampling sessions where prepacked weights measure faster).
+//
+//   logits    input_ids, attention_mask[, pixel_values] -> logits (B, T, V)
+//   logprobs  same inputs -> logprobs (B, T-1): log p(ids[t+1] | ids[..t]); values (B, T) if asked
+//   sft       same inputs + loss_mask (B, T) -> loss: mean next-token NLL over masked targets
+//   prefill   same inputs -> last_logits (B, V), present.i.k / present.i.v (B, H, T, hd)
+//   step      input_ids (B, 1), attention_mask (B, S), past.i.k / past.i.v -> last_logits, present.*
+import type { ModelConfig } from './config.js';
+import { forward, lmHead, valueHead, type KV, type Weights } from './model.js';
+import { parameterSpecs, type Params } from './params.js';
+import {
+  Div, GatherElements, Graph, LogSoftmax, Max, Mul, Neg, ReduceSum, Slice, Squeeze, Unsqueeze,
+  type DType, type Value,
+} from './ops.js';
+
+export type FloatType = 'float32' | 'float64';
+
+export interface GraphOptions {
+  dtype?: FloatType;
+  /** Bake these parameter values into the graph instead of taking parameters as inputs. */
+  bake?: Params;
+  /** Give the graph a pixel_values input (default: whenever the config has vision). */
+  vision?: boolean;
+}
+
+export interface BuiltGraph {
+  graph: Graph;
+  /** Parameter inputs by name (empty when baked), for autodiff. */
+  params: Map<string, Value>;
+  inputs: { inputIds: Value; attentionMask: Value; pixelValues?: Value };
+}
+
+function toDtype(data: Float32Array, dtype: FloatType): Float32Array | Float64Array {
+  return dtype === 'float64' ? Float64Array.from(data) : data;
+}
+
+/** A graph with the model's inputs and a weight source; shared start of every graph below. */
+export function startGraph(c: ModelConfig, name: string, opts: GraphOptions = {}, seq: string | number = 'seq'): BuiltGraph & { W: Weights; dtype: FloatType } {
+  const dtype = opts.dtype ?? 'float32';
+  const g = new Graph(name);
+  const params = new Map<string, Value>();
+  const specs = parameterSpecs(c);
+  const W: Weights = (pname) => {
+    let v = params.get(pname);
+    if (v) return v;
+    const spec = specs.get(pname);
+    if (!spec) throw new Error(`model graph asked for unknown parameter ${pname}`);
+    if (opts.bake) {
+      const t = opts.bake.get(pname);
+      if (!t) throw new Error(`baking: parameter ${pname} missing`);
+      v = g.initializer(pname, { dtype, dims: t.shape, data: toDtype(t.data, dtype) } as Parameters<Graph['initializer']>[1]);
+    } else v = g.input(pname, dtype, spec.shape);
+    params.set(pname, v);
+    return v;
+  };
+  const inputIds = g.input('input_ids', 'int64', ['batch', seq]);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', seq === 1 ? 'total' : seq]);
+  const withVision = (opts.vision ?? true) && !!c.vision;
+  const pixelValues = withVision ? g.input('pixel_values', dtype, ['batch', 3, c.vision!.imageSize, c.vision!.imageSize]) : undefined;
+  return { graph: g, params: opts.bake ? new Map() : params, inputs: { inputIds, attentionMask, pixelValues }, W, dtype };
+}
+
+/** log p(ids[t+1] | ids[..t]) for t = 0..T-2: (B, T, V) logits -> (B, T-1). */
+export function tokenLogprobs(logits: Value, inputIds: Value): Value {
+  const lp = LogSoftmax(Slice(logits, [0], [-1], [1]), { axis: -1 }); // (B, T-1, V)
+  const targets = Unsqueeze(Slice(inputIds, [1], [Number.MAX_SAFE_INTEGER], [1]), [2]); // (B, T-1, 1)
+  return Squeeze(GatherElements(lp, targets, { axis: 2 }), [2]); // (B, T-1)
+}
+
+export function buildLogitsGraph(c: ModelConfig, opts: GraphOptions = {}): BuiltGraph {
+  const b = startGraph(c, 'tinylmm_logits', opts);
+  const { hidden } = forward(c, b.W, b.inputs, b.dtype);
+  b.graph.output(lmHead(b.W, hidden), 'logits');
+  return b;
+}
+
+export interface LogprobGraph extends BuiltGraph {
+  logprobs: Value; // (B, T-1)
+  values?: Value; // (B, T)
+}
+
+/** Graph (a): per-token log-probs for padded batches (+ value head), the base of every RL loss. */
+export function buildLogprobGraph(c: ModelConfig, opts: GraphOptions & { values?: boolean } = {}): LogprobGraph {
+  const b = startGraph(c, 'tinylmm_logprobs', opts);
+  const { hidden } = forward(c, b.W, b.inputs, b.dtype);
+  const logprobs = tokenLogprobs(lmHead(b.W, hidden), b.inputs.inputIds);
+  b.graph.output(logprobs, 'logprobs');
+  let values: Value | undefined;
+  if (opts.values) {
+    if (!c.valueHead) throw new Error('this config has no value head (valueHead: false)');
+    values = valueHead(b.W, hidden);
+    b.graph.output(values, 'values');
+  }
+  return { ...b, logprobs, values };
+}
+
+export interface SftGraph extends BuiltGraph {
+  loss: Value; // scalar
+  lossMask: Value; // (B, T) input
+}
+
+/**
+ * Graph (b): next-token cross-entropy. loss_mask[b, t] = 1 trains the prediction of ids[b, t] from
+ * the tokens before it (so position 0 is ignored); the loss is the mean over trained targets.
+ */
+export function buildSftGraph(c: ModelConfig, opts: GraphOptions = {}): SftGraph {
+  const b = startGraph(c, 'tinylmm_sft', opts);
+  const lossMask = b.graph.input('loss_mask', b.dtype, ['batch', 'seq']);
+  const { hidden } = forward(c, b.W, b.inputs, b.dtype);
+  const lp = tokenLogprobs(lmHead(b.W, hidden), b.inputs.inputIds); // (B, T-1)
+  const m = Slice(lossMask, [1], [Number.MAX_SAFE_INTEGER], [1]); // (B, T-1)
+  const total = ReduceSum(Neg(Mul(lp, m)), undefined, { keepdims: 0 });
+  const count = Max(ReduceSum(m, undefined, { keepdims: 0 }), 1);
+  const loss = Div(total, count);
+  b.graph.output(loss, 'loss');
+  return { ...b, loss, lossMask };
+}
+
+export interface DecodeGraph extends BuiltGraph {
+  past: KV[];
+}
+
+/**
+ * Graph (c): KV-cache decoding. `past: false` is the prefill (whole prompt, image included);
+ * `past: true` is one step (a single new token per row, no image: sampling never emits <image>).
+ * Only the last position's logits come back, so a step copies (B, V) rather than (B, T, V).
+ */
+export function buildDecodeGraph(c: ModelConfig, opts: GraphOptions & { past: boolean }): DecodeGraph {
+  const hd = c.dModel / c.nHeads;
+  const b = startGraph(c, opts.past ? 'tinylmm_step' : 'tinylmm_prefill', { ...opts, vision: !opts.past && (opts.vision ?? true) }, opts.past ? 1 : 'seq');
+  const dtype: DType = b.dtype;
+  const past: KV[] = [];
+  if (opts.past) {
+    for (let i = 0; i < c.nLayers; i++) {
+      past.push({
+        k: b.graph.input(`past.${i}.k`, dtype, ['batch', c.nHeads, 'past', hd]),
+        v: b.graph.input(`past.${i}.v`, dtype, ['batch', c.nHeads, 'past', hd]),
+      });
+    }
+  }
+  const { hidden, present } = forward(c, b.W, { ...b.inputs, past: opts.past ? past : undefined }, dtype);
+  const last = Slice(hidden, [-1], [Number.MAX_SAFE_INTEGER], [1]); // (B, 1, D)
+  b.graph.output(Squeeze(lmHead(b.W, last), [1]), 'last_logits'); // (B, V)
+  present.forEach((kv, i) => {
+    b.graph.output(kv.k, `present.${i}.k`);
+    b.graph.output(kv.v, `present.${i}.v`);
+  });
+  return { ...b, past };
+}

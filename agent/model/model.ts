@@ -1,0 +1,210 @@
+// TinyLMM as an ONNX graph: a small vision-language transformer written once, used by every graph
+// (inference, log-probs, SFT loss, KV-cache decode, export). References for the shape of the code:
+// nanoGPT's model.py (blocks, init), LLaMA (pre-norm RMSNorm, SwiGLU, RoPE), ViT (patch embedding),
+// LLaVA / Qwen-VL (image features placed at <image> positions of the token sequence).
+//
+// Shapes: B batch, T new tokens, P past tokens (KV cache), S = P + T keys, D width, H heads,
+// hd = D / H, V vocabulary, N image patches, Dv vision width.
+import type { ModelConfig } from './config.js';
+import { numImageTokens } from './config.js';
+import { IMAGE } from './tokenizer.js';
+import {
+  Add, And, Cast, Concat, CumSum, Equal, Gather, LessOrEqual, MatMul, Max, Mul, Range, ReduceMean, Reshape,
+  ShapeOf, Sigmoid, Slice, Softmax, Sqrt, Squeeze, Sub, Tanh, Transpose, Unsqueeze, Where, Reciprocal,
+  type DType, type Graph, type Value,
+} from './ops.js';
+
+/** Where weights come from: graph inputs (training, fresh weights each run) or baked initializers. */
+export type Weights = (name: string) => Value;
+
+export interface KV {
+  k: Value; // (B, H, S, hd)
+  v: Value; // (B, H, S, hd)
+}
+
+export interface ForwardInputs {
+  inputIds: Value; // int64 (B, T)
+  attentionMask: Value; // int64 (B, S): 1 for real tokens, 0 for padding; covers past and new tokens
+  pixelValues?: Value; // (B, 3, img, img), only when the config has vision and the step may see <image>
+  past?: KV[]; // one per decoder layer, (B, H, P, hd); absent for a full forward pass
+}
+
+export interface ForwardOutputs {
+  hidden: Value; // (B, T, D), after the final norm
+  present: KV[]; // (B, H, S, hd) per layer: the cache for the next step
+}
+
+// ---------------------------------------------------------------------------------------------
+// building blocks
+
+function rmsNorm(W: Weights, name: string, x: Value, eps: number): Value {
+  // x / sqrt(mean(x^2) + eps) * w, over the last axis
+  const ms = ReduceMean(Mul(x, x), [-1]); // (..., 1)
+  return Mul(Mul(x, Reciprocal(Sqrt(Add(ms, eps)))), W(`${name}.weight`));
+}
+
+/** GELU, tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); float64 kernels exist for all of it. */
+function gelu(x: Value): Value {
+  const inner = Mul(Add(x, Mul(Mul(Mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+  return Mul(Mul(x, 0.5), Add(Tanh(inner), 1));
+}
+
+function mlp(c: ModelConfig, W: Weights, p: string, x: Value): Value {
+  if (c.mlp === 'swiglu') {
+    const gate = MatMul(x, W(`${p}.gate.weight`)); // (B, T, F)
+    const silu = Mul(gate, Sigmoid(gate));
+    return MatMul(Mul(silu, MatMul(x, W(`${p}.up.weight`))), W(`${p}.down.weight`));
+  }
+  return MatMul(gelu(MatMul(x, W(`${p}.up.weight`))), W(`${p}.down.weight`)); // (B, T, F) -> (B, T, D)
+}
+
+/** (B, T, D) -> (B, H, T, hd) */
+const splitHeads = (x: Value, h: number, hd: number): Value => Transpose(Reshape(x, [0, 0, h, hd]), { perm: [0, 2, 1, 3] });
+/** (B, H, T, hd) -> (B, T, D) */
+const mergeHeads = (x: Value, d: number): Value => Reshape(Transpose(x, { perm: [0, 2, 1, 3] }), [0, 0, d]);
+
+/** Rotary embedding on (B, H, T, hd) with cos/sin tables already gathered to (B, 1, T, hd/2). */
+function rope(x: Value, cos: Value, sin: Value, hd: number): Value {
+  const x1 = Slice(x, [0], [hd / 2], [3]); // (B, H, T, hd/2)
+  const x2 = Slice(x, [hd / 2], [hd], [3]);
+  return Concat([Sub(Mul(x1, cos), Mul(x2, sin)), Add(Mul(x1, sin), Mul(x2, cos))], { axis: 3 });
+}
+
+interface AttnContext {
+  nHeads: number;
+  bias: Value | null; // additive mask (B, 1, T, S); null = every query sees every key (vision)
+  rope: { cos: Value; sin: Value } | null;
+  past?: KV;
+}
+
+function attention(W: Weights, p: string, x: Value, d: number, ctx: AttnContext): { out: Value; kv: KV } {
+  const hd = d / ctx.nHeads;
+  let q = splitHeads(MatMul(x, W(`${p}.q.weight`)), ctx.nHeads, hd); // (B, H, T, hd)
+  let k = splitHeads(MatMul(x, W(`${p}.k.weight`)), ctx.nHeads, hd);
+  let v = splitHeads(MatMul(x, W(`${p}.v.weight`)), ctx.nHeads, hd);
+  if (ctx.rope) {
+    q = rope(q, ctx.rope.cos, ctx.rope.sin, hd);
+    k = rope(k, ctx.rope.cos, ctx.rope.sin, hd);
+  }
+  if (ctx.past) {
+    k = Concat([ctx.past.k, k], { axis: 2 }); // (B, H, S, hd)
+    v = Concat([ctx.past.v, v], { axis: 2 });
+  }
+  let scores = MatMul(Mul(q, 1 / Math.sqrt(hd)), Transpose(k, { perm: [0, 1, 3, 2] })); // (B, H, T, S)
+  if (ctx.bias) scores = Add(scores, ctx.bias);
+  const y = MatMul(Softmax(scores, { axis: -1 }), v); // (B, H, T, hd)
+  return { out: MatMul(mergeHeads(y, d), W(`${p}.o.weight`)), kv: { k, v } };
+}
+
+/** Pre-norm block: x + attn(norm(x)), then x + mlp(norm(x)). */
+function block(c: ModelConfig, W: Weights, p: string, x: Value, d: number, ctx: AttnContext): { x: Value; kv: KV } {
+  const a = attention(W, `${p}.attn`, rmsNorm(W, `${p}.attn_norm`, x, c.normEps), d, ctx);
+  const h = Add(x, a.out);
+  return { x: Add(h, mlp(c, W, `${p}.mlp`, rmsNorm(W, `${p}.mlp_norm`, h, c.normEps))), kv: a.kv };
+}
+
+// ---------------------------------------------------------------------------------------------
+// vision tower
+
+/** pixel_values (B, 3, img, img) -> image features (B, N, D) in the decoder's width. */
+export function visionEncoder(c: ModelConfig, W: Weights, pixels: Value): Value {
+  const v = c.vision!;
+  const g = v.imageSize / v.patchSize;
+  const p = v.patchSize;
+  const grid = Reshape(pixels, [0, 3, g, p, g, p]); // (B, 3, gy, py, gx, px)
+  const patches = Reshape(Transpose(grid, { perm: [0, 2, 4, 1, 3, 5] }), [0, g * g, 3 * p * p]); // (B, N, 3 p p)
+  let h = Add(Add(MatMul(patches, W('vision.patch.weight')), W('vision.patch.bias')), W('vision.pos.weight')); // (B, N, Dv)
+  for (let i = 0; i < v.nLayers; i++) {
+    h = block(c, W, `vision.layers.${i}`, h, v.dModel, { nHeads: v.nHeads, bias: null, rope: null }).x;
+  }
+  h = rmsNorm(W, 'vision.norm', h, c.normEps);
+  return Add(MatMul(h, W('vision.proj.weight')), W('vision.proj.bias')); // (B, N, D)
+}
+
+/**
+ * Token embeddings with image features at <image> positions: the k-th <image> token of a row takes
+ * patch k of that row's image. The selection is a one-hot (B, T, N) matrix times the features, and
+ * a Where picks it only at <image> positions, so text-only rows never see pixel values at all.
+ */
+function embedTokens(c: ModelConfig, W: Weights, ids: Value, pixels: Value | undefined, dtype: DType): Value {
+  const tok = Gather(W('embed.weight'), ids); // (B, T, D)
+  if (!c.vision || !pixels) return tok;
+  const g = ids.graph;
+  const n = numImageTokens(c);
+  const isImage = Equal(ids, IMAGE); // (B, T) bool
+  const ordinal = Sub(CumSum(Cast(isImage, 'int64'), 1), 1); // (B, T): k for the k-th <image> token
+  const patchIds = g.ints(Array.from({ length: n }, (_, i) => i)); // (N)
+  const onehot = And(Equal(Unsqueeze(ordinal, [2]), patchIds), Unsqueeze(isImage, [2])); // (B, T, N)
+  const img = MatMul(Cast(onehot, dtype), visionEncoder(c, W, pixels)); // (B, T, D)
+  return Where(Unsqueeze(isImage, [2]), img, tok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// decoder
+
+/** Scalar int64 from a 1-element int64 tensor, as Range wants. */
+const scalarOf = (x: Value): Value => Squeeze(x, [0]);
+
+/**
+ * Positions and the additive attention bias, from the attention mask alone (no extra inputs, so the
+ * exported graph takes exactly input_ids and attention_mask). A token's position counts the real
+ * tokens before it, so left padding (used for batched generation) does not shift positions.
+ */
+function positionsAndBias(ids: Value, mask: Value, dtype: DType): { positions: Value; bias: Value } {
+  const g = ids.graph;
+  const sLen = ShapeOf(mask, { start: 1, end: 2 }); // [S]
+  const tLen = ShapeOf(ids, { start: 1, end: 2 }); // [T]
+  const pLen = Sub(sLen, tLen); // [P]
+  const allPos = Max(Sub(CumSum(mask, 1), 1), 0); // (B, S)
+  const positions = Slice(allPos, pLen, sLen, [1]); // (B, T)
+  const one = g.scalar(1, 'int64');
+  const keyIdx = Range(g.scalar(0, 'int64'), scalarOf(sLen), one); // (S)
+  const queryIdx = Range(scalarOf(pLen), scalarOf(sLen), one); // (T): absolute index of each new token
+  const causal = LessOrEqual(Unsqueeze(keyIdx, [0]), Unsqueeze(queryIdx, [1])); // (T, S)
+  const keyOk = Unsqueeze(Equal(mask, 1), [1, 2]); // (B, 1, 1, S)
+  // -1e9 rather than -inf: a fully padded query row then stays finite instead of NaN.
+  const bias = Where(And(Unsqueeze(causal, [0, 1]), keyOk), g.scalar(0, dtype), g.scalar(-1e9, dtype)); // (B, 1, T, S)
+  return { positions, bias };
+}
+
+/** cos/sin tables (maxSeqLen, hd/2) as constants, gathered at `positions` to (B, 1, T, hd/2). */
+function ropeTables(c: ModelConfig, positions: Value, dtype: DType): { cos: Value; sin: Value } {
+  const hd = c.dModel / c.nHeads;
+  const half = hd / 2;
+  const n = c.maxSeqLen * half;
+  const cos = dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  const sin = dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  for (let pos = 0; pos < c.maxSeqLen; pos++) {
+    for (let i = 0; i < half; i++) {
+      const angle = pos / Math.pow(c.ropeBase, (2 * i) / hd);
+      cos[pos * half + i] = Math.cos(angle);
+      sin[pos * half + i] = Math.sin(angle);
+    }
+  }
+  const g = positions.graph;
+  const table = (data: Float32Array | Float64Array): Value =>
+    Unsqueeze(Gather(g.constant({ dtype, dims: [c.maxSeqLen, half], data } as Parameters<Graph['constant']>[0]), positions), [1]);
+  return { cos: table(cos), sin: table(sin) };
+}
+
+/** The whole decoder: embeddings (+ image features), blocks with optional KV cache, final norm. */
+export function forward(c: ModelConfig, W: Weights, inp: ForwardInputs, dtype: DType): ForwardOutputs {
+  const { positions, bias } = positionsAndBias(inp.inputIds, inp.attentionMask, dtype);
+  let x = embedTokens(c, W, inp.inputIds, inp.pixelValues, dtype); // (B, T, D)
+  if (c.positions === 'learned') x = Add(x, Gather(W('pos.weight'), positions));
+  const ropeCtx = c.positions === 'rope' ? ropeTables(c, positions, dtype) : null;
+  const present: KV[] = [];
+  for (let i = 0; i < c.nLayers; i++) {
+    const r = block(c, W, `layers.${i}`, x, c.dModel, { nHeads: c.nHeads, bias, rope: ropeCtx, past: inp.past?.[i] });
+    x = r.x;
+    present.push(r.kv);
+  }
+  return { hidden: rmsNorm(W, 'final_norm', x, c.normEps), present };
+}
+
+/** Tied LM head: hidden (B, T, D) @ embed^T -> logits (B, T, V). */
+export const lmHead = (W: Weights, hidden: Value): Value => MatMul(hidden, Transpose(W('embed.weight'), { perm: [1, 0] }));
+
+/** Scalar value per position: (B, T, D) -> (B, T). */
+export const valueHead = (W: Weights, hidden: Value): Value =>
+  Squeeze(Add(MatMul(hidden, W('value_head.weight')), W('value_head.bias')), [2]);

@@ -1,0 +1,183 @@
+// Batched sampling with a KV cache: one prefill over the left-padded prompts (image included), then
+// one graph run per new token for the whole batch. Temperature, top-p, greedy, per-row stop tokens and
+// stop strings, per-row seeded generators (a row's output does not depend on its batch neighbours).
+import seedrandom from 'seedrandom';
+import type { ChatMessage } from './chat.js';
+import { padBatch, checkImageTokens } from './batch.js';
+import type { RGBAImage } from './image.js';
+import type { HostTensor } from './ops.js';
+import { EOS, IM_END, IMAGE, PAD } from './tokenizer.js';
+import type { TinyLMM } from './tinylmm.js';
+
+export interface GenerateOptions {
+  /** Token rows (images already expanded), or `prompts` to encode. */
+  inputIds?: number[][];
+  /** (B, 3, H, W) for `inputIds` rows with <image> tokens. */
+  pixelValues?: Float32Array;
+  prompts?: Array<string | ChatMessage[]>;
+  /** Images for string prompts (chat prompts carry theirs). */
+  images?: Array<RGBAImage | null>;
+  maxNewTokens?: number;
+  /** 0 means greedy. Default 1. */
+  temperature?: number;
+  /** Nucleus sampling mass in (0, 1]. Default 1 (off). */
+  topP?: number;
+  greedy?: boolean;
+  seed?: number | string;
+  /** Stop after any of these tokens (kept in the output). One list for all rows or one per row. Default: end and <|im_end|>. */
+  stopTokens?: number[] | number[][];
+  /** Stop once the text ends with any of these (kept in the output). One list for all rows or one per row. */
+  stopStrings?: string[] | string[][];
+  /** Sample from sessions with the weights baked in (faster at large batch; rebuilt after paramsUpdated()). */
+  bakeWeights?: boolean;
+}
+
+export interface Generation {
+  /** New tokens only, including the stop token or stop string that ended the row. */
+  tokens: number[];
+  /** Decoded new tokens, without a final end / <|im_end|> token. */
+  text: string;
+  /** log p(token) under the model at temperature 1 (no top-p), the quantity RL ratios need. */
+  logprobs: number[];
+  finishReason: 'stop' | 'length';
+}
+
+const perRow = <T>(v: T[] | T[][] | undefined, rows: number, fallback: T[]): T[][] => {
+  if (v === undefined) return Array.from({ length: rows }, () => fallback);
+  if (v.length > 0 && Array.isArray(v[0])) {
+    if (v.length !== rows) throw new Error(`per-row stop lists: ${v.length} lists for ${rows} rows`);
+    return v as T[][];
+  }
+  return Array.from({ length: rows }, () => v as T[]);
+};
+
+/** Log-softmax of one row of logits, in float64. */
+function logSoftmax(logits: Float32Array, offset: number, v: number): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < v; i++) max = Math.max(max, logits[offset + i]);
+  let sum = 0;
+  for (let i = 0; i < v; i++) sum += Math.exp(logits[offset + i] - max);
+  const lse = max + Math.log(sum);
+  const out = new Float64Array(v);
+  for (let i = 0; i < v; i++) out[i] = logits[offset + i] - lse;
+  return out;
+}
+
+/** Picks a token from log-probs: argmax when greedy, else temperature + top-p sampling. */
+function choose(lp: Float64Array, greedy: boolean, temperature: number, topP: number, rng: () => number): number {
+  const banned = (i: number): boolean => i === IMAGE || i === PAD; // never valid as generated text
+  if (greedy) {
+    let best = -1;
+    for (let i = 0; i < lp.length; i++) if (!banned(i) && (best < 0 || lp[i] > lp[best])) best = i;
+    return best;
+  }
+  const w: Array<[number, number]> = [];
+  let max = -Infinity;
+  for (let i = 0; i < lp.length; i++) if (!banned(i)) max = Math.max(max, lp[i] / temperature);
+  for (let i = 0; i < lp.length; i++) if (!banned(i)) w.push([i, Math.exp(lp[i] / temperature - max)]);
+  let total = w.reduce((a, x) => a + x[1], 0);
+  if (topP < 1) {
+    w.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    let acc = 0;
+    let keep = 0;
+    while (keep < w.length && acc < topP * total) acc += w[keep++][1];
+    w.length = Math.max(1, keep);
+    total = acc;
+  }
+  let r = rng() * total;
+  for (const [i, p] of w) {
+    r -= p;
+    if (r <= 0) return i;
+  }
+  return w[w.length - 1][0];
+}
+
+/** Token sequences a stop string can appear as: with special tokens as single ids, and as raw bytes. */
+function stopPatterns(model: TinyLMM, strings: string[]): number[][] {
+  const pats: number[][] = [];
+  for (const s of strings) {
+    pats.push(model.tokenizer.encode(s));
+    pats.push(model.tokenizer.encode(s, { allowSpecial: false }));
+  }
+  return pats.filter((p) => p.length > 0);
+}
+
+const endsWith = (xs: number[], pat: number[]): boolean =>
+  xs.length >= pat.length && pat.every((t, i) => xs[xs.length - pat.length + i] === t);
+
+export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<Generation[]> {
+  const prepared = opts.inputIds ? { inputIds: opts.inputIds, pixelValues: opts.pixelValues } : model.prepare(opts.prompts ?? [], opts.images);
+  const rows = prepared.inputIds;
+  checkImageTokens(rows, model.imageTokens, !!prepared.pixelValues);
+  const c = model.config;
+  const B = rows.length;
+  const greedy = opts.greedy || opts.temperature === 0;
+  const temperature = opts.temperature ?? 1;
+  const topP = opts.topP ?? 1;
+  if (!(topP > 0 && topP <= 1)) throw new Error(`topP must be in (0, 1], got ${topP}`);
+  if (!greedy && !(temperature > 0)) throw new Error(`temperature must be > 0 (or 0 for greedy), got ${temperature}`);
+  const stopTok = perRow(opts.stopTokens, B, [EOS, IM_END]).map((s) => new Set(s));
+  const stopPat = perRow(opts.stopStrings, B, []).map((s) => stopPatterns(model, s));
+  const batch = padBatch(rows, 'left');
+  const maxNew = Math.min(opts.maxNewTokens ?? 128, c.maxSeqLen - batch.seq);
+  if (maxNew <= 0) throw new Error(`prompt of ${batch.seq} tokens leaves no room under maxSeqLen ${c.maxSeqLen}`);
+  const rngs = rows.map((_, b) => seedrandom(`${opts.seed ?? 0}:${b}`));
+  const bake = !!opts.bakeWeights;
+  const params = bake ? {} : model.paramFeeds();
+
+  const prefill = await model.decodeSession(false, bake);
+  let out = await prefill.run({
+    input_ids: batch.inputIds,
+    attention_mask: batch.attentionMask,
+    ...model.pixelFeed(B, prepared.pixelValues),
+    ...params,
+  });
+  const step = maxNew > 1 ? await model.decodeSession(true, bake) : null;
+  const V = c.vocabSize;
+  const res: Generation[] = rows.map(() => ({ tokens: [], text: '', logprobs: [], finishReason: 'length' }));
+  const done = new Array<boolean>(B).fill(false);
+  let mask = batch.attentionMask.data;
+  let S = batch.seq;
+  for (let t = 0; t < maxNew; t++) {
+    const logits = out.last_logits.data as Float32Array; // (B, V)
+    const next = new BigInt64Array(B).fill(BigInt(PAD));
+    for (let b = 0; b < B; b++) {
+      if (done[b]) continue;
+      const lp = logSoftmax(logits, b * V, V);
+      const tok = choose(lp, greedy, temperature, topP, rngs[b]);
+      const r = res[b];
+      r.tokens.push(tok);
+      r.logprobs.push(lp[tok]);
+      next[b] = BigInt(tok);
+      if (stopTok[b].has(tok) || stopPat[b].some((p) => endsWith(r.tokens, p))) {
+        done[b] = true;
+        r.finishReason = 'stop';
+      }
+    }
+    if (done.every(Boolean) || t === maxNew - 1 || !step) break;
+    // Grow the mask by one column: finished rows keep feeding <|pad|> (their outputs are ignored).
+    const grown = new BigInt64Array(B * (S + 1));
+    for (let b = 0; b < B; b++) {
+      grown.set(mask.subarray(b * S, (b + 1) * S), b * (S + 1));
+      grown[b * (S + 1) + S] = 1n;
+    }
+    mask = grown;
+    S += 1;
+    const feeds: Record<string, HostTensor> = {
+      input_ids: { dtype: 'int64', dims: [B, 1], data: next },
+      attention_mask: { dtype: 'int64', dims: [B, S], data: mask },
+      ...params,
+    };
+    for (let i = 0; i < c.nLayers; i++) {
+      feeds[`past.${i}.k`] = out[`present.${i}.k`];
+      feeds[`past.${i}.v`] = out[`present.${i}.v`];
+    }
+    out = await step.run(feeds);
+  }
+  for (const r of res) {
+    const last = r.tokens[r.tokens.length - 1];
+    const shown = r.finishReason === 'stop' && (last === EOS || last === IM_END) ? r.tokens.slice(0, -1) : r.tokens;
+    r.text = model.tokenizer.decode(shown);
+  }
+  return res;
+}

@@ -1,0 +1,174 @@
+// The model object: config, parameters (one set of Float32Arrays, fed to every graph as inputs), the
+// tokenizer, and lazily built ORT sessions. Graph definitions live in model.ts / graphs.ts; sampling in
+// sampling.ts. Trainers update `params` in place (or replace tensors) and call `paramsUpdated()`.
+import { createSession, type Device, type EngineSession, type Feeds } from '../engine/index.js';
+import { applyChatTemplate, expandImageTokens, type ChatMessage } from './chat.js';
+import { numImageTokens, type ModelConfig, type PresetName } from './config.js';
+import { checkImageTokens, padBatch } from './batch.js';
+import { buildDecodeGraph, buildLogitsGraph, buildLogprobGraph, type FloatType } from './graphs.js';
+import { preprocessBatch, type RGBAImage } from './image.js';
+import type { Graph, HostTensor } from './ops.js';
+import { countParameters, type Params } from './params.js';
+import { generate, type GenerateOptions, type Generation } from './sampling.js';
+import { Tokenizer } from './tokenizer.js';
+
+export interface ModelOptions {
+  /** Intra-op threads for every session (default: all cores). */
+  threads?: number;
+  device?: Device;
+}
+
+export interface LogitsInput {
+  inputIds: number[][];
+  /** (B, 3, H, W) in [-1, 1], as preprocessImage makes; required when rows hold <image> tokens. */
+  pixelValues?: Float32Array;
+}
+
+export interface FloatTensor {
+  data: Float32Array;
+  dims: number[];
+}
+
+export interface PreparedPrompts {
+  inputIds: number[][];
+  pixelValues?: Float32Array;
+}
+
+export class TinyLMM {
+  readonly tokenizer = new Tokenizer();
+  private sessions = new Map<string, Promise<EngineSession>>();
+  private version = 0;
+
+  constructor(
+    readonly preset: PresetName,
+    readonly config: ModelConfig,
+    public params: Params,
+    public step = 0,
+    public metrics: Record<string, number> = {},
+    public options: ModelOptions = {},
+  ) {}
+
+  get parameterCount(): number {
+    return countParameters(this.config);
+  }
+
+  /** Decoder positions one image takes (0 without vision). */
+  get imageTokens(): number {
+    return numImageTokens(this.config);
+  }
+
+  /** Bumped by `paramsUpdated()`; sessions with baked weights compare against it. */
+  get paramsVersion(): number {
+    return this.version;
+  }
+
+  /** Call after changing parameter values: sessions holding baked copies are rebuilt on next use. */
+  paramsUpdated(): void {
+    this.version++;
+  }
+
+  /** A session for a graph, built once per key (and per parameter version when `baked`). */
+  async session(key: string, build: () => Graph, baked = false): Promise<EngineSession> {
+    const k = baked ? `${key}@v${this.version}` : key;
+    let s = this.sessions.get(k);
+    if (!s) {
+      if (baked) await this.dropSessions((name) => name.startsWith(`${key}@v`));
+      s = createSession(build(), { threads: this.options.threads, device: this.options.device });
+      this.sessions.set(k, s);
+    }
+    return s;
+  }
+
+  private async dropSessions(which: (key: string) => boolean): Promise<void> {
+    for (const [k, s] of [...this.sessions]) {
+      if (!which(k)) continue;
+      this.sessions.delete(k);
+      await (await s).dispose();
+    }
+  }
+
+  /** Parameters as feeds (no copies: the tensors wrap the model's own arrays). */
+  paramFeeds(dtype: FloatType = 'float32'): Record<string, HostTensor> {
+    const feeds: Record<string, HostTensor> = {};
+    for (const [name, t] of this.params) {
+      feeds[name] = dtype === 'float32' ? { dtype, dims: t.shape, data: t.data } : { dtype, dims: t.shape, data: Float64Array.from(t.data) };
+    }
+    return feeds;
+  }
+
+  /** pixel_values feed: the given pixels, or zeros for text-only batches (they never reach the logits). */
+  pixelFeed(batch: number, pixelValues: Float32Array | undefined): Record<string, HostTensor> {
+    const v = this.config.vision;
+    if (!v) return {};
+    const size = batch * 3 * v.imageSize * v.imageSize;
+    const data = pixelValues ?? new Float32Array(size);
+    if (data.length !== size) throw new Error(`pixelValues has ${data.length} values, expected ${size} = ${batch} x 3 x ${v.imageSize} x ${v.imageSize}`);
+    return { pixel_values: { dtype: 'float32', dims: [batch, 3, v.imageSize, v.imageSize], data } };
+  }
+
+  /** Logits for every position, (B, T, V), rows right-padded to the longest. */
+  async logits(input: LogitsInput): Promise<FloatTensor> {
+    checkImageTokens(input.inputIds, this.imageTokens, !!input.pixelValues);
+    const b = padBatch(input.inputIds, 'right');
+    const s = await this.session('logits', () => buildLogitsGraph(this.config).graph);
+    const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.pixelFeed(b.batch, input.pixelValues), ...this.paramFeeds() };
+    const out = await s.run(feeds, ['logits']);
+    return { data: out.logits.data as Float32Array, dims: [...out.logits.dims] };
+  }
+
+  /** Per-token log-probs (B, T-1) of each row's own tokens (+ values (B, T) when asked): graph (a). */
+  async logprobs(input: LogitsInput & { values?: boolean }): Promise<{ logprobs: FloatTensor; values?: FloatTensor }> {
+    checkImageTokens(input.inputIds, this.imageTokens, !!input.pixelValues);
+    const b = padBatch(input.inputIds, 'right');
+    const withValues = !!input.values;
+    const s = await this.session(withValues ? 'logprobs+values' : 'logprobs', () => buildLogprobGraph(this.config, { values: withValues }).graph);
+    const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.pixelFeed(b.batch, input.pixelValues), ...this.paramFeeds() };
+    const out = await s.run(feeds);
+    const wrap = (t: HostTensor): FloatTensor => ({ data: t.data as Float32Array, dims: [...t.dims] });
+    return { logprobs: wrap(out.logprobs), values: withValues ? wrap(out.values) : undefined };
+  }
+
+  /** Decode sessions (prefill / step); `bake` puts the current weights in as initializers. */
+  decodeSession(past: boolean, bake: boolean): Promise<EngineSession> {
+    const key = past ? 'step' : 'prefill';
+    return this.session(key, () => buildDecodeGraph(this.config, { past, bake: bake ? this.params : undefined }).graph, bake);
+  }
+
+  /** Token ids of a prompt: text (special tokens recognised) or a chat, with the image expanded. */
+  encodePrompt(prompt: string | readonly ChatMessage[]): { ids: number[]; image: RGBAImage | null } {
+    let text: string;
+    let image: RGBAImage | null = null;
+    if (typeof prompt === 'string') text = prompt;
+    else {
+      const t = applyChatTemplate(prompt);
+      text = t.text;
+      if (t.images.length > 1) throw new Error('one image per prompt is supported');
+      if (t.images.length === 1) {
+        if (typeof t.images[0] === 'string') throw new Error('image_url parts must be resolved to pixels before encoding');
+        image = t.images[0];
+      }
+    }
+    const ids = expandImageTokens(this.tokenizer.encode(text), this.tokenizer.imageId, this.imageTokens);
+    if (ids.includes(this.tokenizer.imageId) && !image && typeof prompt !== 'string') throw new Error('prompt has <image> but no image');
+    return { ids, image };
+  }
+
+  /** Several prompts to model inputs: token rows and, if any prompt has an image, pixel values. */
+  prepare(prompts: ReadonlyArray<string | readonly ChatMessage[]>, images?: ReadonlyArray<RGBAImage | null>): PreparedPrompts {
+    const enc = prompts.map((p) => this.encodePrompt(p));
+    const imgs = enc.map((e, i) => e.image ?? images?.[i] ?? null);
+    const v = this.config.vision;
+    const pixelValues = v && imgs.some((x) => x) ? preprocessBatch(imgs, v.imageSize) : undefined;
+    return { inputIds: enc.map((e) => e.ids), pixelValues };
+  }
+
+  /** Batched sampling with a KV cache (see sampling.ts for the options). */
+  generate(opts: GenerateOptions): Promise<Generation[]> {
+    return generate(this, opts);
+  }
+
+  /** Frees every native session; the model stays usable (sessions are rebuilt on demand). */
+  async dispose(): Promise<void> {
+    await this.dropSessions(() => true);
+  }
+}
