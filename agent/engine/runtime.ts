@@ -12,7 +12,10 @@ export interface SessionOptions {
   device?: Device;
   /** Intra-op threads; default all cores. Set it explicitly: ORT's own default measured ~40% slower. */
   threads?: number;
-  /** ORT graph optimisation level; 'all' by default. */
+  /**
+   * ORT graph optimisation level: 'all' by default, 'basic' for graphs with float64 inputs, because
+   * ORT's fusions (e.g. x * sigmoid(x) -> QuickGelu) emit kernels that exist for float32 only.
+   */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
@@ -45,12 +48,13 @@ export class EngineSession {
   static async create(model: Graph | Uint8Array, opts: SessionOptions = {}): Promise<EngineSession> {
     const bytes = model instanceof Graph ? toOnnx(model) : model;
     const device = opts.device ?? 'cpu';
+    const hasF64 = model instanceof Graph && [...model.inputs, ...model.initializers].some((v) => v.dtype === 'float64');
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
       intraOpNumThreads: opts.threads ?? os.availableParallelism(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
-      graphOptimizationLevel: opts.optimization ?? 'all',
+      graphOptimizationLevel: opts.optimization ?? (hasF64 ? 'basic' : 'all'),
       logSeverityLevel: 3, // errors only: ORT otherwise warns about every folded constant
     };
     try {
