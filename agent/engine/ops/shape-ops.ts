@@ -94,15 +94,17 @@ export function Slice(x: Value, starts: Ints, ends: Ints, axes?: Ints, steps?: I
   while (inputs[inputs.length - 1] === null) inputs.pop();
   const [st, en, ax, sp] = inputs.slice(1).map((v) => constInts(v));
   let out: Dim[] | undefined;
-  if (x.shape && st && en) {
+  if (x.shape) {
     out = [...x.shape];
-    const axs = axes ? ax : st.map((_, i) => i);
-    if (axs && (!steps || sp)) {
+    const axs = axes ? ax : (st ?? en)?.map((_, i) => i);
+    if (!axs) out = out.map(() => UNKNOWN);
+    else {
+      // Axes known: only those dims change, to a number when starts/ends/steps are constants.
       axs.forEach((a, i) => {
         const k = normAxis(a, out!.length);
-        out![k] = sliceDim(out![k], st[i], en[i], sp ? sp[i] : 1);
+        out![k] = st && en && (!steps || sp) ? sliceDim(out![k], st[i], en[i], sp ? sp[i] : 1) : UNKNOWN;
       });
-    } else out = out.map(() => UNKNOWN);
+    }
   }
   return emit1('Slice', inputs, {}, x.dtype, out);
 }
