@@ -1,0 +1,45 @@
+// Training graphs for TinyLMM: the model's own graphs (agent/model/graphs.ts) with the reverse-mode
+// gradient of their loss appended (training/autodiff). Parameters stay graph inputs, so the trainer
+// and the sampler feed the same Float32Arrays.
+import type { ModelConfig } from '../../agent/model/config.js';
+import { buildLogprobGraph, buildSftGraph, type GraphOptions, type LogprobGraph } from '../../agent/model/graphs.js';
+import type { Graph, Value } from '../../agent/engine/index.js';
+import { gradients, gradName } from '../autodiff/index.js';
+
+export interface TrainGraph {
+  graph: Graph;
+  /** Parameters the loss depends on, in output order; the others (e.g. an unused value head) get no gradient. */
+  params: string[];
+  /** Every output name: the base graph's (logprobs, values), 'loss', auxiliary outputs, grad.<param>. */
+  outputs: string[];
+}
+
+function appendGradients(graph: Graph, loss: Value, params: Map<string, Value>): TrainGraph {
+  const names = [...params.keys()];
+  const grads = gradients(loss, names.map((n) => params.get(n)!));
+  grads.forEach((gv, i) => graph.output(gv, gradName(names[i])));
+  return { graph, params: names, outputs: graph.outputs.map((v) => v.name) };
+}
+
+/** SFT step graph: input_ids, attention_mask, pixel_values, loss_mask, parameters -> loss, grad.*. */
+export function buildSftTrainGraph(c: ModelConfig, opts: Omit<GraphOptions, 'bake'> = {}): TrainGraph {
+  const b = buildSftGraph(c, opts); // already outputs 'loss'
+  return appendGradients(b.graph, b.loss, b.params);
+}
+
+/**
+ * A training graph over graph (a): `lossOf` composes any scalar loss from per-token log-probs
+ * (B, T-1) and values (B, T) (adding its own inputs, e.g. advantages and masks), as the RL stages do.
+ * Auxiliary values it returns are outputs too.
+ */
+export function buildLogprobTrainGraph(
+  c: ModelConfig,
+  lossOf: (g: LogprobGraph) => { loss: Value; aux?: Record<string, Value> },
+  opts: Omit<GraphOptions, 'bake'> & { values?: boolean } = {},
+): TrainGraph {
+  const b = buildLogprobGraph(c, opts);
+  const { loss, aux = {} } = lossOf(b);
+  b.graph.output(loss, 'loss');
+  for (const [k, v] of Object.entries(aux)) b.graph.output(v, k);
+  return appendGradients(b.graph, loss, b.params);
+}
