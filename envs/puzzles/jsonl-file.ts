@@ -1,0 +1,24 @@
+/** Node-only file IO for LMM-R1 JSONL (kept out of the browser-safe index). */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fromLmmR1Jsonl, LmmR1FormatError, toLmmR1Jsonl, type LmmR1Record, type ToJsonlOptions } from './lmmr1.js';
+import type { PuzzleItem } from './types.js';
+
+/** Reads a JSONL file; format errors name the file and the line. */
+export async function readLmmR1File(path: string): Promise<LmmR1Record[]> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return fromLmmR1Jsonl(text);
+  } catch (e) {
+    if (e instanceof LmmR1FormatError) throw new LmmR1FormatError(e.line, e.detail, path);
+    throw e;
+  }
+}
+
+/** Writes items as JSONL, atomically (a temporary file renamed into place). */
+export async function writeLmmR1File(path: string, items: readonly PuzzleItem[], options?: ToJsonlOptions): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, toLmmR1Jsonl(items, options), 'utf8');
+  await rename(tmp, path);
+}
