@@ -8,7 +8,7 @@
  */
 import { deriveSeed } from '../core/rng.js';
 import type { Action, Env, EnvSpaces, Info, JsonObject, RenderMode, ResetArgs, ResetResult, RgbaImage, StepResult } from '../core/types.js';
-import { REPLAY_VERSION, type Replay, type ReplayAgent, type ReplayStep } from './schema.js';
+import { REPLAY_LIMITS, REPLAY_VERSION, type Replay, type ReplayAgent, type ReplayStep } from './schema.js';
 import { resultOf, toReplayStep } from './steps.js';
 
 export interface RecorderOptions {
@@ -25,6 +25,8 @@ export class ReplayRecorder implements Env {
   private steps: ReplayStep[] = [];
   private done = false;
   private last: Replay | null = null;
+  /** Set when an episode outgrows `REPLAY_LIMITS.steps`: it is played on but not recorded. */
+  private overflow = false;
 
   constructor(
     readonly env: Env,
@@ -59,16 +61,18 @@ export class ReplayRecorder implements Env {
     this.seed = seed;
     this.steps = [];
     this.done = false;
+    this.overflow = false;
     return result;
   }
 
   step(action: Action): StepResult {
     const result = this.env.step(action);
-    this.steps.push(toReplayStep(action, result, this.env));
+    if (this.steps.length < REPLAY_LIMITS.steps) this.steps.push(toReplayStep(action, result, this.env));
+    else this.overflow = true;
     if (result.terminated || result.truncated) {
       this.done = true;
-      this.last = this.build(result.info);
-      this.opts.onEpisodeEnd?.(this.last);
+      this.last = this.overflow ? null : this.build(result.info);
+      if (this.last) this.opts.onEpisodeEnd?.(this.last);
     }
     return result;
   }

@@ -1,0 +1,101 @@
+/**
+ * `buildApp(opts)` assembles the server without listening (tests use `inject` or listen on port
+ * 0; `server/main.ts` is the process that listens). Shared services are decorators; each group of
+ * routes is a plugin with its schemas inline.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ReplayStore } from '../envs/replay/store.js';
+import { installAuth } from './auth.js';
+import { installErrorHandler } from './error-handler.js';
+import { resolveOptions, type ServerOptions } from './options.js';
+import batchRoutes from './routes/batch.js';
+import envRoutes from './routes/envs.js';
+import healthRoutes from './routes/health.js';
+import instanceRoutes from './routes/instances.js';
+import replayRoutes from './routes/replays.js';
+import rewardRoutes from './routes/reward.js';
+import viewerRoutes from './routes/viewer.js';
+import { InstancePool } from './services/instances.js';
+import { Metrics } from './services/metrics.js';
+import './types.js';
+
+/** How often idle instances are looked for, at most. */
+const EVICT_EVERY_MS = 30_000;
+
+export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
+  const settings = resolveOptions(partial);
+  const app = Fastify({
+    logger: settings.logger,
+    bodyLimit: settings.bodyLimit,
+    // Unknown JSON keys named "__proto__" or "constructor" are refused outright.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: {
+      customOptions: {
+        // No coercion: "3" is not an action index and true is not a seed. Unknown fields are
+        // errors, not silently dropped, so a typo is reported. `verbose` lets errors quote the
+        // schema's description.
+        coerceTypes: false,
+        removeAdditional: false,
+        useDefaults: true,
+        allErrors: false,
+        verbose: true,
+      },
+    },
+  });
+
+  const metrics = new Metrics();
+  const replays = settings.replayDir ? new ReplayStore(settings.replayDir) : null;
+  const instances = new InstancePool({
+    maxInstances: settings.maxInstances,
+    idleTimeoutMs: settings.idleTimeoutMs,
+    onReplay: (replay) => {
+      metrics.episodesTotal++;
+      // Saving is asynchronous; the store tracks it so shutdown can wait for it.
+      replays?.save(replay).catch((err: unknown) => app.log.error({ err }, 'saving a replay failed'));
+    },
+    onEvict: (n) => (metrics.evictionsTotal += n),
+  });
+  app.decorate('settings', settings);
+  app.decorate('metrics', metrics);
+  app.decorate('replays', replays);
+  app.decorate('instances', instances);
+
+  installErrorHandler(app);
+  if (settings.token) installAuth(app, settings.token);
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  const timer = setInterval(() => instances.evictIdle(), Math.min(EVICT_EVERY_MS, Math.max(1000, settings.idleTimeoutMs / 4)));
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    instances.closeAll();
+    await replays?.flush();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'lmm-arena environment server',
+        version: '1.0.0',
+        description: 'Play the suite over HTTP: instances, batch calls, the OpenRLHF reward endpoint, replays.',
+      },
+      components: settings.token ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : undefined,
+      security: settings.token ? [{ bearer: [] }] : undefined,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(envRoutes);
+  await app.register(instanceRoutes);
+  await app.register(batchRoutes);
+  await app.register(replayRoutes);
+  await app.register(rewardRoutes);
+  await app.register(viewerRoutes);
+  return app;
+}

@@ -1,0 +1,74 @@
+/**
+ * The server process: `npm run serve -- --host 127.0.0.1 --port 8000 [--token T] [--replay-dir D]`.
+ * Stops gracefully on SIGINT/SIGTERM: new requests are refused, in-flight ones finish, pending
+ * replays are written, then the process exits.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import '../envs/index.js';
+import { buildApp } from './app.js';
+import { CHAT_TEMPLATES } from './options.js';
+
+function int(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+const program = new Command()
+  .name('serve')
+  .description('HTTP environment server: instances, batch calls, OpenRLHF reward endpoint, replays, viewer')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port (0 picks a free one)', int('port', 0), 8000)
+  .option('--token <token>', 'require "Authorization: Bearer <token>" on /v1 routes (default: $ENV_SERVER_TOKEN)')
+  .option('--replay-dir <dir>', 'save finished episodes here', 'runs/replays')
+  .option('--no-replays', 'do not save replays')
+  .option('--viewer-dir <dir>', 'built viewer files (default: dist/viewer, built on start if missing)')
+  .option('--max-instances <n>', 'instance limit', int('max-instances', 1), 1024)
+  .option('--idle-timeout <seconds>', 'close instances idle this long', int('idle-timeout', 1), 600)
+  .option('--max-batch <n>', 'most items in one batch call', int('max-batch', 1), 1024)
+  .option('--body-limit <bytes>', 'request body limit (reward endpoint excepted)', int('body-limit', 1024), 1 << 20)
+  .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
+  .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
+  .option('--quiet', 'no request log');
+
+async function main(): Promise<void> {
+  const o = program.parse().opts();
+  const template = CHAT_TEMPLATES[o.chatTemplate as string];
+  if (!template) program.error(`--chat-template must be one of ${Object.keys(CHAT_TEMPLATES).join(', ')}`);
+  const app = await buildApp({
+    token: (o.token as string | undefined) ?? process.env.ENV_SERVER_TOKEN,
+    replayDir: o.replays ? (o.replayDir as string) : undefined,
+    viewerDir: o.viewerDir as string | undefined,
+    maxInstances: o.maxInstances as number,
+    idleTimeoutMs: (o.idleTimeout as number) * 1000,
+    maxBatch: o.maxBatch as number,
+    bodyLimit: o.bodyLimit as number,
+    rewardBodyLimit: o.rewardBodyLimit as number,
+    chatTemplate: template,
+    logger: !o.quiet,
+  });
+  let closing = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (closing) process.exit(1); // a second signal means "now"
+      closing = true;
+      app.log.info(`${signal}: finishing in-flight requests and saving replays`);
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  const address = await app.listen({ host: o.host as string, port: o.port as number });
+  app.log.info(`docs at ${address}/docs, viewer at ${address}/viewer/`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+/**
+ * Batch reset and step over many instances in one request (VAGEN-style), for trainers that drive
+ * hundreds of episodes at once. Items fail one by one: a bad instance id gives that item an
+ * `{ error, message, status }` and the rest of the batch still runs.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.js';
+import { resetJson, stepJson } from '../observation.js';
+import { ActionSchema, ErrorSchema, ImageQuerySchema, SeedSchema, type ImageQuery } from '../schemas.js';
+
+const InstanceId = Type.String({ minLength: 1, maxLength: 64 });
+
+const ItemError = Type.Object({ error: Type.String(), message: Type.String(), status: Type.Integer() });
+const Results = Type.Object({ results: Type.Array(Type.Unknown({ description: 'a reset/step result, or an item error' })) });
+
+function itemError(e: unknown): Static<typeof ItemError> {
+  if (e instanceof ApiError) return { error: e.code, message: e.message, status: e.statusCode };
+  throw e;
+}
+
+export default async function batchRoutes(app: FastifyInstance): Promise<void> {
+  const pool = app.instances;
+  const max = app.settings.maxBatch;
+
+  const ResetBody = Type.Object(
+    {
+      items: Type.Array(Type.Object({ instance_id: InstanceId, seed: Type.Optional(SeedSchema) }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: max,
+      }),
+    },
+    { additionalProperties: false },
+  );
+  const StepBody = Type.Object(
+    {
+      items: Type.Array(Type.Object({ instance_id: InstanceId, action: ActionSchema }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: max,
+      }),
+    },
+    { additionalProperties: false },
+  );
+
+  app.post<{ Body: Static<typeof ResetBody>; Querystring: ImageQuery }>(
+    '/v1/batch/reset',
+    {
+      schema: {
+        tags: ['batch'],
+        summary: `Reset up to ${max} instances`,
+        body: ResetBody,
+        querystring: ImageQuerySchema,
+        response: { 200: Results, 400: ErrorSchema },
+      },
+    },
+    async (req) => ({
+      results: req.body.items.map((item) => {
+        try {
+          const instance = pool.get(item.instance_id);
+          const reset = pool.reset(instance, item.seed);
+          app.metrics.resetsTotal++;
+          return resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
+        } catch (e) {
+          return itemError(e);
+        }
+      }),
+    }),
+  );
+
+  app.post<{ Body: Static<typeof StepBody>; Querystring: ImageQuery }>(
+    '/v1/batch/step',
+    {
+      schema: {
+        tags: ['batch'],
+        summary: `Step up to ${max} instances, one action each`,
+        body: StepBody,
+        querystring: ImageQuerySchema,
+        response: { 200: Results, 400: ErrorSchema },
+      },
+    },
+    async (req) => ({
+      results: req.body.items.map((item) => {
+        try {
+          const instance = pool.get(item.instance_id);
+          const result = pool.step(instance, item.action);
+          app.metrics.stepsTotal++;
+          return stepJson(result, instance.id, req.query.image);
+        } catch (e) {
+          return itemError(e);
+        }
+      }),
+    }),
+  );
+}

@@ -1,0 +1,138 @@
+/** Single-instance routes: create, reset, step, frame, delete. */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { JsonObject } from '../../envs/core/types.js';
+import { badRequest } from '../errors.js';
+import { resetJson, stepJson } from '../observation.js';
+import {
+  ActionSchema,
+  AgentSchema,
+  ErrorSchema,
+  ImageQuerySchema,
+  InstanceIdParams,
+  OptionsSchema,
+  ResetResponseSchema,
+  SeedSchema,
+  StepResponseSchema,
+  type ImageQuery,
+} from '../schemas.js';
+
+const CreateBody = Type.Object(
+  {
+    env_id: Type.String({ minLength: 1, maxLength: 256 }),
+    options: Type.Optional(OptionsSchema),
+    seed: Type.Optional(SeedSchema),
+    agent: Type.Optional(AgentSchema),
+  },
+  { additionalProperties: false },
+);
+const ResetBody = Type.Object(
+  { seed: Type.Optional(SeedSchema), options: Type.Optional(OptionsSchema) },
+  { additionalProperties: false },
+);
+const StepBody = Type.Object({ action: ActionSchema }, { additionalProperties: false });
+
+const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+export default async function instanceRoutes(app: FastifyInstance): Promise<void> {
+  const pool = app.instances;
+
+  app.post<{ Body: Static<typeof CreateBody>; Querystring: ImageQuery }>(
+    '/v1/instances',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Make an env instance and reset it',
+        body: CreateBody,
+        querystring: ImageQuerySchema,
+        response: {
+          200: Type.Composite([Type.Object({ instance_id: Type.String(), env_id: Type.String(), spaces: Type.Unknown() }), ResetResponseSchema]),
+          ...errors,
+          503: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const { env_id, options, seed, agent } = req.body;
+      const { instance, reset } = pool.create(env_id, (options ?? {}) as JsonObject, agent ?? { name: 'api', model: null }, seed);
+      app.metrics.resetsTotal++;
+      const body = resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
+      return { instance_id: instance.id, env_id, spaces: instance.env.spaces, ...body };
+    },
+  );
+
+  app.post<{ Params: InstanceIdParams; Body: Static<typeof ResetBody> | undefined; Querystring: ImageQuery }>(
+    '/v1/instances/:id/reset',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Start a new episode',
+        params: InstanceIdParams,
+        body: Type.Optional(ResetBody),
+        querystring: ImageQuerySchema,
+        response: { 200: ResetResponseSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const instance = pool.get(req.params.id);
+      if (req.body?.options && Object.keys(req.body.options).length > 0) {
+        throw badRequest('body.options: options are fixed per instance; make a new instance to change them');
+      }
+      const reset = pool.reset(instance, req.body?.seed);
+      app.metrics.resetsTotal++;
+      return resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
+    },
+  );
+
+  app.post<{ Params: InstanceIdParams; Body: Static<typeof StepBody>; Querystring: ImageQuery }>(
+    '/v1/instances/:id/step',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Take one turn: a structured action or { text } (a raw model response)',
+        params: InstanceIdParams,
+        body: StepBody,
+        querystring: ImageQuerySchema,
+        response: { 200: StepResponseSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const instance = pool.get(req.params.id);
+      const result = pool.step(instance, req.body.action);
+      app.metrics.stepsTotal++;
+      return stepJson(result, instance.id, req.query.image);
+    },
+  );
+
+  app.get<{ Params: InstanceIdParams }>(
+    '/v1/instances/:id/frame.png',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'The current frame as PNG',
+        params: InstanceIdParams,
+        response: { 404: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const png = pool.get(req.params.id).env.render('png');
+      return reply.type('image/png').header('cache-control', 'no-store').send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+    },
+  );
+
+  app.delete<{ Params: InstanceIdParams }>(
+    '/v1/instances/:id',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Close an instance',
+        params: InstanceIdParams,
+        response: { 200: Type.Object({ deleted: Type.Boolean() }), 404: ErrorSchema },
+      },
+    },
+    async (req) => {
+      pool.get(req.params.id);
+      return { deleted: pool.delete(req.params.id) };
+    },
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * POST /v1/reward: OpenRLHF's remote reward protocol. `{ query, prompts, labels }` in,
+ * `{ rewards, scores, extra_logs }` out, one entry per sample. A whole rollout batch (256 prompts
+ * x 16 samples) arrives in one request, so this route has its own, larger body limit, and the work
+ * yields to the event loop between chunks so health checks and env steps are still answered.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { EnvError } from '../../envs/core/types.js';
+import { badRequest } from '../errors.js';
+import { extractResponse } from '../reward/extract.js';
+import { LabelError } from '../reward/label.js';
+import { scoreSample, type SampleScore } from '../reward/score.js';
+import { ErrorSchema } from '../schemas.js';
+
+/** Samples scored between two yields to the event loop. */
+const CHUNK = 256;
+/** Longest accepted query or label, in characters. */
+const MAX_TEXT = 1 << 20;
+
+export default async function rewardRoutes(app: FastifyInstance): Promise<void> {
+  const { maxRewardBatch, rewardBodyLimit, chatTemplate } = app.settings;
+  const Texts = Type.Array(Type.String({ maxLength: MAX_TEXT }), { maxItems: maxRewardBatch });
+  // OpenRLHF versions add fields over time; unknown ones are accepted and ignored.
+  const Body = Type.Object({ query: Texts, prompts: Type.Optional(Texts), labels: Texts }, { additionalProperties: true });
+
+  app.post<{ Body: Static<typeof Body> }>(
+    '/v1/reward',
+    {
+      bodyLimit: rewardBodyLimit,
+      schema: {
+        tags: ['reward'],
+        summary: 'OpenRLHF remote reward: one reward per (query, label)',
+        body: Body,
+        response: {
+          200: Type.Object({
+            rewards: Type.Array(Type.Number()),
+            scores: Type.Array(Type.Number()),
+            extra_logs: Type.Record(Type.String(), Type.Array(Type.Number())),
+          }),
+          400: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const { query, labels } = req.body;
+      if (labels.length !== query.length) {
+        throw badRequest(`body.labels has ${labels.length} items but body.query has ${query.length}; one label per query`);
+      }
+      const results: SampleScore[] = [];
+      for (let start = 0; start < query.length; start += CHUNK) {
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        for (let i = start; i < Math.min(query.length, start + CHUNK); i++) {
+          try {
+            results.push(scoreSample(extractResponse(query[i], chatTemplate), labels[i]));
+          } catch (e) {
+            if (e instanceof LabelError || e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
+            throw e;
+          }
+        }
+      }
+      app.metrics.rewardSamplesTotal += results.length;
+      const keys = [...new Set(results.flatMap((r) => Object.keys(r.logs)))];
+      const extra_logs: Record<string, number[]> = {};
+      // Every key gets one entry per sample (0 where a sample has none), as the trainer expects.
+      for (const key of keys) extra_logs[key] = results.map((r) => r.logs[key] ?? 0);
+      return { rewards: results.map((r) => r.reward), scores: results.map((r) => r.score), extra_logs };
+    },
+  );
+}

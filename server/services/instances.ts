@@ -1,0 +1,113 @@
+/**
+ * The live env instances of the server: creation within the instance limit, lookup, idle
+ * eviction, and recording each episode so that it is saved as a replay when it ends.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { make } from '../../envs/core/registry.js';
+import { EnvError, type Action, type JsonObject, type ResetResult, type StepResult } from '../../envs/core/types.js';
+import { ReplayRecorder } from '../../envs/replay/recorder.js';
+import type { Replay, ReplayAgent } from '../../envs/replay/schema.js';
+import { badRequest, conflict, notFound, unavailable } from '../errors.js';
+
+export interface Instance {
+  readonly id: string;
+  readonly env: ReplayRecorder;
+  readonly createdAt: number;
+  lastUsed: number;
+}
+
+export interface PoolOptions {
+  maxInstances: number;
+  idleTimeoutMs: number;
+  /** Called with each finished episode (the server saves it). */
+  onReplay: (replay: Replay) => void;
+  onEvict?: (count: number) => void;
+}
+
+/** A seed for a reset that names none: recorded episodes always start from a known seed. */
+function freshSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
+
+export class InstancePool {
+  private readonly instances = new Map<string, Instance>();
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  get size(): number {
+    return this.instances.size;
+  }
+
+  get max(): number {
+    return this.opts.maxInstances;
+  }
+
+  create(envId: string, options: JsonObject, agent: ReplayAgent, seed?: number): { instance: Instance; reset: ResetResult } {
+    if (this.instances.size >= this.opts.maxInstances) {
+      this.evictIdle();
+      if (this.instances.size >= this.opts.maxInstances) {
+        throw unavailable(`instance limit ${this.opts.maxInstances} reached; delete instances or retry later`, 5);
+      }
+    }
+    let env: ReplayRecorder;
+    try {
+      env = new ReplayRecorder(make(envId, options), { agent, onEpisodeEnd: this.opts.onReplay });
+    } catch (e) {
+      if (e instanceof EnvError) throw badRequest(/unknown env id/.test(e.message) ? `body.env_id: ${e.message}` : `body.options: ${e.message}`);
+      throw e;
+    }
+    const reset = env.reset({ seed: seed ?? freshSeed() });
+    const now = Date.now();
+    const instance: Instance = { id: randomUUID(), env, createdAt: now, lastUsed: now };
+    this.instances.set(instance.id, instance);
+    return { instance, reset };
+  }
+
+  get(id: string): Instance {
+    const instance = this.instances.get(id);
+    if (!instance) throw notFound(`no instance "${id.slice(0, 64)}" (closed, evicted after idling, or never made)`);
+    instance.lastUsed = Date.now();
+    return instance;
+  }
+
+  reset(instance: Instance, seed?: number): ResetResult {
+    return instance.env.reset({ seed: seed ?? freshSeed() });
+  }
+
+  step(instance: Instance, action: Action): StepResult {
+    if (instance.env.episodeDone) throw conflict('the episode has ended; reset the instance before stepping');
+    try {
+      return instance.env.step(action);
+    } catch (e) {
+      // Env misuse that slipped past our own checks is still the client's doing, never a 500.
+      if (e instanceof EnvError) throw conflict(e.message);
+      throw e;
+    }
+  }
+
+  delete(id: string): boolean {
+    const instance = this.instances.get(id);
+    if (!instance) return false;
+    instance.env.close();
+    return this.instances.delete(id);
+  }
+
+  /** Closes instances idle longer than the timeout; returns how many. */
+  evictIdle(now = Date.now()): number {
+    let count = 0;
+    for (const [id, instance] of this.instances) {
+      if (now - instance.lastUsed > this.opts.idleTimeoutMs) {
+        instance.env.close();
+        this.instances.delete(id);
+        count++;
+      }
+    }
+    if (count > 0) this.opts.onEvict?.(count);
+    return count;
+  }
+
+  closeAll(): void {
+    for (const instance of this.instances.values()) instance.env.close();
+    this.instances.clear();
+  }
+}

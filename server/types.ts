@@ -1,0 +1,17 @@
+/** The app's shared services, as typed Fastify decorators. */
+import type { ReplayStore } from '../envs/replay/store.js';
+import type { ServerOptions } from './options.js';
+import type { InstancePool } from './services/instances.js';
+import type { Metrics } from './services/metrics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    instances: InstancePool;
+    /** Null when the server runs without a replay directory. */
+    replays: ReplayStore | null;
+    metrics: Metrics;
+    settings: ServerOptions;
+  }
+}
+
+export {};

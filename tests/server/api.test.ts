@@ -1,0 +1,185 @@
+/** The HTTP API over a real loopback server, on the tiny test corridor (no wait for real games). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerTinyGame, TINY_ID, tinyPlan } from './fixtures/tiny-game.js';
+import { startServer, type TestServer } from './helpers.js';
+
+registerTinyGame();
+
+interface Obs {
+  text: string;
+  state: { pos: number; goal: number };
+  frame_url: string;
+  image?: { base64: string; width: number; height: number };
+}
+interface Created {
+  instance_id: string;
+  seed: number;
+  observation: Obs;
+}
+interface Stepped {
+  observation: Obs;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  info: Record<string, unknown>;
+}
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer({ maxInstances: 16 });
+});
+afterAll(async () => s.close());
+
+describe('instances over HTTP', () => {
+  it('lists envs with spaces and options', async () => {
+    const r = await s.call<{ envs: { id: string; spaces: { action: { n: number } }; options: Record<string, unknown> }[] }>('GET', '/v1/envs');
+    expect(r.status).toBe(200);
+    const tiny = r.body.envs.find((e) => e.id === TINY_ID);
+    expect(tiny?.spaces.action.n).toBe(2);
+    expect(tiny?.options.max_steps).toBe(20);
+  });
+
+  it('plays an episode with structured and raw-text actions, then saves it as a verified replay', async () => {
+    const c = await s.call<Created>('POST', '/v1/instances?image=png', { env_id: TINY_ID, seed: 11, agent: { name: 'test-agent', model: 'm1' } });
+    expect(c.status).toBe(200);
+    expect(c.body.seed).toBe(11);
+    expect(Buffer.from(c.body.observation.image!.base64, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const id = c.body.instance_id;
+    const plan = tinyPlan(c.body.observation.state.goal);
+    let last: Stepped | null = null;
+    for (const [i, move] of plan.entries()) {
+      const action = i % 2 === 0 ? move : { text: `<think>the goal is right</think><answer>${move}</answer>` };
+      const r = await s.call<Stepped>('POST', `/v1/instances/${id}/step`, { action });
+      expect(r.status).toBe(200);
+      expect(r.body.info.action_is_valid).toBe(true);
+      last = r.body;
+    }
+    expect(last?.terminated).toBe(true);
+    expect(typeof last?.info.score).toBe('number');
+    const frame = await fetch(`${s.url}${last!.observation.frame_url}`);
+    expect(frame.headers.get('content-type')).toBe('image/png');
+    // Stepping a finished episode is a conflict, not a server error.
+    expect((await s.call('POST', `/v1/instances/${id}/step`, { action: 1 })).status).toBe(409);
+
+    await s.app.replays!.flush();
+    const list = await s.call<{ replays: { id: string; agent: string; success: boolean }[] }>('GET', '/v1/replays?agent=test-agent');
+    expect(list.body.replays).toHaveLength(1);
+    expect(list.body.replays[0].success).toBe(true);
+    const replay = await s.call<{ steps: unknown[]; seed: number; agent: { model: string } }>('GET', `/v1/replays/${list.body.replays[0].id}`);
+    expect(replay.body.seed).toBe(11);
+    expect(replay.body.agent.model).toBe('m1');
+    expect(replay.body.steps).toHaveLength(plan.length);
+    // Uploading it back verifies it again.
+    const up = await s.call<{ verification: { ok: boolean } }>('POST', '/v1/replays', replay.body);
+    expect(up.status).toBe(200);
+    expect(up.body.verification.ok).toBe(true);
+    const tampered = structuredClone(replay.body) as { steps: { reward: number }[] };
+    tampered.steps[0].reward = 5;
+    const bad = await s.call<{ message: string }>('POST', '/v1/replays', tampered);
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toMatch(/step 0: reward/);
+    expect((await s.call('DELETE', `/v1/instances/${id}`)).status).toBe(200);
+    expect((await s.call('DELETE', `/v1/instances/${id}`)).status).toBe(404);
+  });
+
+  it('batch reset and step many instances, with per-item errors', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await s.call<Created>('POST', '/v1/instances', { env_id: TINY_ID, seed: i })).body.instance_id);
+    const reset = await s.call<{ results: { seed: number; observation: Obs }[] }>('POST', '/v1/batch/reset', {
+      items: ids.map((instance_id, i) => ({ instance_id, seed: 100 + i })),
+    });
+    expect(reset.body.results.map((r) => r.seed)).toEqual(ids.map((_, i) => 100 + i));
+    const goals = reset.body.results.map((r) => r.observation.state.goal);
+    const done = new Set<number>();
+    for (let t = 0; done.size < ids.length && t < 64; t++) {
+      const live = ids.map((id, i) => ({ id, i })).filter(({ i }) => !done.has(i));
+      const r = await s.call<{ results: Stepped[] }>('POST', '/v1/batch/step', {
+        items: live.map(({ id }) => ({ instance_id: id, action: { text: '<answer>Right</answer>' } })),
+      });
+      expect(r.status).toBe(200);
+      r.body.results.forEach((res, k) => {
+        if (res.terminated) {
+          done.add(live[k].i);
+          expect(res.observation.state.pos).toBe(goals[live[k].i]);
+        }
+      });
+    }
+    expect(done.size).toBe(ids.length);
+    const mixed = await s.call<{ results: Record<string, unknown>[] }>('POST', '/v1/batch/step', {
+      items: [{ instance_id: 'nope', action: 0 }, { instance_id: ids[0], action: 0 }],
+    });
+    expect(mixed.body.results.map((r) => r.status)).toEqual([404, 409]);
+    for (const id of ids) await s.call('DELETE', `/v1/instances/${id}`);
+  });
+});
+
+describe('hardening', () => {
+  it('names the field in 400s and never answers 5xx for client mistakes', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{}, /body is missing the field "env_id"/],
+      [{ env_id: 3 }, /body\.env_id must be string/],
+      [{ env_id: 'Nope-v0' }, /body\.env_id: unknown env id/],
+      [{ env_id: TINY_ID, options: { length: 'x' } }, /body\.options: .*length/],
+      [{ env_id: TINY_ID, seed: 1e300 }, /body\.seed/],
+      [{ env_id: TINY_ID, typo: 1 }, /unknown field "typo"/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await s.call<{ error: string; message: string }>('POST', '/v1/instances', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.message).toMatch(message);
+    }
+    const c = await s.call<Created>('POST', '/v1/instances', { env_id: TINY_ID });
+    const step = await s.call<{ message: string }>('POST', `/v1/instances/${c.body.instance_id}/step`, { action: true });
+    expect(step.body.message).toMatch(/^body\.action must be an action index, an action name/);
+    expect((await s.call('POST', `/v1/instances/${c.body.instance_id}/step`, '{"action":')).status).toBe(400);
+    expect((await s.call('POST', `/v1/instances/${c.body.instance_id}/step`, { action: 'x'.repeat(2 << 20) })).status).toBe(413);
+    expect((await s.call('GET', '/v1/nothing')).status).toBe(404);
+    await s.call('DELETE', `/v1/instances/${c.body.instance_id}`);
+  });
+
+  it('answers 503 with Retry-After when the instance limit is reached', async () => {
+    const ids: string[] = [];
+    for (;;) {
+      const r = await s.call<Created>('POST', '/v1/instances', { env_id: TINY_ID });
+      if (r.status !== 200) {
+        expect(r.status).toBe(503);
+        expect(r.headers.get('retry-after')).toBe('5');
+        break;
+      }
+      ids.push(r.body.instance_id);
+    }
+    expect(s.app.instances.size).toBe(16);
+    for (const id of ids) await s.call('DELETE', `/v1/instances/${id}`);
+  });
+
+  it('health, metrics and the OpenAPI document', async () => {
+    expect((await s.call<{ status: string }>('GET', '/v1/health')).body.status).toBe('ok');
+    const metrics = await s.call<string>('GET', '/metrics');
+    expect(metrics.body).toMatch(/envserver_steps_total \d+/);
+    expect(metrics.body).toMatch(/envserver_request_seconds_bucket\{method="POST",route="\/v1\/instances\/:id\/step",le="0.001"\}/);
+    const doc = await s.call<{ paths: Record<string, unknown> }>('GET', '/docs/json');
+    for (const path of ['/v1/envs', '/v1/instances', '/v1/instances/{id}/step', '/v1/batch/step', '/v1/reward', '/v1/replays']) {
+      expect(doc.body.paths, path).toHaveProperty([path]);
+    }
+    expect((await fetch(`${s.url}/docs`)).status).toBeLessThan(400);
+  });
+});
+
+describe('token and idle eviction', () => {
+  it('needs the bearer token on /v1 and evicts idle instances', async () => {
+    const t = await startServer({ token: 'sesame', idleTimeoutMs: 50 });
+    try {
+      expect((await t.call('GET', '/v1/health')).status).toBe(401);
+      expect((await t.call('GET', '/v1/health', undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
+      const auth = { authorization: 'Bearer sesame' };
+      expect((await t.call('GET', '/v1/health', undefined, auth)).status).toBe(200);
+      expect((await t.call('GET', '/metrics')).status).toBe(200);
+      const c = await t.call<Created>('POST', '/v1/instances', { env_id: TINY_ID }, auth);
+      await new Promise((r) => setTimeout(r, 80));
+      expect(t.app.instances.evictIdle()).toBe(1);
+      expect((await t.call('POST', `/v1/instances/${c.body.instance_id}/step`, { action: 0 }, auth)).status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+});
