@@ -4,7 +4,7 @@
 // point, `dir` (or, inside the few microseconds of the swap, `dir.old`) still holds a whole checkpoint,
 // and the loader knows to look there.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, fsyncSync, closeSync, writeSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, fsyncSync, closeSync, writeSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { parseConfig, type ModelConfig, type PresetName, isPresetName } from './config.js';
 import { checkParams, type Params } from './params.js';
@@ -64,6 +64,7 @@ export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   recoverInterruptedSwap(dir);
+  removeDeadTemporaries(dir);
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {
@@ -95,6 +96,21 @@ export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
   renameSync(tmp, dir);
   fsyncDir(parent);
   rmSync(old, { recursive: true, force: true });
+}
+
+/** Temporary directories of saves whose process died (killed mid-write) are garbage: drop them. */
+function removeDeadTemporaries(dir: string): void {
+  const prefix = `.${basename(dir)}.tmp-`;
+  for (const name of readdirSync(dirname(dir))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (pid === process.pid || !Number.isInteger(pid)) continue;
+    try {
+      process.kill(pid, 0); // still running: another process is saving there right now
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dirname(dir), name), { recursive: true, force: true });
+    }
+  }
 }
 
 /** A save that died between its two renames left only `dir.old`: put it back. */
