@@ -2,7 +2,7 @@
  * `GameEnv` wraps a pure `Game` in the Env contract: seeding, the step budget (`truncated`),
  * structured and text actions, lazy observations, renders and the episode score.
  */
-import { RasterContext } from '../render/context.js';
+import { RasterContext, type Context2D } from '../render/context.js';
 import { encodePng } from '../render/png.js';
 import { parseAnswer, type AnswerProtocol } from './answer.js';
 import type { BaseOptions, EpisodeSummary, Game } from './game.js';
@@ -130,6 +130,14 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
   close(): void {
     this.episode = null;
     this.rng = null;
+  }
+
+  /**
+   * Draws the current frame (or that of `state`, one this env returned) on any 2D context: the
+   * viewer draws on a real browser canvas, which gives the same pixels as `render('rgb')`.
+   */
+  drawFrame(ctx: Context2D, state: S = this.currentState()): void {
+    this.game.draw(ctx, state, this.options);
   }
 
   /** The current game state (immutable), e.g. for solvers and replays. */
