@@ -34,4 +34,5 @@ export * from './ops/shape-ops.js';
 export * from './ops/indexing.js';
 export type { Operand } from './ops/common.js';
 export { toOnnx, OPSET } from './serialize.js';
+export { measurePeakMatmulGflops, type MatmulPeak } from './bench-matmul.js';
 export { EngineSession, createSession, CUDA_INSTALL_HINT, type Device, type SessionOptions, type Feeds, type Outputs } from './runtime.js';
