@@ -7,7 +7,11 @@ import { bools, gradError, ints, pos, type CheckOptions, type Spec } from './gra
 
 const TOL = 1e-6;
 const op = (name: string, f: (...xs: Value[]) => Value, specs: Spec[], opts: CheckOptions & { tol?: number } = {}) =>
-  it(name, async () => expect(await gradError(f, specs, opts)).toBeLessThanOrEqual(opts.tol ?? TOL));
+  it(name, async () => {
+    const err = await gradError(f, specs, opts);
+    if (process.env.GRADCHECK_REPORT) console.log(`gradcheck ${name}: ${err.toExponential(2)}`);
+    expect(err).toBeLessThanOrEqual(opts.tol ?? TOL);
+  });
 
 describe('linear algebra', () => {
   op('MatMul 2-D', E.MatMul, [[3, 4], [4, 5]]);
@@ -76,6 +80,7 @@ describe('indexing', () => {
   op('ScatterND replace', (d, i, u) => E.ScatterND(d, i, u), [[4, 3], ints([2, 0], [2, 1]), [2, 3]]);
   op('ScatterND add, repeated', (d, i, u) => E.ScatterND(d, i, u, { reduction: 'add' }), [[4, 3], ints([2, 2, 0], [3, 1]), [3, 3]]);
   op('ScatterElements', (d, i, u) => E.ScatterElements(d, i, u, { axis: 1 }), [[2, 4], ints([3, 0, 1, 2], [2, 2]), [2, 2]]);
+  op('ScatterElements add, repeated', (d, i, u) => E.ScatterElements(d, i, u, { axis: 0, reduction: 'add' }), [[3, 2], ints([1, 1, 1, 0], [2, 2]), [2, 2]]);
 });
 
 describe('composites the model uses', () => {
