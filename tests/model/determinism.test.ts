@@ -1,0 +1,30 @@
+// Same seed and thread count: bit-identical training steps (losses, gradient norms, parameters).
+import { describe, expect, it } from 'vitest';
+import { createModel } from '../../agent/index.js';
+import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
+import { randomImage, randomTokens } from './helpers.js';
+
+async function run(threads: number) {
+  const model = createModel('tiny', { seed: 21, threads });
+  const prep = model.prepare([[{ role: 'user', content: [{ type: 'image', image: randomImage('d', 30, 30) }, { type: 'text', text: 'go' }] }], 'text only row']);
+  const inputIds = prep.inputIds.map((r, i) => [...r, ...randomTokens(`resp${i}`, 12)]);
+  const lossMask = inputIds.map((r, i) => r.map((_, t) => (t >= prep.inputIds[i].length ? 1 : 0)));
+  const trainer = new SftTrainer(model, { schedule: { lr: 1e-3 } });
+  const log: number[] = [];
+  for (let s = 0; s < 3; s++) {
+    const r = await trainer.step({ inputIds, lossMask, pixelValues: prep.pixelValues });
+    log.push(r.loss, r.gradNorm);
+  }
+  const bytes = Buffer.concat([...model.params.values()].map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)));
+  await model.dispose();
+  return { log, bytes };
+}
+
+describe('determinism', () => {
+  it('two runs with the same seed and 2 threads are bit-identical', async () => {
+    const a = await run(2);
+    const b = await run(2);
+    expect(b.log).toEqual(a.log);
+    expect(b.bytes.equals(a.bytes)).toBe(true);
+  });
+});
