@@ -1,7 +1,7 @@
 // Graph -> ONNX model bytes (opset 18, IR version 8), loadable by ORT 1.30 and any other ONNX runtime.
 import { floatAttrNames } from './attrs.js';
 import { onnxTypeCode, type DType, type HostTensor } from './dtype.js';
-import type { Graph, Value } from './graph.js';
+import type { Graph, Node, Value } from './graph.js';
 import { AttrType, ModelProto } from './onnx-schema.js';
 import { UNKNOWN } from './shape.js';
 
@@ -46,15 +46,24 @@ function attribute(name: string, value: unknown) {
 /** Encodes `graph` as an ONNX ModelProto. */
 export function toOnnx(graph: Graph, producer = 'lmm-arena'): Uint8Array {
   if (graph.outputs.length === 0) throw new Error(`graph '${graph.name}' has no outputs`);
+  // Only nodes that some output depends on are written (builders and gradient rules may leave
+  // dead ends); walking backwards in creation order visits consumers before producers.
   const used = new Set<Value>(graph.outputs);
-  for (const n of graph.nodes) for (const v of n.inputs) if (v) used.add(v);
+  const live: Node[] = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i];
+    if (!n.outputs.some((o) => used.has(o))) continue;
+    live.push(n);
+    for (const v of n.inputs) if (v) used.add(v);
+  }
+  live.reverse();
   const message = ModelProto.fromObject({
     irVersion: IR_VERSION,
     producerName: producer,
     opsetImport: [{ domain: '', version: OPSET }],
     graph: {
       name: graph.name,
-      node: graph.nodes.map((n) => ({
+      node: live.map((n) => ({
         name: n.name,
         opType: n.op,
         input: n.inputs.map((v) => v?.name ?? ''),

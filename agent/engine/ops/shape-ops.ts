@@ -111,12 +111,17 @@ export function Slice(x: Value, starts: Ints, ends: Ints, axes?: Ints, steps?: I
 
 /** Pads with `pads` = [begin_0, ..., begin_n, end_0, ..., end_n] (constant mode pads with `value`). */
 export function Pad(x: Value, pads: Ints, value?: Value, attrs: OpAttrs['Pad'] = {}): Value {
-  const p = constInts(intsOf(x, pads));
   const pv = intsOf(x, pads);
+  const p = constInts(pv);
   let out: Dim[] | undefined;
   if (x.shape) {
     const r = x.shape.length;
-    out = x.shape.map((d, i) => (p && typeof d === 'number' ? d + p[i] + p[i + r] : p && p[i] + p[i + r] === 0 ? d : UNKNOWN));
+    const padded = (d: Dim, i: number): Dim => {
+      if (!p) return UNKNOWN;
+      const extra = p[i] + p[i + r];
+      return typeof d === 'number' ? d + extra : extra === 0 ? d : UNKNOWN; // a named dim stays named if unpadded
+    };
+    out = x.shape.map(padded);
   }
   return emit1('Pad', value ? [x, pv, value] : [x, pv], attrs, x.dtype, out);
 }
