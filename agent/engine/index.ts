@@ -19,10 +19,17 @@
 //
 // Differentiate (training/autodiff): append the gradient graph of a scalar loss to the same graph:
 //
-//   import { gradients } from '../../training/autodiff/index.js';
+//   import { gradients, addTrainingOutputs } from '../../training/autodiff/index.js';
 //   const loss = ReduceMean(Mul(Sub(y, target), Sub(y, target)), undefined, { keepdims: 0 });
-//   const [gw] = gradients(loss, [w]);  // float inputs only; unused inputs get zeros
-//   g.output(loss, 'loss'); g.output(gw, 'grad.w');
+//   const [gw] = gradients(loss, [w]);  // float values only; unused inputs get zeros
+//   // or, in one call: outputs 'loss', aux outputs, then 'grad.<param name>' per parameter
+//   addTrainingOutputs(loss, [w], { logits });
+//
+// Update (training/optim): `new AdamW(params, cfg).update(grads, lrAt(step, schedule))` after
+// `clipGradNorm(grads, 1)`, in place on the Float32Arrays that feed the graphs.
+//
+// Float64 graphs (gradient checks) run with ORT's 'basic' optimisations: its fusions have float32
+// kernels only. Erf has no float64 kernel at all.
 export type { OpAttrs, OpType } from './attrs.js';
 export * from './dtype.js';
 export { Graph, Value, type Dim, type Dims, type Node } from './graph.js';
