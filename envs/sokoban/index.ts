@@ -13,3 +13,12 @@ export {
 export { boxIndexAt, countBoxesOnTarget, isSolved, moveSokoban, type MoveResult } from './rules.js';
 export * from './simulate.js';
 export * from './boxoban.js';
+export { solveSokoban, type SolveOptions, type SolveResult } from './solver.js';
+export { generateLevel, type GeneratedLevel, type GeneratorOptions } from './generator.js';
+export { loadLevelSet, levelSolution, type LevelSet } from './level-set.js';
+export { resolveSokobanOptions, vocabularyOf, type SokobanOptions } from './options.js';
+export { sokobanGrid, sokobanCoordinates, sokobanText, sokobanLegend, VOCABULARIES as SOKOBAN_VOCABULARIES, type Vocabulary as SokobanVocabulary } from './text.js';
+export { drawSokoban, drawTile as drawSokobanTile, PALETTE as SOKOBAN_PALETTE } from './render.js';
+export { rasterizeSokoban } from './raster.js';
+export { sokobanGame, initialSokoban, sokobanRoom, sokobanScore } from './game.js';
+export { SOKOBAN_VARIANTS } from './register.js';
