@@ -13,10 +13,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Where `npm run build:viewer` writes, and where the server looks first. */
 export const DEFAULT_VIEWER_DIR = join(here, '..', 'dist', 'viewer');
 
-export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: { minify?: boolean } = {}): Promise<string> {
+export interface BuildOptions {
+  minify?: boolean;
+  /** Entry module (default viewer/main.ts); tests use one that registers a test game first. */
+  entry?: string;
+}
+
+export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: BuildOptions = {}): Promise<string> {
   await mkdir(outDir, { recursive: true });
   await build({
-    entryPoints: [join(here, 'main.ts')],
+    entryPoints: [opts.entry ?? join(here, 'main.ts')],
     outfile: join(outDir, 'viewer.js'),
     bundle: true,
     format: 'esm',

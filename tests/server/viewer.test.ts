@@ -1,0 +1,145 @@
+/**
+ * The viewer in real headless Chromium, against the real server: a replay is opened and stepped
+ * through, and at every step the canvas holds exactly the pixels Node renders for that step; a
+ * level is played to the end with the keyboard and its replay is found on the server.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envSpec, make, type JsonObject } from '../../envs/index.js';
+import type { Replay } from '../../envs/replay/schema.js';
+import { stepAction } from '../../envs/replay/steps.js';
+import { buildViewer } from '../../viewer/build.js';
+import { HAVE_CHROMIUM, launchChromium } from './browser.js';
+import { registerTinyGame, TINY_ID, tinyPlan } from './fixtures/tiny-game.js';
+import { startServer, type TestServer } from './helpers.js';
+
+registerTinyGame();
+
+let server: TestServer;
+let browser: Browser;
+let viewerDir: string;
+
+beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return;
+  viewerDir = await mkdtemp(join(tmpdir(), 'viewer-'));
+  await buildViewer(viewerDir, { entry: join(import.meta.dirname, 'fixtures', 'viewer-entry.ts'), minify: false });
+  server = await startServer({ viewerDir });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (viewerDir) await rm(viewerDir, { recursive: true, force: true });
+});
+
+/** Node's frames for every step of a replay, as raw RGBA bytes. */
+function nodeFrames(replay: Replay): Uint8ClampedArray[] {
+  const env = make(replay.env_id, replay.options as JsonObject);
+  env.reset({ seed: replay.seed });
+  const frames = [env.render('rgb').data];
+  for (const step of replay.steps) {
+    env.step(stepAction(step));
+    frames.push(env.render('rgb').data);
+  }
+  return frames;
+}
+
+async function canvasPixels(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const c = document.getElementById('frame') as HTMLCanvasElement;
+    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+  });
+}
+
+async function openViewer(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}${path}`);
+  await page.waitForFunction(() => (window as unknown as { viewer?: { ready: boolean } }).viewer?.ready === true, null, { timeout: 20_000 });
+  expect(errors).toEqual([]);
+  return page;
+}
+
+/** Plays one episode over HTTP with text actions and returns its saved replay. */
+async function playOverHttp(envId: string, seed: number, plan: (state: unknown) => string[]): Promise<Replay> {
+  const c = await server.call<{ instance_id: string; observation: { state: unknown } }>('POST', '/v1/instances', {
+    env_id: envId,
+    seed,
+    agent: { name: 'browser-test', model: null },
+  });
+  for (const move of plan(c.body.observation.state)) {
+    const r = await server.call<{ terminated: boolean; truncated: boolean }>('POST', `/v1/instances/${c.body.instance_id}/step`, {
+      action: { text: `<think>I go ${move}.</think><answer>${move}</answer>` },
+    });
+    if (r.body.terminated || r.body.truncated) break;
+  }
+  await server.app.replays!.flush();
+  const list = await server.call<{ replays: { id: string; seed: number; env_id: string }[] }>('GET', `/v1/replays?env=${envId}&agent=browser-test`);
+  const id = list.body.replays.find((r) => r.seed === seed)!.id;
+  return (await server.call<Replay>('GET', `/v1/replays/${id}`)).body;
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('viewer in headless Chromium', () => {
+  it('re-simulates a replay: every step shows the Node-rendered pixels, reasoning and verification', async () => {
+    // Start one move off (left), so the replay has an invalid-free but non-trivial path.
+    const replay = await playOverHttp(TINY_ID, 21, (s) => ['left', ...tinyPlan((s as { goal: number }).goal)]);
+    const ids = await server.call<{ replays: { id: string; seed: number }[] }>('GET', `/v1/replays?env=${TINY_ID}&agent=browser-test`);
+    const id = ids.body.replays.find((r) => r.seed === 21)!.id;
+    const page = await openViewer(`/viewer/?replay=/v1/replays/${id}`);
+    await expect.poll(() => page.textContent('#verification')).toMatch(/^verified/);
+    const expected = nodeFrames(replay);
+    for (let i = 0; i < expected.length; i++) {
+      if (i > 0) await page.click('#next');
+      expect(await page.textContent('#turn')).toBe(`turn ${i} / ${expected.length - 1}`);
+      const pixels = await canvasPixels(page);
+      expect(pixels.length).toBe(expected[i].length);
+      expect(Buffer.from(Uint8Array.from(pixels)).equals(Buffer.from(expected[i]))).toBe(true);
+      if (i > 0) {
+        expect(await page.textContent('#reasoning')).toBe(`I go ${replay.steps[i - 1].parsed_actions[0]}.`);
+        expect(Number(await page.textContent('#reward'))).toBeCloseTo(replay.steps[i - 1].reward, 2);
+      }
+    }
+    // Scrubbing back to the start shows the first frame again.
+    await page.fill('#scrub', '0');
+    expect(Buffer.from(Uint8Array.from(await canvasPixels(page))).equals(Buffer.from(expected[0]))).toBe(true);
+    await page.close();
+  });
+
+  it('flags a tampered replay dropped in as a file', async () => {
+    const replay = await playOverHttp(TINY_ID, 22, (s) => tinyPlan((s as { goal: number }).goal));
+    replay.steps[0].reward = 3;
+    const page = await openViewer('/viewer/');
+    await page.setInputFiles('#replay-file', { name: 'r.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(replay)) });
+    await expect.poll(() => page.textContent('#verification')).toMatch(/^NOT verified: step 0: reward/);
+    await page.close();
+  });
+
+  it('plays a level with the keyboard and saves the replay as agent "human"', async () => {
+    const seed = 5;
+    const env = make(TINY_ID);
+    const goal = (env.reset({ seed }).observation.state as { goal: number }).goal;
+    const page = await openViewer('/viewer/');
+    await page.selectOption('#env-select', TINY_ID);
+    await page.fill('#seed', String(seed));
+    await page.click('#start-human');
+    await page.locator('#frame').click();
+    for (let i = 0; i < goal; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.textContent('#human-status')).toMatch(/saved as replay/);
+    const list = await server.call<{ replays: { id: string; seed: number; success: boolean }[] }>('GET', `/v1/replays?agent=human&env=${TINY_ID}`);
+    expect(list.body.replays.find((r) => r.seed === seed)?.success).toBe(true);
+    await page.close();
+  });
+
+  it('serves the Sokoban viewer bundle when Sokoban is registered', async () => {
+    if (!envSpec('Sokoban-small-v0')) return;
+    const page = await openViewer('/viewer/');
+    const options = await page.$$eval('#env-select option', (els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(options).toContain('Sokoban-small-v0');
+    await page.close();
+  });
+});
