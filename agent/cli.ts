@@ -1,0 +1,137 @@
+// `npm run model -- <command>`: create, inspect, sample from and export TinyLMM checkpoints.
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { createModel, exportOnnx, loadModel, saveModel, countParameters, PRESET_NAMES, type PresetName, type TinyLMM } from './index.js';
+import type { ModelConfig } from './model/config.js';
+import type { RGBAImage } from './model/image.js';
+import type { Device } from './engine/index.js';
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('not an integer');
+  return n;
+};
+const num = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('not a number');
+  return n;
+};
+
+interface RuntimeOpts {
+  threads?: number;
+  device: Device;
+}
+
+const runtimeOptions = (cmd: Command): Command =>
+  cmd
+    .option('--threads <n>', 'intra-op threads (default: all cores)', int)
+    .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'));
+
+async function readImage(file: string): Promise<RGBAImage> {
+  const img = await loadImage(readFileSync(file));
+  const canvas = createCanvas(img.width, img.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const data = ctx.getImageData(0, 0, img.width, img.height).data;
+  return { width: img.width, height: img.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function describe(model: TinyLMM): string {
+  const c = model.config;
+  const lines = [
+    `preset      ${model.preset}`,
+    `parameters  ${countParameters(c).toLocaleString('en-US')}`,
+    `decoder     ${c.nLayers} layers, width ${c.dModel}, ${c.nHeads} heads, mlp ${c.mlp} ${c.dMlp}, ${c.positions} positions, context ${c.maxSeqLen}`,
+    `vision      ${c.vision ? `${c.vision.imageSize}px, ${c.vision.patchSize}px patches (${model.imageTokens} tokens), ${c.vision.nLayers} layers, width ${c.vision.dModel}` : 'none'}`,
+    `value head  ${c.valueHead ? 'yes' : 'no'}`,
+    `step        ${model.step}`,
+  ];
+  if (Object.keys(model.metrics).length) lines.push(`metrics     ${JSON.stringify(model.metrics)}`);
+  return lines.join('\n');
+}
+
+const program = new Command('model').description('TinyLMM checkpoints: init, info, sample, export').showHelpAfterError();
+
+program
+  .command('init')
+  .description('create a freshly initialised checkpoint directory')
+  .argument('<dir>', 'checkpoint directory to write')
+  .addOption(new Option('--preset <name>', 'model size').choices([...PRESET_NAMES]).default('tiny'))
+  .option('--seed <n>', 'initialisation seed', int, 0)
+  .option('--config <json>', 'config overrides as JSON, e.g. \'{"positions":"rope"}\'')
+  .action((dir: string, o: { preset: PresetName; seed: number; config?: string }) => {
+    const overrides = o.config ? (JSON.parse(o.config) as Partial<ModelConfig>) : {};
+    const model = createModel(o.preset, { seed: o.seed, config: overrides });
+    saveModel(model, dir);
+    console.log(`wrote ${dir}\n${describe(model)}`);
+  });
+
+program
+  .command('info')
+  .description('describe a checkpoint directory, or a preset by name')
+  .argument('<dir-or-preset>')
+  .option('--json', 'print the resolved config as JSON')
+  .action((what: string, o: { json?: boolean }) => {
+    const model = (PRESET_NAMES as readonly string[]).includes(what) ? createModel(what as PresetName) : loadModel(what);
+    console.log(o.json ? JSON.stringify({ preset: model.preset, parameters: model.parameterCount, step: model.step, config: model.config }, null, 2) : describe(model));
+  });
+
+runtimeOptions(
+  program
+    .command('sample')
+    .description('generate from a checkpoint (or a fresh preset with --preset)')
+    .argument('[dir]', 'checkpoint directory')
+    .addOption(new Option('--preset <name>', 'use a freshly initialised preset instead of a checkpoint').choices([...PRESET_NAMES]))
+    .option('--prompt <text>', 'user message (wrapped in the chat template unless --raw)', 'Hello!')
+    .option('--system <text>', 'system message')
+    .option('--image <png>', 'an image file for the user turn')
+    .option('--raw', 'feed --prompt as raw text, no chat template')
+    .option('-n, --num <n>', 'samples', int, 1)
+    .option('--max-new-tokens <n>', 'tokens to generate', int, 128)
+    .option('--temperature <t>', '0 = greedy', num, 1)
+    .option('--top-p <p>', 'nucleus mass', num, 1)
+    .option('--seed <n>', 'sampling seed', int, 0)
+    .option('--stop <s...>', 'stop strings (default: the end of turn)'),
+).action(async (dir: string | undefined, o: RuntimeOpts & {
+  preset?: PresetName; prompt: string; system?: string; image?: string; raw?: boolean; num: number;
+  maxNewTokens: number; temperature: number; topP: number; seed: number; stop?: string[];
+}) => {
+  if (!dir && !o.preset) throw new InvalidArgumentError('give a checkpoint directory or --preset');
+  const model = dir ? loadModel(dir, { threads: o.threads, device: o.device }) : createModel(o.preset!, { threads: o.threads, device: o.device });
+  const image = o.image ? await readImage(o.image) : null;
+  const user = image ? [{ type: 'image' as const, image }, { type: 'text' as const, text: o.prompt }] : o.prompt;
+  const chat = [...(o.system ? [{ role: 'system' as const, content: o.system }] : []), { role: 'user' as const, content: user }];
+  const prompts = Array.from({ length: o.num }, () => (o.raw ? o.prompt : chat));
+  const t0 = performance.now();
+  const gens = await model.generate({
+    prompts,
+    images: o.raw ? prompts.map(() => image) : undefined,
+    maxNewTokens: o.maxNewTokens,
+    temperature: o.temperature,
+    topP: o.topP,
+    seed: o.seed,
+    stopStrings: o.stop,
+  });
+  const secs = (performance.now() - t0) / 1000;
+  gens.forEach((g, i) => console.log(`--- sample ${i} (${g.tokens.length} tokens, ${g.finishReason})\n${g.text}`));
+  const total = gens.reduce((a, g) => a + g.tokens.length, 0);
+  console.error(`${total} tokens in ${secs.toFixed(2)} s (${(total / secs).toFixed(0)} tokens/s)`);
+  await model.dispose();
+});
+
+program
+  .command('export')
+  .description('write the inference graph with embedded weights as ONNX (input_ids, attention_mask, pixel_values -> logits)')
+  .argument('<dir>', 'checkpoint directory')
+  .argument('<file>', 'output .onnx file')
+  .action((dir: string, file: string) => {
+    const model = loadModel(dir);
+    exportOnnx(model, file);
+    console.log(`wrote ${file} (${model.preset}, ${countParameters(model.config).toLocaleString('en-US')} parameters, step ${model.step})`);
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
