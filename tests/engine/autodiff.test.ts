@@ -95,6 +95,7 @@ describe('gradients through named dims (batch, seq)', () => {
   it('MatMul of a [batch, seq, C] activation with a weight', () => ok(E.MatMul, [f([2, 3, 4], ['batch', 'seq', 4]), f([4, 5], [4, 5])]));
   it('bias broadcast over batch', () => ok(E.Add, [f([3, 4], ['batch', 4]), f([4], [4])]));
   it('ReduceMean over seq', () => ok((x) => E.ReduceMean(x, [1], { keepdims: 0 }), [f([2, 3, 4], ['batch', 'seq', 4])]));
+  it('ReduceMean over batch and seq', () => ok((x) => E.ReduceMean(x, [0, 1], { keepdims: 0 }), [f([2, 3, 4], ['batch', 'seq', 4])]));
   it('Slice x[:, :-1] along seq', () => ok((x) => E.Slice(x, [0], [-1], [1]), [f([2, 4, 3], ['batch', 'seq', 3])]));
   it('Slice x[:, 1:] along seq', () => ok((x) => E.Slice(x, [1], [2 ** 62], [1]), [f([2, 4, 3], ['batch', 'seq', 3])]));
   it('Concat along seq', () => ok((a, b) => E.Concat([a, b], { axis: 1 }), [f([2, 3, 2], ['batch', 's1', 2]), f([2, 1, 2], ['batch', 's2', 2])]));

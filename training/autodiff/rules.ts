@@ -4,9 +4,9 @@
 // input needs one), or null where the input has none (indices, shapes, conditions). Gradients may
 // keep the broadcast shape of `gy`: the backward pass sums them back to each input's shape.
 import {
-  Add, Cast, Concat, CumSum, Div, Equal, Exp, Expand, Gather, GatherElements, GatherND, Greater,
+  Add, Cast, CumSum, Div, Equal, Exp, Expand, GatherElements, GatherND, Greater,
   GreaterOrEqual, Less, LessOrEqual, Log, MatMul, Mul, Neg, Pad, Pow, ReduceSum, Reshape, ScatterElements,
-  ScatterND, Shape, Sign, Slice, Sub, Transpose, Trilu, Unsqueeze, Where, constInts, normAxis,
+  ScatterND, Shape, Sign, Size, Slice, Sub, Transpose, Trilu, Unsqueeze, Where, constInts, normAxis,
   type Node, type OpType, type Value,
 } from '../../agent/engine/index.js';
 import { shapeOf, transposeLast2, zerosLike } from './helpers.js';
@@ -40,13 +40,13 @@ function keepDims(node: Node<'ReduceSum' | 'ReduceMean' | 'ReduceMax'>, x: Value
 }
 
 /** Elements reduced into each output element, as a scalar of x's dtype. */
-function reducedCount(node: Node<'ReduceMean'>, x: Value): Value {
+function reducedCount(node: Node<'ReduceMean'>, x: Value, y: Value): Value {
   const dims = reduceAxes(node, x).map((a) => x.shape![a]);
   if (dims.every((d) => typeof d === 'number')) {
     return x.graph.scalar((dims as number[]).reduce((p, d) => p * d, 1), x.dtype);
   }
-  const s = Shape(x);
-  return Cast(ReduceSum(Gather(s, x.graph.ints(reduceAxes(node, x))), [], { keepdims: 0 }), x.dtype);
+  // Named dims: size(x) / size(y), computed at run time.
+  return Div(Cast(Size(x), x.dtype), Cast(Size(y), x.dtype));
 }
 
 /** Pads that undo a Slice with constant starts/ends/axes and unit steps. */
@@ -67,7 +67,7 @@ function unslicePads(node: Node<'Slice'>, x: Value): number[] {
       pads[a + r] = d - Math.max(clamp(en[i]), clamp(st[i]));
     } else {
       // A named dim: only offsets from either end are known without it.
-      if (st[i] < 0 || (en[i] >= 0 && en[i] < INT_MAX && en[i] < 2 ** 31 - 1)) {
+      if (st[i] < 0 || (en[i] >= 0 && en[i] < 2 ** 31 - 1)) {
         throw new Error(`Slice gradient: axis ${a} has named dim '${d}'; use starts >= 0 and ends < 0 or open`);
       }
       pads[a] = st[i];
@@ -150,7 +150,7 @@ export const gradRules: { [K in OpType]: GradRule<K> } = {
 
   // --- reductions and normalisers ---
   ReduceSum: ({ node, x: [a], gy }) => [() => Expand(keepDims(node, a, gy), shapeOf(a)), null],
-  ReduceMean: ({ node, x: [a], gy }) => [() => Expand(Div(keepDims(node, a, gy), reducedCount(node, a)), shapeOf(a)), null],
+  ReduceMean: ({ node, x: [a], y, gy }) => [() => Expand(Div(keepDims(node, a, gy), reducedCount(node, a, y)), shapeOf(a)), null],
   // The gradient goes to the maxima, split evenly between ties.
   ReduceMax: ({ node, x: [a], y, gy }) => [
     () => {
