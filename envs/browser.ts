@@ -13,3 +13,4 @@ export * from './render/context.js';
 export * from './render/png.js';
 export * from './render/gif.js';
 export * from './sokoban/index.js';
+export * from './puzzles/index.js';

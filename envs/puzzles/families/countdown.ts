@@ -95,6 +95,7 @@ export function checkCountdown(answer: string, numbers: readonly number[], targe
   for (const op of operatorsUsed(parsed.expr)) if (!ALLOWED_OPS.has(op)) return false;
   const left = new Map<string, number>();
   for (const n of numbers) left.set(String(n), (left.get(String(n)) ?? 0) + 1);
+  if (!wholeLiterals(parsed.expr)) return false;
   for (const v of numberLeaves(parsed.expr)) {
     if (!isInteger(v)) return false;
     const key = v.num.toString();
@@ -104,6 +105,13 @@ export function checkCountdown(answer: string, numbers: readonly number[], targe
   }
   const value = evaluate(parsed.expr);
   return value !== null && eq(value, rat(target));
+}
+
+/** Whether every number is written as a whole number ("5", not "5.0" or ".5"). */
+function wholeLiterals(e: Expr): boolean {
+  if (e.type === 'num') return /^\d+$/.test(e.text);
+  if (e.type === 'neg') return wholeLiterals(e.arg);
+  return wholeLiterals(e.left) && wholeLiterals(e.right);
 }
 
 function metaOf(item: PuzzleItem): { numbers: number[]; target: number } | null {
