@@ -1,26 +1,46 @@
 /**
- * Scores one sample of the reward endpoint from its label: a gold answer gets LMM-R1's format +
- * accuracy reward, a game level its verifier's reward.
+ * Scores one sample of the reward endpoint from its label, with the training rewards
+ * (training/rewards): a gold answer gets LMM-R1's format + accuracy reward; a Sokoban level its
+ * verifier reward; any other game level a whole global-protocol episode of the env.
  */
 import type { JsonObject } from '../../envs/core/types.js';
+import { simulateSokoban } from '../../envs/sokoban/simulate.js';
+import { parseRewardLabel, rewardForLabel, strictDirections, parseStrictFormat, DEFAULT_SOKOBAN_REWARD } from '../../training/rewards/index.js';
+import type { RewardResult } from '../../training/rewards/types.js';
 import { gameEpisodeReward } from './game.js';
-import { parseLabel } from './label.js';
-import { mathSample } from './math.js';
+import { sokobanLevel } from './levels.js';
 
 export interface SampleScore {
   reward: number;
-  /** In [0, 1], for OpenRLHF's dynamic filtering. */
+  /** In [0, 1] for OpenRLHF's dynamic filtering: 1 for a correct answer or a solved level. */
   score: number;
-  /** Per-sample numbers logged by the trainer (averaged there). */
+  /** Per-sample numbers the trainer logs (averaged there). */
   logs: Record<string, number>;
 }
 
-export function scoreSample(response: string, label: string): SampleScore {
-  const parsed = parseLabel(label);
-  if (parsed.kind === 'gold') return mathSample(response, parsed.answer);
-  return levelSample(response, parsed.env_id, parsed.seed, parsed.options);
+function logsOf(r: RewardResult, task: string): Record<string, number> {
+  return { format_reward: r.format, [task]: r.task, ...r.bonuses };
 }
 
-function levelSample(response: string, envId: string, seed: number, options: JsonObject): SampleScore {
-  return gameEpisodeReward(response, envId, seed, options);
+/** Whether the answer's plan solves the level (the verifier reward does not say so directly). */
+function solves(response: string, envId: string, seed: number, options: JsonObject): boolean {
+  const blocks = parseStrictFormat(response);
+  const moves = blocks && strictDirections(blocks.answer);
+  if (!moves) return false;
+  return simulateSokoban(sokobanLevel(envId, seed, options), moves.slice(0, DEFAULT_SOKOBAN_REWARD.maxActions)).solved;
+}
+
+export function scoreSample(response: string, label: string): SampleScore {
+  const parsed = parseRewardLabel(label);
+  if (parsed.kind === 'answer') {
+    const r = rewardForLabel(response, label) as RewardResult;
+    return { reward: r.total, score: r.task > 0 ? 1 : 0, logs: logsOf(r, 'accuracy_reward') };
+  }
+  const seed = parsed.seed ?? 0;
+  const r = rewardForLabel(response, label, { resolveLevel: (l) => sokobanLevel(l.env_id, seed, l.options) });
+  if (r) {
+    const solved = solves(response, parsed.env_id, seed, parsed.options);
+    return { reward: r.total, score: solved ? 1 : 0, logs: { ...logsOf(r, 'env_return'), solved: solved ? 1 : 0 } };
+  }
+  return gameEpisodeReward(response, parsed.env_id, seed, parsed.options);
 }

@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import { EnvError } from '../../envs/core/types.js';
 import { badRequest } from '../errors.js';
 import { extractResponse } from '../reward/extract.js';
-import { LabelError } from '../reward/label.js';
 import { scoreSample, type SampleScore } from '../reward/score.js';
 import { ErrorSchema } from '../schemas.js';
 
@@ -54,7 +53,7 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
           try {
             results.push(scoreSample(extractResponse(query[i], chatTemplate), labels[i]));
           } catch (e) {
-            if (e instanceof LabelError || e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
+            if (e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
             throw e;
           }
         }
