@@ -12,8 +12,9 @@
  * Teammates (left team): the pass receiver runs onto the ball, forwards run into space ahead of
  * the ball, the others keep a shape that follows the ball; the keeper stays home.
  */
-import { PITCH_X, PITCH_Y } from './constants.js';
+import { PITCH_X, PITCH_Y, SPRINT_SPEED } from './constants.js';
 import { clamp } from './geometry.js';
+import { interceptPoint } from './intercept.js';
 import { nearest } from './team.js';
 import type { Ball, Player } from './types.js';
 
@@ -23,6 +24,8 @@ export interface World {
   ball: Ball;
   active: number;
   difficulty: number;
+  /** Opponents' speed relative to ours. */
+  opponentSpeed: number;
 }
 
 /** Targets: out[3i] = x, out[3i+1] = y, out[3i+2] = 1 when sprinting. */
@@ -62,9 +65,14 @@ export function planTargets(w: World, out: Float64Array): void {
     if (p.role === 'keeper') {
       [tx, ty, sprint] = keeperTarget(w, p);
     } else if (j === first || (pressers > 1 && j === second)) {
-      // Goal-side of the ball, so the carrier has to go round.
-      tx = bx + 0.012;
-      ty = by;
+      if (ball.owner < 0) {
+        // A loose ball: go where it can be reached first.
+        [tx, ty] = interceptPoint(ball, p.x, p.y, SPRINT_SPEED * w.opponentSpeed);
+      } else {
+        // Goal-side of the ball, so the carrier has to go round.
+        tx = bx + 0.012;
+        ty = by;
+      }
       sprint = 1;
     } else {
       [tx, ty] = markOrShape(w, p, bx, by, leftHasBall);
@@ -85,8 +93,7 @@ export function planTargets(w: World, out: Float64Array): void {
     let ty: number;
     let sprint = 0;
     if (i === receiver || i === chaser) {
-      tx = bx;
-      ty = by;
+      [tx, ty] = interceptPoint(ball, p.x, p.y, SPRINT_SPEED);
       sprint = 1;
     } else if (p.role === 'keeper') {
       tx = -PITCH_X + 0.02;

@@ -28,7 +28,7 @@ export const SLIDE_STEPS = 6;
 
 // --- ball ---
 /** Velocity kept per step rolling on the grass, and flying. */
-export const GROUND_FRICTION = 0.94;
+export const GROUND_FRICTION = 0.96;
 export const AIR_FRICTION = 0.99;
 /** 9.8 m/s^2 in units/step^2. */
 export const GRAVITY = 0.00187;
@@ -62,8 +62,8 @@ export const INTERCEPT_REACH = 0.03;
 // --- opponents (scaled by difficulty in ai.ts) ---
 /** Radius within which an opponent can tackle the carrier. */
 export const TACKLE_RADIUS = 0.02;
-/** Per-step tackle success at difficulty 0 and 1, halved while dribbling. */
-export const TACKLE_CHANCE: readonly [number, number] = [0.08, 0.3];
+/** Per-step tackle success at difficulty 0 and 1, halved while dribbling (less from behind). */
+export const TACKLE_CHANCE: readonly [number, number] = [0.06, 0.24];
 /** Opponents' speed relative to ours at difficulty 0 and 1. */
 export const OPPONENT_SPEED: readonly [number, number] = [0.72, 1.0];
 /** Opponents' acceleration (reaction) at difficulty 0 and 1. */

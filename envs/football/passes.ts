@@ -89,8 +89,8 @@ export function strikePass(ball: Ball, kind: PassKind, x: number, y: number, tx:
     // Horizontal speed such that, with air friction, it covers d in t steps.
     speed = (d * (1 - AIR_FRICTION)) / (1 - Math.pow(AIR_FRICTION, t));
   } else {
-    // A rolling ball covers v0 / (1 - f) at most; aim a bit past the target so it arrives alive.
-    speed = (d + 0.08) * (1 - GROUND_FRICTION);
+    // A rolling ball covers v0 / (1 - f) at most; the extra keeps it alive when it arrives.
+    speed = d * (1 - GROUND_FRICTION) + 0.02;
     ball.vz = 0;
   }
   ball.vx = ux * speed;
@@ -109,6 +109,6 @@ export function passTarget(players: readonly Player[], from: number, to: number,
   }
   const r = players[to];
   const d = dist(k.x, k.y, r.x, r.y);
-  const steps = kind === 'high_pass' ? 8 + d * 18 : d / 0.03;
+  const steps = kind === 'high_pass' ? 8 + d * 18 : d / 0.026;
   return [r.x + r.vx * steps * 0.7, r.y + r.vy * steps * 0.7];
 }

@@ -65,6 +65,9 @@ export function pickUp(ball: Ball, players: readonly Player[], nLeft: number, px
   return { via: kick?.kind === 'shot' ? 'shot' : 'interception', event };
 }
 
+/** Tackles from behind succeed this much less often. */
+const BEHIND_FACTOR = 0.4;
+
 /** An opponent within reach of our carrier may win the ball; chance per tackler per step. */
 export function tackle(
   ball: Ball,
@@ -84,7 +87,9 @@ export function tackle(
     const dx = p.x - c.x;
     const dy = p.y - c.y;
     if (dx * dx + dy * dy > TACKLE_RADIUS * TACKLE_RADIUS) continue;
-    if (chance(seed, frame, SALT.tackle + 8 * j) < base) {
+    // From behind (against the carrier's facing) a clean tackle is much harder.
+    const behind = dx * c.fx + dy * c.fy < 0;
+    if (chance(seed, frame, SALT.tackle + 8 * j) < base * (behind ? BEHIND_FACTOR : 1)) {
       ball.owner = j;
       ball.kick = null;
       return { via: 'tackle', event: 'tackle' };

@@ -9,7 +9,8 @@
  *   - shot: its quality when struck, closeness (1 - distance/0.8, >= 0) x (0.5 + 0.5 x lane
  *     clearance), at most 2/3;
  *   - goal: +2;
- *   - losing the ball (tackle, interception, out of play) other than by a shot: -0.2.
+ *   - losing the ball to the other team (tackle, interception, own goal) other than by a shot:
+ *     -0.2 (the ball going out of play ends the episode without this term).
  * scoring: +1 a goal (Google Research Football's scoring reward).
  * checkpoints: +0.1 for each of ten zones of distance to the goal reached with the ball (radii
  *   0.99 - 0.08 i, i = 0..9), the zones not yet reached paid on a goal (as Google Research Football).

@@ -27,6 +27,7 @@ import {
   SPRINT_SPEED,
 } from './constants.js';
 import { lerp } from './geometry.js';
+import { interceptPoint } from './intercept.js';
 import { chooseReceiver, laneClearance, passTarget, strikePass, type PassKind } from './passes.js';
 import { carryBall, copyBall, copyPlayer, flyBall, movePlayer } from './physics.js';
 import { ballEnd, pickUp, tackle } from './possession.js';
@@ -90,11 +91,11 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
   }
 
   // --- 2. every other player picks a target ---
+  const oppSpeed = lerp(OPPONENT_SPEED[0], OPPONENT_SPEED[1], difficulty);
   if (targets.length < 3 * players.length) targets = new Float64Array(3 * players.length);
-  planTargets({ players, nLeft, ball, active, difficulty }, targets);
+  planTargets({ players, nLeft, ball, active, difficulty, opponentSpeed: oppSpeed }, targets);
 
   // --- 3. players move ---
-  const oppSpeed = lerp(OPPONENT_SPEED[0], OPPONENT_SPEED[1], difficulty);
   const oppAccel = lerp(OPPONENT_REACTION[0], OPPONENT_REACTION[1], difficulty);
   for (let i = 0; i < players.length; i++) {
     const p = players[i];
@@ -178,7 +179,7 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
     struck,
     completed,
     goal: end === 'goal',
-    lost: (end === 'lost' || end === 'out') && !afterShot,
+    lost: end === 'lost' && !afterShot,
   });
   state.bestX = r.bestX;
   state.bestBehind = r.bestBehind;
@@ -194,8 +195,9 @@ function moveActive(p: Player, sticky: Sticky, ball: Ball, active: number): void
   if (ball.owner === active) speed *= CARRY_FACTOR * (sticky.dribble ? DRIBBLE_FACTOR : 1);
   if (sticky.dir === 0 && ball.owner < 0 && ball.kick?.to === active) {
     // Auto-receive: run to where the ball is going, as a scripted receiver would.
-    const tx = ball.x + ball.vx * 6 - p.x;
-    const ty = ball.y + ball.vy * 6 - p.y;
+    const [ix, iy] = interceptPoint(ball, p.x, p.y, SPRINT_SPEED);
+    const tx = ix - p.x;
+    const ty = iy - p.y;
     const d = Math.hypot(tx, ty);
     if (d > 1e-4) {
       dx = tx / d;
