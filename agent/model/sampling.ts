@@ -125,11 +125,12 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   const bake = !!opts.bakeWeights;
   const params = bake ? {} : model.paramFeeds();
 
-  const prefill = await model.decodeSession(false, bake);
+  const vision = model.usesVision(prepared.pixelValues);
+  const prefill = await model.decodeSession(false, bake, vision);
   let out = await prefill.run({
     input_ids: batch.inputIds,
     attention_mask: batch.attentionMask,
-    ...model.pixelFeed(B, prepared.pixelValues),
+    ...(vision ? model.pixelFeed(B, prepared.pixelValues) : {}),
     ...params,
   });
   const step = maxNew > 1 ? await model.decodeSession(true, bake) : null;

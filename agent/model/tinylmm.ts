@@ -106,12 +106,19 @@ export class TinyLMM {
     return { pixel_values: { dtype: 'float32', dims: [batch, 3, v.imageSize, v.imageSize], data } };
   }
 
+  /** Whether a batch runs the vision tower: only when pixels come with it (text-only batches skip it). */
+  usesVision(pixelValues: Float32Array | undefined): boolean {
+    return !!this.config.vision && !!pixelValues;
+  }
+
   /** Logits for every position, (B, T, V), rows right-padded to the longest. */
   async logits(input: LogitsInput): Promise<FloatTensor> {
     checkImageTokens(input.inputIds, this.imageTokens, !!input.pixelValues);
     const b = padBatch(input.inputIds, 'right');
-    const s = await this.session('logits', () => buildLogitsGraph(this.config).graph);
-    const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.pixelFeed(b.batch, input.pixelValues), ...this.paramFeeds() };
+    const vision = this.usesVision(input.pixelValues);
+    const s = await this.session(vision ? 'logits' : 'logits-text', () => buildLogitsGraph(this.config, { vision }).graph);
+    const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.paramFeeds() };
+    if (vision) Object.assign(feeds, this.pixelFeed(b.batch, input.pixelValues));
     const out = await s.run(feeds, ['logits']);
     return { data: out.logits.data as Float32Array, dims: [...out.logits.dims] };
   }
@@ -121,17 +128,20 @@ export class TinyLMM {
     checkImageTokens(input.inputIds, this.imageTokens, !!input.pixelValues);
     const b = padBatch(input.inputIds, 'right');
     const withValues = !!input.values;
-    const s = await this.session(withValues ? 'logprobs+values' : 'logprobs', () => buildLogprobGraph(this.config, { values: withValues }).graph);
-    const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.pixelFeed(b.batch, input.pixelValues), ...this.paramFeeds() };
+    const vision = this.usesVision(input.pixelValues);
+    const key = `logprobs${withValues ? '+values' : ''}${vision ? '' : '-text'}`;
+    const s = await this.session(key, () => buildLogprobGraph(this.config, { values: withValues, vision }).graph);
+    const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.paramFeeds() };
+    if (vision) Object.assign(feeds, this.pixelFeed(b.batch, input.pixelValues));
     const out = await s.run(feeds);
     const wrap = (t: HostTensor): FloatTensor => ({ data: t.data as Float32Array, dims: [...t.dims] });
     return { logprobs: wrap(out.logprobs), values: withValues ? wrap(out.values) : undefined };
   }
 
-  /** Decode sessions (prefill / step); `bake` puts the current weights in as initializers. */
-  decodeSession(past: boolean, bake: boolean): Promise<EngineSession> {
-    const key = past ? 'step' : 'prefill';
-    return this.session(key, () => buildDecodeGraph(this.config, { past, bake: bake ? this.params : undefined }).graph, bake);
+  /** Decode sessions (prefill with or without vision / step); `bake` puts the current weights in as initializers. */
+  decodeSession(past: boolean, bake: boolean, vision = false): Promise<EngineSession> {
+    const key = past ? 'step' : vision ? 'prefill' : 'prefill-text';
+    return this.session(key, () => buildDecodeGraph(this.config, { past, vision, bake: bake ? this.params : undefined }).graph, bake);
   }
 
   /** Token ids of a prompt: text (special tokens recognised) or a chat, with the image expanded. */

@@ -91,20 +91,24 @@ describe('checkpoints', () => {
 
   it('a process killed in the middle of saving leaves the previous checkpoint loadable', async () => {
     const dir = join(root, 'killed');
-    const reference = createModel('small', { seed: 1 });
+    const reference = createModel('tiny', { seed: 1 });
     saveModel(reference, dir);
     const expected = reference.params.get('embed.weight')!.data;
-    // The child saves `small` (about 22 MB) over and over with alternating seeds; we kill it at
-    // several moments so that some kills land inside a write and some inside the swap.
+    // The child saves `tiny` over and over with alternating weights (it imports only the checkpoint
+    // code, so it starts fast); we kill it at several moments, inside writes or inside the swap.
+    const mod = (f: string) => JSON.stringify(join(process.cwd(), 'agent/model', f));
     const script = `
-      import { createModel, saveModel } from ${JSON.stringify(join(process.cwd(), 'agent/index.ts'))};
-      const models = [createModel('small', { seed: 1 }), createModel('small', { seed: 2 })];
+      import { saveCheckpoint } from ${mod('checkpoint.ts')};
+      import { presetConfig } from ${mod('config.ts')};
+      import { initParams } from ${mod('params.ts')};
+      const config = presetConfig('tiny');
+      const params = [initParams(config, 1), initParams(config, 2)];
       process.stdout.write('ready\\n');
-      for (let i = 0; ; i++) saveModel(models[i % 2], ${JSON.stringify(dir)});
+      for (let i = 0; ; i++) saveCheckpoint(${JSON.stringify(dir)}, { preset: 'tiny', config, params: params[i % 2], step: i, metrics: {} });
     `;
-    const other = createModel('small', { seed: 2 }).params.get('embed.weight')!.data;
+    const other = createModel('tiny', { seed: 2 }).params.get('embed.weight')!.data;
     let interrupted = 0;
-    for (const delay of [150, 400, 777]) {
+    for (const delay of [50, 230, 410]) {
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, delay));
@@ -119,5 +123,5 @@ describe('checkpoints', () => {
     // The next save clears temporaries left by dead processes.
     saveModel(reference, dir);
     expect(readdirSync(root).some((n) => n.startsWith('.killed.tmp-'))).toBe(false);
-  }, 60_000);
+  }, 40_000);
 });

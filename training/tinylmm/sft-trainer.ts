@@ -32,8 +32,8 @@ export interface SftStepResult {
 }
 
 export class SftTrainer {
-  private readonly tg: TrainGraph;
-  private session?: Promise<EngineSession>;
+  /** Train graphs with and without the vision tower: text-only batches skip it entirely. */
+  private readonly graphs = new Map<boolean, { tg: TrainGraph; session?: Promise<EngineSession> }>();
   private readonly opt: AdamW;
   private readonly schedule: Schedule;
   private readonly clip: number;
@@ -43,10 +43,9 @@ export class SftTrainer {
     readonly model: TinyLMM,
     opts: SftOptions = {},
   ) {
-    this.tg = buildSftTrainGraph(model.config);
     const specs = parameterSpecs(model.config);
     this.opt = new AdamW(
-      this.tg.params.map((name) => ({ name, data: model.params.get(name)!.data })),
+      [...specs.keys()].map((name) => ({ name, data: model.params.get(name)!.data })),
       {
         beta1: opts.betas?.[0] ?? 0.9,
         beta2: opts.betas?.[1] ?? 0.95,
@@ -58,10 +57,23 @@ export class SftTrainer {
     this.clip = opts.clip ?? 1;
   }
 
+  private zeroCache = new Map<number, Float32Array>();
+  private zeros(n: number): Float32Array {
+    let z = this.zeroCache.get(n);
+    if (!z) this.zeroCache.set(n, (z = new Float32Array(n)));
+    return z.fill(0); // clipping scales gradients in place; keep these zero
+  }
+
   async step(batch: SftBatch): Promise<SftStepResult> {
     const m = this.model;
-    this.session ??= m.session('sft-train', () => this.tg.graph);
-    const s = await this.session;
+    const vision = m.usesVision(batch.pixelValues);
+    let entry = this.graphs.get(vision);
+    if (!entry) {
+      const tg = buildSftTrainGraph(m.config, { vision });
+      entry = { tg, session: m.session(`sft-train${vision ? '' : '-text'}`, () => tg.graph) };
+      this.graphs.set(vision, entry);
+    }
+    const s = await entry.session!;
     const b = padBatch(batch.inputIds, 'right');
     const lossMask = new Float32Array(b.batch * b.seq);
     batch.lossMask.forEach((row, i) => row.forEach((v, t) => (lossMask[i * b.seq + t] = v)));
@@ -69,11 +81,15 @@ export class SftTrainer {
       input_ids: b.inputIds,
       attention_mask: b.attentionMask,
       loss_mask: { dtype: 'float32', dims: [b.batch, b.seq], data: lossMask },
-      ...m.pixelFeed(b.batch, batch.pixelValues),
+      ...(vision ? m.pixelFeed(b.batch, batch.pixelValues) : {}),
       ...m.paramFeeds(),
     };
-    const out = await s.run(feeds, ['loss', ...this.tg.params.map(gradName)]);
-    const grads = this.tg.params.map((n) => out[gradName(n)].data as Float32Array);
+    const names = entry.tg.params;
+    const out = await s.run(feeds, ['loss', ...names.map(gradName)]);
+    // Parameters outside this graph (the vision tower on text batches, an unused value head) get zero
+    // gradients: AdamW still decays them and moves them by their momentum (PyTorch with zeroed, not None, grads).
+    const byName = new Map(names.map((n) => [n, out[gradName(n)].data as Float32Array]));
+    const grads = this.opt.params.map((p) => byName.get(p.name) ?? this.zeros(p.data.length));
     const gradNorm = clipGradNorm(grads, this.clip);
     const lr = lrAt(this.t, this.schedule);
     this.opt.update(grads, lr);
