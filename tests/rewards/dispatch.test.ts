@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeDataset, PUZZLE_FAMILIES } from '../../envs/puzzles/index.js';
+import {
+  accuracyReward,
+  formatReward,
+  mathReward,
+  parseRewardLabel,
+  rewardForItem,
+  rewardForLabel,
+  sokobanReward,
+} from '../../training/rewards/index.js';
+
+const resp = (answer: string) => `<think>thinking it through</think><answer>${answer}</answer>`;
+
+describe('parseRewardLabel', () => {
+  it('tells gold answers from game levels', () => {
+    expect(parseRewardLabel('$\\frac{1}{2}$')).toEqual({ kind: 'answer', gold: '$\\frac{1}{2}$' });
+    expect(parseRewardLabel('{1, 2}')).toEqual({ kind: 'answer', gold: '{1, 2}' });
+    expect(parseRewardLabel('{"a": 1}')).toEqual({ kind: 'answer', gold: '{"a": 1}' });
+    expect(parseRewardLabel('{"env_id": "Sokoban-small-v0", "seed": 3, "options": {"protocol": "global"}}')).toEqual({
+      kind: 'env',
+      env_id: 'Sokoban-small-v0',
+      seed: 3,
+      options: { protocol: 'global' },
+    });
+    expect(parseRewardLabel({ env_id: 'Football-v0' })).toEqual({ kind: 'env', env_id: 'Football-v0', seed: null, options: {} });
+  });
+});
+
+describe('rewardForItem', () => {
+  it.each(PUZZLE_FAMILIES.map((f) => [f]))('%s: the gold answer earns the full reward, a wrong one the format part', (family) => {
+    for (const item of makeDataset(family, { size: 10, seed: 4 })) {
+      const good = rewardForItem(item, resp(item.answer));
+      if (family === 'sokoban') {
+        expect(good).toEqual(sokobanReward(resp(item.answer), item.meta.level as string));
+        expect(good.task).toBeCloseTo(item.meta.optimal_return as number, 10);
+      } else {
+        expect(good, item.id).toEqual({ total: 1.5, format: 0.5, task: 1, bonuses: {} });
+        expect(rewardForItem(item, resp('zzz')).total).toBe(0.5);
+        expect(rewardForItem(item, item.answer).total).toBe(0); // no tags, no reward
+      }
+    }
+  });
+});
+
+describe('rewardForLabel', () => {
+  it('scores gold answers with mathReward and resolves Sokoban levels through the caller', () => {
+    expect(rewardForLabel(resp('\\boxed{4}'), '$4$')).toEqual(mathReward(resp('4'), '4'));
+    const label = '{"env_id": "Sokoban-small-v0", "seed": 1}';
+    expect(rewardForLabel(resp('Right'), label)).toBeNull(); // no resolver: the caller scores it
+    const level = '#####\n#@$.#\n#####';
+    const r = rewardForLabel(resp('Right'), label, { resolveLevel: (l) => (l.seed === 1 ? level : null) });
+    expect(r?.task).toBeCloseTo(10.9, 10);
+    expect(rewardForLabel(resp('Right'), '{"env_id": "Sokoban-small-v0", "seed": 2}', { resolveLevel: () => null })).toBeNull();
+    expect(rewardForLabel(resp('Right'), '{"env_id": "Football-v0"}', { resolveLevel: () => level })).toBeNull();
+  });
+});
+
+describe('rewards never throw (property)', () => {
+  const piece = fc.constantFrom('<think>', '</think>', '<answer>', '</answer>', '\\boxed{', '}', '{', 'Right', ',', ' ', '\n', '1/2', '\\frac', 'x', '$', '🤔');
+  const text = fc.oneof(fc.string(), fc.array(piece).map((p) => p.join('')));
+  it('on arbitrary responses and golds', () => {
+    const level = '#####\n#@$.#\n#####';
+    fc.assert(
+      fc.property(text, text, (response, gold) => {
+        for (const r of [formatReward(response), accuracyReward(response, gold), mathReward(response, gold), sokobanReward(response, level)]) {
+          expect(Number.isFinite(r.total)).toBe(true);
+          expect(r.total).toBeGreaterThanOrEqual(-1.3);
+        }
+        expect(mathReward(response, gold).total).toBeLessThanOrEqual(1.5);
+        parseRewardLabel(gold);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
