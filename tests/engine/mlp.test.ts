@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import * as E from '../../agent/engine/index.js';
 import { Graph, createSession, tensor, type EngineSession, type HostTensor } from '../../agent/engine/index.js';
-import { addTrainingOutputs } from '../../training/autodiff/index.js';
+import { addTrainingOutputs, gradients } from '../../training/autodiff/index.js';
 import { AdamW, clipGradNorm, lrAt } from '../../training/optim/index.js';
 
 const D = 8, H = 32, K = 3, N = 64;
@@ -86,5 +86,24 @@ describe('MLP trained through the autodiff graph', () => {
       expect(Buffer.from(r2.params[k].buffer).equals(Buffer.from(r1.params[k].buffer))).toBe(true);
       expect(Buffer.from(r3.params[k].buffer).equals(Buffer.from(r1.params[k].buffer))).toBe(true);
     }
+  });
+
+  it('embedding gradients (repeated ids) are bit-identical with 2 threads', async () => {
+    const g = new Graph();
+    const w = g.input('w', 'float32', [256, 64]);
+    const ids = g.input('ids', 'int64', ['batch', 'seq']);
+    const e = E.Gather(w, ids); // (B, T, 64)
+    g.output(gradients(E.ReduceSum(E.Mul(e, e), undefined, { keepdims: 0 }), [w])[0], 'gw');
+    const feeds = {
+      w: tensor('float32', Float32Array.from({ length: 256 * 64 }, (_, i) => Math.sin(i) * 0.37), [256, 64]),
+      ids: tensor('int64', Array.from({ length: 4096 }, (_, i) => (i * 37) % 7), [8, 512]),
+    };
+    const runs: Buffer[] = [];
+    for (let k = 0; k < 3; k++) {
+      const s = await createSession(g, { threads: 2 });
+      for (let r = 0; r < 5; r++) runs.push(Buffer.from(((await s.run(feeds)).gw.data as Float32Array).buffer));
+      await s.dispose();
+    }
+    expect(runs.every((b) => b.equals(runs[0]))).toBe(true);
   });
 });

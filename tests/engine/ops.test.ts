@@ -75,8 +75,11 @@ describe('shapes', () => {
 
 describe('indexing', () => {
   op('Gather rows, repeated indices', (w, i) => E.Gather(w, i), [[5, 3], ints([1, 4, 1, 0, 1, 2], [2, 3])]);
+  op('Gather from a 3-D table (ScatterND path)', (w, i) => E.Gather(w, i), [[4, 2, 3], ints([3, 0, 3], [3])]);
+  op('Gather negative ids', (w, i) => E.Gather(w, i), [[4, 3], ints([-1, 0, 3], [3])]);
   op('GatherElements', (x, i) => E.GatherElements(x, i, { axis: 1 }), [[3, 4], ints([0, 3, 3, 1, 1, 1], [3, 2])]);
   op('GatherND', (x, i) => E.GatherND(x, i), [[3, 4], ints([0, 1, 2, 2, 0, 1], [3, 2])]);
+  op('GatherND rows, repeated and negative', (x, i) => E.GatherND(x, i), [[3, 2, 2], ints([2, 0, -1], [3, 1])]);
   op('ScatterND replace', (d, i, u) => E.ScatterND(d, i, u), [[4, 3], ints([2, 0], [2, 1]), [2, 3]]);
   op('ScatterND add, repeated', (d, i, u) => E.ScatterND(d, i, u, { reduction: 'add' }), [[4, 3], ints([2, 2, 0], [3, 1]), [3, 3]]);
   op('ScatterElements', (d, i, u) => E.ScatterElements(d, i, u, { axis: 1 }), [[2, 4], ints([3, 0, 1, 2], [2, 2]), [2, 2]]);

@@ -28,7 +28,11 @@ export function GatherND(data: Value, indices: Value, attrs: OpAttrs['GatherND']
   return emit1('GatherND', [data, indices], attrs, data.dtype, out);
 }
 
-/** A copy of `data` with slices at `indices` replaced by (or, with reduction 'add', added to) `updates`. */
+/**
+ * A copy of `data` with slices at `indices` replaced by (or, with reduction 'add', added to) `updates`.
+ * NOTE: in ORT 1.30, reduction 'add' loses updates to repeated indices when run with more than one
+ * intra-op thread; gather gradients therefore use a one-hot MatMul (training/autodiff/rules.ts).
+ */
 export const ScatterND = (data: Value, indices: Value, updates: Value, attrs: OpAttrs['ScatterND'] = {}): Value =>
   emit1('ScatterND', [data, indices, updates], attrs, data.dtype, data.shape);
 
