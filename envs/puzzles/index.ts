@@ -17,7 +17,7 @@ export { finalAnswer as finalAnswerText } from './answer-text.js';
 export { lastTagBlock, countOccurrences } from './tags.js';
 export * from './lmmr1.js';
 export { checkCountdown } from './families/countdown.js';
-export { solveKnights, parseRoles } from './families/knights.js';
+export { solveKnights, parseRoles, type KnightsStatement, type KnightsStatementKind } from './families/knights.js';
 export { parseDirectionList, TEXT_SOKOBAN_MAX_MOVES } from './families/sokoban-text.js';
 // Renamed where a bare name (evaluate, Expr) could clash with another module in envs/browser.ts.
 export {

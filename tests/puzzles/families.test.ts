@@ -11,6 +11,7 @@ import {
   PUZZLE_FAMILIES,
   solveKnights,
   verifyPuzzle,
+  type KnightsStatement,
   type PuzzleItem,
 } from '../../envs/puzzles/index.js';
 import { rat, toString } from '../../envs/puzzles/math/rational.js';
@@ -113,8 +114,8 @@ describe('knights and knaves', () => {
         const names = item.meta.names as string[];
         const said = (item.meta.statements as Array<Record<string, unknown>>).map((s) => ({
           speaker: s.speaker as number,
-          // The statement record as the solver reads it.
-          statement: s as never,
+          // Stored as JSON; the record is the statement itself plus its speaker.
+          statement: s as unknown as KnightsStatement,
         }));
         const solutions = solveKnights(names.length, said);
         expect(solutions, item.id).toHaveLength(1);

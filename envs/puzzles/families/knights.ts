@@ -11,18 +11,18 @@ import { level } from './level.js';
 
 const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank', 'Grace', 'Heidi'];
 
-type Kind = 'is' | 'both' | 'either' | 'same' | 'different' | 'count' | 'implies';
+export type KnightsStatementKind = 'is' | 'both' | 'either' | 'same' | 'different' | 'count' | 'implies';
 
 /** A statement as data; `a`, `b` index people, `knight` says which role it is about. */
-interface Statement {
-  kind: Kind;
+export interface KnightsStatement {
+  kind: KnightsStatementKind;
   a: number;
   b: number;
   knight: boolean;
   k: number;
 }
 
-const KNOBS: Record<1 | 2 | 3 | 4 | 5, { people: number; kinds: Kind[] }> = {
+const KNOBS: Record<1 | 2 | 3 | 4 | 5, { people: number; kinds: KnightsStatementKind[] }> = {
   1: { people: 2, kinds: ['is', 'same', 'different'] },
   2: { people: 3, kinds: ['is', 'same', 'different', 'both', 'either'] },
   3: { people: 4, kinds: ['is', 'same', 'different', 'both', 'either', 'count'] },
@@ -31,7 +31,7 @@ const KNOBS: Record<1 | 2 | 3 | 4 | 5, { people: number; kinds: Kind[] }> = {
 };
 
 /** True when the statement holds under `roles` (true = knight). */
-function holds(s: Statement, roles: readonly boolean[]): boolean {
+function holds(s: KnightsStatement, roles: readonly boolean[]): boolean {
   const is = (i: number) => roles[i] === s.knight;
   switch (s.kind) {
     case 'is': return is(s.a);
@@ -44,7 +44,7 @@ function holds(s: Statement, roles: readonly boolean[]): boolean {
   }
 }
 
-function render(s: Statement, speaker: number, names: readonly string[]): string {
+function render(s: KnightsStatement, speaker: number, names: readonly string[]): string {
   const role = s.knight ? 'knight' : 'knave';
   const aIs = (i: number) => (i === speaker ? 'I am' : `${names[i]} is`);
   // The speaker comes last in a pair, as people say it: "Bob and I", "one of Bob and me".
@@ -61,7 +61,7 @@ function render(s: Statement, speaker: number, names: readonly string[]): string
   }
 }
 
-function randomStatement(rng: Rng, kinds: Kind[], n: number, speaker: number): Statement {
+function randomStatement(rng: Rng, kinds: KnightsStatementKind[], n: number, speaker: number): KnightsStatement {
   const kind = rng.pick(kinds);
   // Two distinct people, not both the speaker; pair statements name at least one other person.
   const others = rng.shuffle([...Array(n).keys()].filter((i) => i !== speaker));
@@ -71,7 +71,7 @@ function randomStatement(rng: Rng, kinds: Kind[], n: number, speaker: number): S
 }
 
 /** A statement that `speaker` could make given `roles`: true for a knight, false for a knave. */
-function consistentStatement(rng: Rng, kinds: Kind[], roles: boolean[], speaker: number): Statement {
+function consistentStatement(rng: Rng, kinds: KnightsStatementKind[], roles: boolean[], speaker: number): KnightsStatement {
   for (let t = 0; t < 50; t++) {
     const s = randomStatement(rng, kinds, roles.length, speaker);
     if (holds(s, roles) === roles[speaker]) return s;
@@ -82,7 +82,7 @@ function consistentStatement(rng: Rng, kinds: Kind[], roles: boolean[], speaker:
 }
 
 /** All role assignments consistent with every statement (each speaker's truth = their role). */
-export function solveKnights(n: number, said: ReadonlyArray<{ speaker: number; statement: Statement }>): boolean[][] {
+export function solveKnights(n: number, said: ReadonlyArray<{ speaker: number; statement: KnightsStatement }>): boolean[][] {
   const out: boolean[][] = [];
   for (let mask = 0; mask < 1 << n; mask++) {
     const roles = Array.from({ length: n }, (_, i) => ((mask >> i) & 1) === 1);
@@ -122,7 +122,7 @@ export const knights: PuzzleFamily = {
     const { people, kinds } = KNOBS[level(difficulty)];
     const names = rng.shuffle(NAMES).slice(0, people).sort((x, y) => NAMES.indexOf(x) - NAMES.indexOf(y));
     let roles: boolean[] = [];
-    let said: Array<{ speaker: number; statement: Statement }> = [];
+    let said: Array<{ speaker: number; statement: KnightsStatement }> = [];
     for (let attempt = 0; attempt < 200; attempt++) {
       roles = names.map(() => rng.next() < 0.5);
       said = names.map((_, i) => ({ speaker: i, statement: consistentStatement(rng, kinds, roles, i) }));

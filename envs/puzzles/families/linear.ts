@@ -71,11 +71,15 @@ function single(rng: Rng, d: 1 | 2 | 3): Generated {
 function system(rng: Rng, n: 2 | 3): Generated {
   const vars = VARS.slice(0, n);
   const sol = vars.map(() => rng.range(-9, 9));
-  let m: number[][] = [];
+  // Random coefficients until the determinant is non-zero (almost always the first try); the
+  // identity matrix stands in should every try be singular, so generation cannot fail.
+  let m: number[][] = vars.map((_, i) => vars.map((__, j) => (i === j ? 1 : 0)));
   for (let attempt = 0; attempt < 100; attempt++) {
-    m = vars.map(() => vars.map(() => rng.range(-6, 6)));
-    if (det(m) !== 0) break;
-    m = vars.map((_, i) => vars.map((__, j) => (i === j ? 1 : 0))); // identity if all attempts fail
+    const candidate = vars.map(() => vars.map(() => rng.range(-6, 6)));
+    if (det(candidate) !== 0) {
+      m = candidate;
+      break;
+    }
   }
   const eqs = m.map((row) => `${formatLinear(row, vars)} = ${row.reduce((s, c, j) => s + c * sol[j], 0)}`);
   return {
