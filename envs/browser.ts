@@ -14,3 +14,4 @@ export * from './render/png.js';
 export * from './render/gif.js';
 export * from './sokoban/index.js';
 export * from './puzzles/index.js';
+export * from './football/index.js';

@@ -2,9 +2,14 @@
 export { footballGame } from './game.js';
 export { FOOTBALL_IDS, footballId, registerFootball } from './register.js';
 export { ACTIONS as FOOTBALL_ACTIONS, PROMPT_ACTIONS as FOOTBALL_PROMPT_ACTIONS, ACTION as FOOTBALL_ACTION } from './actions.js';
-export { MINIMAP_HEIGHT, MINIMAP_PLANES, MINIMAP_WIDTH, minimap } from './minimap.js';
+export {
+  MINIMAP_HEIGHT as FOOTBALL_MINIMAP_HEIGHT,
+  MINIMAP_PLANES as FOOTBALL_MINIMAP_PLANES,
+  MINIMAP_WIDTH as FOOTBALL_MINIMAP_WIDTH,
+  minimap as footballMinimap,
+} from './minimap.js';
 export { MAGEBENCH as FOOTBALL_MAGEBENCH_REWARD, SCORE_SCALE as FOOTBALL_SCORE_SCALE } from './reward.js';
-export { shotChance as footballShotChance, goalAngle } from './shots.js';
+export { shotChance as footballShotChance } from './shots.js';
 export { stepFrame as footballStepFrame } from './step.js';
 export { SCENARIOS as FOOTBALL_SCENARIOS } from './types.js';
 export type { FootballOptions, FootballState, Player as FootballPlayer, ScenarioId as FootballScenario } from './types.js';

@@ -1,7 +1,7 @@
 /** The starting state of an episode, from the episode generator and the options. */
 import type { Rng } from '../core/rng.js';
 import { carryBall } from './physics.js';
-import { opponentsBehind, zonesAt } from './reward.js';
+import { opponentsBehind } from './reward.js';
 import { generateLineup } from './scenarios.js';
 import type { Ball, FootballOptions, FootballState } from './types.js';
 
@@ -24,7 +24,8 @@ export function initialState(rng: Rng, options: FootballOptions): FootballState 
     bestX: ball.x,
     bestBehind: opponentsBehind(base, ball.x),
     passes: 0,
-    checkpoints: zonesAt(Math.hypot(ball.x - 1, ball.y)),
+    // As in Google Research Football, zones already reached at kick-off pay on the first step.
+    checkpoints: 0,
     end: null,
     events: [],
     via: null,

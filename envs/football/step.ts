@@ -130,6 +130,8 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
   if (change.via) {
     via = change.via;
     if (change.event) events.push(change.event);
+    // The new owner has it at his feet at once.
+    if (ball.owner >= 0) carryBall(ball, players[ball.owner]);
   }
   const completed = change.event === 'receive' && flying && flying.kind !== 'shot' ? flying : null;
 
@@ -142,9 +144,9 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
   if (where !== null) {
     events.push(where);
     if (ball.owner >= 0) {
-      // Carried over the line: nobody has it any more.
+      // Carried over a line (touchline, byline or into the net): nobody has it any more.
       ball.owner = -1;
-      via = where === 'goal' ? via : 'out';
+      via = 'out';
     }
   }
   if (ball.owner < 0 && ball.kick && ball.vx === 0 && ball.vy === 0 && ball.z === 0) {

@@ -65,7 +65,11 @@ export interface Sticky {
 }
 
 export type EndReason = 'goal' | 'out' | 'lost' | null;
-/** How the ball changed hands this step (the possession property tests read it). */
+/**
+ * How the ball changed hands this step (the possession property tests read it): a pass (struck or
+ * received), a shot (struck or caught by the keeper), a tackle, an interception, or 'out' when the
+ * carrier took it over a line (which ends the episode).
+ */
 export type PossessionVia = 'pass' | 'shot' | 'tackle' | 'interception' | 'out' | null;
 
 export interface FootballState {

@@ -1,0 +1,63 @@
+/**
+ * The baselines order as they should on every scenario (heuristic > random > idle, by mean score)
+ * and the drills are easier than 11 vs 11 for the heuristic. A modest number of seeds keeps this
+ * fast; README.md holds the 200-seed calibration table (scripts/football-calibrate.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { make } from '../../envs/browser.js';
+import { FOOTBALL_IDS } from '../../envs/football/index.js';
+import { footballHeuristicAgent } from '../../agent/baselines/football-heuristic.js';
+import { idleAgent } from '../../agent/baselines/idle.js';
+import { randomAgent } from '../../agent/baselines/random.js';
+import { rolloutEpisode } from '../../agent/baselines/rollout.js';
+import type { Agent } from '../../agent/baselines/agent.js';
+
+const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i);
+
+function evaluate(id: string, agent: Agent): { score: number; goals: number } {
+  const env = make(id);
+  let score = 0;
+  let goals = 0;
+  for (const seed of SEEDS) {
+    const r = rolloutEpisode(env, agent, seed);
+    score += r.score ?? 0;
+    if (r.steps[r.steps.length - 1].info.goal) goals++;
+  }
+  return { score: score / SEEDS.length, goals: goals / SEEDS.length };
+}
+
+describe('football baselines', () => {
+  const results = new Map<string, Record<string, { score: number; goals: number }>>();
+  for (const id of FOOTBALL_IDS) {
+    it(`${id}: heuristic > random > idle`, () => {
+      const row = {
+        idle: evaluate(id, idleAgent()),
+        random: evaluate(id, randomAgent(19)),
+        heuristic: evaluate(id, footballHeuristicAgent()),
+      };
+      results.set(id, row);
+      expect(row.heuristic.score).toBeGreaterThan(row.random.score);
+      expect(row.random.score).toBeGreaterThan(row.idle.score);
+    });
+  }
+
+  it('drills are easier than 11 vs 11', () => {
+    const full = results.get('Football-11v11-v0')!.heuristic;
+    for (const id of FOOTBALL_IDS) {
+      if (id === 'Football-11v11-v0') continue;
+      expect(results.get(id)!.heuristic.score).toBeGreaterThan(full.score);
+      expect(results.get(id)!.heuristic.goals).toBeGreaterThanOrEqual(full.goals);
+    }
+  });
+
+  it('rolloutEpisode returns per-step records and frames on request', () => {
+    const env = make('Football-empty-goal-close-v0');
+    const r = rolloutEpisode(env, footballHeuristicAgent(), 3, { frames: true });
+    expect(r.frames).toHaveLength(r.length + 1);
+    expect(r.steps[r.steps.length - 1].terminated).toBe(true);
+    expect(r.score).toBeCloseTo(r.return * 20, 9);
+    const again = rolloutEpisode(env, footballHeuristicAgent(), 3);
+    expect(again.steps.map((s) => s.action)).toEqual(r.steps.map((s) => s.action));
+    expect(again.frames).toBeUndefined();
+  });
+});
