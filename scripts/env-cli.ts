@@ -3,7 +3,9 @@
  */
 import { Command } from 'commander';
 import { listEnvs, make } from '../envs/index.js';
-import { parseInteger, parseJsonObject, writeFileAtomic } from './cli/io.js';
+import { AGENT_NAMES } from './cli/agents.js';
+import { datasetCommand, rolloutCommand, solveCommand } from './cli/commands.js';
+import { parseInteger, parseJsonObject, parsePositive, writeFileAtomic } from './cli/io.js';
 import { playInTerminal } from './cli/play.js';
 
 const program = new Command('env')
@@ -47,6 +49,33 @@ program
     console.log(observation.text);
     console.log(`wrote ${opts.out} (${observation.image.width}x${observation.image.height})`);
   });
+
+program
+  .command('solve <id>')
+  .description('print the optimal plan of a Sokoban level; --gif animates it')
+  .option('--seed <n>', 'level seed', parseInteger, 0)
+  .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
+  .option('--gif <file>', 'GIF file to write')
+  .action(solveCommand);
+
+program
+  .command('rollout <id>')
+  .description('play one episode with a baseline agent')
+  .option('--agent <name>', `agent: ${AGENT_NAMES.join(', ')}`, 'random')
+  .option('--seed <n>', 'episode seed', parseInteger, 0)
+  .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
+  .option('--gif <file>', 'GIF file of the episode')
+  .option('--replay <file>', 'replay JSON of the episode (viewable in the viewer)')
+  .action(rolloutCommand);
+
+program
+  .command('dataset <family>')
+  .description("write a text-puzzle dataset in LMM-R1's JSONL format")
+  .option('--size <n>', 'number of items', parsePositive, 1000)
+  .option('--seed <n>', 'dataset seed', parseInteger, 0)
+  .option('--difficulty <d>', 'difficulty 1-5 (default: all five in turn)', parsePositive)
+  .requiredOption('--out <file>', 'JSONL file to write')
+  .action(datasetCommand);
 
 program.parseAsync().catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

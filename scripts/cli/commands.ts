@@ -1,0 +1,102 @@
+/** The env CLI's commands that produce files: solve, rollout and dataset. */
+import { rolloutEpisode } from '../../agent/baselines/rollout.js';
+import { GameEnv, encodeGif, make, makePuzzle, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../../envs/index.js';
+import { writeLmmR1File } from '../../envs/puzzles/jsonl-file.js';
+import { ReplayRecorder, type Replay } from '../../envs/replay/index.js';
+import { agentByName } from './agents.js';
+import { writeFileAtomic } from './io.js';
+import { progressBar } from './progress.js';
+
+export interface SolveArgs {
+  seed: number;
+  options: Record<string, never>;
+  gif?: string;
+}
+
+/** Prints the optimal plan of a Sokoban level and optionally animates it. */
+export function solveCommand(id: string, args: SolveArgs): void {
+  const env = make(id, args.options);
+  if (!(env instanceof GameEnv) || !id.startsWith('Sokoban')) throw new Error(`solve works on Sokoban ids, not ${id}`);
+  const { observation } = env.reset({ seed: args.seed });
+  const state = env.currentState() as SokobanState;
+  const started = performance.now();
+  const result = solveSokoban(state);
+  const ms = performance.now() - started;
+  console.log(observation.text);
+  if (!result.solved) {
+    console.log(`no plan: ${result.reason} after ${result.explored} states (${ms.toFixed(1)} ms)`);
+    return;
+  }
+  const names = result.plan.map((m) => SOKOBAN_ACTIONS[m]);
+  console.log(`optimal plan, ${result.length} moves (${result.explored} states, ${ms.toFixed(1)} ms):`);
+  console.log(names.map((n) => n[0].toUpperCase() + n.slice(1)).join(', '));
+  const frames: RgbaImage[] = [observation.image];
+  let score: unknown = null;
+  for (const move of result.plan) {
+    const r = env.step(move);
+    frames.push(r.observation.image);
+    if (r.terminated || r.truncated) score = r.info.score;
+  }
+  console.log(`score ${String(score)} (100 = optimal)`);
+  if (args.gif) {
+    writeFileAtomic(args.gif, encodeGif(frames, 150));
+    console.log(`wrote ${args.gif} (${frames.length} frames)`);
+  }
+}
+
+export interface RolloutArgs {
+  seed: number;
+  agent: string;
+  options: Record<string, never>;
+  gif?: string;
+  replay?: string;
+}
+
+/** Plays one episode with a baseline agent; writes a GIF and a replay on request. */
+export function rolloutCommand(id: string, args: RolloutArgs): void {
+  const inner = make(id, args.options);
+  let replay: Replay | null = null;
+  const env = new ReplayRecorder(inner, {
+    agent: { name: args.agent, model: null, config: {} },
+    onEpisodeEnd: (r) => (replay = r),
+  });
+  const agent = agentByName(args.agent, inner, args.seed);
+  const result = rolloutEpisode(env, agent, args.seed, { frames: args.gif !== undefined });
+  const last = result.steps.at(-1);
+  const end = last?.terminated ? 'terminated' : last?.truncated ? 'truncated' : 'stopped';
+  console.log(`${id} seed ${args.seed} agent ${args.agent}: ${result.length} steps, return ${result.return.toFixed(3)}, score ${result.score ?? '-'} (${end})`);
+  if (args.gif && result.frames) {
+    writeFileAtomic(args.gif, encodeGif(result.frames, 100));
+    console.log(`wrote ${args.gif} (${result.frames.length} frames)`);
+  }
+  if (args.replay) {
+    if (!replay) throw new Error('the episode did not end, so no replay was recorded');
+    writeFileAtomic(args.replay, JSON.stringify(replay));
+    console.log(`wrote ${args.replay}`);
+  }
+}
+
+export interface DatasetArgs {
+  size: number;
+  seed: number;
+  difficulty?: number;
+  out: string;
+}
+
+/** Writes a puzzle dataset in LMM-R1's JSONL format. */
+export async function datasetCommand(family: string, args: DatasetArgs): Promise<void> {
+  if (!(PUZZLE_FAMILIES as readonly string[]).includes(family)) {
+    throw new Error(`unknown puzzle family "${family}"; choose one of ${PUZZLE_FAMILIES.join(', ')}`);
+  }
+  const bar = progressBar(args.size, family);
+  // Item by item so that the bar moves; the items are exactly those of makeDataset.
+  const levels = args.difficulty === undefined ? PUZZLE_DIFFICULTIES : [args.difficulty];
+  const items = [];
+  for (let i = 0; i < args.size; i++) {
+    items.push(makePuzzle(family, levels[i % levels.length], args.seed, i));
+    bar.tick();
+  }
+  bar.stop();
+  await writeLmmR1File(args.out, items);
+  console.log(`wrote ${items.length} ${family} items to ${args.out}`);
+}
