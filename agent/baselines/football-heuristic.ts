@@ -54,7 +54,8 @@ function distToSegment(px: number, py: number, ax: number, ay: number, bx: numbe
 /** A rough scoring chance from (x, y): goal angle, the keeper off the shooting line, pressure. */
 function shotEstimate(me: P, opponents: readonly P[]): number {
   const angle = Math.abs(Math.atan2(GOAL_POST - me.y, 1 - me.x) - Math.atan2(-GOAL_POST - me.y, 1 - me.x));
-  let p = Math.min(0.98, Math.pow(angle / 0.25, 1.5));
+  const d = hyp(1 - me.x, me.y);
+  let p = Math.min(0.98, Math.pow(angle / 0.25, 1.5)) * Math.max(0.05, Math.min(1, 1.25 - 1.1 * d));
   for (const o of opponents) {
     const lane = distToSegment(o.x, o.y, me.x, me.y, 1, 0);
     if (o.role === 'keeper') p *= Math.min(1, 0.3 + 3 * lane);

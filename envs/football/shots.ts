@@ -27,7 +27,9 @@ export function shotChance(players: readonly Player[], nLeft: number, shooter: n
   const s = players[shooter];
   if (s.x >= PITCH_X) return { goal: Math.abs(s.y) < GOAL_HALF_WIDTH ? 1 : 0, save: 0 };
   // An open goal 0.3 units away, straight on, subtends 0.29 rad: that is a near-certain finish.
-  let p = Math.min(0.98, Math.pow(goalAngle(s.x, s.y) / 0.25, 1.5));
+  // Beyond that, power and accuracy fade with distance: long shots rarely go in.
+  const d = dist(s.x, s.y, PITCH_X, 0);
+  let p = Math.min(0.98, Math.pow(goalAngle(s.x, s.y) / 0.25, 1.5)) * clamp(1.25 - 1.1 * d, 0.05, 1);
   const k = rightKeeper(players, nLeft);
   let save = 0;
   if (k >= 0) {

@@ -137,7 +137,8 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
 
   // --- 6. the episode's end ---
   let end: EndReason = null;
-  const where = ballEnd(ball, GOAL_HALF_WIDTH, GOAL_HEIGHT, PITCH_Y);
+  // Once the other team has the ball the episode is over, wherever their player stands.
+  const where = ball.owner >= nLeft ? null : ballEnd(ball, GOAL_HALF_WIDTH, GOAL_HEIGHT, PITCH_Y);
   if (where === 'goal') end = 'goal';
   else if (where === 'out') end = 'out';
   else if (where === 'own_goal' || ball.owner >= nLeft) end = 'lost';
