@@ -69,7 +69,7 @@ export function reversePlay(graph: LevelGraph, limits: ReversePlayLimits): Rever
     table.data[at] = p;
     for (let i = 0; i < k; i++) table.data[at + 1 + i] = graph.targets[i];
     const idx = table.commit();
-    grow(idx + 1);
+    if (idx >= depth.length) grow(idx + 1);
     depth[idx] = 0;
     parent[idx] = -1;
     move[idx] = 0;
@@ -80,8 +80,19 @@ export function reversePlay(graph: LevelGraph, limits: ReversePlayLimits): Rever
   occupied.fill(0);
 
   // --- 2. breadth-first expansion by walks and pulls ---
+  const opposite = OPPOSITE; // a local: imported bindings are getters under some loaders
   const boxes = new Int32Array(k);
   const ids = new Uint8Array(k);
+  // Stores a new state's bookkeeping; the arrays grow only when the table has outgrown them.
+  const record = (idx: number, from: number, d: number, a: number, pulled: number, nswaps: number, idSource: Uint8Array, idAt: number) => {
+    if (idx >= depth.length) grow(idx + 1);
+    depth[idx] = d;
+    parent[idx] = from;
+    move[idx] = a;
+    lastPulled[idx] = pulled;
+    swaps[idx] = Math.min(nswaps, 65535);
+    for (let i = 0; i < k; i++) origin[idx * k + i] = idSource[idAt + i];
+  };
   for (let head = 0; head < table.count && table.count < limits.maxStates; head++) {
     const d = depth[head];
     if (d >= limits.maxLength) break; // states come in depth order
@@ -91,37 +102,31 @@ export function reversePlay(graph: LevelGraph, limits: ReversePlayLimits): Rever
     for (let a = 1; a <= 4; a++) {
       const q = next[p * 4 + a - 1];
       if (q < 0 || occupied[q] !== 0) continue;
-      const behind = next[p * 4 + OPPOSITE[a] - 1];
+      // The walk: same boxes, player on q.
+      let at = table.candidate();
+      let data = table.data;
+      data[at] = q;
+      for (let i = 1; i < w; i++) data[at + i] = data[base + i];
+      let idx = table.commit();
+      if (idx >= 0) record(idx, head, d + 1, a, lastPulled[head], swaps[head], origin, head * k);
+      // The pull, when a box stands behind the player.
+      const behind = next[p * 4 + opposite[a] - 1];
       const slot = behind >= 0 ? occupied[behind] - 1 : -1;
-      // The walk, then (when a box is behind the player) the pull of that box.
-      for (let pull = 0; pull <= (slot >= 0 ? 1 : 0); pull++) {
-        const src = table.data; // re-read: candidate() may reallocate
-        for (let i = 0; i < k; i++) {
-          boxes[i] = src[base + 1 + i];
-          ids[i] = origin[head * k + i];
-        }
-        let pulledId = lastPulled[head];
-        let nswaps = swaps[head];
-        if (pull === 1) {
-          pulledId = ids[slot];
-          if (pulledId !== lastPulled[head]) nswaps++;
-          boxes[slot] = p;
-          sortSlots(boxes, ids, slot);
-        }
-        const at = table.candidate();
-        const dst = table.data;
-        dst[at] = q;
-        for (let i = 0; i < k; i++) dst[at + 1 + i] = boxes[i];
-        const idx = table.commit();
-        if (idx < 0) continue;
-        grow(idx + 1);
-        depth[idx] = d + 1;
-        parent[idx] = head;
-        move[idx] = a;
-        lastPulled[idx] = pulledId;
-        swaps[idx] = Math.min(nswaps, 65535);
-        for (let i = 0; i < k; i++) origin[idx * k + i] = ids[i];
+      if (slot < 0) continue;
+      for (let i = 0; i < k; i++) {
+        boxes[i] = data[base + 1 + i];
+        ids[i] = origin[head * k + i];
       }
+      const pulledId = ids[slot];
+      const nswaps = swaps[head] + (pulledId !== lastPulled[head] ? 1 : 0);
+      boxes[slot] = p;
+      sortSlots(boxes, ids, slot);
+      at = table.candidate();
+      data = table.data;
+      data[at] = q;
+      for (let i = 0; i < k; i++) data[at + 1 + i] = boxes[i];
+      idx = table.commit();
+      if (idx >= 0) record(idx, head, d + 1, a, pulledId, nswaps, ids, 0);
     }
     for (let i = 0; i < k; i++) occupied[table.data[base + 1 + i]] = 0;
   }
