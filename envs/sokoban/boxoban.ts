@@ -79,7 +79,10 @@ export function parseBoxoban(text: string, firstLine = 1): SokobanLevel {
   const where = rows.length === 1 ? `line ${firstLine + start}` : `lines ${firstLine + start}-${firstLine + end - 1}`;
   if (players.length !== 1) throw new BoxobanError(`${where}: a level needs exactly one player (@ or +), found ${players.length}`);
   if (boxes.length === 0) throw new BoxobanError(`${where}: a level needs at least one box ($ or *)`);
-  if (boxes.length !== targets) throw new BoxobanError(`${where}: ${boxes.length} boxes but ${targets} goals`);
+  if (boxes.length !== targets) {
+    const n = boxes.length;
+    throw new BoxobanError(`${where}: ${n} box${n === 1 ? '' : 'es'} but ${targets} goal${targets === 1 ? '' : 's'}`);
+  }
   return { fixed, boxes, player: players[0] };
 }
 
