@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyReward, gradedAnswer, mathReward } from '../../training/rewards/index.js';
+import { accuracyReward, gradedAnswer, mathReward, sokobanReward } from '../../training/rewards/index.js';
+import { HOSTILE } from '../puzzles/hostile.js';
 
 const resp = (answer: string) => `<think>work</think><answer>${answer}</answer>`;
 const acc = (response: string, gold: string) => accuracyReward(response, gold).total;
@@ -75,5 +76,16 @@ describe('mathReward', () => {
     expect(mathReward(`<think>x</think><answer>${'('.repeat(50_000)}1${')'.repeat(50_000)}</answer>`, '1').total).toBe(0.5);
     expect(mathReward(`<think>x</think><answer>${'1+'.repeat(50_000)}1</answer>`, '50001').total).toBe(0.5);
     expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('rewards on hostile 100 KB answers', () => {
+  it('answer quickly', () => {
+    for (const answer of HOSTILE) {
+      const t0 = performance.now();
+      expect(mathReward(resp(answer), '1').total).toBe(0.5);
+      expect(sokobanReward(resp(answer), '#####\n#@$.#\n#####').task).toBe(0);
+      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(300);
+    }
   });
 });

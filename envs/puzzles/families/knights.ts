@@ -103,8 +103,8 @@ function answerText(names: readonly string[], roles: readonly boolean[]): string
 export function parseRoles(answer: string, names: readonly string[]): Map<string, boolean> | null {
   const wanted = new Set(names.map((n) => n.toLowerCase()));
   const roles = new Map<string, boolean>();
-  // Word boundaries keep the scan linear: no backtracking through the inside of a long word.
-  const re = /\b([A-Za-z]+)\b\s*(?:is\s+(?:an?\s+)?|:|=|-|\u2014)?\s*(knight|knave)/gi;
+  // Word boundaries, and never two runs of spaces side by side, keep the scan linear.
+  const re = /\b([A-Za-z]+)\b(?:\s+is\s+(?:an?\s+)?|\s*[:=\u2014-]\s*|\s+)(knight|knave)/gi;
   for (const m of answer.slice(0, 10_000).matchAll(re)) {
     const name = m[1].toLowerCase();
     if (!wanted.has(name)) continue;

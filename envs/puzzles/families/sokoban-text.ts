@@ -10,6 +10,7 @@ import { generateLevel } from '../../sokoban/generator.js';
 import { simulateSokoban } from '../../sokoban/simulate.js';
 import type { PuzzleFamily, PuzzleItem } from '../types.js';
 import { level } from './level.js';
+import { trimEndChars } from '../text-trim.js';
 
 /** Moves read from one answer, as in the global protocol. */
 export const TEXT_SOKOBAN_MAX_MOVES = 50;
@@ -32,7 +33,7 @@ const BY_INDEX = [null, 'up', 'down', 'left', 'right'] as const;
  * is not one of up/down/left/right or there is none.
  */
 export function parseDirectionList(answer: string): Array<(typeof DIRECTIONS)[number]> | null {
-  const tokens = answer.split(/[,\n]/).map((t) => t.trim().toLowerCase().replace(/[.;]+$/, ''));
+  const tokens = answer.split(/[,\n]/).map((t) => trimEndChars(t.trim().toLowerCase(), '.;'));
   const out: Array<(typeof DIRECTIONS)[number]> = [];
   for (const t of tokens) {
     if (t === '') continue;

@@ -6,6 +6,7 @@
 import { evaluateText } from './expr.js';
 import { normaliseAnswer } from './latex.js';
 import { eq } from './rational.js';
+import { trimEndChars } from '../text-trim.js';
 
 /** Splits on commas outside brackets; "(1,2),3" -> ["(1,2)", "3"]. */
 export function splitTopLevel(text: string, sep = ','): string[] {
@@ -46,7 +47,7 @@ function assignment(text: string): [string, string] | null {
 
 /** Choice and word answers: "(B)", "B.", "b" all read "b". */
 function textKey(text: string): string {
-  return stripOuterBrackets(text).replace(/[).:]+$/, '').toLowerCase();
+  return trimEndChars(stripOuterBrackets(text), ').:').toLowerCase();
 }
 
 /** Equality of two single (non-list) normalised answers. */

@@ -3,6 +3,7 @@
  * of a number or simple expression into plain text the expression parser reads. Every scan here is
  * linear in the input (brace matching is one stack pass), so 100 KB responses stay fast.
  */
+import { trimEndChars } from '../text-trim.js';
 
 /** For each `{`, the index of its matching `}` (or -1), from one stack pass over the text. */
 function matchBraces(text: string): Int32Array {
@@ -112,7 +113,7 @@ const THOUSANDS = /^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 function onePass(text: string): string {
   let s = simplePass(rewriteCommands(text));
   // Trailing sentence punctuation ("The answer is 5.") is not part of the answer.
-  s = s.replace(/[.]+$/, '');
+  s = trimEndChars(s, '.');
   if (THOUSANDS.test(s)) s = s.replace(/,/g, '');
   return s;
 }
