@@ -4,8 +4,9 @@
  *   1. without the ball: idle while a pass to us is on its way (the game runs us onto it), else run
  *      towards where the ball is going;
  *   2. shoot when the estimated chance of scoring is good, or when pressed close to goal;
- *   3. pass under pressure to an open teammate further forward: first face him, then pass
- *      (short or long by distance);
+ *   3. pass to an open teammate through a clear lane: under pressure to anyone not far behind,
+ *      otherwise only to one clearly further forward; first face him, then pass (short or long
+ *      by distance);
  *   4. otherwise run at goal, stepping diagonally past the nearest defender in the way and
  *      round the keeper, sprinting when free and dribbling when an opponent is close.
  * One action per step, so turning on sprint or dribble waits for a step with no other need.
@@ -109,9 +110,10 @@ function decide(s: Raw): Action {
     if (keeperD < 0.1 && chance > 0.3) return 'shot';
   }
 
-  // --- 3. pass under pressure ---
-  if (nearD < 0.1 && goalD > 0.15) {
-    const mate = openTeammate(s, me);
+  // --- 3. pass under pressure, or forward to a teammate clearly better placed ---
+  if (goalD > 0.15) {
+    const pressed = nearD < 0.1;
+    const mate = openTeammate(s, me, pressed ? -0.15 : 0.12, pressed ? 0.06 : 0.1);
     if (mate) {
       const dir = octant(mate.x - me.x, mate.y - me.y);
       if (s.sticky.direction === dir) return hyp(mate.x - me.x, mate.y - me.y) > 0.35 ? 'long_pass' : 'short_pass';
@@ -173,20 +175,20 @@ function idleOrToggle(s: Raw, close: boolean): Action {
 }
 
 /** The teammate most worth passing to: ahead of us, with room, through a clear lane. */
-function openTeammate(s: Raw, me: P): P | null {
+function openTeammate(s: Raw, me: P, minAhead: number, minSpace: number): P | null {
   let best: P | null = null;
   let bestScore = 0;
   for (const t of s.left_team) {
     if (t.index === s.active || t.role === 'keeper') continue;
     const d = hyp(t.x - me.x, t.y - me.y);
-    if (d < 0.08 || d > 0.6 || t.x < me.x - 0.15) continue;
+    if (d < 0.08 || d > 0.6 || t.x < me.x + minAhead) continue;
     let space = Infinity;
     let lane = Infinity;
     for (const o of s.right_team) {
       space = Math.min(space, hyp(o.x - t.x, o.y - t.y));
       lane = Math.min(lane, distToSegment(o.x, o.y, me.x, me.y, t.x, t.y));
     }
-    if (space < 0.06 || lane < 0.04) continue;
+    if (space < minSpace || lane < 0.04) continue;
     const score = t.x - me.x + Math.min(space, 0.2) + Math.min(lane, 0.1) + 0.2;
     if (score > bestScore) {
       bestScore = score;

@@ -148,8 +148,10 @@ export function drawFrame(ctx: Context2D, s: FootballState, o: FootballOptions):
   }
   // The ball: its shadow on the grass, the ball raised by its height (drawn 2x for legibility).
   const b = s.ball;
-  const bx = px(b.x);
-  const by = py(b.y);
+  // A carried ball is drawn a few pixels ahead of the carrier's centre so that it stays visible.
+  const carrier = b.owner >= 0 ? s.players[b.owner] : null;
+  const bx = carrier ? px(carrier.x) + Math.round(carrier.fx * 5) : px(b.x);
+  const by = carrier ? py(carrier.y) + Math.round(carrier.fy * 5) : py(b.y);
   disc(ctx, bx + 1, by + 1, 2, COLORS.shadow);
   const lift = Math.round(b.z * S * 2);
   disc(ctx, bx, by - lift, 2, COLORS.outline);

@@ -1,7 +1,8 @@
 /**
  * Scenario generation: every scenario is drawn from the seed (positions with noise, which side the
- * play starts on, which formations meet), then checked: the carrier must start with room, at least
- * 0.06 units from any opponent; a draw that fails is redrawn from a derived seed (deterministic).
+ * play starts on, which formations meet), then checked: the carrier must start with room (no
+ * opponent within 0.06 units in drills, 0.1 in 11 vs 11); a draw that fails is redrawn from the
+ * same stream (deterministic), at most 50 times.
  *
  * Drills follow Google Research Football's academy; `11v11` sets two formation templates against
  * each other around a seeded ball position, the left team in possession.
@@ -99,9 +100,10 @@ function drill(id: ScenarioId, rng: Rng): Lineup {
         [-0.5, -0.15, 'defender'],
         [-0.5, 0.15, 'defender'],
       ];
+      // Chasers start behind the ball: a few metres back on the hard tier, further on the easy one.
       const defence: Spot[] = hard
-        ? [THEIR_KEEPER, [0.62, -0.1, 'defender'], [0.62, 0.1, 'defender'], [0.15, -0.15, 'midfielder'], [0.12, 0.05, 'midfielder'], [0.15, 0.2, 'midfielder']]
-        : [THEIR_KEEPER, [0.6, 0, 'defender'], [0.05, -0.1, 'midfielder'], [0.05, 0.15, 'midfielder']];
+        ? [THEIR_KEEPER, [0.62, -0.1, 'defender'], [0.62, 0.1, 'defender'], [0.08, -0.15, 'midfielder'], [0.05, 0.05, 'midfielder'], [0.08, 0.2, 'midfielder']]
+        : [THEIR_KEEPER, [0.6, 0, 'defender'], [-0.05, -0.1, 'midfielder'], [-0.05, 0.15, 'midfielder']];
       return build(rng, attack, defence, 0.04, 1);
     }
     default:
@@ -167,19 +169,22 @@ function elevenVsEleven(rng: Rng): Lineup {
   return { ...lineup, carrier };
 }
 
-/** Whether the carrier starts with room (no opponent within 0.06 units). */
-function valid(l: Lineup): boolean {
+/** Whether the carrier starts with room: no opponent within `room` units. */
+function valid(l: Lineup, room: number): boolean {
   const c = l.players[l.carrier];
   for (let j = l.nLeft; j < l.players.length; j++) {
-    if ((l.players[j].x - c.x) ** 2 + (l.players[j].y - c.y) ** 2 < 0.06 * 0.06) return false;
+    if ((l.players[j].x - c.x) ** 2 + (l.players[j].y - c.y) ** 2 < room * room) return false;
   }
   return true;
 }
+
+/** Room the carrier gets at kick-off: drills are set pieces, 11 vs 11 starts from a received ball. */
+const START_ROOM = { drill: 0.06, full: 0.1 } as const;
 
 /** Draws a scenario; retries from the same stream until the lineup is valid (bounded). */
 export function generateLineup(id: ScenarioId, rng: Rng): Lineup {
   for (let attempt = 0; ; attempt++) {
     const lineup = id === '11v11' ? elevenVsEleven(rng) : drill(id, rng);
-    if (valid(lineup) || attempt >= 50) return lineup;
+    if (valid(lineup, id === '11v11' ? START_ROOM.full : START_ROOM.drill) || attempt >= 50) return lineup;
   }
 }
