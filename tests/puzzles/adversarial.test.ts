@@ -1,6 +1,7 @@
 /**
  * Verifiers on hostile answers: 100 KB of the shapes that make naive regexes backtrack
- * (long runs that almost match, unclosed brackets, deep nesting). Each must answer quickly.
+ * (long runs that almost match, unclosed brackets, deep nesting). Each must answer quickly: the
+ * bound is loose (a shared, busy machine) but a quadratic scan takes a minute on these.
  */
 import { describe, expect, it } from 'vitest';
 import { makeDataset, PUZZLE_FAMILIES, verifyPuzzle } from '../../envs/puzzles/index.js';
@@ -16,7 +17,7 @@ describe('verifiers on hostile 100 KB answers', () => {
       const t0 = performance.now();
       expect(verifyPuzzle(item, `<answer>${answer}</answer>`)).toBe(false);
       expect(verifyPuzzle(item, answer)).toBe(false);
-      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(300);
+      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(1000);
     }
   });
 
@@ -25,7 +26,7 @@ describe('verifiers on hostile 100 KB answers', () => {
       const t0 = performance.now();
       normaliseAnswer(answer);
       answersEquivalent(answer, '1');
-      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(300);
+      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(1000);
     }
   });
 });

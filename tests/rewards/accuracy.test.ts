@@ -85,7 +85,7 @@ describe('rewards on hostile 100 KB answers', () => {
       const t0 = performance.now();
       expect(mathReward(resp(answer), '1').total).toBe(0.5);
       expect(sokobanReward(resp(answer), '#####\n#@$.#\n#####').task).toBe(0);
-      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(300);
+      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(1000);
     }
   });
 });

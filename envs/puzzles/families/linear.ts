@@ -99,8 +99,10 @@ export const linear: PuzzleFamily = {
     return d <= 3 ? single(rng, d as 1 | 2 | 3) : system(rng, d === 4 ? 2 : 3);
   },
   check(item, answer) {
-    // Each value must be a number, not an expression (that could restate an equation).
+    // Each value must be a number, not an expression (that could restate an equation). The
+    // equivalence check runs first: it rejects a wrong number of values before any parsing.
+    if (!answersEquivalent(answer, item.answer)) return false;
     const values = splitTopLevel(stripOuterBrackets(normaliseAnswer(answer))).map((p) => p.replace(/^[a-zA-Z]=/, ''));
-    return values.every(isPlainNumber) && answersEquivalent(answer, item.answer);
+    return values.every(isPlainNumber);
   },
 };
