@@ -1,0 +1,28 @@
+// Analytic FLOP counts for TinyLMM's decoder, the numerator of every model FLOP/s figure in
+// bench:engine: 6 x (matmul parameters) x tokens for a train step (forward 2, backward 4), plus the
+// attention products, which have no parameters (QK^T and AV: 4 T S D per layer forward).
+import type { ModelConfig } from '../../agent/model/config.js';
+
+/** Parameters that multiply every token: the blocks' projections and the tied LM head. */
+export function matmulParams(c: ModelConfig): { blocks: number; head: number } {
+  const perLayer = 4 * c.dModel * c.dModel + (c.mlp === 'swiglu' ? 3 : 2) * c.dModel * c.dMlp;
+  return { blocks: c.nLayers * perLayer, head: c.vocabSize * c.dModel };
+}
+
+/** One text-only train step on `batch` rows of `seq` tokens (the full T x T score matrix is computed). */
+export function trainStepFlops(c: ModelConfig, batch: number, seq: number): number {
+  const { blocks, head } = matmulParams(c);
+  const tokens = batch * seq;
+  return 6 * (blocks + head) * tokens + 3 * 4 * c.nLayers * batch * seq * seq * c.dModel;
+}
+
+/**
+ * A whole generate call: a prefill of `prompt` tokens (LM head on the last position only) and
+ * `newTokens` steps, each attending over the keys so far.
+ */
+export function generateFlops(c: ModelConfig, batch: number, prompt: number, newTokens: number): number {
+  const { blocks, head } = matmulParams(c);
+  let f = 2 * blocks * prompt + 4 * c.nLayers * prompt * prompt * c.dModel + 2 * head;
+  for (let i = 1; i < newTokens; i++) f += 2 * (blocks + head) + 4 * c.nLayers * (prompt + i) * c.dModel;
+  return batch * f;
+}
