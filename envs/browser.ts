@@ -6,6 +6,7 @@ export * from './core/registry.js';
 export * from './core/answer.js';
 export * from './core/game.js';
 export * from './core/game-env.js';
+export { plainObservation } from './core/observation.js';
 export * from './core/options.js';
 export * from './core/vector.js';
 export * from './core/check.js';
