@@ -1,14 +1,18 @@
 /**
  * Text puzzles for FRE (LMM-R1's first stage): seeded, verifiable families with difficulty 1-5.
- * Pure and browser-safe; file IO for JSONL lives in `jsonl-file.ts` (Node only, not exported here).
+ * Pure and browser-safe. Node-only file IO is in `jsonl-file.ts`, not exported here:
+ * `readLmmR1File(path)`, `writeLmmR1File(path, items, options?)`.
  *
  * - `PUZZLE_FAMILIES`: arithmetic, countdown, linear, sequence, knights, sokoban.
  * - `makeDataset(family, { size, seed, difficulty })`: deterministic items
- *   `{ id, family, difficulty, prompt, answer, meta }`; `makePuzzle` builds one.
- * - `verifyPuzzle(item, response)`: whether a response's final answer solves the item.
- * - `toLmmR1Jsonl(items)` / `fromLmmR1Jsonl(text)`: LMM-R1's data format, both directions.
- * - The exact arithmetic underneath (`parseExpression`, `evaluate`, rationals, `answersEquivalent`,
- *   `normaliseAnswer`, `extractLastBoxed`), which training/rewards reuses.
+ *   `{ id, family, difficulty, prompt, answer, meta }` (difficulty 1-5 or a list cycled over the
+ *   items; default 1..5 in turn); `makePuzzle(family, difficulty, seed, index)` builds one.
+ * - `verifyPuzzle(item, response)`: whether a response's final answer (last `<answer>` block, or
+ *   the whole text without one; last `\boxed{}` in it) solves the item. Never throws.
+ * - `toLmmR1Jsonl(items, { content, meta })` / `fromLmmR1Jsonl(text)`: LMM-R1's data format,
+ *   both directions; malformed input throws `LmmR1FormatError` naming the line.
+ * - The exact arithmetic underneath (`parseExpression`, `evaluateExpression`, `rationalMath`,
+ *   `answersEquivalent`, `normaliseAnswer`, `extractLastBoxed`), which training/rewards reuses.
  */
 export * from './types.js';
 export { SYSTEM_PROMPT, chatPrompt } from './prompt.js';
