@@ -30,12 +30,12 @@ function terms(rng: Rng, kind: Kind, shown: number): number[] {
   const seq: number[] = [];
   switch (kind) {
     case 'arithmetic': {
-      const [a, d] = [rng.range(-20, 30), nonZero(rng, -9, 12)];
+      const [a, d] = [rng.range(-50, 50), nonZero(rng, -15, 15)];
       for (let i = 0; i < n; i++) seq.push(a + d * i);
       break;
     }
     case 'geometric': {
-      const [a, r] = [rng.range(1, 9) * rng.pick([1, -1]), rng.pick([2, 3, 4, -2, -3])];
+      const [a, r] = [rng.range(1, 15) * rng.pick([1, -1]), rng.pick([2, 3, 4, 5, -2, -3])];
       for (let i = 0; i < n; i++) seq.push(a * r ** i);
       break;
     }
@@ -50,19 +50,19 @@ function terms(rng: Rng, kind: Kind, shown: number): number[] {
       break;
     }
     case 'fibonacci': {
-      seq.push(rng.range(1, 9), rng.range(1, 9));
+      seq.push(rng.range(1, 20), rng.range(1, 20));
       while (seq.length < n) seq.push(seq[seq.length - 1] + seq[seq.length - 2]);
       break;
     }
     case 'tribonacci': {
-      seq.push(rng.range(0, 5), rng.range(1, 5), rng.range(1, 5));
+      seq.push(rng.range(0, 9), rng.range(1, 9), rng.range(1, 9));
       while (seq.length < n) seq.push(seq[seq.length - 1] + seq[seq.length - 2] + seq[seq.length - 3]);
       break;
     }
     case 'affine': {
       // a(k+1) = p a(k) + q
-      const [p, q] = [rng.pick([2, 3, -2]), nonZero(rng, -5, 5)];
-      seq.push(rng.range(1, 6));
+      const [p, q] = [rng.pick([2, 3, -2]), nonZero(rng, -9, 9)];
+      seq.push(rng.range(1, 12));
       while (seq.length < n) seq.push(p * seq[seq.length - 1] + q);
       break;
     }
