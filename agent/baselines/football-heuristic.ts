@@ -104,9 +104,9 @@ function decide(s: Raw): Action {
   const chance = shotEstimate(me, opponents);
   const keeper = opponents.find((o) => o.role === 'keeper') ?? null;
   const keeperD = keeper ? hyp(keeper.x - me.x, keeper.y - me.y) : Infinity;
-  if (goalD < 0.5) {
+  if (goalD < 0.6) {
     if (chance > 0.9 || goalD < 0.08) return 'shot';
-    if (nearD < 0.05 && chance > 0.2) return 'shot';
+    if (nearD < 0.05 && chance > 0.1) return 'shot';
     if (keeperD < 0.1 && chance > 0.3) return 'shot';
   }
 
@@ -188,7 +188,7 @@ function openTeammate(s: Raw, me: P, minAhead: number, minSpace: number): P | nu
       space = Math.min(space, hyp(o.x - t.x, o.y - t.y));
       lane = Math.min(lane, distToSegment(o.x, o.y, me.x, me.y, t.x, t.y));
     }
-    if (space < minSpace || lane < 0.04) continue;
+    if (space < minSpace || lane < 0.06) continue;
     const score = t.x - me.x + Math.min(space, 0.2) + Math.min(lane, 0.1) + 0.2;
     if (score > bestScore) {
       bestScore = score;

@@ -65,7 +65,7 @@ export const TACKLE_RADIUS = 0.02;
 /** Per-step tackle success at difficulty 0 and 1, halved while dribbling (less from behind). */
 export const TACKLE_CHANCE: readonly [number, number] = [0.06, 0.24];
 /** Opponents' speed relative to ours at difficulty 0 and 1. */
-export const OPPONENT_SPEED: readonly [number, number] = [0.72, 1.0];
+export const OPPONENT_SPEED: readonly [number, number] = [0.7, 0.92];
 /** Opponents' acceleration (reaction) at difficulty 0 and 1. */
 export const OPPONENT_REACTION: readonly [number, number] = [0.2, 0.5];
 /** "Near" for adaptive repeat: an opponent this close stops a repeated move. */

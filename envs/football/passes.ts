@@ -64,7 +64,8 @@ export function chooseReceiver(players: readonly Player[], nLeft: number, from: 
     const length = kind === 'short_pass' ? -d : d;
     // The keeper is a last resort: passes back to him are legal but rarely wanted.
     const keeper = p.role === 'keeper' ? -1 : 0;
-    const score = lane + 0.6 * open + 0.8 * cos + 0.5 * length + keeper - (inCone ? 0 : 3);
+    // Alignment with the facing direction weighs most: the player aimed at is the one who gets it.
+    const score = lane + 0.6 * open + 2.5 * cos + 0.5 * length + keeper - (inCone ? 0 : 3);
     if (score > bestScore) {
       bestScore = score;
       best = i;

@@ -102,7 +102,7 @@ function drill(id: ScenarioId, rng: Rng): Lineup {
       ];
       // Chasers start behind the ball: a few metres back on the hard tier, further on the easy one.
       const defence: Spot[] = hard
-        ? [THEIR_KEEPER, [0.62, -0.1, 'defender'], [0.62, 0.1, 'defender'], [0.08, -0.15, 'midfielder'], [0.05, 0.05, 'midfielder'], [0.08, 0.2, 'midfielder']]
+        ? [THEIR_KEEPER, [0.62, -0.1, 'defender'], [0.62, 0.1, 'defender'], [0.04, -0.12, 'midfielder'], [0.04, 0.15, 'midfielder']]
         : [THEIR_KEEPER, [0.6, 0, 'defender'], [-0.05, -0.1, 'midfielder'], [-0.05, 0.15, 'midfielder']];
       return build(rng, attack, defence, 0.04, 1);
     }
