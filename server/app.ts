@@ -69,6 +69,16 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
     metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
+  // Graceful close: requests already running finish, and their keep-alive connections are closed
+  // after the answer (otherwise the server would wait out the keep-alive timeout).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   const timer = setInterval(() => instances.evictIdle(), Math.min(EVICT_EVERY_MS, Math.max(1000, settings.idleTimeoutMs / 4)));
   timer.unref();
   app.addHook('onClose', async () => {

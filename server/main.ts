@@ -29,6 +29,7 @@ const program = new Command()
   .option('--idle-timeout <seconds>', 'close instances idle this long', int('idle-timeout', 1), 600)
   .option('--max-batch <n>', 'most items in one batch call', int('max-batch', 1), 1024)
   .option('--body-limit <bytes>', 'request body limit (reward endpoint excepted)', int('body-limit', 1024), 1 << 20)
+  .option('--batch-body-limit <bytes>', 'body limit of the batch routes', int('batch-body-limit', 1024), 64 << 20)
   .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
   .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
   .option('--quiet', 'no request log');
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     maxBatch: o.maxBatch as number,
     bodyLimit: o.bodyLimit as number,
     rewardBodyLimit: o.rewardBodyLimit as number,
+    batchBodyLimit: o.batchBodyLimit as number,
     chatTemplate: template,
     logger: !o.quiet,
   });

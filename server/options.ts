@@ -32,6 +32,8 @@ export interface ServerOptions {
   bodyLimit: number;
   /** Body limit of POST /v1/reward: 256 prompts x 16 samples of long responses. */
   rewardBodyLimit: number;
+  /** Body limit of the batch routes: up to `maxBatch` long model responses. */
+  batchBodyLimit: number;
   /** Most items in one batch call. */
   maxBatch: number;
   /** Most samples in one reward call. */
@@ -46,6 +48,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   idleTimeoutMs: 10 * 60_000,
   bodyLimit: 1 << 20,
   rewardBodyLimit: 256 << 20,
+  batchBodyLimit: 64 << 20,
   maxBatch: 1024,
   maxRewardBatch: 65_536,
   chatTemplate: CHATML,

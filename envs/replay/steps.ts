@@ -14,7 +14,12 @@ export function infoSubset(info: Info): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(info)) {
     if (STORED_APART.has(key) || value === undefined) continue;
-    const json = JSON.stringify(value);
+    // Numbers and flags are the common case and always small: no need to serialize them.
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
+      out[key] = value;
+      continue;
+    }
+    const json = typeof value === 'string' ? value : JSON.stringify(value);
     if (json !== undefined && json.length <= MAX_INFO_ENTRY_CHARS) out[key] = value;
   }
   return out;

@@ -22,6 +22,7 @@ function itemError(e: unknown): Static<typeof ItemError> {
 export default async function batchRoutes(app: FastifyInstance): Promise<void> {
   const pool = app.instances;
   const max = app.settings.maxBatch;
+  const bodyLimit = app.settings.batchBodyLimit;
 
   const ResetBody = Type.Object(
     {
@@ -45,6 +46,7 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Static<typeof ResetBody>; Querystring: ImageQuery }>(
     '/v1/batch/reset',
     {
+      bodyLimit,
       schema: {
         tags: ['batch'],
         summary: `Reset up to ${max} instances`,
@@ -70,6 +72,7 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Static<typeof StepBody>; Querystring: ImageQuery }>(
     '/v1/batch/step',
     {
+      bodyLimit,
       schema: {
         tags: ['batch'],
         summary: `Step up to ${max} instances, one action each`,
