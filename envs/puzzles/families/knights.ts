@@ -56,7 +56,9 @@ function render(s: KnightsStatement, speaker: number, names: readonly string[]):
     case 'either': return `At least one of ${pair('me')} is a ${role}.`;
     case 'same': return `${pair('I')} are the same kind.`;
     case 'different': return `${pair('I')} are different kinds.`;
-    case 'count': return `Exactly ${s.k} of us ${s.k === 1 ? 'is a' : 'are'} ${role}${s.k === 1 ? '' : 's'}.`;
+    case 'count':
+      if (s.k === 0) return `None of us is a ${role}.`;
+      return `Exactly ${s.k} of us ${s.k === 1 ? 'is a' : 'are'} ${role}${s.k === 1 ? '' : 's'}.`;
     case 'implies': return `If ${aIs(s.a)} a knight, then ${aIs(s.b)} a ${role}.`;
   }
 }
