@@ -7,6 +7,13 @@
  */
 import { DELTAS, SOKOBAN_REWARD, TARGET, WALL, type SokobanCell, type SokobanLevel } from './types.js';
 
+// Module-local copies for the hot path (imported bindings can be property getters under loaders).
+const DROW = DELTAS.map((d) => d[0]);
+const DCOL = DELTAS.map((d) => d[1]);
+const { step: STEP, boxOnTarget: ON, boxOffTarget: OFF, solved: SOLVED } = SOKOBAN_REWARD;
+const TARGET_CODE = TARGET;
+const WALL_CODE = WALL;
+
 export interface MoveResult<L extends SokobanLevel> {
   /** The new level (the input one when nothing moved). */
   state: L;
@@ -26,7 +33,8 @@ export function boxIndexAt(boxes: readonly SokobanCell[], row: number, col: numb
 
 export function countBoxesOnTarget(level: SokobanLevel): number {
   let n = 0;
-  for (const [r, c] of level.boxes) if (level.fixed[r][c] === TARGET) n++;
+  const { boxes, fixed } = level;
+  for (let i = 0; i < boxes.length; i++) if (fixed[boxes[i][0]][boxes[i][1]] === TARGET_CODE) n++;
   return n;
 }
 
@@ -35,16 +43,17 @@ export function isSolved(level: SokobanLevel): boolean {
 }
 
 function isOpen(fixed: number[][], row: number, col: number): boolean {
-  return row >= 0 && row < fixed.length && col >= 0 && col < fixed[row].length && fixed[row][col] !== WALL;
+  return row >= 0 && row < fixed.length && col >= 0 && col < fixed[row].length && fixed[row][col] !== WALL_CODE;
 }
 
 /** One move (0 noop, 1 up, 2 down, 3 left, 4 right); never mutates `level`. */
 export function moveSokoban<L extends SokobanLevel>(level: L, action: number): MoveResult<L> {
+  if (!(action >= 0 && action <= 4) || !Number.isInteger(action)) throw new RangeError(`Sokoban action must be 0-4, got ${action}`);
   const before = countBoxesOnTarget(level);
-  const delta = DELTAS[action];
-  if (delta === undefined) throw new RangeError(`Sokoban action must be 0-4, got ${action}`);
-  const [dr, dc] = delta;
-  const [pr, pc] = level.player;
+  const dr = DROW[action];
+  const dc = DCOL[action];
+  const pr = level.player[0];
+  const pc = level.player[1];
   const tr = pr + dr;
   const tc = pc + dc;
   let state = level;
@@ -62,15 +71,15 @@ export function moveSokoban<L extends SokobanLevel>(level: L, action: number): M
         boxes[box] = [br, bc];
         state = { ...level, player: [tr, tc], boxes };
         pushed = true;
-        after += (level.fixed[br][bc] === TARGET ? 1 : 0) - (level.fixed[tr][tc] === TARGET ? 1 : 0);
+        after += (level.fixed[br][bc] === TARGET_CODE ? 1 : 0) - (level.fixed[tr][tc] === TARGET_CODE ? 1 : 0);
       }
     }
   }
   // The same order of additions as gym-sokoban, so floating-point sums match it exactly.
-  let reward: number = SOKOBAN_REWARD.step;
-  if (after > before) reward += SOKOBAN_REWARD.boxOnTarget;
-  else if (after < before) reward += SOKOBAN_REWARD.boxOffTarget;
+  let reward: number = STEP;
+  if (after > before) reward += ON;
+  else if (after < before) reward += OFF;
   const solved = after === level.boxes.length;
-  if (solved) reward += SOKOBAN_REWARD.solved;
+  if (solved) reward += SOLVED;
   return { state, reward, effective: state !== level, pushed, boxesOnTarget: after, solved };
 }
