@@ -13,6 +13,7 @@ import type { Replay } from '../../envs/replay/schema.js';
 import { stepAction } from '../../envs/replay/steps.js';
 import { buildViewer } from '../../viewer/build.js';
 import { HAVE_CHROMIUM, launchChromium } from './browser.js';
+import { sokobanPlan } from './fixtures/sokoban-plans.js';
 import { registerTinyGame, TINY_ID, tinyPlan } from './fixtures/tiny-game.js';
 import { startServer, type TestServer } from './helpers.js';
 
@@ -135,11 +136,48 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in headless Chromium', () => {
     await page.close();
   });
 
-  it('serves the Sokoban viewer bundle when Sokoban is registered', async () => {
-    if (!envSpec('Sokoban-small-v0')) return;
+});
+
+const KEY: Record<string, string> = { up: 'ArrowUp', down: 'ArrowDown', left: 'ArrowLeft', right: 'ArrowRight', noop: ' ' };
+
+describe.skipIf(!HAVE_CHROMIUM || !envSpec('Sokoban-small-v0'))('viewer on Sokoban in headless Chromium', () => {
+  it('a Sokoban replay played over HTTP: canvas pixels equal Node frames at every step', async () => {
+    const seed = 31;
+    const plan = sokobanPlan('Sokoban-small-v0', seed);
+    // A wasted turn of nonsense first, so validity flags show up too.
+    const replay = await playOverHttp('Sokoban-small-v0', seed, () => ['jump', ...plan]);
+    expect(replay.result).toMatchObject({ success: true, score: 100 }); // a turn with no move costs no reward
+    const ids = await server.call<{ replays: { id: string; seed: number }[] }>('GET', '/v1/replays?env=Sokoban-small-v0&agent=browser-test');
+    const page = await openViewer(`/viewer/?replay=/v1/replays/${ids.body.replays.find((r) => r.seed === seed)!.id}`);
+    await expect.poll(() => page.textContent('#verification')).toMatch(/^verified/);
+    const expected = nodeFrames(replay);
+    for (let i = 0; i < expected.length; i++) {
+      if (i > 0) await page.click('#next');
+      const pixels = Buffer.from(Uint8Array.from(await canvasPixels(page)));
+      expect(pixels.equals(Buffer.from(expected[i])), `step ${i}`).toBe(true);
+      if (i === 1) expect(await page.textContent('#flags')).toMatch(/invalid/);
+    }
+    await page.close();
+  });
+
+  it('plays a Sokoban level to the end with the keyboard and finds the saved replay', async () => {
+    const seed = 12;
+    const plan = sokobanPlan('Sokoban-small-v0', seed);
     const page = await openViewer('/viewer/');
-    const options = await page.$$eval('#env-select option', (els) => els.map((e) => (e as HTMLOptionElement).value));
-    expect(options).toContain('Sokoban-small-v0');
+    await page.selectOption('#env-select', 'Sokoban-small-v0');
+    await page.fill('#seed', String(seed));
+    await page.click('#start-human');
+    await page.locator('#frame').click();
+    for (const move of plan) await page.keyboard.press(KEY[move]);
+    await expect.poll(() => page.textContent('#human-status')).toMatch(/solved · saved as replay/);
+    const list = await server.call<{ replays: { id: string; seed: number; success: boolean; score: number }[] }>(
+      'GET',
+      '/v1/replays?agent=human&env=Sokoban-small-v0',
+    );
+    const saved = list.body.replays.find((r) => r.seed === seed);
+    expect(saved).toMatchObject({ success: true, score: 100 });
+    const replay = await server.call<Replay>('GET', `/v1/replays/${saved!.id}`);
+    expect(replay.body.steps.map((st) => st.parsed_actions[0])).toEqual(plan);
     await page.close();
   });
 });
