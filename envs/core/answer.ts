@@ -30,27 +30,58 @@ export interface ParsedAnswer {
   action_is_valid: boolean;
 }
 
-const ANSWER_BLOCK = /<answer>([\s\S]*?)<\/answer>/gi;
+/**
+ * The contents of every complete `<tag>...</tag>` block, in order, matched as a lazy regex would
+ * (an opening tag pairs with the next closing one). Done with one linear scan of the tags: the
+ * lazy regex itself retries from every unclosed opening tag, which is quadratic on hostile text.
+ */
+function tagBlocks(text: string, tag: string): { start: number; end: number; inner: string }[] {
+  const blocks: { start: number; end: number; inner: string }[] = [];
+  const tags = new RegExp(`<(/?)${tag}>`, 'gi');
+  let open: { start: number; innerStart: number } | null = null;
+  for (const m of text.matchAll(tags)) {
+    const at = m.index ?? 0;
+    if (m[1] === '') {
+      open ??= { start: at, innerStart: at + m[0].length };
+    } else if (open) {
+      blocks.push({ start: open.start, end: at + m[0].length, inner: text.slice(open.innerStart, at) });
+      open = null;
+    }
+  }
+  return blocks;
+}
 
 /** The content of the last `<answer>` block, or null. */
 export function extractAnswer(text: string): string | null {
-  let last: string | null = null;
-  for (const m of text.matchAll(ANSWER_BLOCK)) last = m[1];
-  return last;
+  return tagBlocks(text, 'answer').at(-1)?.inner ?? null;
 }
 
-/** Normalises one token: case, surrounding quotes, brackets and punctuation. */
+/** `text` without its `<think>...</think>` blocks. */
+function withoutThinking(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const b of tagBlocks(text, 'think')) {
+    out += text.slice(from, b.start);
+    from = b.end;
+  }
+  return out + text.slice(from);
+}
+
+const STRIP_START = new Set(' \t\r\n"\'`*[](){}.:;-');
+const STRIP_END = new Set(' \t\r\n"\'`*[](){}.:;!?-');
+
+/** Normalises one token: case, surrounding quotes, brackets and punctuation (loops, not regexes: see tagBlocks). */
 function cleanToken(token: string): string {
-  return token
-    .trim()
-    .toLowerCase()
-    .replace(/^[\s"'`*[\](){}.:;-]+|[\s"'`*[\](){}.:;!?-]+$/g, '')
-    .replace(/\s+/g, ' ');
+  let a = 0;
+  let b = token.length;
+  while (a < b && (STRIP_START.has(token[a]) || /\s/.test(token[a]))) a++;
+  while (b > a && (STRIP_END.has(token[b - 1]) || /\s/.test(token[b - 1]))) b--;
+  return token.slice(a, b).toLowerCase().replace(/\s+/g, ' ');
 }
 
 export function parseAnswer(text: string, protocol: AnswerProtocol): ParsedAnswer {
   const inner = extractAnswer(text);
-  const body = inner ?? text.replace(/<think>[\s\S]*?<\/think>/gi, '');
+  const body = inner ?? withoutThinking(text);
   const names = new Set(protocol.actions);
   const actions: string[] = [];
   const invalid: string[] = [];

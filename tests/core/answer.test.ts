@@ -52,3 +52,36 @@ describe('parseAnswer', () => {
     );
   });
 });
+
+describe('parseAnswer on hostile text', () => {
+  /** Median time of a few runs, to compare sizes (a ratio, not a threshold in seconds). */
+  const timeOf = (text: string) => {
+    const runs = [0, 1, 2].map(() => {
+      const t = performance.now();
+      parseAnswer(text, sokoban);
+      return performance.now() - t;
+    });
+    return runs.sort((a, b) => a - b)[1] + 0.05;
+  };
+  const shapes: [string, (n: number) => string][] = [
+    ['unclosed answer tags', (n) => '<answer>'.repeat(n / 8)],
+    ['unclosed think tags', (n) => '<think>'.repeat(n / 7)],
+    ['punctuation runs', (n) => `x${'.'.repeat(n)}x`],
+    ['whitespace runs', (n) => `<answer>up${' '.repeat(n)}x</answer>`],
+  ];
+  for (const [name, make] of shapes) {
+    it(`grows linearly: ${name}`, () => {
+      timeOf(make(20_000)); // warm-up
+      const small = timeOf(make(25_000));
+      const large = timeOf(make(100_000));
+      // Linear work gives about 4x; the quadratic regexes this replaced gave 16x and more.
+      expect(large / small).toBeLessThan(10);
+    });
+  }
+
+  it('matches blocks as a lazy regex would', () => {
+    expect(parseAnswer('<answer>up<answer>down</answer>left</answer>', sokoban).answer).toBe('up<answer>down');
+    expect(parseAnswer('<ANSWER>Up</Answer>', sokoban).actions).toEqual(['up']);
+    expect(parseAnswer('<think>a<think>b</think>right</think>', sokoban).invalid_actions).toEqual(['right</think>']);
+  });
+});
