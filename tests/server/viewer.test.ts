@@ -181,3 +181,22 @@ describe.skipIf(!HAVE_CHROMIUM || !envSpec('Sokoban-small-v0'))('viewer on Sokob
     await page.close();
   });
 });
+
+describe.skipIf(!HAVE_CHROMIUM || !envSpec('Football-3v1-keeper-v0'))('viewer on Football in headless Chromium', () => {
+  it('a Football replay: canvas pixels equal Node frames (first turns and the last)', async () => {
+    const moves = ['right', 'top_right', 'sprint', 'right', 'short_pass', 'right', 'bottom_right', 'shot'];
+    const replay = await playOverHttp('Football-3v1-keeper-v0', 3, () => Array.from({ length: 400 }, (_, t) => moves[t % moves.length]));
+    const ids = await server.call<{ replays: { id: string; seed: number }[] }>('GET', '/v1/replays?env=Football-3v1-keeper-v0&agent=browser-test');
+    const page = await openViewer(`/viewer/?replay=/v1/replays/${ids.body.replays.find((r) => r.seed === 3)!.id}`);
+    await expect.poll(() => page.textContent('#verification')).toMatch(/^verified/);
+    const expected = nodeFrames(replay);
+    const same = async (i: number) => Buffer.from(Uint8Array.from(await canvasPixels(page))).equals(Buffer.from(expected[i]));
+    for (let i = 0; i < Math.min(12, expected.length); i++) {
+      if (i > 0) await page.click('#next');
+      expect(await same(i), `step ${i}`).toBe(true);
+    }
+    await page.click('#last');
+    expect(await same(expected.length - 1)).toBe(true);
+    await page.close();
+  });
+});
