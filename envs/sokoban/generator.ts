@@ -38,11 +38,14 @@ export interface GeneratedLevel {
 
 const DEFAULT_ATTEMPTS = 40;
 const DEFAULT_MAX_STATES = 60_000;
+/** A length bound no level reaches. */
+const NO_LIMIT = 10_000;
 
 export function generateLevel(rng: Rng, opts: GeneratorOptions): GeneratedLevel {
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
   const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
   const base = rng.seed();
+  const limited = opts.minLength > 1 || opts.maxLength < NO_LIMIT;
   // The best level outside the length limits, as the first fallback.
   let spare: { fixed: number[][]; graph: LevelGraph; found: ReversePlayResult; miss: number } | null = null;
 
@@ -53,14 +56,12 @@ export function generateLevel(rng: Rng, opts: GeneratorOptions): GeneratedLevel 
     const graph = compileLevel(fixed);
     const found = reversePlay(graph, { minLength: opts.minLength, maxLength: opts.maxLength, maxStates });
     if (found) return finish(fixed, graph, found, attempt + 1, true);
-    if (spare === null || spare.miss > 0) {
-      // Within a wider window a level exists more often; keep the one nearest the limits.
-      const wide = reversePlay(graph, { minLength: 1, maxLength: 10_000, maxStates });
-      if (wide) {
-        const len = wide.plan.length;
-        const miss = len < opts.minLength ? opts.minLength - len : len - opts.maxLength;
-        if (spare === null || miss < spare.miss) spare = { fixed, graph, found: wide, miss };
-      }
+    // No level within the limits here; without them there may be one: keep the nearest.
+    const wide = limited ? reversePlay(graph, { minLength: 1, maxLength: NO_LIMIT, maxStates }) : null;
+    if (wide) {
+      const len = wide.plan.length;
+      const miss = len < opts.minLength ? opts.minLength - len : len - opts.maxLength;
+      if (spare === null || miss < spare.miss) spare = { fixed, graph, found: wide, miss };
     }
   }
   if (spare) return finish(spare.fixed, spare.graph, spare.found, attempts + 1, false);
@@ -69,7 +70,7 @@ export function generateLevel(rng: Rng, opts: GeneratorOptions): GeneratedLevel 
   const cells = interiorCells(opts.rows, opts.cols).slice(0, opts.boxes);
   for (const [r, c] of cells) fixed[r][c] = TARGET;
   const graph = compileLevel(fixed);
-  const found = reversePlay(graph, { minLength: 1, maxLength: 10_000, maxStates });
+  const found = reversePlay(graph, { minLength: 1, maxLength: NO_LIMIT, maxStates });
   if (found) return finish(fixed, graph, found, attempts + 2, inLimits(found.plan.length, opts));
   return handBuilt(opts, attempts + 3);
 }
