@@ -1,7 +1,7 @@
 /** Boxoban text: round trips, errors that name the line, level files as fixed level sets. */
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../envs/core/rng.js';
-import { make } from '../../envs/index.js';
+import { checkEnv, make } from '../../envs/index.js';
 import {
   BoxobanError,
   generateLevel,
@@ -103,6 +103,10 @@ describe('level files', () => {
     for (const move of state.solution!.plan) r = env.step(move);
     expect(r!.terminated).toBe(true);
     expect(r!.info.score).toBe(100);
+  });
+
+  it('passes checkEnv with a level set', () => {
+    checkEnv(make('Sokoban-v0', { levels: FILE, protocol: 'global', text_vocabulary: 'gym' }));
   });
 
   it('draws levels at random from a set, and accepts a list of single levels', () => {
