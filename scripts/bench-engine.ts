@@ -20,7 +20,7 @@ const opts = new Command('bench:engine')
   .option('--threads <n>', 'intra-op threads (default: all cores)', (v) => Number(v))
   .option('--steps <n>', 'timed train steps per preset', (v) => Number(v), 3)
   .option('--skip-tfjs', 'skip the TF.js comparison (the slowest part)')
-  .option('--tfjs-seq <n>', 'tokens in the (batch 1) step compared with TF.js', (v) => Number(v), 32)
+  .option('--tfjs-seq <n>', 'tokens in the (batch 1) step compared with TF.js', (v) => Number(v), 128)
   .parse()
   .opts<{ json?: boolean; threads?: number; steps: number; skipTfjs?: boolean; tfjsSeq: number }>();
 

@@ -1,0 +1,91 @@
+// One optimisation step over any TinyLMM training graph: run the graph (loss, auxiliary outputs and
+// gradients in one ORT call), clip the global gradient norm, AdamW over the model's own Float32Arrays
+// in place. SFT uses it with the cross-entropy graph; RL stages with their own losses over graph (a).
+// Same seed, data and thread count give bit-identical steps (ORT's kernels are deterministic for a
+// fixed thread count, and the optimizer is a plain loop).
+import type { EngineSession, HostTensor } from '../../agent/engine/index.js';
+import { parameterSpecs } from '../../agent/model/params.js';
+import type { TinyLMM } from '../../agent/model/tinylmm.js';
+import { gradName } from '../autodiff/index.js';
+import { AdamW, clipGradNorm, lrAt, type Schedule } from '../optim/index.js';
+import type { TrainGraph } from './train-graphs.js';
+
+export interface OptimOptions {
+  schedule?: Schedule;
+  weightDecay?: number;
+  betas?: [number, number];
+  /** Global gradient-norm clip (default 1). */
+  clip?: number;
+}
+
+export interface StepResult {
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  lr: number;
+  /** The auxiliary outputs asked for. */
+  aux: Record<string, HostTensor>;
+}
+
+export class GraphTrainer {
+  /** Train graphs with and without the vision tower: text-only batches skip it entirely. */
+  private readonly graphs = new Map<boolean, { tg: TrainGraph; session: Promise<EngineSession> }>();
+  private readonly opt: AdamW;
+  private readonly zeroGrads = new Map<string, Float32Array>();
+  private t = 0;
+
+  constructor(
+    readonly model: TinyLMM,
+    /** A key naming the loss (sessions are cached on the model under it) and its graph builder. */
+    private readonly key: string,
+    private readonly build: (vision: boolean) => TrainGraph,
+    private readonly opts: OptimOptions = {},
+  ) {
+    const specs = parameterSpecs(model.config);
+    this.opt = new AdamW(
+      [...specs.keys()].map((name) => ({ name, data: model.params.get(name)!.data })),
+      {
+        beta1: opts.betas?.[0] ?? 0.9,
+        beta2: opts.betas?.[1] ?? 0.95,
+        weightDecay: opts.weightDecay ?? 0.01,
+        decay: (name) => !specs.get(name)!.noDecay, // the model knows its norms, biases and embeddings
+      },
+    );
+  }
+
+  /** Optimizer steps taken so far (drives the learning-rate schedule). */
+  get steps(): number {
+    return this.t;
+  }
+
+  /** `feeds` holds the batch inputs (not the parameters); `vision` picks the graph with the vision tower. */
+  async step(feeds: Record<string, HostTensor>, vision: boolean, aux: readonly string[] = []): Promise<StepResult> {
+    const m = this.model;
+    let entry = this.graphs.get(vision);
+    if (!entry) {
+      const tg = this.build(vision);
+      entry = { tg, session: m.session(`${this.key}-train${vision ? '' : '-text'}`, () => tg.graph) };
+      this.graphs.set(vision, entry);
+    }
+    const s = await entry.session;
+    const names = entry.tg.params;
+    const out = await s.run({ ...feeds, ...m.paramFeeds() }, ['loss', ...aux, ...names.map(gradName)]);
+    // Parameters outside this graph (the vision tower on text batches, an unused value head) get zero
+    // gradients: AdamW still decays them and moves them by momentum (PyTorch with zeroed, not None, grads).
+    const byName = new Map(names.map((n) => [n, out[gradName(n)].data as Float32Array]));
+    const grads = this.opt.params.map((p) => byName.get(p.name) ?? this.zeros(p.name, p.data.length));
+    const gradNorm = clipGradNorm(grads, this.opts.clip ?? 1);
+    const lr = lrAt(this.t, this.opts.schedule ?? { lr: 1e-3 });
+    this.opt.update(grads, lr);
+    this.t++;
+    m.step++;
+    m.paramsUpdated();
+    return { loss: Number(out.loss.data[0]), gradNorm, lr, aux: Object.fromEntries(aux.map((k) => [k, out[k]])) };
+  }
+
+  private zeros(name: string, n: number): Float32Array {
+    let z = this.zeroGrads.get(name);
+    if (!z) this.zeroGrads.set(name, (z = new Float32Array(n)));
+    return z;
+  }
+}
