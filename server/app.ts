@@ -51,6 +51,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   const instances = new InstancePool({
     maxInstances: settings.maxInstances,
     idleTimeoutMs: settings.idleTimeoutMs,
+    maxReplayBytes: settings.maxReplayBytes,
     onReplay: (replay) => {
       metrics.episodesTotal++;
       // Saving is asynchronous; the store tracks it so shutdown can wait for it.

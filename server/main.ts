@@ -31,6 +31,7 @@ const program = new Command()
   .option('--body-limit <bytes>', 'request body limit (reward endpoint excepted)', int('body-limit', 1024), 1 << 20)
   .option('--batch-body-limit <bytes>', 'body limit of the batch routes', int('batch-body-limit', 1024), 64 << 20)
   .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
+  .option('--max-replay-bytes <bytes>', 'memory budget of one episode replay; longer episodes are not saved', int('max-replay-bytes', 1024), 4 << 20)
   .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
   .option('--quiet', 'no request log');
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     bodyLimit: o.bodyLimit as number,
     rewardBodyLimit: o.rewardBodyLimit as number,
     batchBodyLimit: o.batchBodyLimit as number,
+    maxReplayBytes: o.maxReplayBytes as number,
     chatTemplate: template,
     logger: !o.quiet,
   });

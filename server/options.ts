@@ -36,6 +36,8 @@ export interface ServerOptions {
   batchBodyLimit: number;
   /** Most items in one batch call. */
   maxBatch: number;
+  /** Memory budget of one episode's replay record; longer episodes are not saved. */
+  maxReplayBytes: number;
   /** Most samples in one reward call. */
   maxRewardBatch: number;
   chatTemplate: ChatTemplate;
@@ -50,6 +52,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   rewardBodyLimit: 256 << 20,
   batchBodyLimit: 64 << 20,
   maxBatch: 1024,
+  maxReplayBytes: 4 << 20,
   maxRewardBatch: 65_536,
   chatTemplate: CHATML,
   logger: false,

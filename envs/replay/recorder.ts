@@ -17,7 +17,15 @@ export interface RecorderOptions {
   onEpisodeEnd?: (replay: Replay) => void;
   /** Clock for `created_at` (tests fix it). */
   now?: () => Date;
+  /**
+   * Rough size budget of one episode's record (texts dominate); past it the episode is played on
+   * but not recorded, so a client cannot grow a server's memory without bound. Default 16 MiB.
+   */
+  maxBytes?: number;
 }
+
+/** Bytes a step costs in memory besides its text, roughly. */
+const STEP_OVERHEAD_BYTES = 256;
 
 export class ReplayRecorder implements Env {
   private seed: number | null = null;
@@ -25,8 +33,9 @@ export class ReplayRecorder implements Env {
   private steps: ReplayStep[] = [];
   private done = false;
   private last: Replay | null = null;
-  /** Set when an episode outgrows `REPLAY_LIMITS.steps`: it is played on but not recorded. */
+  /** Set when an episode outgrows its budget: it is played on but not recorded. */
   private overflow = false;
+  private bytes = 0;
 
   constructor(
     readonly env: Env,
@@ -62,13 +71,22 @@ export class ReplayRecorder implements Env {
     this.steps = [];
     this.done = false;
     this.overflow = false;
+    this.bytes = 0;
     return result;
   }
 
   step(action: Action): StepResult {
     const result = this.env.step(action);
-    if (this.steps.length < REPLAY_LIMITS.steps) this.steps.push(toReplayStep(action, result, this.env));
-    else this.overflow = true;
+    if (!this.overflow) {
+      const step = toReplayStep(action, result, this.env);
+      this.bytes += STEP_OVERHEAD_BYTES + (step.text?.length ?? 0) * 2;
+      if (this.steps.length >= REPLAY_LIMITS.steps || this.bytes > (this.opts.maxBytes ?? 16 << 20)) {
+        this.overflow = true;
+        this.steps = []; // the record is dropped now, not at the episode's end
+      } else {
+        this.steps.push(step);
+      }
+    }
     if (result.terminated || result.truncated) {
       this.done = true;
       this.last = this.overflow ? null : this.build(result.info);

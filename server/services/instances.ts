@@ -19,6 +19,8 @@ export interface Instance {
 export interface PoolOptions {
   maxInstances: number;
   idleTimeoutMs: number;
+  /** Replay record budget per episode (see RecorderOptions.maxBytes). */
+  maxReplayBytes: number;
   /** Called with each finished episode (the server saves it). */
   onReplay: (replay: Replay) => void;
   onEvict?: (count: number) => void;
@@ -51,7 +53,7 @@ export class InstancePool {
     }
     let env: ReplayRecorder;
     try {
-      env = new ReplayRecorder(make(envId, options), { agent, onEpisodeEnd: this.opts.onReplay });
+      env = new ReplayRecorder(make(envId, options), { agent, onEpisodeEnd: this.opts.onReplay, maxBytes: this.opts.maxReplayBytes });
     } catch (e) {
       if (e instanceof EnvError) throw badRequest(/unknown env id/.test(e.message) ? `body.env_id: ${e.message}` : `body.options: ${e.message}`);
       throw e;

@@ -94,3 +94,22 @@ describe('replays', () => {
     expect(await again.get('../etc/passwd')).toBeNull();
   });
 });
+
+describe('recorder budget', () => {
+  it('drops the record of an episode past its byte budget but plays on', () => {
+    const ended: Replay[] = [];
+    const rec = new ReplayRecorder(make(TINY_ID, { max_steps: 50 }), { agent: { name: 'b' }, maxBytes: 10_000, onEpisodeEnd: (r) => ended.push(r) });
+    rec.reset({ seed: 1 });
+    let done = false;
+    for (let t = 0; !done; t++) {
+      const r = rec.step({ text: `${'x'.repeat(1000)} left` });
+      done = r.terminated || r.truncated;
+    }
+    expect(rec.lastReplay()).toBeNull();
+    expect(ended).toEqual([]);
+    // The next episode records again.
+    const { observation } = rec.reset({ seed: 2 });
+    for (const move of tinyPlan((observation.state as { goal: number }).goal)) rec.step(move);
+    expect(ended).toHaveLength(1);
+  });
+});
