@@ -14,7 +14,7 @@
  */
 import { PITCH_X, PITCH_Y, SPRINT_SPEED } from './constants.js';
 import { clamp } from './geometry.js';
-import { interceptPoint } from './intercept.js';
+import { interceptOnPath, type BallPath } from './intercept.js';
 import { nearest } from './team.js';
 import type { Ball, Player } from './types.js';
 
@@ -26,6 +26,8 @@ export interface World {
   difficulty: number;
   /** Opponents' speed relative to ours. */
   opponentSpeed: number;
+  /** The loose ball's predicted path (empty when someone has it). */
+  path: BallPath;
 }
 
 /** Targets: out[3i] = x, out[3i+1] = y, out[3i+2] = 1 when sprinting. */
@@ -67,7 +69,7 @@ export function planTargets(w: World, out: Float64Array): void {
     } else if (j === first || (pressers > 1 && j === second)) {
       if (ball.owner < 0) {
         // A loose ball: go where it can be reached first.
-        [tx, ty] = interceptPoint(ball, p.x, p.y, SPRINT_SPEED * w.opponentSpeed);
+        [tx, ty] = interceptOnPath(w.path, p.x, p.y, SPRINT_SPEED * w.opponentSpeed);
       } else {
         // Goal-side of the ball, so the carrier has to go round.
         tx = bx + 0.012;
@@ -93,7 +95,7 @@ export function planTargets(w: World, out: Float64Array): void {
     let ty: number;
     let sprint = 0;
     if (i === receiver || i === chaser) {
-      [tx, ty] = interceptPoint(ball, p.x, p.y, SPRINT_SPEED);
+      [tx, ty] = interceptOnPath(w.path, p.x, p.y, SPRINT_SPEED);
       sprint = 1;
     } else if (p.role === 'keeper') {
       tx = -PITCH_X + 0.02;
@@ -118,7 +120,7 @@ function keeperTarget(w: World, p: Player): [number, number, number] {
   const gx = PITCH_X;
   const dx = ball.x - gx;
   const dy = ball.y;
-  const d = Math.hypot(dx, dy);
+  const d = Math.sqrt(dx * dx + dy * dy);
   // Further off the line as the ball comes closer (narrowing the angle), rushing when very close.
   const rush = d < 0.12 + 0.08 * w.difficulty;
   const off = rush ? Math.max(0, d - 0.01) : clamp(0.03 + 0.08 * (0.6 - d), 0.02, 0.09);
@@ -174,7 +176,7 @@ function support(w: World, p: Player, bx: number, by: number): [number, number, 
   if (o >= 0) {
     const dx = tx - players[o].x;
     const dy = ty - players[o].y;
-    const d = Math.hypot(dx, dy);
+    const d = Math.sqrt(dx * dx + dy * dy);
     if (d < 0.08 && d > 1e-6) {
       tx += (dx / d) * (0.08 - d);
       ty += (dy / d) * (0.08 - d);

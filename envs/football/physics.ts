@@ -74,30 +74,56 @@ export function carryBall(ball: Ball, owner: Player): void {
   ball.vz = 0;
 }
 
+/**
+ * One step of free flight on a packed ball [x, y, z, vx, vy, vz]: gravity, bounce, air or grass
+ * friction, rest. Shared by the game and the AI's path prediction, so both see the same ball.
+ */
+export function advance(b: Float64Array, groundFriction: number): void {
+  b[0] += b[3];
+  b[1] += b[4];
+  b[2] += b[5];
+  if (b[2] > 0) {
+    b[5] -= GRAVITY;
+    b[3] *= AIR_FRICTION;
+    b[4] *= AIR_FRICTION;
+  } else {
+    b[2] = 0;
+    b[5] = b[5] < -MIN_BOUNCE ? -b[5] * BOUNCE : 0;
+    b[3] *= groundFriction;
+    b[4] *= groundFriction;
+  }
+  if (b[2] === 0 && b[5] === 0 && b[3] * b[3] + b[4] * b[4] < 1e-8) {
+    b[3] = 0;
+    b[4] = 0;
+  }
+}
+
+/** The grass friction a free ball feels (a shot skids further). */
+export function groundFriction(ball: Ball): number {
+  return ball.kick?.kind === 'shot' ? SHOT_GROUND_FRICTION : GROUND_FRICTION;
+}
+
+const packed = new Float64Array(6);
+
 /** One step of a free ball: flight under gravity, bounces, friction; it comes to rest. */
 export function flyBall(ball: Ball): void {
-  ball.x += ball.vx;
-  ball.y += ball.vy;
-  ball.z += ball.vz;
-  if (ball.z > 0) {
-    ball.vz -= GRAVITY;
-    ball.vx *= AIR_FRICTION;
-    ball.vy *= AIR_FRICTION;
-  } else {
-    ball.z = 0;
-    ball.vz = ball.vz < -MIN_BOUNCE ? -ball.vz * BOUNCE : 0;
-    const f = ball.kick?.kind === 'shot' ? SHOT_GROUND_FRICTION : GROUND_FRICTION;
-    ball.vx *= f;
-    ball.vy *= f;
-  }
-  if (ball.z === 0 && ball.vz === 0 && ball.vx * ball.vx + ball.vy * ball.vy < 1e-8) {
-    ball.vx = 0;
-    ball.vy = 0;
-  }
+  packed[0] = ball.x;
+  packed[1] = ball.y;
+  packed[2] = ball.z;
+  packed[3] = ball.vx;
+  packed[4] = ball.vy;
+  packed[5] = ball.vz;
+  advance(packed, groundFriction(ball));
+  ball.x = packed[0];
+  ball.y = packed[1];
+  ball.z = packed[2];
+  ball.vx = packed[3];
+  ball.vy = packed[4];
+  ball.vz = packed[5];
   if (ball.cooldown > 0) ball.cooldown--;
 }
 
 /** Speed of the ball along the ground. */
 export function ballSpeed(ball: Ball): number {
-  return Math.hypot(ball.vx, ball.vy);
+  return Math.sqrt(ball.vx * ball.vx + ball.vy * ball.vy);
 }

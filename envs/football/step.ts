@@ -26,8 +26,8 @@ import {
   SLIDE_STEPS,
   SPRINT_SPEED,
 } from './constants.js';
-import { lerp } from './geometry.js';
-import { interceptPoint } from './intercept.js';
+import { dist, lerp } from './geometry.js';
+import { interceptOnPath, newPath, predictPath, type BallPath } from './intercept.js';
 import { chooseReceiver, laneClearance, passTarget, strikePass, type PassKind } from './passes.js';
 import { carryBall, copyBall, copyPlayer, flyBall, movePlayer } from './physics.js';
 import { ballEnd, pickUp, tackle } from './possession.js';
@@ -41,8 +41,9 @@ export interface FrameResult {
   reward: number;
 }
 
-/** Scratch space for the AI's targets, reused between calls (never part of a state). */
+/** Scratch space for the AI's targets and the ball's path, reused between calls (never part of a state). */
 let targets = new Float64Array(3 * 22);
+const path: BallPath = newPath();
 
 const KICKS: Record<number, PassKind | 'shot'> = {
   [ACTION.short_pass]: 'short_pass',
@@ -76,7 +77,7 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
     // A lunge at the ball: a burst of speed towards it, then some steps on the ground.
     const dx = ball.x - me.x;
     const dy = ball.y - me.y;
-    const d = Math.hypot(dx, dy) || 1;
+    const d = Math.sqrt(dx * dx + dy * dy) || 1;
     me.vx = (dx / d) * SPRINT_SPEED * 1.5;
     me.vy = (dy / d) * SPRINT_SPEED * 1.5;
     me.down = SLIDE_STEPS;
@@ -93,14 +94,16 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
   // --- 2. every other player picks a target ---
   const oppSpeed = lerp(OPPONENT_SPEED[0], OPPONENT_SPEED[1], difficulty);
   if (targets.length < 3 * players.length) targets = new Float64Array(3 * players.length);
-  planTargets({ players, nLeft, ball, active, difficulty, opponentSpeed: oppSpeed }, targets);
+  if (ball.owner < 0) predictPath(ball, path);
+  else path.n = 0;
+  planTargets({ players, nLeft, ball, active, difficulty, opponentSpeed: oppSpeed, path }, targets);
 
   // --- 3. players move ---
   const oppAccel = lerp(OPPONENT_REACTION[0], OPPONENT_REACTION[1], difficulty);
   for (let i = 0; i < players.length; i++) {
     const p = players[i];
     if (i === active) {
-      moveActive(p, sticky, ball, active);
+      moveActive(p, sticky, ball, active, path);
       continue;
     }
     const left = i < nLeft;
@@ -108,7 +111,7 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
     let speed = (sprint ? SPRINT_SPEED : RUN_SPEED) * (left ? 1 : oppSpeed);
     const dx = targets[3 * i] - p.x;
     const dy = targets[3 * i + 1] - p.y;
-    const d = Math.hypot(dx, dy);
+    const d = Math.sqrt(dx * dx + dy * dy);
     // Arrive rather than overshoot; stand still when there.
     if (d < speed) speed = d;
     if (d < 1e-4) movePlayer(p, 0, 0, 0, left ? ACCELERATION : oppAccel, false);
@@ -192,16 +195,16 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
 }
 
 /** The controlled player follows the sticky direction; idle, he runs onto a pass meant for him. */
-function moveActive(p: Player, sticky: Sticky, ball: Ball, active: number): void {
+function moveActive(p: Player, sticky: Sticky, ball: Ball, active: number, path: BallPath): void {
   let [dx, dy] = DIRECTIONS[sticky.dir];
   let speed = sticky.sprint ? SPRINT_SPEED : RUN_SPEED;
   if (ball.owner === active) speed *= CARRY_FACTOR * (sticky.dribble ? DRIBBLE_FACTOR : 1);
   if (sticky.dir === 0 && ball.owner < 0 && ball.kick?.to === active) {
     // Auto-receive: run to where the ball is going, as a scripted receiver would.
-    const [ix, iy] = interceptPoint(ball, p.x, p.y, SPRINT_SPEED);
+    const [ix, iy] = interceptOnPath(path, p.x, p.y, SPRINT_SPEED);
     const tx = ix - p.x;
     const ty = iy - p.y;
-    const d = Math.hypot(tx, ty);
+    const d = Math.sqrt(tx * tx + ty * ty);
     if (d > 1e-4) {
       dx = tx / d;
       dy = ty / d;
@@ -247,6 +250,6 @@ function kick(
 /** How free the landing spot of a high pass is (0..1): nearest opponent over 0.1 units. */
 function landingSpace(players: readonly Player[], nLeft: number, x: number, y: number): number {
   let best = Infinity;
-  for (let j = nLeft; j < players.length; j++) best = Math.min(best, Math.hypot(players[j].x - x, players[j].y - y));
+  for (let j = nLeft; j < players.length; j++) best = Math.min(best, dist(players[j].x, players[j].y, x, y));
   return Math.min(1, best / 0.1);
 }
