@@ -33,7 +33,7 @@
  * ## Version History
  * v0 ids follow gym-sokoban's sizes and box counts.
  */
-import type { Game } from '../core/game.js';
+import type { Game, GameStep } from '../core/game.js';
 import type { Rng } from '../core/rng.js';
 import type { JsonObject } from '../core/types.js';
 import { generateLevel } from './generator.js';
@@ -63,6 +63,17 @@ export function initialSokoban(rng: Rng, options: SokobanOptions): SokobanState 
   return { ...made.level, solution: made.solution, levelIndex: -1 };
 }
 
+/** One move of the pure core, with the info an env reports. */
+export function stepSokoban(state: SokobanState, action: number): GameStep<SokobanState> {
+  const r = moveSokoban(state, action);
+  return {
+    state: r.state,
+    reward: r.reward,
+    terminated: r.solved,
+    info: { action_is_effective: r.effective, box_pushed: r.pushed, boxes_on_target: r.boxesOnTarget, success: r.solved },
+  };
+}
+
 /** gym-sokoban's room: the fixed cells with boxes (4, or 3 on a target) and the player (5). */
 export function sokobanRoom(level: SokobanLevel): number[][] {
   const room = level.fixed.map((row) => row.slice());
@@ -85,15 +96,7 @@ export const sokobanGame: Game<SokobanState, SokobanOptions> = {
     description: 'fixed[row][col] (0 wall, 1 floor, 2 target), boxes [[row, col]...], player [row, col], room (gym-sokoban codes 0-5)',
   }),
   initial: initialSokoban,
-  step(state, action) {
-    const r = moveSokoban(state, action);
-    return {
-      state: r.state,
-      reward: r.reward,
-      terminated: r.solved,
-      info: { action_is_effective: r.effective, box_pushed: r.pushed, boxes_on_target: r.boxesOnTarget, success: r.solved },
-    };
-  },
+  step: stepSokoban,
   text: (state, options) => sokobanText(state, vocabularyOf(options.text_vocabulary), options.text_coordinates),
   toJson: (state): JsonObject => ({
     fixed: state.fixed.map((row) => row.slice()),

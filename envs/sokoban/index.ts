@@ -20,5 +20,5 @@ export { resolveSokobanOptions, vocabularyOf, type SokobanOptions } from './opti
 export { sokobanGrid, sokobanCoordinates, sokobanText, sokobanLegend, VOCABULARIES as SOKOBAN_VOCABULARIES, type Vocabulary as SokobanVocabulary } from './text.js';
 export { drawSokoban, drawTile as drawSokobanTile, PALETTE as SOKOBAN_PALETTE } from './render.js';
 export { rasterizeSokoban } from './raster.js';
-export { sokobanGame, initialSokoban, sokobanRoom, sokobanScore } from './game.js';
+export { sokobanGame, initialSokoban, stepSokoban, sokobanRoom, sokobanScore } from './game.js';
 export { SOKOBAN_VARIANTS } from './register.js';
