@@ -43,7 +43,11 @@ export function reversePlay(graph: LevelGraph, limits: ReversePlayLimits): Rever
   const k = graph.targets.length;
   const w = k + 1;
   const { next, n } = graph;
-  const table = new StateTable(w, Math.min(limits.maxStates, 4096));
+  // Sized for the whole state space (player cell x box sets) when the budget allows, so that
+  // the hash table rarely has to grow.
+  let space = n;
+  for (let i = 0; i < k; i++) space = (space * (n - 1 - i)) / (i + 1);
+  const table = new StateTable(w, Math.max(64, Math.min(limits.maxStates, Math.ceil(space))));
   let depth = new Int32Array(1024);
   let parent = new Int32Array(1024);
   let move = new Uint8Array(1024);
