@@ -12,7 +12,7 @@ import { EnvError, type JsonObject } from '../core/types.js';
 import { ACTION, ACTIONS, actionAliases, directionOf } from './actions.js';
 import { NEAR_OPPONENT } from './constants.js';
 import { stateJson } from './json.js';
-import { FRAME_HEIGHT, FRAME_WIDTH, drawFrame } from './render.js';
+import { FRAME_HEIGHT, FRAME_WIDTH, drawFrame, rasterizeFrame } from './render.js';
 import { SCORE_SCALE, parseRewardModes } from './reward.js';
 import { SCENARIO_DIFFICULTY } from './scenarios.js';
 import { initialState } from './state.js';
@@ -115,6 +115,7 @@ export const footballGame: Game<FootballState, FootballOptions> = {
   toJson: stateJson,
   frameSize: () => ({ width: FRAME_WIDTH, height: FRAME_HEIGHT }),
   draw: drawFrame,
+  rasterize: rasterizeFrame,
 
   resetInfo: (s: FootballState) => ({ ...info(s, 0), scenario: s.scenario, difficulty: s.difficulty }),
 

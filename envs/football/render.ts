@@ -4,7 +4,8 @@
  * white lifted by its height over a dark shadow on the grass. A strip above shows the score and
  * the steps left. Opaque integer rectangles only, so every canvas gives the same pixels.
  */
-import type { Context2D } from '../render/context.js';
+import type { RgbaImage } from '../core/types.js';
+import { RasterContext, type Context2D } from '../render/context.js';
 import { GOAL_HALF_WIDTH, PITCH_X, PITCH_Y } from './constants.js';
 import { drawText } from './font.js';
 import type { FootballOptions, FootballState } from './types.js';
@@ -122,6 +123,27 @@ function drawHud(ctx: Context2D, s: FootballState, o: FootballOptions): void {
 
 export function drawFrame(ctx: Context2D, s: FootballState, o: FootballOptions): void {
   drawPitch(ctx);
+  drawPlay(ctx, s, o);
+}
+
+/** The empty pitch never changes: painted once, then copied under every frame. */
+let pitch: RgbaImage | null = null;
+
+/** The fast path: the same pixels as `drawFrame` on a RasterContext, without repainting the pitch. */
+export function rasterizeFrame(s: FootballState, o: FootballOptions): RgbaImage {
+  if (!pitch) {
+    const bg = new RasterContext(FRAME_WIDTH, FRAME_HEIGHT);
+    drawPitch(bg);
+    pitch = bg.image;
+  }
+  const ctx = new RasterContext(FRAME_WIDTH, FRAME_HEIGHT);
+  ctx.image.data.set(pitch.data);
+  drawPlay(ctx, s, o);
+  return ctx.image;
+}
+
+/** Everything over the pitch: the HUD, the players, the ball. */
+function drawPlay(ctx: Context2D, s: FootballState, o: FootballOptions): void {
   drawHud(ctx, s, o);
   // Players: an outline disc, then the shirt; the controlled player last, on top.
   for (let i = 0; i < s.players.length; i++) {

@@ -166,3 +166,23 @@ describe('football envs', () => {
     expect(count(0xd8, 0x35, 0x2a)).toBeGreaterThan(100);
   });
 });
+
+describe('football frames', () => {
+  it('the cached-pitch fast path gives the same pixels as draw() on a RasterContext', async () => {
+    const { RasterContext } = await import('../../envs/render/context.js');
+    const { footballGame } = await import('../../envs/football/index.js');
+    for (const scenario of ['11v11', '3v1-keeper', 'empty-goal'] as const) {
+      const options = footballGame.resolveOptions({ scenario });
+      let s = footballGame.initial(makeRng(scenario), options);
+      for (const a of actions(1, 40)) {
+        const ctx = new RasterContext(320, 160);
+        footballGame.draw(ctx, s, options);
+        const fast = footballGame.rasterize!(s, options);
+        expect(Buffer.from(fast.data).equals(Buffer.from(ctx.image.data))).toBe(true);
+        const r = footballGame.step(s, a, options);
+        if (r.terminated) break;
+        s = r.state;
+      }
+    }
+  });
+});
