@@ -5,69 +5,63 @@
  */
 import type { SokobanLevel } from '../../envs/sokoban/index.js';
 
-const DIRS = [
-  [-1, 0],
-  [1, 0],
-  [0, -1],
-  [0, 1],
-];
-
 /** Fewest moves to solve `level`, or -1 when unsolvable or when `maxStates` is passed. */
 export function bruteForceLength(level: SokobanLevel, maxStates = 3_000_000): number {
   const rows = level.fixed.length;
   const cols = level.fixed[0].length;
-  const open = (i: number) => level.fixed[Math.floor(i / cols)][i % cols] !== 0;
-  const target = (i: number) => level.fixed[Math.floor(i / cols)][i % cols] === 2;
-  const base = rows * cols;
-  // A state as one number: player, then the sorted box positions, in base rows*cols digits.
-  const encode = (player: number, boxes: number[]) => boxes.reduce((key, b) => key * base + b, player);
-  const decode = (key: number, k: number) => {
-    const boxes: number[] = new Array(k);
-    for (let i = k - 1; i >= 0; i--) {
-      boxes[i] = key % base;
-      key = Math.floor(key / base);
-    }
-    return { player: key, boxes };
-  };
+  const size = rows * cols;
+  const open = new Uint8Array(size);
+  const target = new Uint8Array(size);
+  level.fixed.forEach((row, r) =>
+    row.forEach((v, c) => {
+      open[r * cols + c] = v === 0 ? 0 : 1;
+      target[r * cols + c] = v === 2 ? 1 : 0;
+    }),
+  );
+  // Grid steps; the room's border is wall in every level the tests use, but check bounds anyway.
+  const steps = [-cols, cols, -1, 1];
+  const inside = (from: number, to: number) => to >= 0 && to < size && (Math.abs(to - from) === cols || Math.floor(to / cols) === Math.floor(from / cols));
   const k = level.boxes.length;
-  if (Math.pow(base, k + 1) > Number.MAX_SAFE_INTEGER) throw new Error('level too large for the brute-force key');
+  if (Math.pow(size, k + 1) > Number.MAX_SAFE_INTEGER) throw new Error('level too large for the brute-force key');
+  // A state as one number: player, then the sorted box cells, in base `size` digits.
+  const key = (player: number, boxes: readonly number[]) => {
+    let x = player;
+    for (const b of boxes) x = x * size + b;
+    return x;
+  };
   const startBoxes = level.boxes.map(([r, c]) => r * cols + c).sort((a, b) => a - b);
-  if (startBoxes.every(target)) return 0;
-  const seen = new Set<number>([encode(level.player[0] * cols + level.player[1], startBoxes)]);
-  let layer = [...seen];
+  if (startBoxes.every((b) => target[b])) return 0;
+  const start = level.player[0] * cols + level.player[1];
+  const seen = new Set<number>([key(start, startBoxes)]);
+  // A layer is a flat list: player, then k boxes, per state.
+  let layer: number[] = [start, ...startBoxes];
+  const boxes: number[] = new Array(k);
   for (let depth = 1; layer.length > 0; depth++) {
-    const nextLayer: number[] = [];
-    for (const key of layer) {
-      const { player, boxes } = decode(key, k);
-      const pr = Math.floor(player / cols);
-      const pc = player % cols;
-      for (const [dr, dc] of DIRS) {
-        const r = pr + dr;
-        const c = pc + dc;
-        if (r < 0 || r >= rows || c < 0 || c >= cols) continue;
-        const to = r * cols + c;
-        if (!open(to)) continue;
-        let moved = boxes;
+    const next: number[] = [];
+    for (let s = 0; s < layer.length; s += k + 1) {
+      const player = layer[s];
+      for (let i = 0; i < k; i++) boxes[i] = layer[s + 1 + i];
+      for (const d of steps) {
+        const to = player + d;
+        if (!inside(player, to) || !open[to]) continue;
         const hit = boxes.indexOf(to);
+        let moved: number[] = boxes;
         if (hit >= 0) {
-          const br = r + dr;
-          const bc = c + dc;
-          if (br < 0 || br >= rows || bc < 0 || bc >= cols) continue;
-          const beyond = br * cols + bc;
-          if (!open(beyond) || boxes.includes(beyond)) continue;
+          const beyond = to + d;
+          if (!inside(to, beyond) || !open[beyond] || boxes.includes(beyond)) continue;
           moved = boxes.slice();
           moved[hit] = beyond;
           moved.sort((a, b) => a - b);
-          if (moved.every(target)) return depth;
+          if (moved.every((b) => target[b])) return depth;
         }
-        const child = encode(to, moved);
-        if (seen.has(child)) continue;
-        seen.add(child);
-        nextLayer.push(child);
+        const id = key(to, moved);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        next.push(to, ...moved);
       }
     }
     if (seen.size > maxStates) return -1;
-    layer = nextLayer;
+    layer = next;
   }
   return -1;
 }
