@@ -6,9 +6,10 @@
 //   logprobs  same inputs -> logprobs (B, T-1): log p(ids[t+1] | ids[..t]); values (B, T) if asked
 //   sft       same inputs + loss_mask (B, T) -> loss: mean next-token NLL over masked targets
 //   prefill   same inputs -> last_logits (B, V), present.i.k / present.i.v (B, H, T, hd)
-//   step      input_ids (B, 1), attention_mask (B, S), past.i.k / past.i.v -> last_logits, present.*
+//   step      input_ids (B, 1), cache_mask (B, L), cache.i.k / cache.i.v (B, H, L, hd)
+//             -> last_logits (B, V), new.i.k / new.i.v (B, H, 1, hd)
 import type { ModelConfig } from './config.js';
-import { forward, lmHead, valueHead, type KV, type Weights } from './model.js';
+import { forward, lmHead, valueHead, type DecodeCache, type Weights } from './model.js';
 import { parameterSpecs, type Params } from './params.js';
 import {
   Div, GatherElements, Graph, LogSoftmax, Max, Mul, Neg, ReduceSum, Slice, Squeeze, Unsqueeze,
@@ -29,7 +30,7 @@ export interface BuiltGraph {
   graph: Graph;
   /** Parameter inputs by name (empty when baked), for autodiff. */
   params: Map<string, Value>;
-  inputs: { inputIds: Value; attentionMask: Value; pixelValues?: Value };
+  inputs: { inputIds: Value; attentionMask?: Value; pixelValues?: Value };
 }
 
 function toDtype(data: Float32Array, dtype: FloatType): Float32Array | Float64Array {
@@ -56,7 +57,8 @@ export function startGraph(c: ModelConfig, name: string, opts: GraphOptions = {}
     return v;
   };
   const inputIds = g.input('input_ids', 'int64', ['batch', seq]);
-  const attentionMask = g.input('attention_mask', 'int64', ['batch', seq === 1 ? 'total' : seq]);
+  // A decode step reads its mask from the cache instead.
+  const attentionMask = seq === 1 ? undefined : g.input('attention_mask', 'int64', ['batch', seq]);
   const withVision = (opts.vision ?? true) && !!c.vision;
   const pixelValues = withVision ? g.input('pixel_values', dtype, ['batch', 3, c.vision!.imageSize, c.vision!.imageSize]) : undefined;
   return { graph: g, params: opts.bake ? new Map() : params, inputs: { inputIds, attentionMask, pixelValues }, W, dtype };
@@ -119,33 +121,34 @@ export function buildSftGraph(c: ModelConfig, opts: GraphOptions = {}): SftGraph
 }
 
 export interface DecodeGraph extends BuiltGraph {
-  past: KV[];
+  cache?: DecodeCache;
 }
 
 /**
- * Graph (c): KV-cache decoding. `past: false` is the prefill (whole prompt, image included);
- * `past: true` is one step (a single new token per row, no image: sampling never emits <image>).
+ * Graph (c): KV-cache decoding. `past: false` is the prefill (whole prompt, image included), whose
+ * keys and values fill the caller's cache; `past: true` is one step (a single new token per row,
+ * no image: sampling never emits <image>) against a cache of fixed capacity (see DecodeCache).
  * Only the last position's logits come back, so a step copies (B, V) rather than (B, T, V).
  */
 export function buildDecodeGraph(c: ModelConfig, opts: GraphOptions & { past: boolean }): DecodeGraph {
   const hd = c.dModel / c.nHeads;
   const b = startGraph(c, opts.past ? 'tinylmm_step' : 'tinylmm_prefill', { ...opts, vision: !opts.past && (opts.vision ?? true) }, opts.past ? 1 : 'seq');
   const dtype: DType = b.dtype;
-  const past: KV[] = [];
+  let cache: DecodeCache | undefined;
   if (opts.past) {
-    for (let i = 0; i < c.nLayers; i++) {
-      past.push({
-        k: b.graph.input(`past.${i}.k`, dtype, ['batch', c.nHeads, 'past', hd]),
-        v: b.graph.input(`past.${i}.v`, dtype, ['batch', c.nHeads, 'past', hd]),
-      });
-    }
+    const kv = Array.from({ length: c.nLayers }, (_, i) => ({
+      k: b.graph.input(`cache.${i}.k`, dtype, ['batch', c.nHeads, 'cache', hd]),
+      v: b.graph.input(`cache.${i}.v`, dtype, ['batch', c.nHeads, 'cache', hd]),
+    }));
+    cache = { kv, mask: b.graph.input('cache_mask', 'int64', ['batch', 'cache']) };
   }
-  const { hidden, present } = forward(c, b.W, { ...b.inputs, past: opts.past ? past : undefined }, dtype);
+  const { hidden, present } = forward(c, b.W, { ...b.inputs, cache }, dtype);
   const last = Slice(hidden, [-1], [Number.MAX_SAFE_INTEGER], [1]); // (B, 1, D)
   b.graph.output(Squeeze(lmHead(b.W, last), [1]), 'last_logits'); // (B, V)
+  const prefix = opts.past ? 'new' : 'present';
   present.forEach((kv, i) => {
-    b.graph.output(kv.k, `present.${i}.k`);
-    b.graph.output(kv.v, `present.${i}.v`);
+    b.graph.output(kv.k, `${prefix}.${i}.k`);
+    b.graph.output(kv.v, `${prefix}.${i}.v`);
   });
-  return { ...b, past };
+  return { ...b, cache };
 }

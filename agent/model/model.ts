@@ -3,13 +3,13 @@
 // nanoGPT's model.py (blocks, init), LLaMA (pre-norm RMSNorm, SwiGLU, RoPE), ViT (patch embedding),
 // LLaVA / Qwen-VL (image features placed at <image> positions of the token sequence).
 //
-// Shapes: B batch, T new tokens, P past tokens (KV cache), S = P + T keys, D width, H heads,
-// hd = D / H, V vocabulary, N image patches, Dv vision width.
+// Shapes: B batch, T tokens, L slots of a decoding cache, D width, H heads, hd = D / H,
+// V vocabulary, N image patches, Dv vision width.
 import type { ModelConfig } from './config.js';
 import { numImageTokens } from './config.js';
 import { IMAGE } from './tokenizer.js';
 import {
-  Add, And, Cast, Concat, CumSum, Equal, Gather, LessOrEqual, MatMul, Max, Mul, Range, ReduceMean, Reshape,
+  Add, And, Cast, Concat, CumSum, Equal, Gather, LessOrEqual, MatMul, Max, Mul, Range, ReduceMean, ReduceSum, Reshape,
   ShapeOf, Sigmoid, Slice, Softmax, Sqrt, Squeeze, Sub, Transpose, Unsqueeze, Where, Reciprocal,
   type DType, type Graph, type Value,
 } from './ops.js';
@@ -18,20 +18,31 @@ import {
 export type Weights = (name: string) => Value;
 
 export interface KV {
-  k: Value; // (B, H, S, hd)
-  v: Value; // (B, H, S, hd)
+  k: Value; // (B, H, T or L, hd)
+  v: Value; // (B, H, T or L, hd)
+}
+
+/**
+ * A decoding cache of fixed capacity L, owned by the caller: every step reads it whole (bound without
+ * copying) and returns only the new token's keys and values, which the caller writes into slot t.
+ * The alternative, concatenating past and new keys in the graph, copied the whole cache in and out
+ * on every step (measured: over half of a batch-256 step).
+ */
+export interface DecodeCache {
+  kv: KV[]; // per layer, (B, H, L, hd)
+  mask: Value; // int64 (B, L): 1 for slots holding a real token
 }
 
 export interface ForwardInputs {
-  inputIds: Value; // int64 (B, T)
-  attentionMask: Value; // int64 (B, S): 1 for real tokens, 0 for padding; covers past and new tokens
+  inputIds: Value; // int64 (B, T); T = 1 with a cache
+  attentionMask?: Value; // int64 (B, T): 1 for real tokens, 0 for padding (not used with a cache)
   pixelValues?: Value; // (B, 3, img, img), only when the config has vision and the step may see <image>
-  past?: KV[]; // one per decoder layer, (B, H, P, hd); absent for a full forward pass
+  cache?: DecodeCache;
 }
 
 export interface ForwardOutputs {
   hidden: Value; // (B, T, D), after the final norm
-  present: KV[]; // (B, H, S, hd) per layer: the cache for the next step
+  present: KV[]; // per layer, (B, H, T, hd): this call's keys and values, for the caller's cache
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -78,9 +89,9 @@ function rope(x: Value, cos: Value, sin: Value, hd: number): Value {
 
 interface AttnContext {
   nHeads: number;
-  bias: Value | null; // additive mask (B, 1, T, S); null = every query sees every key (vision)
+  bias: Value | null; // additive mask (B, 1, T, T), or over the cache (B, 1, 1, L); null: all see all (vision)
   rope: { cos: Value; sin: Value } | null;
-  past?: KV;
+  cache?: KV; // (B, H, L, hd): attend to these slots (masked by `bias`) and to the token itself
 }
 
 function attention(W: Weights, p: string, x: Value, d: number, ctx: AttnContext): { out: Value; kv: KV } {
@@ -92,13 +103,21 @@ function attention(W: Weights, p: string, x: Value, d: number, ctx: AttnContext)
     q = rope(q, ctx.rope.cos, ctx.rope.sin, hd);
     k = rope(k, ctx.rope.cos, ctx.rope.sin, hd);
   }
-  if (ctx.past) {
-    k = Concat([ctx.past.k, k], { axis: 2 }); // (B, H, S, hd)
-    v = Concat([ctx.past.v, v], { axis: 2 });
+  q = Mul(q, 1 / Math.sqrt(hd));
+  let y: Value;
+  if (ctx.cache) {
+    // One new token: scores over the cache slots (B, H, 1, L) and over itself (B, H, 1, 1).
+    const sCache = Add(MatMul(q, Transpose(ctx.cache.k, { perm: [0, 1, 3, 2] })), ctx.bias!);
+    const sSelf = ReduceSum(Mul(q, k), [3]); // (B, H, 1, 1)
+    const probs = Softmax(Concat([sCache, sSelf], { axis: 3 }), { axis: -1 }); // (B, H, 1, L + 1)
+    const pCache = Slice(probs, [0], [-1], [3]); // (B, H, 1, L)
+    const pSelf = Slice(probs, [-1], [Number.MAX_SAFE_INTEGER], [3]); // (B, H, 1, 1)
+    y = Add(MatMul(pCache, ctx.cache.v), Mul(pSelf, v)); // (B, H, 1, hd)
+  } else {
+    let scores = MatMul(q, Transpose(k, { perm: [0, 1, 3, 2] })); // (B, H, T, T)
+    if (ctx.bias) scores = Add(scores, ctx.bias);
+    y = MatMul(Softmax(scores, { axis: -1 }), v); // (B, H, T, hd)
   }
-  let scores = MatMul(Mul(q, 1 / Math.sqrt(hd)), Transpose(k, { perm: [0, 1, 3, 2] })); // (B, H, T, S)
-  if (ctx.bias) scores = Add(scores, ctx.bias);
-  const y = MatMul(Softmax(scores, { axis: -1 }), v); // (B, H, T, hd)
   return { out: MatMul(mergeHeads(y, d), W(`${p}.o.weight`)), kv: { k, v } };
 }
 
@@ -151,26 +170,27 @@ function embedTokens(c: ModelConfig, W: Weights, ids: Value, pixels: Value | und
 /** Scalar int64 from a 1-element int64 tensor, as Range wants. */
 const scalarOf = (x: Value): Value => Squeeze(x, [0]);
 
+/** 0 where allowed, -1e9 elsewhere: -1e9 rather than -inf keeps a fully padded row finite, not NaN. */
+const maskBias = (allowed: Value, dtype: DType): Value => Where(allowed, allowed.graph.scalar(0, dtype), allowed.graph.scalar(-1e9, dtype));
+
 /**
- * Positions and the additive attention bias, from the attention mask alone (no extra inputs, so the
- * exported graph takes exactly input_ids and attention_mask). A token's position counts the real
- * tokens before it, so left padding (used for batched generation) does not shift positions.
+ * Positions and the additive causal + padding bias, from the attention mask alone (no extra inputs,
+ * so the exported graph takes exactly input_ids and attention_mask). A token's position counts the
+ * real tokens before it, so left padding (used for batched generation) does not shift positions.
  */
 function positionsAndBias(ids: Value, mask: Value, dtype: DType): { positions: Value; bias: Value } {
   const g = ids.graph;
-  const sLen = ShapeOf(mask, { start: 1, end: 2 }); // [S]
-  const tLen = ShapeOf(ids, { start: 1, end: 2 }); // [T]
-  const pLen = Sub(sLen, tLen); // [P]
-  const allPos = Max(Sub(CumSum(mask, 1), 1), 0); // (B, S)
-  const positions = Slice(allPos, pLen, sLen, [1]); // (B, T)
-  const one = g.scalar(1, 'int64');
-  const keyIdx = Range(g.scalar(0, 'int64'), scalarOf(sLen), one); // (S)
-  const queryIdx = Range(scalarOf(pLen), scalarOf(sLen), one); // (T): absolute index of each new token
-  const causal = LessOrEqual(Unsqueeze(keyIdx, [0]), Unsqueeze(queryIdx, [1])); // (T, S)
-  const keyOk = Unsqueeze(Equal(mask, 1), [1, 2]); // (B, 1, 1, S)
-  // -1e9 rather than -inf: a fully padded query row then stays finite instead of NaN.
-  const bias = Where(And(Unsqueeze(causal, [0, 1]), keyOk), g.scalar(0, dtype), g.scalar(-1e9, dtype)); // (B, 1, T, S)
-  return { positions, bias };
+  const positions = Max(Sub(CumSum(mask, 1), 1), 0); // (B, T)
+  const idx = Range(g.scalar(0, 'int64'), scalarOf(ShapeOf(ids, { start: 1, end: 2 })), g.scalar(1, 'int64')); // (T)
+  const causal = LessOrEqual(Unsqueeze(idx, [0]), Unsqueeze(idx, [1])); // (T, T): key <= query
+  const keyOk = Unsqueeze(Equal(mask, 1), [1, 2]); // (B, 1, 1, T)
+  return { positions, bias: maskBias(And(Unsqueeze(causal, [0, 1]), keyOk), dtype) }; // (B, 1, T, T)
+}
+
+/** With a cache: the new token's position is the number of real tokens cached before it. */
+function cachePositionsAndBias(cacheMask: Value, dtype: DType): { positions: Value; bias: Value } {
+  const positions = ReduceSum(cacheMask, [1]); // (B, 1)
+  return { positions, bias: maskBias(Unsqueeze(Equal(cacheMask, 1), [1, 2]), dtype) }; // (B, 1, 1, L)
 }
 
 /** cos/sin tables (maxSeqLen, hd/2) as constants, gathered at `positions` to (B, 1, T, hd/2). */
@@ -195,13 +215,15 @@ function ropeTables(c: ModelConfig, positions: Value, dtype: DType): { cos: Valu
 
 /** The whole decoder: embeddings (+ image features), blocks with optional KV cache, final norm. */
 export function forward(c: ModelConfig, W: Weights, inp: ForwardInputs, dtype: DType): ForwardOutputs {
-  const { positions, bias } = positionsAndBias(inp.inputIds, inp.attentionMask, dtype);
+  const { positions, bias } = inp.cache
+    ? cachePositionsAndBias(inp.cache.mask, dtype)
+    : positionsAndBias(inp.inputIds, inp.attentionMask!, dtype);
   let x = embedTokens(c, W, inp.inputIds, inp.pixelValues, dtype); // (B, T, D)
   if (c.positions === 'learned') x = Add(x, Gather(W('pos.weight'), positions));
   const ropeCtx = c.positions === 'rope' ? ropeTables(c, positions, dtype) : null;
   const present: KV[] = [];
   for (let i = 0; i < c.nLayers; i++) {
-    const r = block(c, W, `layers.${i}`, x, c.dModel, { nHeads: c.nHeads, bias, rope: ropeCtx, past: inp.past?.[i] });
+    const r = block(c, W, `layers.${i}`, x, c.dModel, { nHeads: c.nHeads, bias, rope: ropeCtx, cache: inp.cache?.kv[i] });
     x = r.x;
     present.push(r.kv);
   }

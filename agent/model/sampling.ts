@@ -5,7 +5,7 @@ import seedrandom from 'seedrandom';
 import type { ChatMessage } from './chat.js';
 import { padBatch, checkImageTokens } from './batch.js';
 import type { RGBAImage } from './image.js';
-import type { HostTensor } from './ops.js';
+import { KVCache } from './kv-cache.js';
 import { EOS, IM_END, IMAGE, PAD } from './tokenizer.js';
 import type { TinyLMM } from './tinylmm.js';
 
@@ -137,43 +137,36 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   const V = c.vocabSize;
   const res: Generation[] = rows.map(() => ({ tokens: [], text: '', logprobs: [], finishReason: 'length' }));
   const done = new Array<boolean>(B).fill(false);
-  let mask = batch.attentionMask.data;
-  let S = batch.seq;
+  // Capacity: the prompt plus every generated token but the last (which is never fed back).
+  let cache = KVCache.empty(B, c.nLayers, c.nHeads, c.dModel / c.nHeads, batch.seq + maxNew - 1);
+  cache.write(out, 'present', batch.seq, batch.attentionMask.data);
+  let live = rows.map((_, b) => b); // cache row i generates for result live[i]
   for (let t = 0; t < maxNew; t++) {
-    const logits = out.last_logits.data as Float32Array; // (B, V)
-    const next = new BigInt64Array(B).fill(BigInt(PAD));
-    for (let b = 0; b < B; b++) {
-      if (done[b]) continue;
-      const lp = logSoftmax(logits, b * V, V);
+    const logits = out.last_logits.data as Float32Array; // (rows in cache, V)
+    let next = new BigInt64Array(live.length).fill(BigInt(PAD)); // finished rows feed <|pad|>, ignored
+    live.forEach((b, i) => {
+      if (done[b]) return;
+      const lp = logSoftmax(logits, i * V, V);
       const tok = choose(lp, greedy, temperature, topP, rngs[b]);
       const r = res[b];
       r.tokens.push(tok);
       r.logprobs.push(lp[tok]);
-      next[b] = BigInt(tok);
+      next[i] = BigInt(tok);
       if (stopTok[b].has(tok) || stopPat[b].some((p) => endsWith(r.tokens, p))) {
         done[b] = true;
         r.finishReason = 'stop';
       }
-    }
+    });
     if (done.every(Boolean) || t === maxNew - 1 || !step) break;
-    // Grow the mask by one column: finished rows keep feeding <|pad|> (their outputs are ignored).
-    const grown = new BigInt64Array(B * (S + 1));
-    for (let b = 0; b < B; b++) {
-      grown.set(mask.subarray(b * S, (b + 1) * S), b * (S + 1));
-      grown[b * (S + 1) + S] = 1n;
+    // Once half the rows are finished, stop computing them: keep only the live rows of the cache.
+    const alive = live.flatMap((b, i) => (done[b] ? [] : [i]));
+    if (alive.length <= live.length / 2 && live.length >= 4) {
+      cache = cache.keepRows(alive);
+      next = BigInt64Array.from(alive, (i) => next[i]);
+      live = alive.map((i) => live[i]);
     }
-    mask = grown;
-    S += 1;
-    const feeds: Record<string, HostTensor> = {
-      input_ids: { dtype: 'int64', dims: [B, 1], data: next },
-      attention_mask: { dtype: 'int64', dims: [B, S], data: mask },
-      ...params,
-    };
-    for (let i = 0; i < c.nLayers; i++) {
-      feeds[`past.${i}.k`] = out[`present.${i}.k`];
-      feeds[`past.${i}.v`] = out[`present.${i}.v`];
-    }
-    out = await step.run(feeds);
+    out = await step.run({ input_ids: { dtype: 'int64', dims: [live.length, 1], data: next }, ...cache.feeds(), ...params });
+    cache.write(out, 'new', 1);
   }
   for (const r of res) {
     const last = r.tokens[r.tokens.length - 1];

@@ -98,3 +98,19 @@ describe('KV-cache decode', () => {
     await model.dispose();
   });
 });
+
+describe('KV-cache decode with finished rows dropped', () => {
+  it('rows that stop early do not change the others (compaction keeps tokens and log-probs)', async () => {
+    const model = createModel('tiny', { seed: 8, threads: 1 });
+    const prompts = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff', 'g', 'hh'];
+    const ref = await model.generate({ prompts, greedy: true, maxNewTokens: 16, stopTokens: [] });
+    // Row b stops at its own token number b (so rows finish one after another).
+    const stopAt = ref.map((g, b) => g.tokens.indexOf(g.tokens[Math.min(b, 15)]));
+    const got = await model.generate({ prompts, greedy: true, maxNewTokens: 16, stopTokens: ref.map((g, b) => [g.tokens[Math.min(b, 15)]]) });
+    got.forEach((g, b) => {
+      expect(g.tokens).toEqual(ref[b].tokens.slice(0, stopAt[b] + 1));
+      g.logprobs.forEach((x, i) => expect(Math.abs(x - ref[b].logprobs[i])).toBeLessThan(1e-4));
+    });
+    await model.dispose();
+  });
+});
