@@ -3,7 +3,7 @@
  * coordinates (`[row, col]`, 0-based from the top left, as in the JSON state), since language
  * models count grid columns poorly.
  *
- * Default vocabulary (LMM-R1-style symbols): `#` wall, `_` floor, `O` target, `X` box,
+ * Default vocabulary: `#` wall, `_` floor, `O` target, `X` box,
  * `√` box on target, `P` player, `S` player on target. Presets: `default`, `boxoban`
  * (`#`, space, `.`, `$`, `*`, `@`, `+`), `gym` (gym-sokoban's codes 0-5, player on target 6).
  */
