@@ -11,5 +11,8 @@ export {
 export { MAGEBENCH as FOOTBALL_MAGEBENCH_REWARD, SCORE_SCALE as FOOTBALL_SCORE_SCALE } from './reward.js';
 export { shotChance as footballShotChance } from './shots.js';
 export { stepFrame as footballStepFrame } from './step.js';
+export { footballTaskPrompt } from './prompt.js';
+export { describe as footballText } from './text.js';
+export { stateJson as footballStateJson } from './json.js';
 export { SCENARIOS as FOOTBALL_SCENARIOS } from './types.js';
 export type { FootballOptions, FootballState, Player as FootballPlayer, ScenarioId as FootballScenario } from './types.js';
