@@ -64,6 +64,10 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   app.decorate('replays', replays);
   app.decorate('instances', instances);
 
+  // Response schemas document the API (OpenAPI) but do not serialize it: bodies carry free-form
+  // JSON (state, info) and long texts, where native JSON.stringify measured faster.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
   installErrorHandler(app);
   if (settings.token) installAuth(app, settings.token);
   app.addHook('onResponse', async (req, reply) => {

@@ -1,6 +1,6 @@
 /** Observations as JSON: text and state always; the frame inline (base64 PNG) or as a URL. */
-import { encodePng } from '../envs/render/png.js';
 import type { Observation, ResetResult, StepResult } from '../envs/core/types.js';
+import { encodePngFast } from './png.js';
 
 export interface ObservationJson {
   text: string;
@@ -14,7 +14,7 @@ export function observationJson(obs: Observation, instanceId: string, image: 'pn
   if (image === 'png') {
     // Only now is the frame rasterized: observations are lazy.
     const frame = obs.image;
-    out.image = { mime: 'image/png', width: frame.width, height: frame.height, base64: Buffer.from(encodePng(frame)).toString('base64') };
+    out.image = { mime: 'image/png', width: frame.width, height: frame.height, base64: encodePngFast(frame).toString('base64') };
   }
   return out;
 }

@@ -19,6 +19,11 @@ export function infoSubset(info: Info): JsonObject {
       out[key] = value;
       continue;
     }
+    // Short lists of numbers (step_rewards) are common too, and small by construction.
+    if (Array.isArray(value) && value.length <= 64 && value.every((v) => typeof v === 'number')) {
+      out[key] = value;
+      continue;
+    }
     const json = typeof value === 'string' ? value : JSON.stringify(value);
     if (json !== undefined && json.length <= MAX_INFO_ENTRY_CHARS) out[key] = value;
   }

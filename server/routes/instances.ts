@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonObject } from '../../envs/core/types.js';
 import { badRequest } from '../errors.js';
 import { resetJson, stepJson } from '../observation.js';
+import { encodePngFast } from '../png.js';
 import {
   ActionSchema,
   AgentSchema,
@@ -115,8 +116,8 @@ export default async function instanceRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (req, reply) => {
-      const png = pool.get(req.params.id).env.render('png');
-      return reply.type('image/png').header('cache-control', 'no-store').send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+      const png = encodePngFast(pool.get(req.params.id).env.render('rgb'));
+      return reply.type('image/png').header('cache-control', 'no-store').send(png);
     },
   );
 

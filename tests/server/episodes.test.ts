@@ -3,7 +3,8 @@
  * raw LMM text actions, both protocols, and every finished episode saved as a verified replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envSpec, listEnvs } from '../../envs/index.js';
+import { decode } from 'fast-png';
+import { envSpec, listEnvs, make } from '../../envs/index.js';
 import { parseReplay, verifyReplay } from '../../envs/replay/index.js';
 import { sokobanPlan, sokobanResponse } from './fixtures/sokoban-plans.js';
 import { startServer, type TestServer } from './helpers.js';
@@ -69,6 +70,20 @@ describe.skipIf(!envSpec('Sokoban-small-v0'))('Sokoban over HTTP', () => {
     expect(reset.body.results.every((r) => r.seed === 7)).toBe(true);
     for (const id of ids) expect((await s.call('DELETE', `/v1/instances/${id}`)).status).toBe(200);
     expect(await verifiedReplays('batch-online')).toBe(16);
+  });
+
+  it('sends frames (inline base64 and frame.png) that decode to the exact env pixels', async () => {
+    const c = await s.call<{ instance_id: string; observation: { image: { base64: string; width: number } } }>('POST', '/v1/instances?image=png', {
+      env_id: 'Sokoban-small-v0',
+      seed: 5,
+    });
+    const expected = Buffer.from(make('Sokoban-small-v0').reset({ seed: 5 }).observation.image.data);
+    const inline = decode(Buffer.from(c.body.observation.image.base64, 'base64'));
+    expect(Buffer.from(inline.data as Uint8Array).equals(expected)).toBe(true);
+    const file = await fetch(`${s.url}/v1/instances/${c.body.instance_id}/frame.png`);
+    const fetched = decode(new Uint8Array(await file.arrayBuffer()));
+    expect(Buffer.from(fetched.data as Uint8Array).equals(expected)).toBe(true);
+    await s.call('DELETE', `/v1/instances/${c.body.instance_id}`);
   });
 
   it('plays whole-plan (global protocol) turns, with PNG frames inline', async () => {
