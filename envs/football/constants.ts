@@ -56,8 +56,6 @@ export const HIGH_PASS_RANGE: readonly [number, number] = [0.15, 0.9];
 /** Receivers considered lie within this angle (radians) of the facing direction. */
 export const PASS_CONE = Math.PI / 2.5;
 export const SHOT_SPEED = 0.06;
-/** An opponent this close to a ground ball's path may cut it out. */
-export const INTERCEPT_REACH = 0.03;
 
 // --- opponents (scaled by difficulty in ai.ts) ---
 /** Radius within which an opponent can tackle the carrier. */
