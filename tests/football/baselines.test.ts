@@ -4,7 +4,7 @@
  * fast; README.md holds the 200-seed calibration table (scripts/football-calibrate.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { make } from '../../envs/browser.js';
+import { make } from '../../envs/core/registry.js';
 import { FOOTBALL_IDS } from '../../envs/football/index.js';
 import { footballHeuristicAgent } from '../../agent/baselines/football-heuristic.js';
 import { idleAgent } from '../../agent/baselines/idle.js';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkEnv, EnvError, make, type Env, type JsonObject } from '../../envs/browser.js';
+// Core and football modules only, so these tests do not depend on the other games' state.
+import { checkEnv } from '../../envs/core/check.js';
+import { make } from '../../envs/core/registry.js';
+import { EnvError, type Env, type JsonObject } from '../../envs/core/types.js';
 import {
   FOOTBALL_ACTIONS,
   FOOTBALL_IDS,
