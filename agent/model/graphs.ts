@@ -5,9 +5,9 @@
 //   logits    input_ids, attention_mask[, pixel_values] -> logits (B, T, V)
 //   logprobs  same inputs -> logprobs (B, T-1): log p(ids[t+1] | ids[..t]); values (B, T) if asked
 //   sft       same inputs + loss_mask (B, T) -> loss: mean next-token NLL over masked targets
-//   prefill   same inputs -> last_logits (B, V), present.i.k / present.i.v (B, H, T, hd)
+//   prefill   same inputs -> last_logits (B, V), then per layer keys, values (B, H, T, hd)
 //   step      input_ids (B, 1), cache_mask (B, L), cache.i.k / cache.i.v (B, H, L, hd)
-//             -> last_logits (B, V), new.i.k / new.i.v (B, H, 1, hd)
+//             -> last_logits (B, V), then per layer the new token's keys, values (B, H, 1, hd)
 import type { ModelConfig } from './config.js';
 import { forward, lmHead, valueHead, type DecodeCache, type Weights } from './model.js';
 import { parameterSpecs, type Params } from './params.js';
@@ -145,10 +145,12 @@ export function buildDecodeGraph(c: ModelConfig, opts: GraphOptions & { past: bo
   const { hidden, present } = forward(c, b.W, { ...b.inputs, cache }, dtype);
   const last = Slice(hidden, [-1], [Number.MAX_SAFE_INTEGER], [1]); // (B, 1, D)
   b.graph.output(Squeeze(lmHead(b.W, last), [1]), 'last_logits'); // (B, V)
-  const prefix = opts.past ? 'new' : 'present';
-  present.forEach((kv, i) => {
-    b.graph.output(kv.k, `${prefix}.${i}.k`);
-    b.graph.output(kv.v, `${prefix}.${i}.v`);
-  });
+  // Keys and values keep the names of the nodes that make them: renaming a graph output costs an
+  // Identity copy, which for a prefill is the whole prompt cache. Callers read them by position:
+  // outputs 1 + 2i and 2 + 2i are layer i's keys and values, (B, H, T, hd).
+  for (const kv of present) {
+    b.graph.output(kv.k);
+    b.graph.output(kv.v);
+  }
   return { ...b, cache };
 }

@@ -24,12 +24,15 @@ export class KVCache {
     return new KVCache(rows, layers, heads, headSize, capacity, make(), make(), new BigInt64Array(rows * capacity), 0);
   }
 
-  /** Copies `count` slots of (rows, H, count, hd) tensors named `<prefix>.<layer>.k|v` into slots [length, length + count). */
-  write(out: Record<string, HostTensor>, prefix: string, count: number, mask?: BigInt64Array): void {
+  /**
+   * Copies `count` slots of (rows, H, count, hd) tensors into slots [length, length + count):
+   * `kv` holds layer 0's keys, layer 0's values, layer 1's keys, ... (a decode graph's output order).
+   */
+  write(kv: readonly HostTensor[], count: number, mask?: BigInt64Array): void {
     const { rows, heads, headSize: hd, capacity: L } = this;
     if (this.length + count > L) throw new Error(`KV cache full: ${this.length} + ${count} slots > capacity ${L}`);
     for (let l = 0; l < this.layers; l++) {
-      for (const [src, dst] of [[out[`${prefix}.${l}.k`], this.k[l]], [out[`${prefix}.${l}.v`], this.v[l]]] as const) {
+      for (const [src, dst] of [[kv[2 * l], this.k[l]], [kv[2 * l + 1], this.v[l]]] as const) {
         const data = src.data as Float32Array;
         for (let r = 0; r < rows * heads; r++) dst.set(data.subarray(r * count * hd, (r + 1) * count * hd), (r * L + this.length) * hd);
       }

@@ -3,7 +3,7 @@
 // stop strings, per-row seeded generators (a row's output does not depend on its batch neighbours).
 import seedrandom from 'seedrandom';
 import type { ChatMessage } from './chat.js';
-import { padBatch, checkImageTokens } from './batch.js';
+import { padBatch } from './batch.js';
 import type { RGBAImage } from './image.js';
 import { KVCache } from './kv-cache.js';
 import { EOS, IM_END, IMAGE, PAD } from './tokenizer.js';
@@ -108,7 +108,7 @@ const endsWith = (xs: number[], pat: number[]): boolean =>
 export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<Generation[]> {
   const prepared = opts.inputIds ? { inputIds: opts.inputIds, pixelValues: opts.pixelValues } : model.prepare(opts.prompts ?? [], opts.images);
   const rows = prepared.inputIds;
-  checkImageTokens(rows, model.imageTokens, !!prepared.pixelValues);
+  model.checkRows(rows, !!prepared.pixelValues);
   const c = model.config;
   const B = rows.length;
   const greedy = opts.greedy || opts.temperature === 0;
@@ -139,7 +139,8 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   const done = new Array<boolean>(B).fill(false);
   // Capacity: the prompt plus every generated token but the last (which is never fed back).
   let cache = KVCache.empty(B, c.nLayers, c.nHeads, c.dModel / c.nHeads, batch.seq + maxNew - 1);
-  cache.write(out, 'present', batch.seq, batch.attentionMask.data);
+  const kvOf = (o: typeof out, names: readonly string[]) => names.slice(1).map((n) => o[n]); // after last_logits
+  cache.write(kvOf(out, prefill.outputNames), batch.seq, batch.attentionMask.data);
   let live = rows.map((_, b) => b); // cache row i generates for result live[i]
   for (let t = 0; t < maxNew; t++) {
     const logits = out.last_logits.data as Float32Array; // (rows in cache, V)
@@ -166,7 +167,7 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
       live = alive.map((i) => live[i]);
     }
     out = await step.run({ input_ids: { dtype: 'int64', dims: [live.length, 1], data: next }, ...cache.feeds(), ...params });
-    cache.write(out, 'new', 1);
+    cache.write(kvOf(out, step.outputNames), 1);
   }
   for (const r of res) {
     const last = r.tokens[r.tokens.length - 1];

@@ -106,6 +106,13 @@ export class TinyLMM {
     return { pixel_values: { dtype: 'float32', dims: [batch, 3, v.imageSize, v.imageSize], data } };
   }
 
+  /** Rejects rows the graphs cannot take, with a message saying why (too long, bad image tokens). */
+  checkRows(rows: readonly (readonly number[])[], hasPixels: boolean): void {
+    const longest = Math.max(0, ...rows.map((r) => r.length));
+    if (longest > this.config.maxSeqLen) throw new Error(`a row has ${longest} tokens, more than maxSeqLen ${this.config.maxSeqLen}`);
+    checkImageTokens(rows, this.imageTokens, hasPixels);
+  }
+
   /** Whether a batch runs the vision tower: only when pixels come with it (text-only batches skip it). */
   usesVision(pixelValues: Float32Array | undefined): boolean {
     return !!this.config.vision && !!pixelValues;
@@ -113,7 +120,7 @@ export class TinyLMM {
 
   /** Logits for every position, (B, T, V), rows right-padded to the longest. */
   async logits(input: LogitsInput): Promise<FloatTensor> {
-    checkImageTokens(input.inputIds, this.imageTokens, !!input.pixelValues);
+    this.checkRows(input.inputIds, !!input.pixelValues);
     const b = padBatch(input.inputIds, 'right');
     const vision = this.usesVision(input.pixelValues);
     const s = await this.session(vision ? 'logits' : 'logits-text', () => buildLogitsGraph(this.config, { vision }).graph);
@@ -125,7 +132,7 @@ export class TinyLMM {
 
   /** Per-token log-probs (B, T-1) of each row's own tokens (+ values (B, T) when asked): graph (a). */
   async logprobs(input: LogitsInput & { values?: boolean }): Promise<{ logprobs: FloatTensor; values?: FloatTensor }> {
-    checkImageTokens(input.inputIds, this.imageTokens, !!input.pixelValues);
+    this.checkRows(input.inputIds, !!input.pixelValues);
     const b = padBatch(input.inputIds, 'right');
     const withValues = !!input.values;
     const vision = this.usesVision(input.pixelValues);

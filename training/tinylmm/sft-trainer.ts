@@ -33,6 +33,7 @@ export class SftTrainer {
 
   async step(batch: SftBatch): Promise<SftStepResult> {
     const m = this.model;
+    m.checkRows(batch.inputIds, !!batch.pixelValues);
     const b = padBatch(batch.inputIds, 'right');
     const lossMask = new Float32Array(b.batch * b.seq);
     batch.lossMask.forEach((row, i) => row.forEach((v, t) => (lossMask[i * b.seq + t] = v)));
