@@ -6,7 +6,7 @@
  *   2. shoot when the estimated chance of scoring is good, or when pressed close to goal;
  *   3. pass to an open teammate through a clear lane: under pressure to anyone not far behind,
  *      otherwise only to one clearly further forward; first face him, then pass (short or long
- *      by distance);
+ *      by distance); pressed with no clear lane, a high pass to a forward in space;
  *   4. otherwise run at goal, stepping diagonally past the nearest defender in the way and
  *      round the keeper, sprinting when free and dribbling when an opponent is close.
  * One action per step, so turning on sprint or dribble waits for a step with no other need.
@@ -113,11 +113,17 @@ function decide(s: Raw): Action {
   // --- 3. pass under pressure, or forward to a teammate clearly better placed ---
   if (goalD > 0.15) {
     const pressed = nearD < 0.1;
-    const mate = openTeammate(s, me, pressed ? -0.15 : 0.12, pressed ? 0.06 : 0.1);
+    const mate = openTeammate(s, me, pressed ? -0.15 : 0.12, pressed ? 0.06 : 0.1, true);
     if (mate) {
       const dir = octant(mate.x - me.x, mate.y - me.y);
       if (s.sticky.direction === dir) return hyp(mate.x - me.x, mate.y - me.y) > 0.35 ? 'long_pass' : 'short_pass';
       return dir;
+    }
+    // No clear lane on the ground: loft it to a forward in space, over the press.
+    const lofted = pressed ? openTeammate(s, me, 0.1, 0.12, false) : null;
+    if (lofted && hyp(lofted.x - me.x, lofted.y - me.y) > 0.2) {
+      const dir = octant(lofted.x - me.x, lofted.y - me.y);
+      return s.sticky.direction === dir ? 'high_pass' : dir;
     }
   }
 
@@ -175,7 +181,7 @@ function idleOrToggle(s: Raw, close: boolean): Action {
 }
 
 /** The teammate most worth passing to: ahead of us, with room, through a clear lane. */
-function openTeammate(s: Raw, me: P, minAhead: number, minSpace: number): P | null {
+function openTeammate(s: Raw, me: P, minAhead: number, minSpace: number, ground: boolean): P | null {
   let best: P | null = null;
   let bestScore = 0;
   for (const t of s.left_team) {
@@ -188,7 +194,7 @@ function openTeammate(s: Raw, me: P, minAhead: number, minSpace: number): P | nu
       space = Math.min(space, hyp(o.x - t.x, o.y - t.y));
       lane = Math.min(lane, distToSegment(o.x, o.y, me.x, me.y, t.x, t.y));
     }
-    if (space < minSpace || lane < 0.06) continue;
+    if (space < minSpace || (ground && lane < 0.06)) continue;
     const score = t.x - me.x + Math.min(space, 0.2) + Math.min(lane, 0.1) + 0.2;
     if (score > bestScore) {
       bestScore = score;

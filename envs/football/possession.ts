@@ -6,9 +6,12 @@
  */
 import { SALT, chance } from './chance.js';
 import {
+  GOAL_HALF_WIDTH,
+  GOAL_HEIGHT,
   KEEPER_REACH,
   KEEPER_REACH_HEIGHT,
   PITCH_X,
+  PITCH_Y,
   REACH,
   REACH_HEIGHT,
   SLIDE_REACH,
@@ -99,9 +102,10 @@ export function tackle(
 }
 
 /** Out of play or in the net: where the ball stands after it moved. */
-export function ballEnd(ball: Ball, goalHalfWidth: number, goalHeight: number, pitchY: number): 'goal' | 'own_goal' | 'out' | null {
-  if (ball.x >= PITCH_X) return Math.abs(ball.y) < goalHalfWidth && ball.z < goalHeight ? 'goal' : 'out';
-  if (ball.x <= -PITCH_X) return Math.abs(ball.y) < goalHalfWidth && ball.z < goalHeight ? 'own_goal' : 'out';
-  if (Math.abs(ball.y) > pitchY) return 'out';
+export function ballEnd(ball: Ball): 'goal' | 'own_goal' | 'out' | null {
+  const inGoalMouth = Math.abs(ball.y) < GOAL_HALF_WIDTH && ball.z < GOAL_HEIGHT;
+  if (ball.x >= PITCH_X) return inGoalMouth ? 'goal' : 'out';
+  if (ball.x <= -PITCH_X) return inGoalMouth ? 'own_goal' : 'out';
+  if (Math.abs(ball.y) > PITCH_Y) return 'out';
   return null;
 }

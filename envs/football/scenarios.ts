@@ -28,8 +28,8 @@ export const SCENARIO_DIFFICULTY: Record<ScenarioId, number> = {
   'pass-shoot-keeper': 0.3,
   '3v1-keeper': 0.3,
   'counterattack-easy': 0.2,
-  'counterattack-hard': 0.8,
-  '11v11': 0.6,
+  'counterattack-hard': 0.7,
+  '11v11': 0.7,
 };
 
 type Spot = readonly [number, number, Role];

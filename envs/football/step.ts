@@ -17,11 +17,8 @@ import {
   ACCELERATION,
   CARRY_FACTOR,
   DRIBBLE_FACTOR,
-  GOAL_HALF_WIDTH,
-  GOAL_HEIGHT,
   OPPONENT_REACTION,
   OPPONENT_SPEED,
-  PITCH_Y,
   RUN_SPEED,
   SLIDE_STEPS,
   SPRINT_SPEED,
@@ -141,7 +138,7 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
   // --- 6. the episode's end ---
   let end: EndReason = null;
   // Once the other team has the ball the episode is over, wherever their player stands.
-  const where = ball.owner >= nLeft ? null : ballEnd(ball, GOAL_HALF_WIDTH, GOAL_HEIGHT, PITCH_Y);
+  const where = ball.owner >= nLeft ? null : ballEnd(ball);
   if (where === 'goal') end = 'goal';
   else if (where === 'out') end = 'out';
   else if (where === 'own_goal' || ball.owner >= nLeft) end = 'lost';
