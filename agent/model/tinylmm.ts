@@ -75,6 +75,7 @@ export class TinyLMM {
       if (baked) await this.dropSessions((name) => name.startsWith(`${key}@v`));
       s = createSession(build(), { threads: this.options.threads, device: this.options.device });
       this.sessions.set(k, s);
+      s.catch(() => this.sessions.delete(k)); // a failed build is retried next time, not cached
     }
     return s;
   }
