@@ -4,7 +4,7 @@
  *
  * Opponents (right team, defending the goal at x = +1):
  *   - the keeper holds the line between ball and goal, comes off it when a carrier is through on
- *     goal, and goes for a shot it is set to save;
+ *     goal, claims loose balls in his box, and goes for a shot it is set to save;
  *   - one presser (two on hard tiers) runs at the ball, goal-side of it;
  *   - a loose ball is chased by the opponents nearest to where it is going;
  *   - the others mark the nearest free attacker by standing in the passing lane, or keep their
@@ -29,6 +29,10 @@ export interface World {
   /** The loose ball's predicted path (empty when someone has it). */
   path: BallPath;
 }
+
+/** The penalty box, where the keeper comes for loose balls (as drawn on the frame). */
+const BOX_DEPTH = 0.3;
+const BOX_HALF_WIDTH = 0.24;
 
 /** Targets: out[3i] = x, out[3i+1] = y, out[3i+2] = 1 when sprinting. */
 export function planTargets(w: World, out: Float64Array): void {
@@ -116,6 +120,11 @@ function keeperTarget(w: World, p: Player): [number, number, number] {
     // Meet the ball where its path crosses the keeper's x.
     const t = ball.vx > 1e-6 ? Math.max(0, (p.x - ball.x) / ball.vx) : 0;
     return [p.x, clamp(ball.y + ball.vy * t, -0.1, 0.1), 1];
+  }
+  if (ball.owner < 0 && ball.kick?.kind !== 'shot' && ball.x > PITCH_X - BOX_DEPTH && Math.abs(ball.y) < BOX_HALF_WIDTH) {
+    // A loose ball in his box is his to claim.
+    const [tx, ty] = interceptOnPath(w.path, p.x, p.y, SPRINT_SPEED * w.opponentSpeed);
+    return [tx, ty, 1];
   }
   const gx = PITCH_X;
   const dx = ball.x - gx;
