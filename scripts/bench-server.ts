@@ -19,24 +19,29 @@ const ACTIONS = ['up', 'right', 'down', 'left'];
 
 // --- child: one server, prints its port ---
 async function serve(kind: string, replayDir: string): Promise<void> {
-  let url: string;
+  const { default: Fastify } = await import('fastify');
+  let app: import('fastify').FastifyInstance;
   if (kind === 'reference') {
-    const { default: Fastify } = await import('fastify');
-    const app = Fastify();
+    app = Fastify();
     app.post('/step', async () => ({ reward: -0.1, terminated: false, truncated: false, info: {} }));
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
   } else {
     await import('../envs/index.js');
     const { buildApp } = await import('../server/app.js');
-    const app = await buildApp({ replayDir, maxInstances: 4096 });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    app = await buildApp({ replayDir, maxInstances: 4096 });
   }
+  // The server process's own CPU time, so figures can be read per request whatever else runs.
+  app.get('/__bench/cpu', { schema: { hide: true } }, async () => process.cpuUsage());
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`LISTENING ${url}\n`);
+  // Exit normally on SIGINT, so that a --cpu-prof profile gets written.
+  process.on('SIGINT', () => process.exit(0));
 }
 
 function startChild(kind: string, replayDir: string): Promise<{ url: string; child: ChildProcess }> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [...process.execArgv, script, '--child', kind, '--replay-dir', replayDir], {
+  // BENCH_PROF=dir writes a CPU profile of each server child there (read it in Chrome DevTools).
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const child = spawn(process.execPath, [...process.execArgv, ...prof, script, '--child', kind, '--replay-dir', replayDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -55,29 +60,44 @@ interface Figures {
   p50: number;
   p99: number;
   non2xx: number;
+  /** Server CPU time (user + system) per request, in microseconds. */
+  cpuUs: number;
+}
+
+async function serverCpu(base: string): Promise<number> {
+  const res = await fetch(`${new URL(base).origin}/__bench/cpu`);
+  const { user, system } = (await res.json()) as { user: number; system: number };
+  return user + system;
 }
 
 async function load(opts: autocannon.Options): Promise<Figures> {
+  const before = await serverCpu(opts.url);
   const r = await autocannon(opts);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+  const cpu = (await serverCpu(opts.url)) - before;
+  const total = r.requests.average * (opts.duration ?? 10);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuUs: cpu / Math.max(1, total) };
 }
 
-/** Steps of `ENV_ID` with raw-text actions, one instance per connection, reset when episodes end. */
+/**
+ * Steps of `ENV_ID` with raw-text actions, resetting instances whose episode ended. autocannon
+ * clears a connection's context after every request, so instances live in a shared free list:
+ * a request takes one, its response gives it back (twice as many instances as connections, so a
+ * request lost to a socket error cannot starve the others).
+ */
 async function stepLoad(url: string, connections: number, duration: number, query: string): Promise<Figures> {
-  const ids: string[] = [];
-  for (let i = 0; i < connections; i++) {
+  interface Slot {
+    id: string;
+    t: number;
+    ended: boolean;
+  }
+  const free: Slot[] = [];
+  for (let i = 0; i < 2 * connections; i++) {
     const res = await fetch(`${url}/v1/instances`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ env_id: ENV_ID, seed: i, agent: { name: 'bench', model: null } }),
     });
-    ids.push(((await res.json()) as { instance_id: string }).instance_id);
-  }
-  let next = 0;
-  interface Ctx {
-    id?: string;
-    t?: number;
-    ended?: boolean;
+    free.push({ id: ((await res.json()) as { instance_id: string }).instance_id, t: 0, ended: false });
   }
   return load({
     url,
@@ -88,20 +108,23 @@ async function stepLoad(url: string, connections: number, duration: number, quer
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         setupRequest: (req, context) => {
-          const ctx = context as Ctx;
-          ctx.id ??= ids[next++ % ids.length];
-          ctx.t = (ctx.t ?? 0) + 1;
-          if (ctx.ended) {
-            ctx.ended = false;
-            return { ...req, path: `/v1/instances/${ctx.id}/reset${query}`, body: '{}' };
+          const slot = free.shift();
+          if (!slot) return { ...req, method: 'GET', path: '/v1/health' }; // cannot happen with 2x slots
+          context.slot = slot;
+          if (slot.ended) {
+            slot.ended = false;
+            return { ...req, path: `/v1/instances/${slot.id}/reset${query}`, body: '{}' };
           }
-          const move = ACTIONS[ctx.t % ACTIONS.length];
-          const body = JSON.stringify({ action: { text: `<think>push</think><answer>${move}</answer>` } });
-          return { ...req, path: `/v1/instances/${ctx.id}/step${query}`, body };
+          slot.t++;
+          const body = JSON.stringify({ action: { text: `<think>push</think><answer>${ACTIONS[slot.t % ACTIONS.length]}</answer>` } });
+          return { ...req, path: `/v1/instances/${slot.id}/step${query}`, body };
         },
         onResponse: (_status, body, context) => {
+          const slot = context.slot as Slot | undefined;
+          if (!slot) return;
           // A substring test, not JSON.parse: the load generator shares the CPUs with the server.
-          if (body.includes('"terminated":true') || body.includes('"truncated":true')) (context as Ctx).ended = true;
+          if (body.includes('"terminated":true') || body.includes('"truncated":true')) slot.ended = true;
+          free.push(slot);
         },
       },
     ],
@@ -126,20 +149,20 @@ async function main(): Promise<void> {
   try {
     const ref = await startChild('reference', replayDir);
     rows.push(['reference: bare Fastify route, constant JSON', await load({ url: `${ref.url}/step`, method: 'POST', connections, duration, body: '{}', headers: { 'content-type': 'application/json' } })]);
-    ref.child.kill();
+    ref.child.kill('SIGINT');
     const srv = await startChild('server', replayDir);
     rows.push([`${ENV_ID} step, raw-text action, text+state observation`, await stepLoad(srv.url, connections, duration, '')]);
     rows.push([`${ENV_ID} step, raw-text action, + PNG frame inline`, await stepLoad(srv.url, connections, duration, '?image=png')]);
-    srv.child.kill();
+    srv.child.kill('SIGINT');
   } finally {
     rmSync(replayDir, { recursive: true, force: true });
   }
   const refRps = rows[0][1].rps;
   console.log(`\n${connections} connections, ${duration} s each, node ${process.version}\n`);
-  console.log('| what | requests/s | p50 ms | p99 ms | vs reference | non-2xx |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| what | requests/s | p50 ms | p99 ms | vs reference | server CPU us/request | non-2xx |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, f] of rows) {
-    console.log(`| ${name} | ${Math.round(f.rps)} | ${f.p50} | ${f.p99} | ${(f.rps / refRps).toFixed(3)} | ${f.non2xx} |`);
+    console.log(`| ${name} | ${Math.round(f.rps)} | ${f.p50} | ${f.p99} | ${(f.rps / refRps).toFixed(3)} | ${Math.round(f.cpuUs)} | ${f.non2xx} |`);
   }
 }
 
