@@ -5,7 +5,7 @@
  * Opponents (right team, defending the goal at x = +1):
  *   - the keeper holds the line between ball and goal, comes off it when a carrier is through on
  *     goal, claims loose balls in his box, and goes for a shot it is set to save;
- *   - one presser (two on hard tiers) runs at the ball, goal-side of it;
+ *   - one presser (two from difficulty 0.5) runs at the ball, goal-side of it;
  *   - a loose ball is chased by the opponents nearest to where it is going;
  *   - the others mark the nearest free attacker by standing in the passing lane, or keep their
  *     formation slot shifted towards the ball (the shape).
