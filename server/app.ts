@@ -55,7 +55,13 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
     onReplay: (replay) => {
       metrics.episodesTotal++;
       // Saving is asynchronous; the store tracks it so shutdown can wait for it.
-      replays?.save(replay).catch((err: unknown) => app.log.error({ err }, 'saving a replay failed'));
+      replays?.save(replay).then(
+        () => metrics.replaysSavedTotal++,
+        (err: unknown) => {
+          metrics.replaySaveFailuresTotal++;
+          app.log.error({ err }, 'saving a replay failed');
+        },
+      );
     },
     onEvict: (n) => (metrics.evictionsTotal += n),
   });

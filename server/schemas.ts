@@ -82,3 +82,14 @@ export const ResetResponseSchema = Type.Object({
 
 export const InstanceIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 export type InstanceIdParams = Static<typeof InstanceIdParams>;
+
+export const CreateInstanceSchema = Type.Object(
+  {
+    env_id: Type.String({ minLength: 1, maxLength: 256 }),
+    options: Type.Optional(OptionsSchema),
+    seed: Type.Optional(SeedSchema),
+    agent: Type.Optional(AgentSchema),
+  },
+  { additionalProperties: false },
+);
+export type CreateInstance = Static<typeof CreateInstanceSchema>;

@@ -7,7 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 import { resetJson, stepJson } from '../observation.js';
-import { ActionSchema, ErrorSchema, ImageQuerySchema, SeedSchema, type ImageQuery } from '../schemas.js';
+import type { JsonObject } from '../../envs/core/types.js';
+import { ActionSchema, CreateInstanceSchema, ErrorSchema, ImageQuerySchema, SeedSchema, type ImageQuery } from '../schemas.js';
 
 const InstanceId = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -24,6 +25,10 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
   const max = app.settings.maxBatch;
   const bodyLimit = app.settings.batchBodyLimit;
 
+  const CreateBody = Type.Object(
+    { items: Type.Array(CreateInstanceSchema, { minItems: 1, maxItems: max }) },
+    { additionalProperties: false },
+  );
   const ResetBody = Type.Object(
     {
       items: Type.Array(Type.Object({ instance_id: InstanceId, seed: Type.Optional(SeedSchema) }, { additionalProperties: false }), {
@@ -41,6 +46,32 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
       }),
     },
     { additionalProperties: false },
+  );
+
+  app.post<{ Body: Static<typeof CreateBody>; Querystring: ImageQuery }>(
+    '/v1/batch/instances',
+    {
+      bodyLimit,
+      schema: {
+        tags: ['batch'],
+        summary: `Make and reset up to ${max} instances`,
+        body: CreateBody,
+        querystring: ImageQuerySchema,
+        response: { 200: Results, 400: ErrorSchema },
+      },
+    },
+    async (req) => ({
+      results: req.body.items.map((item) => {
+        try {
+          const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, item.agent ?? { name: 'api', model: null }, item.seed);
+          app.metrics.resetsTotal++;
+          const body = resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
+          return { instance_id: instance.id, env_id: item.env_id, ...body };
+        } catch (e) {
+          return itemError(e);
+        }
+      }),
+    }),
   );
 
   app.post<{ Body: Static<typeof ResetBody>; Querystring: ImageQuery }>(

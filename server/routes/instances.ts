@@ -7,7 +7,7 @@ import { resetJson, stepJson } from '../observation.js';
 import { encodePngFast } from '../png.js';
 import {
   ActionSchema,
-  AgentSchema,
+  CreateInstanceSchema,
   ErrorSchema,
   ImageQuerySchema,
   InstanceIdParams,
@@ -18,15 +18,7 @@ import {
   type ImageQuery,
 } from '../schemas.js';
 
-const CreateBody = Type.Object(
-  {
-    env_id: Type.String({ minLength: 1, maxLength: 256 }),
-    options: Type.Optional(OptionsSchema),
-    seed: Type.Optional(SeedSchema),
-    agent: Type.Optional(AgentSchema),
-  },
-  { additionalProperties: false },
-);
+const CreateBody = CreateInstanceSchema;
 const ResetBody = Type.Object(
   { seed: Type.Optional(SeedSchema), options: Type.Optional(OptionsSchema) },
   { additionalProperties: false },

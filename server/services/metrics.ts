@@ -28,6 +28,8 @@ export class Metrics {
   episodesTotal = 0;
   rewardSamplesTotal = 0;
   evictionsTotal = 0;
+  replaysSavedTotal = 0;
+  replaySaveFailuresTotal = 0;
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
 
@@ -52,6 +54,8 @@ export class Metrics {
     counter('envserver_episodes_total', 'Episodes that ended.', this.episodesTotal);
     counter('envserver_reward_samples_total', 'Samples scored by /v1/reward.', this.rewardSamplesTotal);
     counter('envserver_evictions_total', 'Instances closed for idleness.', this.evictionsTotal);
+    counter('envserver_replays_saved_total', 'Replays written to the replay directory.', this.replaysSavedTotal);
+    counter('envserver_replay_save_failures_total', 'Replays that could not be written.', this.replaySaveFailuresTotal);
     out.push('# HELP envserver_requests_total HTTP requests by route and status.', '# TYPE envserver_requests_total counter');
     for (const [key, n] of this.requests) {
       const [method, route, status] = key.split(' ');

@@ -82,9 +82,12 @@ describe('instances over HTTP', () => {
     expect((await s.call('DELETE', `/v1/instances/${id}`)).status).toBe(404);
   });
 
-  it('batch reset and step many instances, with per-item errors', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 8; i++) ids.push((await s.call<Created>('POST', '/v1/instances', { env_id: TINY_ID, seed: i })).body.instance_id);
+  it('batch create, reset and step many instances, with per-item errors', async () => {
+    const made = await s.call<{ results: (Created & { status?: number })[] }>('POST', '/v1/batch/instances', {
+      items: [...Array.from({ length: 8 }, (_, i) => ({ env_id: TINY_ID, seed: i })), { env_id: 'Nope-v0' }],
+    });
+    expect(made.body.results.map((r) => r.status ?? 200)).toEqual([...Array(8).fill(200), 400]);
+    const ids = made.body.results.slice(0, 8).map((r) => r.instance_id);
     const reset = await s.call<{ results: { seed: number; observation: Obs }[] }>('POST', '/v1/batch/reset', {
       items: ids.map((instance_id, i) => ({ instance_id, seed: 100 + i })),
     });
