@@ -1,0 +1,121 @@
+/** Targeted checks of single mechanics on hand-built situations. */
+import { describe, expect, it } from 'vitest';
+import { makeRng } from '../../envs/core/rng.js';
+import { planTargets } from '../../envs/football/ai.js';
+import { REACH_HEIGHT, SPRINT_SPEED, CARRY_FACTOR, TACKLE_CHANCE } from '../../envs/football/constants.js';
+import { distToSegment } from '../../envs/football/geometry.js';
+import { newPath, predictPath } from '../../envs/football/intercept.js';
+import { chooseReceiver, strikePass } from '../../envs/football/passes.js';
+import { tackle } from '../../envs/football/possession.js';
+import { shotChance } from '../../envs/football/shots.js';
+import { zonesAt } from '../../envs/football/reward.js';
+import { footballGame, FOOTBALL_ACTION as A } from '../../envs/football/index.js';
+import type { Ball, Player, Role } from '../../envs/football/types.js';
+
+function p(x: number, y: number, role: Role = 'midfielder', fx = 1): Player {
+  return { x, y, vx: 0, vy: 0, fx, fy: 0, tired: 0, role, down: 0, homeX: x, homeY: y };
+}
+
+function looseBall(x: number, y: number): Ball {
+  return { x, y, z: 0, vx: 0, vy: 0, vz: 0, owner: -1, kick: null, kicker: -1, cooldown: 0 };
+}
+
+describe('passes', () => {
+  it('go to the teammate along the facing direction', () => {
+    // Carrier at the centre, one teammate to the right, one above; no opponents.
+    const players = [p(-1, 0, 'keeper'), p(0, 0), p(0.2, 0.01), p(0.01, -0.2)];
+    expect(chooseReceiver(players, 4, 1, 'short_pass', 1, 0)).toBe(2);
+    expect(chooseReceiver(players, 4, 1, 'short_pass', 0, -1)).toBe(3);
+    // Long passes prefer far teammates in the cone; the keeper is a last resort.
+    const wide = [p(-1, 0, 'keeper'), p(0, 0), p(0.15, 0), p(0.6, 0.05)];
+    expect(chooseReceiver(wide, 4, 1, 'long_pass', 1, 0)).toBe(3);
+  });
+
+  it('a high pass flies over head height and lands near its target', () => {
+    const ball = looseBall(0, 0);
+    strikePass(ball, 'high_pass', 0, 0, 0.5, 0);
+    const path = newPath();
+    predictPath(ball, path);
+    let peak = 0;
+    let landed = -1;
+    for (let k = 0; k < path.n; k++) {
+      peak = Math.max(peak, path.xyz[3 * k + 2]);
+      if (landed < 0 && k > 0 && path.xyz[3 * k + 2] === 0) landed = k;
+    }
+    expect(peak).toBeGreaterThan(REACH_HEIGHT);
+    expect(Math.abs(path.xyz[3 * landed] - 0.5)).toBeLessThan(0.06);
+  });
+
+  it('a ground pass reaches its target with pace left', () => {
+    const ball = looseBall(0, 0);
+    strikePass(ball, 'short_pass', 0, 0, 0.3, 0.1);
+    const path = newPath();
+    predictPath(ball, path);
+    let closest = Infinity;
+    for (let k = 1; k < path.n; k++) {
+      closest = Math.min(closest, distToSegment(0.3, 0.1, path.xyz[3 * k - 3], path.xyz[3 * k - 2], path.xyz[3 * k], path.xyz[3 * k + 1]));
+    }
+    expect(closest).toBeLessThan(0.005);
+  });
+});
+
+describe('shots', () => {
+  const keeper = p(0.98, 0, 'keeper', -1);
+  it('are likelier closer, more central, with the keeper off the line and no pressure', () => {
+    const at = (x: number, y: number, others: Player[] = []) => shotChance([p(x, y), keeper, ...others], 1, 0, 0.5).goal;
+    expect(at(0.8, 0)).toBeGreaterThan(at(0.6, 0));
+    expect(at(0.6, 0)).toBeGreaterThan(at(0.3, 0));
+    expect(at(0.8, 0)).toBeGreaterThan(at(0.8, 0.2));
+    expect(at(0.8, 0, [p(0.81, 0.02, 'defender', -1)])).toBeLessThan(at(0.8, 0));
+    const offLine = shotChance([p(0.8, 0), p(0.98, 0.1, 'keeper', -1)], 1, 0, 0.5).goal;
+    expect(offLine).toBeGreaterThan(at(0.8, 0));
+    // An empty goal from close range is near-certain.
+    expect(shotChance([p(0.85, 0)], 1, 0, 0).goal).toBeGreaterThan(0.9);
+  });
+});
+
+describe('opponents', () => {
+  it('the keeper stands on the line between ball and goal', () => {
+    const players = [p(-1, 0, 'keeper'), p(0.6, 0.15), p(0.98, 0, 'keeper', -1)];
+    const ball: Ball = { ...looseBall(0.61, 0.15), owner: 1 };
+    const out = new Float64Array(9);
+    planTargets({ players, nLeft: 2, ball, active: 1, difficulty: 0.5, opponentSpeed: 0.8, path: newPath() }, out);
+    expect(distToSegment(out[6], out[7], ball.x, ball.y, 1, 0)).toBeLessThan(0.01);
+    expect(out[6]).toBeGreaterThan(0.85);
+  });
+
+  it('tackle less often against a dribbling carrier', () => {
+    const players = [p(0, 0), p(0.015, 0, 'defender', -1)];
+    let plain = 0;
+    let dribbling = 0;
+    for (let frame = 0; frame < 4000; frame++) {
+      if (tackle({ ...looseBall(0, 0), owner: 0 }, players, 1, 1, false, 7, frame).via) plain++;
+      if (tackle({ ...looseBall(0, 0), owner: 0 }, players, 1, 1, true, 7, frame).via) dribbling++;
+    }
+    expect(plain / 4000).toBeCloseTo(TACKLE_CHANCE[1], 1);
+    expect(dribbling / plain).toBeGreaterThan(0.35);
+    expect(dribbling / plain).toBeLessThan(0.65);
+  });
+});
+
+describe('the controlled player', () => {
+  it('sprints right with the ball at the carrying sprint speed, sticky until released', () => {
+    const o = footballGame.resolveOptions({ scenario: 'empty-goal' });
+    let s = footballGame.initial(makeRng(3), o);
+    s = footballGame.step(s, A.sprint, o).state;
+    s = footballGame.step(s, A.right, o).state;
+    for (let t = 0; t < 15; t++) s = footballGame.step(s, A.idle, o).state;
+    const me = s.players[s.active];
+    expect(me.vx).toBeCloseTo(SPRINT_SPEED * CARRY_FACTOR * (1 - 0.25 * me.tired), 4);
+    s = footballGame.step(s, A.release_direction, o).state;
+    for (let t = 0; t < 15; t++) s = footballGame.step(s, A.idle, o).state;
+    expect(Math.abs(s.players[s.active].vx)).toBeLessThan(1e-4);
+    expect(s.ball.owner).toBe(s.active);
+  });
+
+  it('checkpoint zones count the distance bands reached', () => {
+    expect(zonesAt(1.5)).toBe(0);
+    expect(zonesAt(0.95)).toBe(1);
+    expect(zonesAt(0.2)).toBe(10);
+  });
+});
