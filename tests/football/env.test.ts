@@ -171,6 +171,24 @@ describe('football envs', () => {
 });
 
 describe('football frames', () => {
+  it('a @napi-rs/canvas context draws the same pixels as the RasterContext fast path', async () => {
+    const { createCanvas } = await import('@napi-rs/canvas');
+    const { footballGame } = await import('../../envs/football/index.js');
+    const options = footballGame.resolveOptions({ scenario: '11v11' });
+    let s = footballGame.initial(makeRng('napi'), options);
+    for (const a of actions(2, 12)) {
+      const r = footballGame.step(s, a, options);
+      if (r.terminated) break;
+      s = r.state;
+    }
+    const canvas = createCanvas(320, 160);
+    const ctx = canvas.getContext('2d');
+    footballGame.draw(ctx, s, options);
+    const napi = ctx.getImageData(0, 0, 320, 160).data;
+    const fast = footballGame.rasterize!(s, options).data;
+    expect(Buffer.from(napi).equals(Buffer.from(fast))).toBe(true);
+  });
+
   it('the cached-pitch fast path gives the same pixels as draw() on a RasterContext', async () => {
     const { RasterContext } = await import('../../envs/render/context.js');
     const { footballGame } = await import('../../envs/football/index.js');
