@@ -50,7 +50,17 @@ export function describe(s: FootballState, o: FootballOptions): string {
   );
   if (!has) {
     const b = s.ball;
-    const holder = b.owner < 0 ? 'loose' : b.owner < s.nLeft ? `with teammate #${b.owner}` : `with opponent #${b.owner}`;
+    const kick = b.kick;
+    const holder =
+      b.owner >= 0
+        ? b.owner < s.nLeft
+          ? `with teammate #${b.owner}`
+          : `with opponent #${b.owner}`
+        : kick && kick.to === s.active
+          ? `${kick.kind.replace('_', ' ')} to you on its way`
+          : kick
+            ? `in flight (${kick.kind.replace('_', ' ')})`
+            : 'loose';
     lines.push(`Ball: ${holder}, ${relative(me, b.x, b.y)}, height ${f2(b.z)}.`);
   }
   lines.push(`Goal: ${relative(me, 1, 0)} (distance ${f2(dist(me.x, me.y, 1, 0))}).`);
