@@ -11,7 +11,7 @@
  *      round the keeper, sprinting when free and dribbling when an opponent is close.
  * One action per step, so turning on sprint or dribble waits for a step with no other need.
  */
-import type { Action, Json, Observation } from '../../envs/core/types.js';
+import type { Action, Observation } from '../../envs/core/types.js';
 import type { Agent } from './agent.js';
 
 interface P {
@@ -69,7 +69,8 @@ export function footballHeuristicAgent(): Agent {
   return {
     name: 'heuristic',
     act(observation: Observation): Action {
-      return decide(observation.state as unknown as Raw & { [k: string]: Json });
+      // The raw state is plain JSON written by envs/football/json.ts; `Raw` names the fields read here.
+      return decide(observation.state as unknown as Raw);
     },
   };
 }
