@@ -108,6 +108,11 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in headless Chromium', () => {
     // Scrubbing back to the start shows the first frame again.
     await page.fill('#scrub', '0');
     expect(Buffer.from(Uint8Array.from(await canvasPixels(page))).equals(Buffer.from(expected[0]))).toBe(true);
+    // Play at 8x runs to the last turn and stops there.
+    await page.selectOption('#speed', '8');
+    await page.click('#play');
+    await expect.poll(() => page.textContent('#turn'), { timeout: 10_000 }).toBe(`turn ${expected.length - 1} / ${expected.length - 1}`);
+    expect(await page.textContent('#play')).toMatch(/play/);
     await page.close();
   });
 
@@ -117,6 +122,20 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in headless Chromium', () => {
     const page = await openViewer('/viewer/');
     await page.setInputFiles('#replay-file', { name: 'r.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(replay)) });
     await expect.poll(() => page.textContent('#verification')).toMatch(/^NOT verified: step 0: reward/);
+    // The same file dropped on the page; then one that is not a replay at all.
+    replay.steps[0].reward = -0.1;
+    const drop = async (text: string) => {
+      const dataTransfer = await page.evaluateHandle((t) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([t], 'dropped.json', { type: 'application/json' }));
+        return dt;
+      }, text);
+      await page.dispatchEvent('body', 'drop', { dataTransfer });
+    };
+    await drop(JSON.stringify(replay));
+    await expect.poll(() => page.textContent('#verification')).toMatch(/^verified/);
+    await drop('{"version": 1, "env_id": 3}');
+    await expect.poll(() => page.textContent('#error')).toMatch(/^replay\.options: Expected required property/);
     await page.close();
   });
 
