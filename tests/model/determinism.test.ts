@@ -28,3 +28,26 @@ describe('determinism', () => {
     expect(b.bytes.equals(a.bytes)).toBe(true);
   });
 });
+
+describe('training graph extras', () => {
+  it('grad_norm_sq from the graph equals the squared global norm of the gradients', async () => {
+    const { buildSftTrainGraph } = await import('../../training/tinylmm/train-graphs.js');
+    const { createSession } = await import('../../agent/engine/index.js');
+    const { padBatch } = await import('../../agent/model/batch.js');
+    const model = createModel('tiny', { seed: 3, threads: 1 });
+    const tg = buildSftTrainGraph(model.config, { vision: false });
+    const s = await createSession(tg.graph, { threads: 1 });
+    const b = padBatch([randomTokens('n1', 20), randomTokens('n2', 13)], 'right');
+    const out = await s.run({
+      input_ids: b.inputIds,
+      attention_mask: b.attentionMask,
+      loss_mask: { dtype: 'float32', dims: [2, b.seq], data: Float32Array.from(b.attentionMask.data, Number) },
+      ...model.paramFeeds(),
+    });
+    let sq = 0;
+    for (const n of tg.params) for (const g of out[`grad.${n}`].data as Float32Array) sq += g * g;
+    expect(Math.abs(Number(out.grad_norm_sq.data[0]) - sq) / sq).toBeLessThan(1e-5); // float32 sums in another order
+    await s.dispose();
+    await model.dispose();
+  });
+});

@@ -7,7 +7,7 @@ import type { EngineSession, HostTensor } from '../../agent/engine/index.js';
 import { parameterSpecs } from '../../agent/model/params.js';
 import type { TinyLMM } from '../../agent/model/tinylmm.js';
 import { gradName } from '../autodiff/index.js';
-import { AdamW, clipGradNorm, lrAt, type Schedule } from '../optim/index.js';
+import { AdamW, lrAt, type Schedule } from '../optim/index.js';
 import type { TrainGraph } from './train-graphs.js';
 
 export interface OptimOptions {
@@ -25,6 +25,8 @@ export interface StepResult {
   lr: number;
   /** The auxiliary outputs asked for. */
   aux: Record<string, HostTensor>;
+  /** True when the gradients were not finite and no update was made (parameters unchanged). */
+  skipped: boolean;
 }
 
 export class GraphTrainer {
@@ -69,18 +71,29 @@ export class GraphTrainer {
     }
     const s = await entry.session;
     const names = entry.tg.params;
-    const out = await s.run({ ...feeds, ...m.paramFeeds() }, ['loss', ...aux, ...names.map(gradName)]);
+    const out = await s.run({ ...feeds, ...m.paramFeeds() }, ['loss', 'grad_norm_sq', ...aux, ...names.map(gradName)]);
     // Parameters outside this graph (the vision tower on text batches, an unused value head) get zero
     // gradients: AdamW still decays them and moves them by momentum (PyTorch with zeroed, not None, grads).
     const byName = new Map(names.map((n) => [n, out[gradName(n)].data as Float32Array]));
     const grads = this.opt.params.map((p) => byName.get(p.name) ?? this.zeros(p.name, p.data.length));
-    const gradNorm = clipGradNorm(grads, this.opts.clip ?? 1);
+    // Global-norm clipping (as torch.nn.utils.clip_grad_norm_), with the norm from the graph.
+    const gradNorm = Math.sqrt(Number(out.grad_norm_sq.data[0]));
+    const auxOut = Object.fromEntries(aux.map((k) => [k, out[k]]));
+    if (!Number.isFinite(gradNorm)) {
+      // A NaN/inf gradient would poison every parameter through AdamW's moments: skip the update.
+      return { loss: Number(out.loss.data[0]), gradNorm, lr: lrAt(this.t, this.opts.schedule ?? { lr: 1e-3 }), aux: auxOut, skipped: true };
+    }
+    const maxNorm = this.opts.clip ?? 1;
+    if (gradNorm > maxNorm) {
+      const scale = maxNorm / (gradNorm + 1e-6);
+      for (const g of byName.values()) for (let i = 0; i < g.length; i++) g[i] *= scale;
+    }
     const lr = lrAt(this.t, this.opts.schedule ?? { lr: 1e-3 });
     this.opt.update(grads, lr);
     this.t++;
     m.step++;
     m.paramsUpdated();
-    return { loss: Number(out.loss.data[0]), gradNorm, lr, aux: Object.fromEntries(aux.map((k) => [k, out[k]])) };
+    return { loss: Number(out.loss.data[0]), gradNorm, lr, aux: auxOut, skipped: false };
   }
 
   private zeros(name: string, n: number): Float32Array {

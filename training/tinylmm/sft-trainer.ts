@@ -19,6 +19,8 @@ export interface SftStepResult {
   loss: number;
   gradNorm: number;
   lr: number;
+  /** Non-finite gradients: no update was made. */
+  skipped: boolean;
 }
 
 export class SftTrainer {
@@ -44,7 +46,7 @@ export class SftTrainer {
       loss_mask: { dtype: 'float32', dims: [b.batch, b.seq], data: lossMask },
       ...(vision ? m.pixelFeed(b.batch, batch.pixelValues) : {}),
     };
-    const { loss, gradNorm, lr } = await this.trainer.step(feeds, vision);
-    return { loss, gradNorm, lr };
+    const { loss, gradNorm, lr, skipped } = await this.trainer.step(feeds, vision);
+    return { loss, gradNorm, lr, skipped };
   }
 }

@@ -3,21 +3,28 @@
 // and the sampler feed the same Float32Arrays.
 import type { ModelConfig } from '../../agent/model/config.js';
 import { buildLogprobGraph, buildSftGraph, type GraphOptions, type LogprobGraph } from '../../agent/model/graphs.js';
-import type { Graph, Value } from '../../agent/engine/index.js';
+import { Add, Mul, ReduceSum, type Graph, type Value } from '../../agent/engine/index.js';
 import { gradients, gradName } from '../autodiff/index.js';
 
 export interface TrainGraph {
   graph: Graph;
   /** Parameters the loss depends on, in output order; the others (e.g. an unused value head) get no gradient. */
   params: string[];
-  /** Every output name: the base graph's (logprobs, values), 'loss', auxiliary outputs, grad.<param>. */
+  /** Every output name: the base graph's (logprobs, values), 'loss', auxiliary outputs, grad.<param>, grad_norm_sq. */
   outputs: string[];
 }
 
+/**
+ * Appends the gradients and `grad_norm_sq`, the squared global gradient norm: computed in the graph
+ * (threaded, while the gradients are fresh in cache) it spares the trainer a pass over every
+ * gradient in JS, which measured ~25 ms per step for `small`.
+ */
 function appendGradients(graph: Graph, loss: Value, params: Map<string, Value>): TrainGraph {
   const names = [...params.keys()];
   const grads = gradients(loss, names.map((n) => params.get(n)!));
   grads.forEach((gv, i) => graph.output(gv, gradName(names[i])));
+  const sq = grads.map((gv) => ReduceSum(Mul(gv, gv), undefined, { keepdims: 0 }));
+  graph.output(sq.reduce((a, b) => Add(a, b)), 'grad_norm_sq');
   return { graph, params: names, outputs: graph.outputs.map((v) => v.name) };
 }
 
