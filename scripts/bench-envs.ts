@@ -105,23 +105,44 @@ for (const [id, [rows_, cols, boxes]] of Object.entries(SOKOBAN_VARIANTS)) {
 
 // --- Football ---
 {
-  const env = make('Football-11v11-v0', { max_steps: 1_000_000 }) as GameEnv<unknown>;
-  env.reset({ seed: 3 });
-  const options = env.options as Parameters<typeof footballGame.step>[2];
   const actions = [5, 5, 4, 6, 13, 5, 11, 5];
-  add({ name: 'Football-11v11-v0 env.step (lazy observation)', perSec: stepRate(env, actions, 2000), unit: 'steps', target: 50_000 });
-  let state = footballGame.initial(makeRng(5), options);
-  let i = 0;
-  add({
-    name: 'Football-11v11-v0 pure core steps',
-    perSec: measure(() => {
-      for (let k = 0; k < 2000; k++) {
-        const r = footballGame.step(state, actions[i++ & 7], options);
-        state = r.terminated ? footballGame.initial(makeRng(i), options) : r.state;
-      }
-    }, 2000, ms).perSec,
-    unit: 'steps',
-  });
+  for (const id of ['Football-11v11-v0', 'Football-counterattack-hard-v0', 'Football-empty-goal-v0']) {
+    const env = make(id) as GameEnv<unknown>;
+    env.reset({ seed: 3 });
+    const options = env.options as Parameters<typeof footballGame.step>[2];
+    let state = footballGame.initial(makeRng(5), options);
+    let i = 0;
+    add({
+      name: `${id} pure core steps`,
+      perSec: measure(() => {
+        for (let k = 0; k < 2000; k++) {
+          const r = footballGame.step(state, actions[i++ & 7], options);
+          state = r.terminated ? footballGame.initial(makeRng(i), options) : r.state;
+        }
+      }, 2000, ms).perSec,
+      unit: 'steps',
+      target: id === 'Football-11v11-v0' ? 50_000 : undefined,
+    });
+  }
+  const env = make('Football-11v11-v0') as GameEnv<unknown>;
+  add({ name: 'Football-11v11-v0 env.step, nothing read', perSec: stepRate(env, actions, 2000), unit: 'steps' });
+  for (const view of ['text', 'state'] as const) {
+    env.reset({ seed: 4 });
+    let seed = 4;
+    let i = 0;
+    add({
+      name: `Football-11v11-v0 env.step, ${view} read`,
+      perSec: measure(() => {
+        for (let k = 0; k < 500; k++) {
+          const r = env.step(actions[i++ & 7]);
+          void r.observation[view];
+          if (r.terminated || r.truncated) env.reset({ seed: ++seed });
+        }
+      }, 500, ms).perSec,
+      unit: 'steps',
+    });
+  }
+  env.reset({ seed: 3 });
   const frame = env.render('rgb');
   add({ name: `Football RGB frames ${frame.width}x${frame.height}`, perSec: measure(() => env.render('rgb'), 1, ms).perSec, unit: 'frames' });
   add({ name: `Football PNG frames ${frame.width}x${frame.height}`, perSec: measure(() => env.render('png'), 1, ms).perSec, unit: 'frames' });
