@@ -2,9 +2,14 @@
  * Bundles the viewer into static files (index.html, style.css, viewer.js) with esbuild, from the
  * same env code the server runs (envs/browser.ts). Node-only; used by `npm run build:viewer` and by
  * the server when it starts without a built viewer.
+ *
+ * The files are written to a fresh directory that is then renamed into place, so a server never
+ * serves half a build, and two servers starting at once (parallel tests) cannot interleave theirs.
  */
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,24 +22,39 @@ export interface BuildOptions {
   minify?: boolean;
   /** Entry module (default viewer/main.ts); tests use one that registers a test game first. */
   entry?: string;
+  /** Keep an existing build (the server's start-up) instead of replacing it (the build script). */
+  keepExisting?: boolean;
 }
 
 export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: BuildOptions = {}): Promise<string> {
-  await mkdir(outDir, { recursive: true });
-  await build({
-    entryPoints: [opts.entry ?? join(here, 'main.ts')],
-    outfile: join(outDir, 'viewer.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: opts.minify ?? true,
-    sourcemap: true,
-    // seedrandom probes for Node's crypto inside a try/catch; in a browser it uses its own entropy.
-    external: ['crypto'],
-    logLevel: 'silent',
-  });
-  await copyFile(join(here, 'index.html'), join(outDir, 'index.html'));
-  await copyFile(join(here, 'style.css'), join(outDir, 'style.css'));
+  const tmp = `${outDir}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    await build({
+      entryPoints: [opts.entry ?? join(here, 'main.ts')],
+      outfile: join(tmp, 'viewer.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: opts.minify ?? true,
+      sourcemap: true,
+      // seedrandom probes for Node's crypto inside a try/catch; in a browser it uses its own entropy.
+      external: ['crypto'],
+      logLevel: 'silent',
+    });
+    await copyFile(join(here, 'index.html'), join(tmp, 'index.html'));
+    await copyFile(join(here, 'style.css'), join(tmp, 'style.css'));
+    if (!opts.keepExisting) await rm(outDir, { recursive: true, force: true });
+    await mkdir(dirname(outDir), { recursive: true });
+    try {
+      await rename(tmp, outDir);
+    } catch (e) {
+      // Another process renamed its build into place first: theirs is as good as ours.
+      if (!existsSync(join(outDir, 'index.html'))) throw e;
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
   return outDir;
 }
