@@ -9,7 +9,7 @@
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,9 @@ export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: BuildOption
       entryPoints: [opts.entry ?? join(here, 'main.ts')],
       outfile: join(tmp, 'viewer.js'),
       bundle: true,
-      format: 'esm',
+      // A classic script, not a module: module scripts do not load from file://, and the static
+      // build should open straight from disk.
+      format: 'iife',
       platform: 'browser',
       target: 'es2022',
       minify: opts.minify ?? true,
@@ -57,4 +59,23 @@ export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: BuildOption
     await rm(tmp, { recursive: true, force: true });
   }
   return outDir;
+}
+
+/** Newest modification time (ms) of the TypeScript, HTML and CSS under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (/\.(ts|html|css)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether `outDir` lacks a build, or holds one older than the viewer or env sources. */
+export function viewerBuildIsStale(outDir = DEFAULT_VIEWER_DIR): boolean {
+  const bundle = join(outDir, 'viewer.js');
+  if (!existsSync(bundle) || !existsSync(join(outDir, 'index.html'))) return true;
+  const built = statSync(bundle).mtimeMs;
+  return newestSource(here) > built || newestSource(join(here, '..', 'envs')) > built;
 }

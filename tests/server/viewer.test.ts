@@ -139,6 +139,19 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it('opens from disk as static files (no server): a dropped replay re-simulates and verifies', async () => {
+    const replay = await playOverHttp(TINY_ID, 23, (st) => tinyPlan((st as { goal: number }).goal));
+    const page = await browser.newPage();
+    await page.goto(`file://${viewerDir}/index.html`);
+    await page.waitForFunction(() => (window as unknown as { viewer?: { ready: boolean } }).viewer?.ready === true, null, { timeout: 20_000 });
+    await page.setInputFiles('#replay-file', { name: 'r.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(replay)) });
+    await expect.poll(() => page.textContent('#verification')).toMatch(/^verified/);
+    await page.click('#last');
+    const expected = nodeFrames(replay);
+    expect(Buffer.from(Uint8Array.from(await canvasPixels(page))).equals(Buffer.from(expected[expected.length - 1]))).toBe(true);
+    await page.close();
+  });
+
   it('plays a level with the keyboard and saves the replay as agent "human"', async () => {
     const seed = 5;
     const env = make(TINY_ID);
