@@ -38,7 +38,7 @@ const tokens = (seed: string, n: number): number[] => {
   return Array.from({ length: n }, () => Math.floor(r() * 256));
 };
 
-/** Median seconds of `steps` SFT steps on random text, after one warm-up step. */
+/** Best seconds of `steps` SFT steps on random text, after one warm-up step (best-of, like the MatMul peak). */
 async function trainSeconds(preset: PresetName, batch: number, seq: number, steps: number): Promise<number> {
   const model = createModel(preset, { seed: 0, threads });
   const trainer = new SftTrainer(model, { schedule: { lr: 1e-4 } });
@@ -52,7 +52,7 @@ async function trainSeconds(preset: PresetName, batch: number, seq: number, step
     times.push((performance.now() - t0) / 1000);
   }
   await model.dispose();
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return Math.min(...times);
 }
 
 async function main(): Promise<void> {
@@ -75,9 +75,12 @@ async function main(): Promise<void> {
     const inputIds = Array.from({ length: batch }, (_, b) => tokens(`p${b}`, prompt));
     const run = () => small.generate({ inputIds, maxNewTokens: newTokens, stopTokens: [], temperature: 1, seed: 1, bakeWeights: true });
     await run(); // warm-up: builds the baked sessions
-    const t0 = performance.now();
-    await run();
-    const secs = (performance.now() - t0) / 1000;
+    let secs = Infinity;
+    for (let i = 0; i < 2; i++) {
+      const t0 = performance.now();
+      await run();
+      secs = Math.min(secs, (performance.now() - t0) / 1000);
+    }
     const gflops = generateFlops(small.config, batch, prompt, newTokens) / secs / 1e9;
     decode[batch] = { tokensPerSec: (batch * newTokens) / secs, gflops, ratio: gflops / peak.gflops };
     log(`decode small batch ${batch}: ${decode[batch].tokensPerSec.toFixed(0)} tokens/s, ${gflops.toFixed(1)} GFLOP/s = ${(100 * gflops / peak.gflops).toFixed(0)}% of peak`);
