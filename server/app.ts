@@ -5,7 +5,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ReplayStore } from '../envs/replay/store.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
@@ -28,6 +28,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   const settings = resolveOptions(partial);
   const app = Fastify({
     logger: settings.logger,
+    logController: new LogController({ disableRequestLogging: !settings.logRequests }),
     bodyLimit: settings.bodyLimit,
     // Unknown JSON keys named "__proto__" or "constructor" are refused outright.
     onProtoPoisoning: 'error',

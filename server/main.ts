@@ -33,7 +33,8 @@ const program = new Command()
   .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
   .option('--max-replay-bytes <bytes>', 'memory budget of one episode replay; longer episodes are not saved', int('max-replay-bytes', 1024), 4 << 20)
   .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
-  .option('--quiet', 'no request log');
+  .option('--log-requests', 'log every request')
+  .option('--quiet', 'no log at all');
 
 async function main(): Promise<void> {
   const o = program.parse().opts();
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     maxReplayBytes: o.maxReplayBytes as number,
     chatTemplate: template,
     logger: !o.quiet,
+    logRequests: Boolean(o.logRequests),
   });
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

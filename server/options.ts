@@ -43,6 +43,8 @@ export interface ServerOptions {
   chatTemplate: ChatTemplate;
   /** Fastify's logger setting. */
   logger: boolean;
+  /** Log every request (off by default: at thousands of steps a second the log is the cost). */
+  logRequests: boolean;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -56,6 +58,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxRewardBatch: 65_536,
   chatTemplate: CHATML,
   logger: false,
+  logRequests: false,
 };
 
 export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
