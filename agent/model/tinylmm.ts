@@ -166,7 +166,9 @@ export class TinyLMM {
         image = t.images[0];
       }
     }
-    const ids = expandImageTokens(this.tokenizer.encode(text), this.tokenizer.imageId, this.imageTokens);
+    const raw = this.tokenizer.encode(text);
+    if (!this.config.vision && raw.includes(this.tokenizer.imageId)) throw new Error('prompt has an image but this model has no vision tower (vision: null)');
+    const ids = expandImageTokens(raw, this.tokenizer.imageId, this.imageTokens);
     if (ids.includes(this.tokenizer.imageId) && !image && typeof prompt !== 'string') throw new Error('prompt has <image> but no image');
     return { ids, image };
   }
