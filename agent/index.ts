@@ -15,6 +15,7 @@ import { TinyLMM, type ModelOptions } from './model/tinylmm.js';
 export { TinyLMM } from './model/tinylmm.js';
 export type { ModelOptions, LogitsInput, FloatTensor, PreparedPrompts } from './model/tinylmm.js';
 export type { GenerateOptions, Generation } from './model/sampling.js';
+export type { ScoreInput, Scores } from './model/score.js';
 export { exportOnnx, exportOnnxBytes } from './model/export.js';
 export { presetConfig, parseConfig, numImageTokens, PRESET_NAMES, type ModelConfig, type PresetName } from './model/config.js';
 export { Tokenizer, SPECIAL_TOKENS, VOCAB_SIZE, EOS, PAD, IMAGE, IM_START, IM_END } from './model/tokenizer.js';

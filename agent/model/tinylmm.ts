@@ -10,6 +10,7 @@ import { preprocessBatch, type RGBAImage } from './image.js';
 import type { Graph, HostTensor } from './ops.js';
 import { countParameters, type Params } from './params.js';
 import { generate, type GenerateOptions, type Generation } from './sampling.js';
+import { scoreResponses, type ScoreInput, type Scores } from './score.js';
 import { Tokenizer } from './tokenizer.js';
 
 export interface ModelOptions {
@@ -180,6 +181,11 @@ export class TinyLMM {
     const v = this.config.vision;
     const pixelValues = v && imgs.some((x) => x) ? preprocessBatch(imgs, v.imageSize) : undefined;
     return { inputIds: enc.map((e) => e.ids), pixelValues };
+  }
+
+  /** Log-probs (and values) of given responses after their prompts, one array per response. */
+  scoreResponses(input: ScoreInput): Promise<Scores> {
+    return scoreResponses(this, input);
   }
 
   /** Batched sampling with a KV cache (see sampling.ts for the options). */
