@@ -136,10 +136,11 @@ async function main(): Promise<void> {
     .name('bench:server')
     .option('--duration <s>', 'seconds per measurement', '5')
     .option('--connections <n>', 'concurrent connections', '64')
+    .option('--text-only', 'skip the PNG measurement (e.g. to profile the text path)')
     .option('--child <kind>', '(internal) run one server')
     .option('--replay-dir <dir>', '(internal) replay directory of the child')
     .parse()
-    .opts<{ duration: string; connections: string; child?: string; replayDir?: string }>();
+    .opts<{ duration: string; connections: string; textOnly?: boolean; child?: string; replayDir?: string }>();
   if (o.child) return serve(o.child, o.replayDir ?? tmpdir());
 
   const duration = Number(o.duration);
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     ref.child.kill('SIGINT');
     const srv = await startChild('server', replayDir);
     rows.push([`${ENV_ID} step, raw-text action, text+state observation`, await stepLoad(srv.url, connections, duration, '')]);
-    rows.push([`${ENV_ID} step, raw-text action, + PNG frame inline`, await stepLoad(srv.url, connections, duration, '?image=png')]);
+    if (!o.textOnly) rows.push([`${ENV_ID} step, raw-text action, + PNG frame inline`, await stepLoad(srv.url, connections, duration, '?image=png')]);
     srv.child.kill('SIGINT');
   } finally {
     rmSync(replayDir, { recursive: true, force: true });
