@@ -9,7 +9,7 @@
 //   await model.dispose();
 import { loadCheckpoint, saveCheckpoint } from './model/checkpoint.js';
 import { presetConfig, type ModelConfig, type PresetName } from './model/config.js';
-import { initParams } from './model/params.js';
+import { initParams, type Params } from './model/params.js';
 import { TinyLMM, type ModelOptions } from './model/tinylmm.js';
 
 export { TinyLMM } from './model/tinylmm.js';
@@ -22,6 +22,7 @@ export { Tokenizer, SPECIAL_TOKENS, VOCAB_SIZE, EOS, PAD, IMAGE, IM_START, IM_EN
 export { applyChatTemplate, expandImageTokens, type ChatMessage, type ContentPart } from './model/chat.js';
 export { preprocessImage, preprocessBatch, type RGBAImage } from './model/image.js';
 export { parameterSpecs, countParameters, type Params } from './model/params.js';
+export { loadCheckpoint, type CheckpointData } from './model/checkpoint.js';
 export * from './model/graphs.js';
 
 export interface CreateOptions extends ModelOptions {
@@ -42,7 +43,10 @@ export function loadModel(dir: string, opts: ModelOptions = {}): TinyLMM {
   return new TinyLMM(ck.preset, ck.config, ck.params, ck.step, ck.metrics, opts);
 }
 
-/** Saves atomically: a crash mid-save leaves the previous checkpoint in `dir` loadable. */
-export function saveModel(model: TinyLMM, dir: string): void {
-  saveCheckpoint(dir, { preset: model.preset, config: model.config, params: model.params, step: model.step, metrics: model.metrics });
+/**
+ * Saves atomically: a crash mid-save leaves the previous checkpoint in `dir` loadable. `state`
+ * (optimizer moments, ...) is stored beside the weights; `loadCheckpoint(dir).state` reads it back.
+ */
+export function saveModel(model: TinyLMM, dir: string, opts: { state?: Params } = {}): void {
+  saveCheckpoint(dir, { preset: model.preset, config: model.config, params: model.params, step: model.step, metrics: model.metrics, state: opts.state });
 }

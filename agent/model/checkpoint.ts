@@ -14,6 +14,7 @@ import { Tokenizer, type TokenizerSpec } from './tokenizer.js';
 export const CHECKPOINT_FORMAT = 'tinylmm-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 const TENSOR_FILE = 'model.safetensors';
+const STATE_FILE = 'state.safetensors';
 
 export interface Manifest {
   format: typeof CHECKPOINT_FORMAT;
@@ -34,6 +35,8 @@ export interface CheckpointData {
   params: Params;
   step: number;
   metrics: Record<string, number>;
+  /** Training state to resume from (optimizer moments, ...), saved beside the weights when given. */
+  state?: Params;
 }
 
 function writeDurable(file: string, bytes: Buffer | string): void {
@@ -68,8 +71,14 @@ export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {
-    const tensorBytes = encodeSafetensors(ck.params, { format: 'pt' });
-    writeDurable(join(tmp, TENSOR_FILE), tensorBytes);
+    const files: Manifest['files'] = {};
+    const put = (name: string, tensors: Params): void => {
+      const bytes = encodeSafetensors(tensors, { format: 'pt' });
+      writeDurable(join(tmp, name), bytes);
+      files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    };
+    put(TENSOR_FILE, ck.params);
+    if (ck.state) put(STATE_FILE, ck.state);
     const manifest: Manifest = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
@@ -79,7 +88,7 @@ export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
       step: ck.step,
       metrics: ck.metrics,
       tensors: Object.fromEntries([...ck.params].map(([n, t]) => [n, t.shape])),
-      files: { [TENSOR_FILE]: { bytes: tensorBytes.length, sha256: createHash('sha256').update(tensorBytes).digest('hex') } },
+      files,
       savedAt: new Date().toISOString(),
     };
     writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -146,16 +155,25 @@ export function loadCheckpoint(dirIn: string): CheckpointData {
   } catch (e) {
     throw new Error(`${what}: ${(e as Error).message}`);
   }
-  const tensorPath = join(where, TENSOR_FILE);
-  if (!existsSync(tensorPath)) throw new Error(`${what}: ${TENSOR_FILE} is missing`);
-  const bytes = readFileSync(tensorPath);
-  const expected = manifest.files?.[TENSOR_FILE];
-  if (expected) {
-    if (bytes.length !== expected.bytes) throw new Error(`${what}: ${TENSOR_FILE} is truncated or padded (${bytes.length} bytes, manifest says ${expected.bytes})`);
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    if (sha !== expected.sha256) throw new Error(`${what}: ${TENSOR_FILE} is corrupted (sha256 ${sha.slice(0, 12)}..., manifest says ${expected.sha256.slice(0, 12)}...)`);
-  }
-  const { tensors } = decodeSafetensors(bytes, `${what}/${TENSOR_FILE}`);
+  const tensors = readTensors(where, TENSOR_FILE, manifest, what, true)!;
+  const state = readTensors(where, STATE_FILE, manifest, what, false);
   checkParams(config, tensors, what);
-  return { preset: manifest.preset, config, params: tensors, step: manifest.step ?? 0, metrics: manifest.metrics ?? {} };
+  return { preset: manifest.preset, config, params: tensors, step: manifest.step ?? 0, metrics: manifest.metrics ?? {}, state };
+}
+
+/** One tensor file of a checkpoint, checked against the manifest's size and checksum. */
+function readTensors(where: string, file: string, manifest: Manifest, what: string, required: boolean): Params | undefined {
+  const path = join(where, file);
+  const expected = manifest.files?.[file];
+  if (!existsSync(path)) {
+    if (required || expected) throw new Error(`${what}: ${file} is missing`);
+    return undefined;
+  }
+  const bytes = readFileSync(path);
+  if (expected) {
+    if (bytes.length !== expected.bytes) throw new Error(`${what}: ${file} is truncated or padded (${bytes.length} bytes, manifest says ${expected.bytes})`);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (sha !== expected.sha256) throw new Error(`${what}: ${file} is corrupted (sha256 ${sha.slice(0, 12)}..., manifest says ${expected.sha256.slice(0, 12)}...)`);
+  }
+  return decodeSafetensors(bytes, `${what}/${file}`).tensors;
 }

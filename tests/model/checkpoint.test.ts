@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, truncateSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createModel, loadModel, saveModel } from '../../agent/index.js';
+import { createModel, loadCheckpoint, loadModel, saveModel } from '../../agent/index.js';
 import { decodeSafetensors } from '../../agent/model/safetensors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tinylmm-ck-'));
@@ -34,6 +34,18 @@ describe('checkpoints', () => {
     expect(manifest.preset).toBe('tiny');
     await m.dispose();
     await back.dispose();
+  });
+
+  it('keeps training state beside the weights, checksummed like them', () => {
+    const m = createModel('tiny', { seed: 4 });
+    const dir = join(root, 'state');
+    const state = new Map([['adam.m.embed.weight', { shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }]]);
+    saveModel(m, dir, { state });
+    expect(loadCheckpoint(dir).state).toEqual(state);
+    const bytes = readFileSync(join(dir, 'state.safetensors'));
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(join(dir, 'state.safetensors'), bytes);
+    expect(() => loadModel(dir)).toThrow(/state.safetensors is corrupted/);
   });
 
   it('refuses truncated, corrupted and mismatched checkpoints with a clear message', () => {
