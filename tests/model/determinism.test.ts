@@ -51,3 +51,33 @@ describe('training graph extras', () => {
     await model.dispose();
   });
 });
+
+describe('resume', () => {
+  it('save after 2 steps, load, 1 more step == 3 steps straight (bit-identical)', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadCheckpoint, loadModel, saveModel } = await import('../../agent/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'resume-'));
+    const inputIds = [randomTokens('r1', 24), randomTokens('r2', 17)];
+    const data = { inputIds, lossMask: inputIds.map((r) => r.map(() => 1)) };
+    const straight = createModel('tiny', { seed: 5, threads: 2 });
+    const t1 = new SftTrainer(straight, { schedule: { lr: 1e-3, warmup: 2 } });
+    for (let i = 0; i < 3; i++) await t1.step(data);
+
+    const first = createModel('tiny', { seed: 5, threads: 2 });
+    const t2 = new SftTrainer(first, { schedule: { lr: 1e-3, warmup: 2 } });
+    for (let i = 0; i < 2; i++) await t2.step(data);
+    saveModel(first, dir, { state: t2.optimizer.stateTensors() });
+    const resumed = loadModel(dir, { threads: 2 });
+    const t3 = new SftTrainer(resumed, { schedule: { lr: 1e-3, warmup: 2 } });
+    t3.optimizer.loadState(loadCheckpoint(dir).state!);
+    await t3.step(data);
+    expect(resumed.step).toBe(3);
+    for (const [name, t] of straight.params) {
+      expect(Buffer.from(resumed.params.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
+    }
+    await Promise.all([straight.dispose(), first.dispose(), resumed.dispose()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

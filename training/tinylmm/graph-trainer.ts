@@ -4,7 +4,8 @@
 // Same seed, data and thread count give bit-identical steps (ORT's kernels are deterministic for a
 // fixed thread count, and the optimizer is a plain loop).
 import type { EngineSession, HostTensor } from '../../agent/engine/index.js';
-import { parameterSpecs } from '../../agent/model/params.js';
+import { parameterSpecs, type Params } from '../../agent/model/params.js';
+import type { NamedTensor } from '../../agent/model/safetensors.js';
 import type { TinyLMM } from '../../agent/model/tinylmm.js';
 import { gradName } from '../autodiff/index.js';
 import { AdamW, lrAt, type Schedule } from '../optim/index.js';
@@ -94,6 +95,25 @@ export class GraphTrainer {
     m.step++;
     m.paramsUpdated();
     return { loss: Number(out.loss.data[0]), gradNorm, lr, aux: auxOut, skipped: false };
+  }
+
+  /** Optimizer state as named tensors, for `saveModel(model, dir, { state })`. */
+  stateTensors(): Params {
+    const st = this.opt.state();
+    const out: Params = new Map([['trainer.step', { shape: [1], data: Float32Array.of(this.t) }]]);
+    for (const [name, m] of Object.entries(st.m)) out.set(`adamw.m.${name}`, { shape: [m.length], data: m });
+    for (const [name, v] of Object.entries(st.v)) out.set(`adamw.v.${name}`, { shape: [v.length], data: v });
+    return out;
+  }
+
+  /** Restores `stateTensors()` (from `loadCheckpoint(dir).state`): resuming continues the same run. */
+  loadState(state: ReadonlyMap<string, NamedTensor>): void {
+    const step = state.get('trainer.step');
+    if (!step) throw new Error('training state has no trainer.step');
+    const pick = (prefix: string) =>
+      Object.fromEntries(this.opt.params.map((p) => [p.name, state.get(`${prefix}${p.name}`)?.data ?? new Float32Array(0)]));
+    this.t = step.data[0];
+    this.opt.load({ step: this.t, m: pick('adamw.m.'), v: pick('adamw.v.') });
   }
 
   private zeros(name: string, n: number): Float32Array {

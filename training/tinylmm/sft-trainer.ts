@@ -33,6 +33,11 @@ export class SftTrainer {
     this.trainer = new GraphTrainer(model, 'sft', (vision) => buildSftTrainGraph(model.config, { vision }), opts);
   }
 
+  /** The optimizer state (see GraphTrainer.stateTensors / loadState). */
+  get optimizer(): GraphTrainer {
+    return this.trainer;
+  }
+
   async step(batch: SftBatch): Promise<SftStepResult> {
     const m = this.model;
     m.checkRows(batch.inputIds, !!batch.pixelValues);
