@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { envSpec, make, type JsonObject } from '../../envs/index.js';
 import type { Replay } from '../../envs/replay/schema.js';
 import { stepAction } from '../../envs/replay/steps.js';
@@ -18,6 +18,8 @@ import { registerTinyGame, TINY_ID, tinyPlan } from './fixtures/tiny-game.js';
 import { startServer, type TestServer } from './helpers.js';
 
 registerTinyGame();
+// A real browser on a shared 2-core machine: give each test room.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let server: TestServer;
 let browser: Browser;
