@@ -6,7 +6,6 @@
  * The files are written to a fresh directory that is then renamed into place, so a server never
  * serves half a build, and two servers starting at once (parallel tests) cannot interleave theirs.
  */
-import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -27,6 +26,9 @@ export interface BuildOptions {
 }
 
 export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: BuildOptions = {}): Promise<string> {
+  // Loaded only when a build is needed: esbuild is a development dependency, and a server with a
+  // built viewer runs without it.
+  const { build } = await import('esbuild');
   const tmp = `${outDir}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
   await mkdir(tmp, { recursive: true });
   try {
