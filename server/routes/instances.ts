@@ -57,11 +57,16 @@ export default async function instanceRoutes(app: FastifyInstance): Promise<void
   app.post<{ Params: InstanceIdParams; Body: Static<typeof ResetBody> | undefined; Querystring: ImageQuery }>(
     '/v1/instances/:id/reset',
     {
+      // A reset needs no body at all: a bare POST (or a JSON null) means "new episode, any seed".
+      preValidation: (req, _reply, done) => {
+        req.body ??= {};
+        done();
+      },
       schema: {
         tags: ['instances'],
         summary: 'Start a new episode',
         params: InstanceIdParams,
-        body: Type.Optional(ResetBody),
+        body: ResetBody,
         querystring: ImageQuerySchema,
         response: { 200: ResetResponseSchema, ...errors },
       },

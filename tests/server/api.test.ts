@@ -78,6 +78,10 @@ describe('instances over HTTP', () => {
     const bad = await s.call<{ message: string }>('POST', '/v1/replays', tampered);
     expect(bad.status).toBe(422);
     expect(bad.body.message).toMatch(/step 0: reward/);
+    // A bare POST resets with a server-drawn seed.
+    const again = await s.call<{ seed: number }>('POST', `/v1/instances/${id}/reset`);
+    expect(again.status).toBe(200);
+    expect(Number.isInteger(again.body.seed)).toBe(true);
     expect((await s.call('DELETE', `/v1/instances/${id}`)).status).toBe(200);
     expect((await s.call('DELETE', `/v1/instances/${id}`)).status).toBe(404);
   });
