@@ -61,8 +61,16 @@ export class HumanGame {
     });
   }
 
-  get active(): boolean {
-    return this.recorder !== null;
+  /** Whether a hand-played episode is in progress (the keyboard belongs to it). */
+  get playing(): boolean {
+    return this.recorder !== null && !this.recorder.episodeDone;
+  }
+
+  /** Leaves human play (e.g. when a replay is opened). */
+  stop(): void {
+    this.recorder = null;
+    byId('human-actions').replaceChildren();
+    this.status('');
   }
 
   start(envId: string, seed: number): void {

@@ -57,6 +57,8 @@ function layout(): void {
         ),
         h('h3', {}, 'reasoning'), h('pre', { id: 'reasoning' }),
         h('h3', {}, 'answer'), h('pre', { id: 'answer' }),
+        h('details', {}, h('summary', {}, 'step info'), h('pre', { id: 'info' })),
+        h('p', { class: 'hint' }, 'keys: ← → step, space play/pause, Home/End; in human play: arrows move, space waits, digits pick an action'),
       ),
     ),
   );
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
   const open = (json: unknown) => {
     try {
       error(null);
+      human.stop();
       player.load(buildTimeline(parseReplay(json)));
     } catch (e) {
       error(e);
@@ -105,6 +108,21 @@ async function main(): Promise<void> {
     const file = e.dataTransfer?.files[0];
     if (file) void readFile(file);
   });
+  // Replay keys; while a level is played by hand, the keyboard is the game's (see human.ts).
+  window.addEventListener('keydown', (e) => {
+    if (human.playing || (e.target as HTMLElement | null)?.closest('input, select, textarea')) return;
+    const moves: Record<string, () => void> = {
+      ArrowRight: () => player.show(player.current + 1),
+      ArrowLeft: () => player.show(player.current - 1),
+      Home: () => player.show(0),
+      End: () => player.show(Number.MAX_SAFE_INTEGER),
+      ' ': () => player.toggle(),
+    };
+    const move = moves[e.key];
+    if (!move) return;
+    move();
+    e.preventDefault();
+  });
   byId<HTMLInputElement>('token').addEventListener('change', (e) => setToken((e.target as HTMLInputElement).value));
 
   const envSelect = byId<HTMLSelectElement>('env-select');
@@ -112,6 +130,7 @@ async function main(): Promise<void> {
   byId('start-human').addEventListener('click', () => {
     try {
       error(null);
+      player.unload();
       human.start(envSelect.value, Number(byId<HTMLInputElement>('seed').value) || 0);
     } catch (e) {
       error(e);

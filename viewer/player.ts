@@ -15,7 +15,7 @@ export class Player {
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
-    byId('play').addEventListener('click', () => (this.timer ? this.pause() : this.play()));
+    byId('play').addEventListener('click', () => this.toggle());
     byId('prev').addEventListener('click', () => this.show(this.index - 1));
     byId('next').addEventListener('click', () => this.show(this.index + 1));
     byId('first').addEventListener('click', () => this.show(0));
@@ -30,6 +30,17 @@ export class Player {
 
   get length(): number {
     return this.timeline?.frames.length ?? 0;
+  }
+
+  /** Forgets the replay (human play takes the canvas). */
+  unload(): void {
+    this.pause();
+    this.timeline = null;
+  }
+
+  toggle(): void {
+    if (this.timer) this.pause();
+    else this.play();
   }
 
   load(timeline: Timeline): void {
@@ -77,6 +88,7 @@ export class Player {
       if (typeof step.info.score === 'number') flags.append(h('span', {}, `score ${fmt(step.info.score)}`));
     }
     byId('frame-text').textContent = frame.text;
+    byId('info').textContent = step ? JSON.stringify(step.info, null, 1) : '';
     if (this.index === t.frames.length - 1) this.pause();
   }
 

@@ -110,6 +110,16 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in headless Chromium', () => {
     // Scrubbing back to the start shows the first frame again.
     await page.fill('#scrub', '0');
     expect(Buffer.from(Uint8Array.from(await canvasPixels(page))).equals(Buffer.from(expected[0]))).toBe(true);
+    // The keyboard steps too; the step's info is shown.
+    const last = expected.length - 1;
+    await page.locator('#frame').click();
+    await page.keyboard.press('End');
+    expect(await page.textContent('#turn')).toBe(`turn ${last} / ${last}`);
+    expect(JSON.parse((await page.textContent('#info')) ?? '{}')).toMatchObject({ solved: true });
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.textContent('#turn')).toBe(`turn ${last - 1} / ${last}`);
+    await page.keyboard.press('Home');
+    expect(await page.textContent('#turn')).toBe(`turn 0 / ${last}`);
     // Play at 8x runs to the last turn and stops there.
     await page.selectOption('#speed', '8');
     await page.click('#play');
