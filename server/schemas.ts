@@ -42,7 +42,7 @@ export const ImageQuerySchema = Type.Object(
   {
     image: Type.Optional(
       Type.Union([Type.Literal('png'), Type.Literal('url')], {
-        description: '"png": the frame inline as base64 PNG; "url" (default): only frame_url',
+        description: 'png (the frame inline as base64 PNG) or url (the default: only frame_url)',
       }),
     ),
   },
