@@ -1,6 +1,6 @@
 /** Observations as JSON: text and state always; the frame inline (base64 PNG) or as a URL. */
 import type { Observation, ResetResult, StepResult } from '../envs/core/types.js';
-import { encodePngFast } from './png.js';
+import { encodePngFast } from '../envs/render/png-node.js';
 
 export interface ObservationJson {
   text: string;

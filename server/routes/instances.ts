@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonObject } from '../../envs/core/types.js';
 import { badRequest } from '../errors.js';
 import { resetJson, stepJson } from '../observation.js';
-import { encodePngFast } from '../png.js';
+import { encodePngFast } from '../../envs/render/png-node.js';
 import {
   ActionSchema,
   CreateInstanceSchema,

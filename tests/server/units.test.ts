@@ -2,7 +2,7 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { CHAT_TEMPLATES, CHATML } from '../../server/options.js';
-import { encodePngFast } from '../../server/png.js';
+import { encodePngFast } from '../../envs/render/png-node.js';
 import { extractResponse } from '../../server/reward/extract.js';
 import { Metrics } from '../../server/services/metrics.js';
 
