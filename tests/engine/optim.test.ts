@@ -35,6 +35,21 @@ describe('AdamW', () => {
     expect(w[0]).toBe(1);
   });
 
+  it('folds a gradient scale in exactly as scaling the gradients first', () => {
+    const run = (scaleInside: boolean) => {
+      const params = [{ name: 'w', data: Float32Array.of(0.5, -1, 2) }];
+      const opt = new AdamW(params, { weightDecay: 0.1 });
+      for (let t = 0; t < 3; t++) {
+        const g = Float32Array.of(0.3 * (t + 1), -0.2, 1.5);
+        if (scaleInside) opt.update([g], 0.01, 0.25);
+        else opt.update([g.map((x) => x * 0.25)], 0.01);
+      }
+      return Array.from(params[0].data);
+    };
+    const inside = run(true);
+    run(false).forEach((x, i) => expect(inside[i]).toBeCloseTo(x, 6));
+  });
+
   it('state round-trips', () => {
     const a = new AdamW([{ name: 'w', data: new Float32Array([1, 2]) }]);
     a.update([new Float32Array([0.3, -0.2])], 0.01);

@@ -57,14 +57,21 @@ export class AdamW {
     return this.decays[i];
   }
 
-  /** One update with learning rate `lr`; `grads[i]` belongs to `params[i]`. */
-  update(grads: readonly Float32Array[], lr: number): void {
+  /**
+   * One update with learning rate `lr`; `grads[i]` belongs to `params[i]`. `gradScale` multiplies
+   * every gradient first (global-norm clipping folded in, saving a pass over the gradients).
+   */
+  update(grads: readonly Float32Array[], lr: number, gradScale = 1): void {
     if (grads.length !== this.params.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.params.length} parameters`);
     const { beta1: b1, beta2: b2, eps } = this;
     this.t += 1;
     const stepSize = lr / (1 - b1 ** this.t);
-    const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
-    this.params.forEach((p, k) => {
+    const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** this.t);
+    // Constants hoisted out of the loop: it runs once per parameter, millions of times a step.
+    const c1 = (1 - b1) * gradScale;
+    const c2 = (1 - b2) * gradScale * gradScale;
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k];
       const g = grads[k];
       const w = p.data;
       const m = this.m[k];
@@ -73,11 +80,13 @@ export class AdamW {
       const keep = this.decays[k] ? 1 - lr * this.weightDecay : 1;
       for (let i = 0; i < w.length; i++) {
         const gi = g[i];
-        const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
-        const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
-        w[i] = w[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
+        const mi = b1 * m[i] + c1 * gi;
+        const vi = b2 * v[i] + c2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = w[i] * keep - (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
       }
-    });
+    }
   }
 
   /** The moments and step count, by parameter name (what a checkpoint stores). */

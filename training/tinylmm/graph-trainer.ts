@@ -85,12 +85,9 @@ export class GraphTrainer {
       return { loss: Number(out.loss.data[0]), gradNorm, lr: lrAt(this.t, this.opts.schedule ?? { lr: 1e-3 }), aux: auxOut, skipped: true };
     }
     const maxNorm = this.opts.clip ?? 1;
-    if (gradNorm > maxNorm) {
-      const scale = maxNorm / (gradNorm + 1e-6);
-      for (const g of byName.values()) for (let i = 0; i < g.length; i++) g[i] *= scale;
-    }
+    const scale = gradNorm > maxNorm ? maxNorm / (gradNorm + 1e-6) : 1;
     const lr = lrAt(this.t, this.opts.schedule ?? { lr: 1e-3 });
-    this.opt.update(grads, lr);
+    this.opt.update(grads, lr, scale);
     this.t++;
     m.step++;
     m.paramsUpdated();
