@@ -79,6 +79,14 @@ function cleanToken(token: string): string {
   return token.slice(a, b).toLowerCase().replace(/\s+/g, ' ');
 }
 
+/**
+ * The canonical name an alias stands for, or undefined. Own keys only: a model that writes
+ * "constructor" or "__proto__" must get an invalid action, not Object's inherited members.
+ */
+export function aliasOf(aliases: Readonly<Record<string, string>> | undefined, token: string): string | undefined {
+  return aliases !== undefined && Object.hasOwn(aliases, token) ? aliases[token] : undefined;
+}
+
 export function parseAnswer(text: string, protocol: AnswerProtocol): ParsedAnswer {
   const inner = extractAnswer(text);
   const body = inner ?? withoutThinking(text);
@@ -90,7 +98,7 @@ export function parseAnswer(text: string, protocol: AnswerProtocol): ParsedAnswe
   for (const raw of body.split(/[,\n]/)) {
     const token = cleanToken(raw);
     if (token === '') continue;
-    const name = names.has(token) ? token : protocol.aliases?.[token];
+    const name = names.has(token) ? token : aliasOf(protocol.aliases, token);
     if (name === undefined) {
       invalid.push(raw.trim());
     } else if (actions.length < protocol.maxActions) {

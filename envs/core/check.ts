@@ -143,7 +143,8 @@ export function checkContainment(env: Env, seed: number, steps: number): void {
 
 export function checkInvalidActions(env: Env, seed: number): void {
   env.reset({ seed });
-  const bad: Action[] = [-1, 1e9, 'no-such-action', { text: '<answer>xyzzy</answer>' }];
+  // Names of Object's members too: an alias table must not answer for what it inherits.
+  const bad: Action[] = [-1, 1e9, 'no-such-action', 'constructor', '__proto__', { text: '<answer>xyzzy</answer>' }, { text: '<answer>constructor</answer>' }];
   for (const action of bad) {
     let r: StepResult;
     try {

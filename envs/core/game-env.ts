@@ -4,7 +4,7 @@
  */
 import { RasterContext, type Context2D } from '../render/context.js';
 import { encodePng } from '../render/png.js';
-import { parseAnswer, type AnswerProtocol } from './answer.js';
+import { aliasOf, parseAnswer, type AnswerProtocol } from './answer.js';
 import type { BaseOptions, EpisodeSummary, Game } from './game.js';
 import { lazyObservation } from './observation.js';
 import { makeRng, type Rng } from './rng.js';
@@ -201,7 +201,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     if (typeof item === 'number') return Number.isInteger(item) && item >= 0 && item < this.names.length ? item : null;
     if (typeof item === 'string') {
       const key = item.trim().toLowerCase();
-      const name = this.names.includes(key) ? key : this.game.actionAliases?.(this.options)[key];
+      const name = this.names.includes(key) ? key : aliasOf(this.game.actionAliases?.(this.options), key);
       return name === undefined ? null : this.names.indexOf(name);
     }
     return null;

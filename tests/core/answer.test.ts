@@ -29,6 +29,15 @@ describe('parseAnswer', () => {
     expect(r).toMatchObject({ answer_found: false, actions: ['down'] });
   });
 
+  it('never reads inherited object members as aliases', () => {
+    const withAliases: AnswerProtocol = { ...sokoban, aliases: { u: 'up' } };
+    for (const word of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const r = parseAnswer(`<answer>u, ${word}</answer>`, withAliases);
+      expect(r.actions).toEqual(['up']);
+      expect(r.invalid_actions).toEqual([word]);
+    }
+  });
+
   it('an empty answer is not a valid action', () => {
     expect(parseAnswer('<answer></answer>', sokoban).action_is_valid).toBe(false);
   });
