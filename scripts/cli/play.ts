@@ -10,7 +10,8 @@ const ARROWS: Record<string, string[]> = {
   '\u001b[D': ['left'],
   '\u001b[C': ['right'],
 };
-const KEYS = '1234567890abcdefghijklmnoprstuvwxyz';
+// Neither q (quit) nor r (restart) names an action.
+const KEYS = '1234567890abcdefghijklmnopstuvwxyz';
 
 export async function playInTerminal(env: Env, seed: number): Promise<void> {
   const { stdin, stdout } = process;
@@ -36,12 +37,16 @@ export async function playInTerminal(env: Env, seed: number): Promise<void> {
   stdin.resume();
   stdin.setEncoding('utf8');
   await new Promise<void>((resolve) => {
-    stdin.on('data', (key: string) => {
+    // One chunk can hold several keys (fast typing, pasted input): handle them one by one.
+    stdin.on('data', (chunk: string) => {
+      for (const key of splitKeys(chunk)) if (onKey(key)) return;
+    });
+    const onKey = (key: string): boolean => {
       if (key === 'q' || key === '\u001b' || key === '\u0003') {
         stdin.setRawMode(false);
         stdin.pause();
         resolve();
-        return;
+        return true;
       }
       if (key === 'r') {
         ({ observation } = env.reset({ seed }));
@@ -49,18 +54,24 @@ export async function playInTerminal(env: Env, seed: number): Promise<void> {
         last = null;
       } else {
         const action = keyFor.get(key);
-        if (action === undefined) return;
-        if (last && (last.terminated || last.truncated)) return;
+        if (action === undefined) return false;
+        if (last && (last.terminated || last.truncated)) return false;
         last = env.step(action);
         observation = last.observation;
         total += last.reward;
         if (last.terminated || last.truncated) {
           draw();
           stdout.write(`\nepisode over (${last.terminated ? 'terminated' : 'truncated'}), score ${String(last.info.score ?? '-')}; r restarts, q quits\n`);
-          return;
+          return false;
         }
       }
       draw();
-    });
+      return false;
+    };
   });
+}
+
+/** Splits terminal input into keys: CSI escape sequences (arrows) and single characters. */
+export function splitKeys(chunk: string): string[] {
+  return chunk.match(/\u001b\[[0-9;]*[A-Za-z~]|\u001b|[\s\S]/gu) ?? [];
 }

@@ -1,0 +1,39 @@
+/**
+ * Keyboard play in a real pseudo-terminal (util-linux `script` allocates it): arrow keys typed
+ * into the terminal solve a Sokoban level, as a person would play it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { splitKeys } from '../../scripts/cli/play.js';
+
+const ARROW: Record<string, string> = { up: '\u001b[A', down: '\u001b[B', right: '\u001b[C', left: '\u001b[D' };
+const hasScript = spawnSync('script', ['--version']).status === 0;
+if (!hasScript) console.warn('SKIPPING the terminal play test: util-linux `script` is not installed');
+
+describe('splitKeys', () => {
+  it('splits chunks of fast typing into keys', () => {
+    expect(splitKeys('\u001b[A\u001b[Bq')).toEqual(['\u001b[A', '\u001b[B', 'q']);
+    expect(splitKeys('r\u001b')).toEqual(['r', '\u001b']);
+  });
+});
+
+describe.runIf(hasScript)('npm run env -- play', () => {
+  it('solves a level from the keyboard and reports the score', async () => {
+    // The optimal plan of Sokoban-small-v0 seed 3 (as printed by `npm run env -- solve`).
+    const plan = 'down left left up left left down right left down right up right down up right down right up'.split(' ');
+    const child = spawn('script', ['-q', '-c', `${process.execPath} --import tsx scripts/env-cli.ts play Sokoban-small-v0 --seed 3`, '/dev/null']);
+    let screen = '';
+    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    const ready = async (text: string) => {
+      for (let i = 0; i < 600 && !screen.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await ready('arrows move');
+    // All moves in one write: the game must take them one by one.
+    child.stdin.write(plan.map((m) => ARROW[m]).join(''));
+    await ready('episode over');
+    child.stdin.write('q');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(screen).toContain('episode over (terminated), score 100');
+    expect(code).toBe(0);
+  }, 60_000);
+});
