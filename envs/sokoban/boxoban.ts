@@ -12,6 +12,9 @@ export class BoxobanError extends Error {
   }
 }
 
+/** Largest side of a level in cells: frames and solver states grow with it, so hostile text stops here. */
+export const MAX_LEVEL_SIDE = 64;
+
 /** A level from a file, with the name from its header line. */
 export interface NamedLevel {
   name: string;
@@ -29,9 +32,13 @@ export function parseBoxoban(text: string, firstLine = 1): SokobanLevel {
   while (start < lines.length && lines[start].trim() === '') start++;
   let end = lines.length;
   while (end > start && lines[end - 1].trim() === '') end--;
-  const rows = lines.slice(start, end).map((l) => l.replace(/\s+$/, ''));
+  // trimEnd, not /\s+$/: that regex retries from every space of a long inner run (quadratic).
+  const rows = lines.slice(start, end).map((l) => l.trimEnd());
   if (rows.length === 0) throw new BoxobanError(`line ${firstLine}: empty level`);
-  const width = Math.max(...rows.map((r) => r.length));
+  const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
+  if (rows.length > MAX_LEVEL_SIDE || width > MAX_LEVEL_SIDE) {
+    throw new BoxobanError(`line ${firstLine + start}: level is ${rows.length}x${width} cells, over the ${MAX_LEVEL_SIDE}x${MAX_LEVEL_SIDE} a level may have`);
+  }
   const fixed: number[][] = [];
   const boxes: SokobanCell[] = [];
   const players: SokobanCell[] = [];

@@ -40,8 +40,9 @@ export function loadLevelSet(source: string | readonly string[]): LevelSet {
   for (const { name, level } of named) {
     if (isSolved(level)) throw new BoxobanError(`level "${name}" is already solved: every box is on a goal`);
   }
-  const rows = Math.max(...named.map((n) => n.level.fixed.length));
-  const cols = Math.max(...named.map((n) => n.level.fixed[0].length));
+  // reduce, not Math.max(...): spreading a file of 100k+ levels overflows the call stack.
+  const rows = named.reduce((m, n) => Math.max(m, n.level.fixed.length), 0);
+  const cols = named.reduce((m, n) => Math.max(m, n.level.fixed[0].length), 0);
   const set: LevelSet = {
     names: named.map((n) => n.name),
     levels: named.map((n) => padLevel(n.level, rows, cols)),

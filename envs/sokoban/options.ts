@@ -2,6 +2,7 @@
 import type { BaseOptions } from '../core/game.js';
 import { OptionReader } from '../core/options.js';
 import { EnvError, type JsonObject } from '../core/types.js';
+import { MAX_LEVEL_SIDE } from './boxoban.js';
 import { loadLevelSet } from './level-set.js';
 import { VOCABULARIES, VOCABULARY_KEYS, type Vocabulary } from './text.js';
 
@@ -36,14 +37,14 @@ export function resolveSokobanOptions(options: JsonObject): SokobanOptions {
   const levels = readLevels(read.raw('levels'));
   const set = levels === null ? null : loadSetOrFail(levels);
   // With a level set the room comes from the levels; the size options are then ignored.
-  const height = read.int('height', 10, 5, 64);
-  const width = read.int('width', 10, 5, 64);
+  const height = read.int('height', 10, 5, MAX_LEVEL_SIDE);
+  const width = read.int('width', 10, 5, MAX_LEVEL_SIDE);
   const boxes = read.int('num_boxes', 4, 1, 32);
   const out: SokobanOptions = {
     ...base,
     width: set ? set.cols : width,
     height: set ? set.rows : height,
-    num_boxes: set ? Math.max(...set.levels.map((l) => l.boxes.length)) : boxes,
+    num_boxes: set ? set.levels.reduce((m, l) => Math.max(m, l.boxes.length), 0) : boxes,
     min_solution_length: read.int('min_solution_length', 1, 1, 10_000),
     max_solution_length: read.int('max_solution_length', 10_000, 1, 10_000),
     tile_size: read.int('tile_size', 16, 2, 64),
@@ -86,7 +87,7 @@ function loadSetOrFail(levels: string | string[]) {
 function readVocabulary(v: unknown): SokobanOptions['text_vocabulary'] {
   if (v === undefined || v === null) return 'default';
   if (typeof v === 'string') {
-    if (v in VOCABULARIES) return v;
+    if (Object.hasOwn(VOCABULARIES, v)) return v;
     throw new EnvError(`${NAME}: option text_vocabulary must be one of ${Object.keys(VOCABULARIES).join(', ')} or an object, got ${JSON.stringify(v)}`);
   }
   if (typeof v === 'object' && !Array.isArray(v)) {

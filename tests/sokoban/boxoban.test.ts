@@ -74,6 +74,15 @@ describe('parseBoxoban / toBoxoban', () => {
     expect(() => parseBoxoban('#####\n#@$$.#\n#####')).toThrow(/2 boxes but 1 goal$/);
     expect(() => parseBoxoban('\n  \n')).toThrow(BoxobanError);
   });
+
+  it('refuses levels over 64 cells a side, and reads long space runs in linear time', () => {
+    expect(() => parseBoxoban(`#@$.${'#'.repeat(61)}`)).toThrow(/1x65 cells, over the 64x64/);
+    expect(() => parseBoxoban(Array(300_000).fill('#').join('\n'))).toThrow(/300000x1 cells/);
+    // /\s+$/ took seconds on this (quadratic); trimEnd takes well under a millisecond.
+    const t = performance.now();
+    expect(() => parseBoxoban(`#@$.${' '.repeat(200_000)}#`)).toThrow(/over the 64x64/);
+    expect(performance.now() - t).toBeLessThan(500);
+  });
 });
 
 describe('level files', () => {
@@ -123,5 +132,6 @@ describe('level files', () => {
     expect(() => make('Sokoban-v0', { levels: '; 0\n#####\n#@*..#\n#####' })).toThrow(/option levels: lines 2-4: 1 box but 3 goals/);
     expect(() => make('Sokoban-v0', { levels: '####\n#@*#\n####' })).toThrow(/already solved/);
     expect(() => make('Sokoban-v0', { levels: FILE, level_index: 2 })).toThrow(/level_index/);
+    expect(() => make('Sokoban-v0', { levels: `#@$.${'#'.repeat(100)}` })).toThrow(/option levels: line 1: level is 1x104 cells/);
   });
 });

@@ -148,6 +148,7 @@ describe('Sokoban options', () => {
   it('rejects bad options with a message naming the option', () => {
     expect(() => make('Sokoban-v0', { num_boxs: 3 })).toThrow(/num_boxs/);
     expect(() => make('Sokoban-v0', { text_vocabulary: 'emoji' })).toThrow(/text_vocabulary/);
+    expect(() => make('Sokoban-v0', { text_vocabulary: 'toString' })).toThrow(/text_vocabulary/);
     expect(() => make('Sokoban-v0', { text_vocabulary: { wall: '#' } })).toThrow(/missing floor/);
     expect(() => make('Sokoban-v0', { min_solution_length: 30, max_solution_length: 10 })).toThrow(EnvError);
     expect(() => make('Sokoban-small-v0', { num_boxes: 6 })).toThrow(/num_boxes/);
