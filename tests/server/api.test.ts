@@ -181,6 +181,8 @@ describe('token and idle eviction', () => {
       const auth = { authorization: 'Bearer sesame' };
       expect((await t.call('GET', '/v1/health', undefined, auth)).status).toBe(200);
       expect((await t.call('GET', '/metrics')).status).toBe(200);
+      // Percent-escaped paths reach the same handlers, and need the token as much.
+      for (const path of ['/%761/envs', '/v%31/health', '/%76%31/instances/x/frame.png']) expect((await t.call('GET', path)).status, path).toBe(401);
       const c = await t.call<Created>('POST', '/v1/instances', { env_id: TINY_ID }, auth);
       await new Promise((r) => setTimeout(r, 80));
       expect(t.app.instances.evictIdle()).toBe(1);
