@@ -15,10 +15,20 @@ export function setToken(token: string): void {
   localStorage.setItem(TOKEN_KEY, token);
 }
 
+/** Whether `url` points at the server that served the page (the only one the token is for). */
+function sameOrigin(url: string): boolean {
+  try {
+    return new URL(url, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   const token = getToken();
   const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
-  if (token) headers.authorization = `Bearer ${token}`;
+  // `?replay=` may name any URL: the token never goes to another origin.
+  if (token && sameOrigin(path)) headers.authorization = `Bearer ${token}`;
   const res = await fetch(path, { ...init, headers });
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {

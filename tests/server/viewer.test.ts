@@ -4,6 +4,8 @@
  * level is played to the end with the keyboard and its replay is found on the server.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -149,6 +151,29 @@ describe.skipIf(!HAVE_CHROMIUM)('viewer in headless Chromium', () => {
     await drop('{"version": 1, "env_id": 3}');
     await expect.poll(() => page.textContent('#error')).toMatch(/^replay\.options: Expected required property/);
     await page.close();
+  });
+
+  it('opens a replay from another origin without sending it the token', async () => {
+    const replay = await playOverHttp(TINY_ID, 24, (st) => tinyPlan((st as { goal: number }).goal));
+    const seen: (string | undefined)[] = [];
+    // Another origin (another port) that allows any header, as a hostile host would.
+    const other = createServer((req, res) => {
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-allow-headers', 'authorization');
+      if (req.method === 'GET') seen.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/json');
+      res.end(req.method === 'GET' ? JSON.stringify(replay) : '');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/r.json`;
+      const page = await openViewer(`/viewer/?token=secret&replay=${encodeURIComponent(url)}`);
+      await expect.poll(() => page.textContent('#verification')).toMatch(/^verified/);
+      expect(seen).toEqual([undefined]);
+      await page.close();
+    } finally {
+      other.close();
+    }
   });
 
   it('opens from disk as static files (no server): a dropped replay re-simulates and verifies', async () => {
