@@ -174,6 +174,27 @@ export function evaluate(e: Expr): Rational | null {
   }
 }
 
+/**
+ * Most bits a numerator or denominator may reach during evaluation. The exponent cap alone is not
+ * enough: "((((9^64)^64)^64)^64)^64" nests capped powers into billions of digits (minutes of bigint
+ * work), so every intermediate value is bounded too, and a power is refused before it is computed.
+ */
+const MAX_BITS = 8192;
+const MAX_MAGNITUDE = 1n << BigInt(MAX_BITS);
+
+const bitLength = (n: bigint) => (n < 0n ? -n : n).toString(16).length * 4;
+
+function bounded(r: Rational): Rational {
+  if (r.num > MAX_MAGNITUDE || -r.num > MAX_MAGNITUDE || r.den > MAX_MAGNITUDE) throw new RangeError('value too large');
+  return r;
+}
+
+function boundedPow(a: Rational, k: Rational): Rational {
+  const e = Number(k.num < 0n ? -k.num : k.num);
+  if (Math.max(bitLength(a.num), bitLength(a.den)) * Math.min(e, 1e6) > 2 * MAX_BITS) throw new RangeError('power too large');
+  return pow(a, k);
+}
+
 function evalOrThrow(e: Expr): Rational {
   switch (e.type) {
     case 'num':
@@ -184,11 +205,11 @@ function evalOrThrow(e: Expr): Rational {
       const a = evalOrThrow(e.left);
       const b = evalOrThrow(e.right);
       switch (e.op) {
-        case '+': return add(a, b);
-        case '-': return sub(a, b);
-        case '*': return mul(a, b);
-        case '/': return div(a, b);
-        case '^': return pow(a, b);
+        case '+': return bounded(add(a, b));
+        case '-': return bounded(sub(a, b));
+        case '*': return bounded(mul(a, b));
+        case '/': return bounded(div(a, b));
+        case '^': return bounded(boundedPow(a, b));
       }
     }
   }
