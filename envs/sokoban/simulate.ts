@@ -2,6 +2,7 @@
  * Playing a list of moves through on a level, as an episode would: the rewards verifier of
  * training (`sokobanReward`), the text-Sokoban puzzle and the score all read rewards from here.
  */
+import { aliasOf } from '../core/answer.js';
 import { isSolved, moveSokoban } from './rules.js';
 import { SOKOBAN_ALIASES, SOKOBAN_ACTIONS, type SokobanLevel } from './types.js';
 
@@ -31,7 +32,7 @@ export function sokobanMoveIndex(move: SokobanMove): number {
     if (Number.isInteger(move) && move >= 0 && move < SOKOBAN_ACTIONS.length) return move;
   } else {
     const key = move.trim().toLowerCase();
-    const name = (SOKOBAN_ACTIONS as readonly string[]).includes(key) ? key : SOKOBAN_ALIASES[key];
+    const name = (SOKOBAN_ACTIONS as readonly string[]).includes(key) ? key : aliasOf(SOKOBAN_ALIASES, key);
     if (name !== undefined) return SOKOBAN_ACTIONS.indexOf(name as (typeof SOKOBAN_ACTIONS)[number]);
   }
   throw new RangeError(`not a Sokoban move: ${JSON.stringify(move)}`);

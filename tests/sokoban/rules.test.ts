@@ -92,6 +92,7 @@ describe('simulateSokoban', () => {
   it('accepts names, aliases and indices, and names a bad move', () => {
     expect(['noop', 'U', 'down', 'l', 'East', 4].map(sokobanMoveIndex)).toEqual([0, 1, 2, 3, 4, 4]);
     expect(() => sokobanMoveIndex('jump')).toThrow(/jump/);
+    expect(() => sokobanMoveIndex('constructor')).toThrow(/not a Sokoban move: "constructor"/);
     expect(() => sokobanMoveIndex(7)).toThrow(RangeError);
   });
 });
