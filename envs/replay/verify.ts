@@ -1,7 +1,8 @@
 /**
  * `verifyReplay` re-simulates a replay from its seed and actions through the registry and checks
- * that the env gives the same record: per step the parsed actions, validity, reward and the
- * terminal flags; at the end the score, return and length. The report names the first step that
+ * that the env gives the same record: per step the parsed actions, validity, reward, the
+ * terminal flags and the info entries; at the end the score, return, length and success. A replay
+ * without steps is no finished episode and does not verify. The report names the first step that
  * differs, so a tampered or stale replay says where it went wrong.
  */
 import { make } from '../core/registry.js';
@@ -38,6 +39,28 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** Equal as JSON values, numbers within the reward tolerance. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return close(a, b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  const ka = Object.keys(a);
+  const ob = b as Record<string, unknown>;
+  return ka.length === Object.keys(ob).length && ka.every((k) => Object.hasOwn(ob, k) && sameJson((a as Record<string, unknown>)[k], ob[k]));
+}
+
+/** The first info entry that differs (the viewer shows info, e.g. the score, beside each frame). */
+function infoMismatch(recorded: Record<string, unknown>, simulated: Record<string, unknown>): Omit<Mismatch, 'step'> | null {
+  // The simulated info as it reads after a JSON round trip (undefined dropped, NaN as null).
+  const sim = JSON.parse(JSON.stringify(simulated)) as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(sim), ...Object.keys(recorded)])) {
+    if (!sameJson(recorded[key], sim[key])) return { field: `info.${key}`, recorded: recorded[key] ?? null, simulated: sim[key] ?? null };
+  }
+  return null;
+}
+
 function compareStep(recorded: ReplayStep, simulated: ReplayStep): Omit<Mismatch, 'step'> | null {
   if (!sameList(recorded.parsed_actions, simulated.parsed_actions)) {
     return { field: 'parsed_actions', recorded: recorded.parsed_actions, simulated: simulated.parsed_actions };
@@ -50,7 +73,7 @@ function compareStep(recorded: ReplayStep, simulated: ReplayStep): Omit<Mismatch
   if (recorded.truncated !== simulated.truncated) {
     return { field: 'truncated', recorded: recorded.truncated, simulated: simulated.truncated };
   }
-  return null;
+  return infoMismatch(recorded.info, simulated.info);
 }
 
 function fail(checked: number, score: number | null, m: Mismatch): VerifyReport {
@@ -69,10 +92,15 @@ export function verifyReplay(replay: Replay): VerifyReport {
   } catch (e) {
     return fail(0, null, { step: -1, field: 'env', recorded: replay.env_id, simulated: (e as Error).message });
   }
+  if (replay.steps.length === 0) {
+    env.close();
+    return fail(0, null, { step: -1, field: 'steps', recorded: 'no steps', simulated: 'an episode of at least one step' });
+  }
+  let t = 0;
   try {
     const simulated: ReplayStep[] = [];
     let lastInfo: Info = {};
-    for (let t = 0; t < replay.steps.length; t++) {
+    for (; t < replay.steps.length; t++) {
       const recorded = replay.steps[t];
       if (t > 0 && (simulated[t - 1].terminated || simulated[t - 1].truncated)) {
         return fail(t, null, { step: t, field: 'step after episode end', recorded: 'a step', simulated: 'episode already over' });
@@ -88,7 +116,7 @@ export function verifyReplay(replay: Replay): VerifyReport {
     const result = resultOf(simulated, lastInfo);
     const checked = simulated.length;
     const last = simulated[checked - 1];
-    if (checked > 0 && !last.terminated && !last.truncated) {
+    if (!last.terminated && !last.truncated) {
       return fail(checked, result.score, { step: checked - 1, field: 'episode end', recorded: 'ended', simulated: 'still running' });
     }
     const rec = replay.result;
@@ -105,7 +133,8 @@ export function verifyReplay(replay: Replay): VerifyReport {
     }
     return { ok: true, steps_checked: checked, score: result.score, mismatch: null, message: 'ok' };
   } catch (e) {
-    return fail(0, null, { step: -1, field: 'simulation', recorded: null, simulated: (e as Error).message });
+    // The env refused a recorded turn: that turn is where the replay goes wrong.
+    return fail(t, null, { step: t, field: 'simulation', recorded: null, simulated: (e as Error).message });
   } finally {
     env.close();
   }

@@ -53,6 +53,20 @@ describe('replays', () => {
     expect(report.mismatch).toMatchObject({ step: 3, field: 'reward' });
   });
 
+  it('names the first tampered step: a changed info entry (the viewer shows it)', () => {
+    const replay = structuredClone(record(3, false));
+    replay.steps[1].info.solved = true;
+    expect(verifyReplay(replay)).toMatchObject({ ok: false, mismatch: { step: 1, field: 'info.solved' } });
+    const added = structuredClone(record(3, false));
+    added.steps[2].info.score = 100;
+    expect(verifyReplay(added).mismatch).toMatchObject({ step: 2, field: 'info.score' });
+  });
+
+  it('does not verify a replay without steps (no finished episode)', () => {
+    const replay = { ...record(3, false), steps: [], result: { score: null, success: false, return: 0, length: 0 } };
+    expect(verifyReplay(replay)).toMatchObject({ ok: false, mismatch: { field: 'steps' } });
+  });
+
   it('catches a changed score, seed and unknown env', () => {
     const a = structuredClone(record(5, false));
     a.result.score = 99;
