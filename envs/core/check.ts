@@ -160,7 +160,9 @@ export function checkInvalidActions(env: Env, seed: number): void {
 export function checkRenders(env: Env, seed: number): void {
   const obs = env.reset({ seed }).observation;
   const rgb = env.render('rgb');
-  if (rgb.width !== obs.image.width || rgb.data.some((v, i) => v !== obs.image.data[i])) {
+  const frame = obs.image;
+  const same = rgb.width === frame.width && rgb.height === frame.height && rgb.data.length === frame.data.length;
+  if (!same || rgb.data.some((v, i) => v !== frame.data[i])) {
     throw new EnvCheckError('render', "render('rgb') differs from the observation's frame");
   }
   const png = env.render('png');

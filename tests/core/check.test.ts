@@ -45,6 +45,24 @@ describe('checkEnv catches broken envs', () => {
     expect(() => checkEnv(make(), { make })).toThrow(/observation space/);
   });
 
+  it("a render('rgb') taller than the observation's frame", () => {
+    const make = (): Env => {
+      const env = makeCorridor();
+      const render = env.render.bind(env) as (mode: string) => unknown;
+      return Object.assign(env, {
+        render: (mode: string) => {
+          const out = render(mode);
+          if (mode !== 'rgb') return out;
+          const img = out as { width: number; height: number; data: Uint8ClampedArray };
+          const data = new Uint8ClampedArray(img.data.length * 2);
+          data.set(img.data);
+          return { width: img.width, height: img.height * 2, data };
+        },
+      }) as Env;
+    };
+    expect(() => checkEnv(make(), { make })).toThrow(/render\('rgb'\) differs/);
+  });
+
   it('and passes a correct one', () => {
     expect(() => checkEnv(makeCorridor(), { make: () => makeCorridor() })).not.toThrow();
   });
