@@ -4,7 +4,7 @@
 // point, `dir` (or, inside the few microseconds of the swap, `dir.old`) still holds a whole checkpoint,
 // and the loader knows to look there.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, fsyncSync, closeSync, writeSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, fsyncSync, closeSync, writeSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { parseConfig, type ModelConfig, type PresetName, isPresetName } from './config.js';
 import { checkParams, type Params } from './params.js';
@@ -67,6 +67,7 @@ export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   recoverInterruptedSwap(dir);
+  refuseToReplaceOther(dir);
   removeDeadTemporaries(dir);
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
@@ -122,6 +123,17 @@ function removeDeadTemporaries(dir: string): void {
   }
 }
 
+/**
+ * The swap replaces (and deletes) whatever `dir` held: refuse unless that is a checkpoint or an
+ * empty directory, so that saving into a wrong path (a file, `runs/`, `.`) never deletes user data.
+ */
+function refuseToReplaceOther(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new Error(`refusing to save: ${dir} exists and is not a directory`);
+  if (existsSync(join(dir, 'manifest.json')) || readdirSync(dir).length === 0) return;
+  throw new Error(`refusing to save: ${dir} is a non-empty directory without manifest.json (not a checkpoint); saving replaces the whole directory`);
+}
+
 /** A save that died between its two renames left only `dir.old`: put it back. */
 function recoverInterruptedSwap(dir: string): void {
   const old = `${dir}.old`;
@@ -145,6 +157,9 @@ export function loadCheckpoint(dirIn: string): CheckpointData {
   } catch (e) {
     throw new Error(`${what}: manifest.json is corrupted (${(e as Error).message})`);
   }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+    throw new Error(`${what}: manifest.json is corrupted (not a JSON object)`);
+  }
   if (manifest.format !== CHECKPOINT_FORMAT) throw new Error(`${what}: manifest format is ${String(manifest.format)}, expected ${CHECKPOINT_FORMAT}`);
   if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`${what}: manifest version ${manifest.version} is not supported (expected ${CHECKPOINT_VERSION})`);
   if (!isPresetName(String(manifest.preset))) throw new Error(`${what}: unknown preset ${String(manifest.preset)}`);
@@ -155,10 +170,21 @@ export function loadCheckpoint(dirIn: string): CheckpointData {
   } catch (e) {
     throw new Error(`${what}: ${(e as Error).message}`);
   }
+  const step = manifest.step ?? 0;
+  if (!Number.isSafeInteger(step) || step < 0) throw new Error(`${what}: manifest step ${JSON.stringify(step)} is not a non-negative integer`);
+  const metrics = manifest.metrics ?? {};
+  // Values are numbers, or null where a NaN/Infinity metric went through JSON.
+  if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) throw new Error(`${what}: manifest metrics must be an object`);
+  const files = manifest.files ?? {};
+  for (const [name, f] of Object.entries(files)) {
+    if (typeof f !== 'object' || f === null || !Number.isSafeInteger(f.bytes) || typeof f.sha256 !== 'string') {
+      throw new Error(`${what}: manifest entry files.${name} must be { bytes, sha256 }`);
+    }
+  }
   const tensors = readTensors(where, TENSOR_FILE, manifest, what, true)!;
   const state = readTensors(where, STATE_FILE, manifest, what, false);
   checkParams(config, tensors, what);
-  return { preset: manifest.preset, config, params: tensors, step: manifest.step ?? 0, metrics: manifest.metrics ?? {}, state };
+  return { preset: manifest.preset, config, params: tensors, step, metrics, state };
 }
 
 /** One tensor file of a checkpoint, checked against the manifest's size and checksum. */

@@ -59,6 +59,7 @@ export function decodeSafetensors(buf: Buffer, what = 'safetensors file'): Decod
   } catch (e) {
     return fail(`corrupted header (not JSON: ${(e as Error).message})`);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('corrupted header (not a JSON object)');
   const dataStart = 8 + headerLen;
   const dataLen = buf.length - dataStart;
   const tensors = new Map<string, NamedTensor>();
@@ -69,12 +70,13 @@ export function decodeSafetensors(buf: Buffer, what = 'safetensors file'): Decod
       metadata = raw as Record<string, string>;
       continue;
     }
+    if (typeof raw !== 'object' || raw === null) fail(`tensor ${name}: header entry is not an object`);
     const e = raw as Partial<HeaderEntry>;
     if (e.dtype !== 'F32') fail(`tensor ${name}: dtype ${String(e.dtype)} is not supported (F32 only)`);
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor ${name}: bad shape`);
-    const [b, en] = e.data_offsets ?? [];
+    const [b, en] = Array.isArray(e.data_offsets) ? e.data_offsets : [];
     const n = e.shape!.reduce((x, y) => x * y, 1);
-    if (!Number.isInteger(b) || !Number.isInteger(en) || en! - b! !== n * 4) fail(`tensor ${name}: offsets do not match shape [${e.shape}]`);
+    if (!Number.isInteger(b) || !Number.isInteger(en) || b! < 0 || en! - b! !== n * 4) fail(`tensor ${name}: offsets do not match shape [${e.shape}]`);
     if (en! > dataLen) fail(`truncated: tensor ${name} ends at byte ${en} of ${dataLen} data bytes`);
     spans.push([b!, en!, name]);
     // Copy into a fresh aligned array: the file's data may not sit at a 4-byte boundary in `buf`.

@@ -1,7 +1,7 @@
 // Checkpoints: identical logits after save/load, clear errors on damage, and atomic saves that
 // survive a process killed mid-save (a child process saving in a loop, killed at a random moment).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, truncateSync, statSync, existsSync, rmSync, renameSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, truncateSync, statSync, existsSync, rmSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,53 @@ describe('checkpoints', () => {
     expect(() => loadModel(h)).toThrow(/truncated/);
 
     expect(() => loadModel(join(root, 'nothing-here'))).toThrow(/no manifest.json/);
+  });
+
+  it('malformed manifests and safetensors headers give a clear error, not a TypeError', () => {
+    const m = createModel('tiny', { seed: 5 });
+    const d = join(root, 'malformed');
+    saveModel(m, d);
+    const good = readFileSync(join(d, 'manifest.json'), 'utf8');
+    for (const bad of ['null', '[]', '7']) {
+      writeFileSync(join(d, 'manifest.json'), bad);
+      expect(() => loadModel(d)).toThrow(/manifest.json is corrupted \(not a JSON object\)/);
+    }
+    const man = JSON.parse(good);
+    writeFileSync(join(d, 'manifest.json'), JSON.stringify({ ...man, step: 'ten' }));
+    expect(() => loadModel(d)).toThrow(/manifest step "ten"/);
+    writeFileSync(join(d, 'manifest.json'), JSON.stringify({ ...man, files: { 'model.safetensors': null } }));
+    expect(() => loadModel(d)).toThrow(/files.model.safetensors must be/);
+
+    const header = (json: string): Buffer => {
+      const h = Buffer.from(json);
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(h.length));
+      return Buffer.concat([len, h, Buffer.alloc(8)]);
+    };
+    expect(() => decodeSafetensors(header('null'))).toThrow(/not a JSON object/);
+    expect(() => decodeSafetensors(header('{"w": null}'))).toThrow(/tensor w: header entry is not an object/);
+    expect(() => decodeSafetensors(header('{"w": {"dtype": "F32", "shape": [2], "data_offsets": 3}}'))).toThrow(/offsets/);
+    // Offsets that match the shape but start before the data must not allocate a huge array.
+    expect(() => decodeSafetensors(header('{"w": {"dtype": "F32", "shape": [1000000000000], "data_offsets": [-4000000000000, 0]}}'))).toThrow(/offsets/);
+  });
+
+  it('refuses to save over a file or a directory that is not a checkpoint (saving replaces it whole)', () => {
+    const m = createModel('tiny', { seed: 5 });
+    const d = join(root, 'user-data');
+    mkdirSync(d);
+    writeFileSync(join(d, 'notes.txt'), 'keep me');
+    expect(() => saveModel(m, d)).toThrow(/refusing to save: .*not a checkpoint/);
+    expect(readFileSync(join(d, 'notes.txt'), 'utf8')).toBe('keep me');
+    const f = join(root, 'a-file');
+    writeFileSync(f, 'keep me too');
+    expect(() => saveModel(m, f)).toThrow(/not a directory/);
+    expect(readFileSync(f, 'utf8')).toBe('keep me too');
+    // An empty directory (e.g. made by the caller) and an existing checkpoint are fine.
+    const e = join(root, 'empty');
+    mkdirSync(e);
+    saveModel(m, e);
+    saveModel(m, e);
+    loadModel(e);
   });
 
   it('an interrupted swap (only dir.old left) still loads and is repaired by the next save', () => {
