@@ -26,7 +26,10 @@ export interface GenerateOptions {
   seed?: number | string;
   /** Stop after any of these tokens (kept in the output). One list for all rows or one per row. Default: end and <|im_end|>. */
   stopTokens?: number[] | number[][];
-  /** Stop once the text ends with any of these (kept in the output). One list for all rows or one per row. */
+  /**
+   * Stop once the text contains any of these (kept in the output, with the rest of the token that
+   * completes it: "answer>" stops at a `</answer>` token). One list for all rows or one per row.
+   */
   stopStrings?: string[] | string[][];
   /** Sample from sessions with the weights baked in (faster at large batch; rebuilt after paramsUpdated()). */
   bakeWeights?: boolean;
@@ -92,18 +95,18 @@ function choose(lp: Float64Array, greedy: boolean, temperature: number, topP: nu
   return w[w.length - 1][0];
 }
 
-/** Token sequences a stop string can appear as: with special tokens as single ids, and as raw bytes. */
-function stopPatterns(model: TinyLMM, strings: string[]): number[][] {
-  const pats: number[][] = [];
-  for (const s of strings) {
-    pats.push(model.tokenizer.encode(s));
-    pats.push(model.tokenizer.encode(s, { allowSpecial: false }));
-  }
-  return pats.filter((p) => p.length > 0);
+/**
+ * Whether one of `strings` occurs in the text of the last `maxBytes` tokens (the longest string's
+ * UTF-8 length: every token is at least one byte of text, so that tail holds any occurrence that
+ * ends in the newest token; earlier ones stopped the row when they arrived). Matched on text, not
+ * token patterns, because one string has many spellings: special tokens or their bytes, or ending
+ * inside a special token ("answer>" in "</answer>", "4</" in "4</answer>").
+ */
+function hitsStop(model: TinyLMM, tokens: readonly number[], strings: readonly string[], maxBytes: number): boolean {
+  if (strings.length === 0) return false;
+  const tail = model.tokenizer.decode(tokens.slice(-maxBytes));
+  return strings.some((s) => tail.includes(s));
 }
-
-const endsWith = (xs: number[], pat: number[]): boolean =>
-  xs.length >= pat.length && pat.every((t, i) => xs[xs.length - pat.length + i] === t);
 
 export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<Generation[]> {
   const prepared = opts.inputIds ? { inputIds: opts.inputIds, pixelValues: opts.pixelValues } : model.prepare(opts.prompts ?? [], opts.images);
@@ -117,9 +120,12 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   if (!(topP > 0 && topP <= 1)) throw new Error(`topP must be in (0, 1], got ${topP}`);
   if (!greedy && !(temperature > 0)) throw new Error(`temperature must be > 0 (or 0 for greedy), got ${temperature}`);
   const stopTok = perRow(opts.stopTokens, B, [EOS, IM_END]).map((s) => new Set(s));
-  const stopPat = perRow(opts.stopStrings, B, []).map((s) => stopPatterns(model, s));
+  const stopStr = perRow(opts.stopStrings, B, []).map((s) => s.filter((x) => x.length > 0));
+  const stopBytes = stopStr.map((s) => Math.max(0, ...s.map((x) => Buffer.byteLength(x))));
   const batch = padBatch(rows, 'left');
-  const maxNew = Math.min(opts.maxNewTokens ?? 128, c.maxSeqLen - batch.seq);
+  const asked = opts.maxNewTokens ?? 128;
+  if (!Number.isInteger(asked) || asked < 1) throw new Error(`maxNewTokens must be a positive integer, got ${asked}`);
+  const maxNew = Math.min(asked, c.maxSeqLen - batch.seq);
   if (maxNew <= 0) throw new Error(`prompt of ${batch.seq} tokens leaves no room under maxSeqLen ${c.maxSeqLen}`);
   const rngs = rows.map((_, b) => seedrandom(`${opts.seed ?? 0}:${b}`));
   const bake = !!opts.bakeWeights;
@@ -153,7 +159,7 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
       r.tokens.push(tok);
       r.logprobs.push(lp[tok]);
       next[i] = BigInt(tok);
-      if (stopTok[b].has(tok) || stopPat[b].some((p) => endsWith(r.tokens, p))) {
+      if (stopTok[b].has(tok) || hitsStop(model, r.tokens, stopStr[b], stopBytes[b])) {
         done[b] = true;
         r.finishReason = 'stop';
       }

@@ -99,6 +99,21 @@ describe('KV-cache decode', () => {
     expect(a.every((g) => g.logprobs.every((x) => x <= 0 && Number.isFinite(x)))).toBe(true);
     await model.dispose();
   });
+
+  it('stop strings match text across token kinds: the end of a special token stops its row', async () => {
+    const model = createModel('tiny', { seed: 2, threads: 1 });
+    const opts = { prompts: ['one', 'two', 'three', 'four'], temperature: 1.5, seed: 2, maxNewTokens: 30, stopTokens: [] };
+    const ref = await model.generate(opts);
+    const k = ref[2].tokens.findIndex((t) => t >= 256); // a special token such as </think>
+    expect(k).toBeGreaterThanOrEqual(0);
+    const tail = model.tokenizer.decode([ref[2].tokens[k]]).slice(2); // 'think>' of '</think>': no token pattern spells it
+    const got = await model.generate({ ...opts, stopStrings: [[], [], [tail], []] });
+    expect(got[2].finishReason).toBe('stop');
+    expect(got[2].tokens).toEqual(ref[2].tokens.slice(0, k + 1));
+    expect(got[0].tokens).toEqual(ref[0].tokens);
+    await expect(model.generate({ ...opts, maxNewTokens: 0 })).rejects.toThrow(/maxNewTokens must be a positive integer, got 0/);
+    await model.dispose();
+  });
 });
 
 describe('KV-cache decode with finished rows dropped', () => {
