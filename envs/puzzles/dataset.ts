@@ -10,7 +10,6 @@ import { finalAnswer } from './answer-text.js';
 import { arithmetic } from './families/arithmetic.js';
 import { countdown } from './families/countdown.js';
 import { knights } from './families/knights.js';
-import { level } from './families/level.js';
 import { linear } from './families/linear.js';
 import { sequence } from './families/sequence.js';
 import { textSokoban } from './families/sokoban-text.js';
@@ -45,7 +44,12 @@ export interface DatasetOptions {
 /** One item, generated on its own stream. */
 export function makePuzzle(family: string, difficulty: number, seed: number, index: number): PuzzleItem {
   const f = puzzleFamily(family);
-  const d = level(difficulty);
+  // Refused, not clamped: a typo like difficulty 7 must not quietly become a level-5 dataset.
+  if (!(PUZZLE_DIFFICULTIES as readonly number[]).includes(difficulty)) {
+    throw new RangeError(`difficulty must be one of ${PUZZLE_DIFFICULTIES.join(', ')}, got ${JSON.stringify(difficulty)}`);
+  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${JSON.stringify(seed)}`);
+  const d = difficulty as 1 | 2 | 3 | 4 | 5;
   const g = f.generate(makeRng(`puzzle/${f.name}/${d}/${seed}/${index}`), d);
   return {
     id: `${f.name}-d${d}-${seed}-${index}`,

@@ -35,6 +35,10 @@ describe('makeDataset', () => {
     expect(() => makeDataset('chess')).toThrow(/unknown puzzle family "chess"/);
     expect(() => makeDataset('arithmetic', { size: -1 })).toThrow(/size/);
     expect(() => makeDataset('arithmetic', { difficulty: [] })).toThrow(/difficulty/);
+    for (const difficulty of [0, 6, 2.5, NaN, [1, 9]]) {
+      expect(() => makeDataset('arithmetic', { size: 2, difficulty }), String(difficulty)).toThrow(/difficulty must be one of 1, 2, 3, 4, 5/);
+    }
+    expect(() => makeDataset('arithmetic', { size: 1, seed: 1.5 })).toThrow(/seed must be an integer, got 1.5/);
   });
 
   it('is browser-safe: no Node imports outside jsonl-file.ts', () => {
