@@ -1,13 +1,15 @@
 /**
  * Batch reset and step over many instances in one request (VAGEN-style), for trainers that drive
  * hundreds of episodes at once. Items fail one by one: a bad instance id gives that item an
- * `{ error, message, status }` and the rest of the batch still runs.
+ * `{ error, message, status }` and the rest of the batch still runs. A batch of costly resets
+ * (large Sokoban rooms) yields to the event loop as it goes, so the server keeps answering.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
 import { resetJson, stepJson } from '../observation.js';
 import type { JsonObject } from '../../envs/core/types.js';
+import { mapYielding } from '../services/yielding.js';
 import { ActionSchema, CreateInstanceSchema, ErrorSchema, ImageQuerySchema, SeedSchema, type ImageQuery } from '../schemas.js';
 
 const InstanceId = Type.String({ minLength: 1, maxLength: 64 });
@@ -61,7 +63,7 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => ({
-      results: req.body.items.map((item) => {
+      results: await mapYielding(req.body.items, (item) => {
         try {
           const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, item.agent ?? { name: 'api', model: null }, item.seed);
           app.metrics.resetsTotal++;
@@ -87,7 +89,7 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => ({
-      results: req.body.items.map((item) => {
+      results: await mapYielding(req.body.items, (item) => {
         try {
           const instance = pool.get(item.instance_id);
           const reset = pool.reset(instance, item.seed);
@@ -113,7 +115,7 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => ({
-      results: req.body.items.map((item) => {
+      results: await mapYielding(req.body.items, (item) => {
         try {
           const instance = pool.get(item.instance_id);
           const result = pool.step(instance, item.action);

@@ -2,7 +2,7 @@
  * POST /v1/reward: OpenRLHF's remote reward protocol. `{ query, prompts, labels }` in,
  * `{ rewards, scores, extra_logs }` out, one entry per sample. A whole rollout batch (256 prompts
  * x 16 samples) arrives in one request, so this route has its own, larger body limit, and the work
- * yields to the event loop between chunks so health checks and env steps are still answered.
+ * yields to the event loop as it goes so health checks and env steps are still answered.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -11,9 +11,8 @@ import { badRequest } from '../errors.js';
 import { extractResponse } from '../reward/extract.js';
 import { scoreSample, type SampleScore } from '../reward/score.js';
 import { ErrorSchema } from '../schemas.js';
+import { mapYielding } from '../services/yielding.js';
 
-/** Samples scored between two yields to the event loop. */
-const CHUNK = 256;
 /** Longest accepted query or label, in characters. */
 const MAX_TEXT = 1 << 20;
 
@@ -46,18 +45,14 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
       if (labels.length !== query.length) {
         throw badRequest(`body.labels has ${labels.length} items but body.query has ${query.length}; one label per query`);
       }
-      const results: SampleScore[] = [];
-      for (let start = 0; start < query.length; start += CHUNK) {
-        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-        for (let i = start; i < Math.min(query.length, start + CHUNK); i++) {
-          try {
-            results.push(scoreSample(extractResponse(query[i], chatTemplate), labels[i]));
-          } catch (e) {
-            if (e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
-            throw e;
-          }
+      const results: SampleScore[] = await mapYielding(query, (q, i) => {
+        try {
+          return scoreSample(extractResponse(q, chatTemplate), labels[i]);
+        } catch (e) {
+          if (e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
+          throw e;
         }
-      }
+      });
       app.metrics.rewardSamplesTotal += results.length;
       const keys = [...new Set(results.flatMap((r) => Object.keys(r.logs)))];
       const extra_logs: Record<string, number[]> = {};

@@ -144,6 +144,23 @@ describe('hardening', () => {
     await s.call('DELETE', `/v1/instances/${c.body.instance_id}`);
   });
 
+  it('keeps answering while a batch of costly resets runs', async () => {
+    const c = await s.call<Created>('POST', '/v1/instances', { env_id: 'Sokoban-huge-v0', seed: 0 });
+    const id = c.body.instance_id;
+    const done: string[] = [];
+    // About 30 ms of level generation per reset: seconds of work in one request.
+    const items = Array.from({ length: 64 }, (_, i) => ({ instance_id: id, seed: i }));
+    const batch = s.call<{ results: { seed: number }[] }>('POST', '/v1/batch/reset', { items }).then((r) => (done.push('batch'), r));
+    await new Promise((r) => setTimeout(r, 200));
+    const health = await s.call('GET', '/v1/health');
+    done.push('health');
+    expect(health.status).toBe(200);
+    const reset = await batch;
+    expect(reset.body.results.map((r) => r.seed)).toEqual(items.map((it) => it.seed));
+    expect(done).toEqual(['health', 'batch']);
+    await s.call('DELETE', `/v1/instances/${id}`);
+  });
+
   it('answers 503 with Retry-After when the instance limit is reached', async () => {
     const ids: string[] = [];
     for (;;) {
