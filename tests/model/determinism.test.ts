@@ -52,6 +52,20 @@ describe('training graph extras', () => {
   });
 });
 
+describe('SFT batches', () => {
+  it('a loss mask that does not match its rows is refused before it can spill into another row', async () => {
+    const model = createModel('tiny', { seed: 3, threads: 1 });
+    const trainer = new SftTrainer(model);
+    const inputIds = [randomTokens('m1', 6), randomTokens('m2', 9)];
+    const before = Float32Array.from(model.params.get('embed.weight')!.data);
+    await expect(trainer.step({ inputIds, lossMask: [[0, 0, 0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1]] })).rejects.toThrow(/lossMask row 0 has 9 entries for 6 tokens/);
+    await expect(trainer.step({ inputIds, lossMask: [[1, 1, 1, 1, 1, 1]] })).rejects.toThrow(/lossMask has 1 rows for 2 inputIds rows/);
+    expect(model.params.get('embed.weight')!.data).toEqual(before);
+    expect(model.step).toBe(0);
+    await model.dispose();
+  });
+});
+
 describe('resume', () => {
   it('save after 2 steps, load, 1 more step == 3 steps straight (bit-identical)', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');

@@ -41,6 +41,11 @@ export class SftTrainer {
   async step(batch: SftBatch): Promise<SftStepResult> {
     const m = this.model;
     m.checkRows(batch.inputIds, !!batch.pixelValues);
+    // A longer mask row would spill into the next row's targets of the padded (B, T) mask.
+    if (batch.lossMask.length !== batch.inputIds.length) throw new Error(`lossMask has ${batch.lossMask.length} rows for ${batch.inputIds.length} inputIds rows`);
+    batch.lossMask.forEach((row, i) => {
+      if (row.length !== batch.inputIds[i].length) throw new Error(`lossMask row ${i} has ${row.length} entries for ${batch.inputIds[i].length} tokens`);
+    });
     const b = padBatch(batch.inputIds, 'right');
     const lossMask = new Float32Array(b.batch * b.seq);
     batch.lossMask.forEach((row, i) => row.forEach((v, t) => (lossMask[i * b.seq + t] = v)));
