@@ -22,6 +22,19 @@ function itemError(e: unknown): Static<typeof ItemError> {
   throw e;
 }
 
+/** `{ results }`: `run` on each item, an item's ApiError becoming that item's error. */
+async function eachItem<T>(items: readonly T[], run: (item: T) => unknown): Promise<{ results: unknown[] }> {
+  return {
+    results: await mapYielding(items, (item) => {
+      try {
+        return run(item);
+      } catch (e) {
+        return itemError(e);
+      }
+    }),
+  };
+}
+
 export default async function batchRoutes(app: FastifyInstance): Promise<void> {
   const pool = app.instances;
   const max = app.settings.maxBatch;
@@ -62,18 +75,13 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: Results, 400: ErrorSchema },
       },
     },
-    async (req) => ({
-      results: await mapYielding(req.body.items, (item) => {
-        try {
-          const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, item.agent ?? { name: 'api', model: null }, item.seed);
-          app.metrics.resetsTotal++;
-          const body = resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
-          return { instance_id: instance.id, env_id: item.env_id, ...body };
-        } catch (e) {
-          return itemError(e);
-        }
+    async (req) =>
+      eachItem(req.body.items, (item) => {
+        const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, item.agent ?? { name: 'api', model: null }, item.seed);
+        app.metrics.resetsTotal++;
+        const body = resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
+        return { instance_id: instance.id, env_id: item.env_id, ...body };
       }),
-    }),
   );
 
   app.post<{ Body: Static<typeof ResetBody>; Querystring: ImageQuery }>(
@@ -88,18 +96,13 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: Results, 400: ErrorSchema },
       },
     },
-    async (req) => ({
-      results: await mapYielding(req.body.items, (item) => {
-        try {
-          const instance = pool.get(item.instance_id);
-          const reset = pool.reset(instance, item.seed);
-          app.metrics.resetsTotal++;
-          return resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
-        } catch (e) {
-          return itemError(e);
-        }
+    async (req) =>
+      eachItem(req.body.items, (item) => {
+        const instance = pool.get(item.instance_id);
+        const reset = pool.reset(instance, item.seed);
+        app.metrics.resetsTotal++;
+        return resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
       }),
-    }),
   );
 
   app.post<{ Body: Static<typeof StepBody>; Querystring: ImageQuery }>(
@@ -114,17 +117,12 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: Results, 400: ErrorSchema },
       },
     },
-    async (req) => ({
-      results: await mapYielding(req.body.items, (item) => {
-        try {
-          const instance = pool.get(item.instance_id);
-          const result = pool.step(instance, item.action);
-          app.metrics.stepsTotal++;
-          return stepJson(result, instance.id, req.query.image);
-        } catch (e) {
-          return itemError(e);
-        }
+    async (req) =>
+      eachItem(req.body.items, (item) => {
+        const instance = pool.get(item.instance_id);
+        const result = pool.step(instance, item.action);
+        app.metrics.stepsTotal++;
+        return stepJson(result, instance.id, req.query.image);
       }),
-    }),
   );
 }
