@@ -92,14 +92,19 @@ export const footballGame: Game<FootballState, FootballOptions> = {
   initial: (rng: Rng, o: FootballOptions) => initialState(rng, o),
 
   step(state: FootballState, action: number, o: FootballOptions): GameStep<FootballState> {
+    if (!Number.isInteger(action) || action < 0 || action >= ACTIONS.length) {
+      throw new EnvError(`football: action must be an integer in [0, ${ACTIONS.length - 1}], got ${String(action)}`);
+    }
     const modes = modesOf(o);
     let { state: s, reward } = stepFrame(state, action, modes);
     let frames = 1;
     if (o.adaptive_repeat && s.end === null) {
       const move = directionOf(action) > 0;
-      const kick = action >= ACTION.long_pass && action <= ACTION.shot && s.ball.owner < 0;
+      // A pass or shot only when the controlled player had the ball to strike; otherwise it did nothing.
+      const kick = action >= ACTION.long_pass && action <= ACTION.shot && state.ball.owner === state.active;
       while (s.end === null) {
-        if (move ? frames >= REPEAT_MOVE || opponentNear(s) : !kick || frames >= REPEAT_KICK || s.ball.owner >= 0) break;
+        // A move stops when control passes to another player: he has not been told to move.
+        if (move ? frames >= REPEAT_MOVE || opponentNear(s) || s.active !== state.active : !kick || frames >= REPEAT_KICK || s.ball.owner >= 0) break;
         // Sticky actions carry the move on; idle adds nothing new.
         const r = stepFrame(s, ACTION.idle, modes);
         s = r.state;

@@ -66,6 +66,14 @@ describe('football envs', () => {
     }
   });
 
+  it("names the 19 actions in Google Research Football's order", () => {
+    expect(FOOTBALL_ACTIONS).toEqual([
+      'idle', 'left', 'top_left', 'top', 'top_right', 'right', 'bottom_right', 'bottom', 'bottom_left',
+      'long_pass', 'high_pass', 'short_pass', 'shot', 'sprint', 'release_direction', 'release_sprint',
+      'sliding', 'dribble', 'release_dribble',
+    ]);
+  });
+
   it('takes the 19 actions by name or index and the LMM spellings in text', () => {
     const env = make('Football-empty-goal-v0');
     env.reset({ seed: 1 });
@@ -142,6 +150,53 @@ describe('football envs', () => {
     const p = pass.step('short_pass');
     expect(p.info.frames as number).toBeGreaterThan(1);
     expect(p.terminated || (p.info.ball_owner as number) >= 0).toBe(true);
+  });
+
+  it('adaptive repeat: a kick by a player without the ball is one frame; a move stops when control switches', async () => {
+    const { footballGame, FOOTBALL_ACTION: A } = await import('../../envs/football/index.js');
+    const repeat = footballGame.resolveOptions({ scenario: '3v1-keeper', adaptive_repeat: true });
+    const plain = footballGame.resolveOptions({ scenario: '3v1-keeper' });
+    // One frame of a short pass: the ball is on its way and the receiver is in control.
+    const s = footballGame.step(footballGame.initial(makeRng(1), plain), A.short_pass, plain).state;
+    expect(s.ball.owner).toBe(-1);
+    expect(s.ball.kick?.to).toBe(s.active);
+    for (const kick of [A.shot, A.short_pass, A.long_pass, A.high_pass]) {
+      const r = footballGame.step(s, kick, repeat);
+      expect(r.info.frames).toBe(1);
+      expect(r.state.events).not.toContain('receive');
+    }
+    // Every frame of a repeated move but the last is played by the player who was told to move
+    // (these seeds switch control mid-move: a pass back to the keeper, a loose ball).
+    let checked = 0;
+    for (const scenario of ['pass-shoot-keeper', 'empty-goal-close', '11v11'] as const) {
+      const o = footballGame.resolveOptions({ scenario, adaptive_repeat: true });
+      const one = footballGame.resolveOptions({ scenario });
+      for (const seed of [7, 34, 60, 67]) {
+        let t = footballGame.initial(makeRng(seed), o);
+        for (const a of actions(seed, 60)) {
+          const r = footballGame.step(t, a, o);
+          if (a >= A.left && a <= A.bottom_left && (r.info.frames as number) > 1) {
+            let u = footballGame.step(t, a, one).state;
+            for (let k = 1; k < (r.info.frames as number); k++) {
+              expect(u.active).toBe(t.active);
+              u = footballGame.step(u, A.idle, one).state;
+            }
+            expect(JSON.stringify(u)).toBe(JSON.stringify({ ...r.state, turn: u.turn }));
+            checked++;
+          }
+          if (r.terminated) break;
+          t = r.state;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('the pure core refuses an action outside the 19 with a clear error', async () => {
+    const { footballGame } = await import('../../envs/football/index.js');
+    const o = footballGame.resolveOptions({});
+    const s = footballGame.initial(makeRng(0), o);
+    for (const bad of [19, -1, 1.5, Number.NaN]) expect(() => footballGame.step(s, bad, o)).toThrow(/football: action must be an integer in \[0, 18\]/);
   });
 
   it('puts the 4-plane 72x96 minimap in the raw state on request', () => {
