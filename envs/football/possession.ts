@@ -18,7 +18,7 @@ import {
   TACKLE_CHANCE,
   TACKLE_RADIUS,
 } from './constants.js';
-import { distToSegment, lerp } from './geometry.js';
+import { clamp, distToSegment, lerp } from './geometry.js';
 import type { Ball, Player, PossessionVia } from './types.js';
 
 export interface PossessionChange {
@@ -101,11 +101,21 @@ export function tackle(
   return { via: null, event: null };
 }
 
-/** Out of play or in the net: where the ball stands after it moved. */
-export function ballEnd(ball: Ball): 'goal' | 'own_goal' | 'out' | null {
-  const inGoalMouth = Math.abs(ball.y) < GOAL_HALF_WIDTH && ball.z < GOAL_HEIGHT;
-  if (ball.x >= PITCH_X) return inGoalMouth ? 'goal' : 'out';
-  if (ball.x <= -PITCH_X) return inGoalMouth ? 'own_goal' : 'out';
+/**
+ * Out of play or in the net: where the ball stands after it moved from (px, py, pz). A ball over a
+ * goal line is judged where it crossed that line (it may travel several centimetres a step), so a
+ * shot inside the post is a goal even if it ends the step wide of it.
+ */
+export function ballEnd(ball: Ball, px: number, py: number, pz: number): 'goal' | 'own_goal' | 'out' | null {
+  if (ball.x >= PITCH_X || ball.x <= -PITCH_X) {
+    const line = ball.x >= PITCH_X ? PITCH_X : -PITCH_X;
+    const t = ball.x === px ? 1 : clamp((line - px) / (ball.x - px), 0, 1);
+    const y = py + (ball.y - py) * t;
+    const z = pz + (ball.z - pz) * t;
+    const inGoalMouth = Math.abs(y) < GOAL_HALF_WIDTH && z < GOAL_HEIGHT;
+    if (!inGoalMouth) return 'out';
+    return line > 0 ? 'goal' : 'own_goal';
+  }
   if (Math.abs(ball.y) > PITCH_Y) return 'out';
   return null;
 }

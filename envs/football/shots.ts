@@ -56,9 +56,11 @@ export function shotOutcome(chance: ShotChance, u: number): ShotOutcome {
   return rest < chance.save ? 'save' : 'miss';
 }
 
-/** Sets the ball flying towards the point on the goal line that matches the outcome. */
-export function strikeShot(ball: Ball, players: readonly Player[], nLeft: number, shooter: number, outcome: ShotOutcome, u: number): void {
-  const s = players[shooter];
+/**
+ * Sets the ball flying from where it lies (at the shooter's feet) through the point of the goal
+ * line that matches the outcome: inside the posts away from the keeper, at the keeper, or wide.
+ */
+export function strikeShot(ball: Ball, players: readonly Player[], nLeft: number, outcome: ShotOutcome, u: number): void {
   const k = rightKeeper(players, nLeft);
   const ky = k >= 0 ? players[k].y : 0;
   let ty: number;
@@ -72,9 +74,9 @@ export function strikeShot(ball: Ball, players: readonly Player[], nLeft: number
     const side = u < 0.5 ? -1 : 1;
     ty = side * (GOAL_HALF_WIDTH + 0.015 + 0.08 * u);
   }
-  const d = Math.max(1e-6, dist(s.x, s.y, PITCH_X + 0.02, ty));
-  ball.vx = ((PITCH_X + 0.02 - s.x) / d) * SHOT_SPEED;
-  ball.vy = ((ty - s.y) / d) * SHOT_SPEED;
+  const d = Math.max(1e-6, dist(ball.x, ball.y, PITCH_X, ty));
+  ball.vx = ((PITCH_X - ball.x) / d) * SHOT_SPEED;
+  ball.vy = ((ty - ball.y) / d) * SHOT_SPEED;
   ball.vz = 0;
   ball.z = 0;
   ball.cooldown = KICK_COOLDOWN;

@@ -118,6 +118,7 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
   // --- 4. the ball moves ---
   const px = ball.x;
   const py = ball.y;
+  const pz = ball.z;
   if (ball.owner >= 0) carryBall(ball, players[ball.owner]);
   else flyBall(ball);
 
@@ -138,7 +139,7 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
   // --- 6. the episode's end ---
   let end: EndReason = null;
   // Once the other team has the ball the episode is over, wherever their player stands.
-  const where = ball.owner >= nLeft ? null : ballEnd(ball);
+  const where = ball.owner >= nLeft ? null : ballEnd(ball, px, py, pz);
   if (where === 'goal') end = 'goal';
   else if (where === 'out') end = 'out';
   else if (where === 'own_goal' || ball.owner >= nLeft) end = 'lost';
@@ -229,7 +230,7 @@ function kick(
   if (kind === 'shot') {
     const odds = shotChance(players, nLeft, from, difficulty);
     const outcome = shotOutcome(odds, chance(seed, frame, SALT.shot));
-    strikeShot(ball, players, nLeft, from, outcome, chance(seed, frame, SALT.shotAim));
+    strikeShot(ball, players, nLeft, outcome, chance(seed, frame, SALT.shotAim));
     made = { kind, from, to: -1, outcome, x0: k.x, y0: k.y, clearance: laneClearance(players, nLeft, k.x, k.y, 1, 0) };
   } else {
     const to = chooseReceiver(players, nLeft, from, kind, fx, fy);

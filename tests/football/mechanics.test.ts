@@ -6,8 +6,10 @@ import { REACH_HEIGHT, SPRINT_SPEED, CARRY_FACTOR, TACKLE_CHANCE } from '../../e
 import { distToSegment } from '../../envs/football/geometry.js';
 import { newPath, predictPath } from '../../envs/football/intercept.js';
 import { chooseReceiver, strikePass } from '../../envs/football/passes.js';
-import { tackle } from '../../envs/football/possession.js';
-import { shotChance } from '../../envs/football/shots.js';
+import { DIRECTIONS } from '../../envs/football/actions.js';
+import { carryBall, flyBall } from '../../envs/football/physics.js';
+import { ballEnd, tackle } from '../../envs/football/possession.js';
+import { shotChance, strikeShot } from '../../envs/football/shots.js';
 import { zonesAt } from '../../envs/football/reward.js';
 import { footballGame, FOOTBALL_ACTION as A } from '../../envs/football/index.js';
 import type { Ball, Player, Role } from '../../envs/football/types.js';
@@ -71,6 +73,48 @@ describe('shots', () => {
     expect(offLine).toBeGreaterThan(at(0.8, 0));
     // An empty goal from close range is near-certain.
     expect(shotChance([p(0.85, 0)], 1, 0, 0).goal).toBeGreaterThan(0.9);
+  });
+});
+
+describe('shots fly as drawn', () => {
+  // The ball starts at the shooter's feet, a little ahead of him along his facing direction, and
+  // may travel 0.06 a step: neither may turn a goal into a miss or a miss into a goal.
+  it('a goal crosses the line inside the posts and a miss outside, whichever way the shooter faces', () => {
+    let checked = 0;
+    for (const x of [0.5, 0.7, 0.8, 0.9, 0.97]) {
+      for (const y of [-0.3, -0.12, -0.03, 0, 0.05, 0.15, 0.3]) {
+        for (let dir = 1; dir <= 8; dir++) {
+          for (const u of [0, 0.37, 0.99]) {
+            for (const outcome of ['goal', 'miss'] as const) {
+              const shooter = p(x, y, 'forward');
+              [shooter.fx, shooter.fy] = DIRECTIONS[dir];
+              const ball = looseBall(0, 0);
+              carryBall(ball, shooter);
+              strikeShot(ball, [shooter], 1, outcome, u);
+              let end: string | null = null;
+              for (let t = 0; t < 200 && end === null; t++) {
+                const [px, py, pz] = [ball.x, ball.y, ball.z];
+                flyBall(ball);
+                end = ballEnd(ball, px, py, pz);
+              }
+              expect(end, `${outcome} from (${x}, ${y}) facing ${dir}, u ${u}`).toBe(outcome === 'goal' ? 'goal' : 'out');
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBe(5 * 7 * 8 * 3 * 2);
+  });
+
+  it('a ball is judged where it crossed the goal line, not where the step left it', () => {
+    // From just inside the post to wide of it in one step: it went in.
+    const ball = { ...looseBall(1.03, 0.06) };
+    expect(ballEnd(ball, 0.97, 0.02, 0)).toBe('goal');
+    expect(ballEnd(ball, 0.97, 0.06, 0)).toBe('out');
+    expect(ballEnd({ ...looseBall(-1.02, 0.05) }, -0.98, 0.01, 0)).toBe('own_goal');
+    expect(ballEnd({ ...looseBall(0.5, 0.43) }, 0.5, 0.41, 0)).toBe('out');
+    expect(ballEnd({ ...looseBall(0.5, 0.4) }, 0.5, 0.39, 0)).toBeNull();
   });
 });
 

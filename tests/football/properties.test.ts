@@ -4,6 +4,7 @@
  *   - exactly one owner or none, and a carried ball sits at its owner's feet;
  *   - the ball changes hands only through a pass, a shot, a tackle or an interception (or the
  *     carrier taking it over a line, which ends the episode);
+ *   - a shot ends as its outcome was drawn (goal, save, miss);
  *   - `step` never mutates the state it is given, and is a function of (state, action).
  */
 import fc from 'fast-check';
@@ -25,8 +26,15 @@ const arbitraryEpisode = fc.record({
   scenario: fc.constantFrom(...FOOTBALL_SCENARIOS),
   seed: fc.integer({ min: 0, max: 1_000_000 }),
   difficulty: fc.double({ min: 0, max: 1, noNaN: true }),
-  // Biased towards movement and kicks, so play actually happens.
-  actions: fc.array(fc.integer({ min: 0, max: 18 }), { minLength: 1, maxLength: 150 }),
+  // Biased towards movement and kicks (passes, shots), so play actually happens; any of the 19 too.
+  actions: fc.array(
+    fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 8 }), weight: 4 },
+      { arbitrary: fc.integer({ min: 9, max: 12 }), weight: 1 },
+      { arbitrary: fc.integer({ min: 0, max: 18 }), weight: 2 },
+    ),
+    { minLength: 1, maxLength: 150 },
+  ),
 });
 
 function play(scenario: string, seed: number, difficulty: number, actions: number[], check: (prev: FootballState, next: FootballState) => void): void {
@@ -100,6 +108,28 @@ describe('football properties', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('a shot ends as drawn when struck: a goal goes in, a save is held by the keeper, a miss goes out', () => {
+    let shots = 0;
+    fc.assert(
+      fc.property(arbitraryEpisode, ({ scenario, seed, difficulty, actions }) => {
+        let outcome: string | null = null;
+        play(scenario, seed, difficulty, actions, (prev, s) => {
+          if (s.events.includes('shot')) {
+            outcome = s.ball.kick!.outcome;
+            shots++;
+          }
+          if (outcome === null || s.end === null) return;
+          if (outcome === 'goal') expect(s.end).toBe('goal');
+          else if (outcome === 'miss') expect(s.end).toBe('out');
+          else expect([s.end, s.via, s.events.includes('save')]).toEqual(['lost', 'shot', true]);
+        });
+      }),
+      { numRuns: 150 },
+    );
+    // The action bias makes shots common enough for this to test something.
+    expect(shots).toBeGreaterThan(20);
   });
 
   it('step never mutates its input and is deterministic', () => {
