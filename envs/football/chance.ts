@@ -14,4 +14,4 @@ export function chance(seed: number, frame: number, salt: number): number {
 }
 
 /** Salts, one per kind of draw, so two draws of one frame never coincide. */
-export const SALT = { tackle: 1, shot: 2, shotAim: 3, slide: 4 } as const;
+export const SALT = { tackle: 1, shot: 2, shotAim: 3 } as const;

@@ -5,7 +5,7 @@
  * Receivers, chasers and opponents going for a loose ball all run there, not at the ball.
  */
 import { REACH, REACH_HEIGHT } from './constants.js';
-import { advance, groundFriction } from './physics.js';
+import { advance, groundFriction, packBall } from './physics.js';
 import type { Ball } from './types.js';
 
 /** Steps looked ahead; beyond that, a chaser runs at the last point. */
@@ -26,12 +26,7 @@ const scratch = new Float64Array(6);
 /** Fills `path` with the ball's next positions (stopping early once it is at rest). */
 export function predictPath(ball: Ball, path: BallPath): void {
   const b = scratch;
-  b[0] = ball.x;
-  b[1] = ball.y;
-  b[2] = ball.z;
-  b[3] = ball.vx;
-  b[4] = ball.vy;
-  b[5] = ball.vz;
+  packBall(ball, b);
   const friction = groundFriction(ball);
   let n = 0;
   while (n < HORIZON) {

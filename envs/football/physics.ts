@@ -103,16 +103,21 @@ export function groundFriction(ball: Ball): number {
   return ball.kick?.kind === 'shot' ? SHOT_GROUND_FRICTION : GROUND_FRICTION;
 }
 
+/** Writes the ball's position and velocity into `out` as [x, y, z, vx, vy, vz] (for `advance`). */
+export function packBall(ball: Ball, out: Float64Array): void {
+  out[0] = ball.x;
+  out[1] = ball.y;
+  out[2] = ball.z;
+  out[3] = ball.vx;
+  out[4] = ball.vy;
+  out[5] = ball.vz;
+}
+
 const packed = new Float64Array(6);
 
 /** One step of a free ball: flight under gravity, bounces, friction; it comes to rest. */
 export function flyBall(ball: Ball): void {
-  packed[0] = ball.x;
-  packed[1] = ball.y;
-  packed[2] = ball.z;
-  packed[3] = ball.vx;
-  packed[4] = ball.vy;
-  packed[5] = ball.vz;
+  packBall(ball, packed);
   advance(packed, groundFriction(ball));
   ball.x = packed[0];
   ball.y = packed[1];
@@ -121,9 +126,4 @@ export function flyBall(ball: Ball): void {
   ball.vy = packed[4];
   ball.vz = packed[5];
   if (ball.cooldown > 0) ball.cooldown--;
-}
-
-/** Speed of the ball along the ground. */
-export function ballSpeed(ball: Ball): number {
-  return Math.sqrt(ball.vx * ball.vx + ball.vy * ball.vy);
 }

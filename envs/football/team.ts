@@ -1,9 +1,5 @@
-/** Team membership by index: the left team comes first in `players`. */
+/** Team look-ups by index: the left team comes first in `players`. */
 import type { Player } from './types.js';
-
-export function isLeft(index: number, nLeft: number): boolean {
-  return index < nLeft;
-}
 
 /** Index of the right team's keeper, or -1 (drills without one). */
 export function rightKeeper(players: readonly Player[], nLeft: number): number {
