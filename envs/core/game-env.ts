@@ -56,7 +56,9 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     };
   }
 
-  reset(args: ResetArgs = {}): ResetResult {
+  reset(args: ResetArgs | null = {}): ResetResult {
+    // null as well as undefined: a JSON client may send `null` for "no arguments".
+    args ??= {};
     if (args.options && Object.keys(args.options).length > 0) {
       throw new EnvError('reset options are not supported here: make a new instance with those options');
     }
@@ -218,7 +220,13 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
   }
 }
 
+/** A short text naming a bad action item; never throws (a BigInt or a cyclic list defeats JSON). */
 function describe(item: unknown): string {
-  const text = typeof item === 'string' ? item : JSON.stringify(item) ?? String(item);
+  let text: string;
+  try {
+    text = typeof item === 'string' ? item : (JSON.stringify(item) ?? String(item));
+  } catch {
+    text = Array.isArray(item) ? '[list]' : String(item);
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

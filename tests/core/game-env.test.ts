@@ -42,6 +42,18 @@ describe('GameEnv', () => {
     expect(() => env.step(0)).toThrow(EnvError);
   });
 
+  it('reports actions JSON cannot describe, and takes reset(null), without a TypeError', () => {
+    const env = makeCorridor({ max_steps: 50 });
+    expect(env.reset(null).observation.text).toMatch(/^P_+$/);
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    for (const action of [1n, cyclic, [{ a: 1n }]]) {
+      const r = env.step(action as never);
+      expect(r.info.action_is_valid).toBe(false);
+      expect((r.info.invalid_actions as string[]).length).toBe(1);
+    }
+  });
+
   it('sets truncated at the step budget and reports the score at the end', () => {
     const env = makeCorridor({ max_steps: 3, max_length: 64 });
     env.reset({ seed: 9 });
