@@ -66,8 +66,8 @@ export const ReplaySchema = Type.Object(
     options: JsonObject,
     seed: Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
     agent: ReplayAgentSchema,
-    /** ISO 8601 time the episode ended. */
-    created_at: Type.String({ maxLength: 64 }),
+    /** ISO 8601 time the episode ended (replay ids and the newest-first listing are built on it). */
+    created_at: Type.String({ maxLength: 64, pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$' }),
     steps: Type.Array(ReplayStepSchema, { maxItems: REPLAY_LIMITS.steps }),
     result: ReplayResultSchema,
   },

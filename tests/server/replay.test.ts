@@ -84,6 +84,7 @@ describe('replays', () => {
     bad.steps[1].reward = 'x';
     expect(() => parseReplay(bad)).toThrow(/steps\.1\.reward/);
     expect(() => parseReplay({ ...r, extra: 1 })).toThrow(ReplayFormatError);
+    expect(() => parseReplay({ ...r, created_at: 'yesterday' })).toThrow(/created_at/);
   });
 
   const dirs: string[] = [];
