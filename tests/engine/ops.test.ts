@@ -53,6 +53,9 @@ describe('reductions and normalisers', () => {
   op('ReduceMean', (x) => E.ReduceMean(x, [-1], { keepdims: 0 }), [[2, 3, 4]]);
   op('ReduceMean all keepdims', (x) => E.ReduceMean(x), [[2, 3]]);
   op('ReduceMax', (x) => E.ReduceMax(x, [1], { keepdims: 0 }), [[2, 3, 4]]);
+  op('ReduceMean noop_with_empty_axes (identity)', (x) => E.ReduceMean(x, [], { keepdims: 0, noop_with_empty_axes: 1 }), [[2, 3]]);
+  op('ReduceMax noop_with_empty_axes, axes omitted', (x) => E.ReduceMax(x, undefined, { noop_with_empty_axes: 1 }), [[2, 3]]);
+  op('ReduceSum noop_with_empty_axes', (x) => E.ReduceSum(x, [], { keepdims: 0, noop_with_empty_axes: 1 }), [[2, 3]]);
   op('Softmax', (x) => E.Softmax(x, { axis: -1 }), [[2, 3, 4]]);
   op('Softmax axis 1', (x) => E.Softmax(x, { axis: 1 }), [[2, 3, 4]]);
   op('LogSoftmax', (x) => E.LogSoftmax(x, { axis: -1 }), [[2, 3, 4]]);
@@ -70,12 +73,14 @@ describe('shapes', () => {
   op('Slice', (x) => E.Slice(x, [1, 0], [3, -1], [0, 2]), [[4, 3, 5]]);
   op('Slice negative start', (x) => E.Slice(x, [-2], [100], [1]), [[3, 5]]);
   op('Pad', (x) => E.Pad(x, [1, 0, 0, 2]), [[3, 4]]);
+  op('Pad with a float fill value (it gets the padding\'s gradient)', (x, v) => E.Pad(x, [1, 0, 0, 2], v), [[3, 4], []]);
   op('Expand', (x) => E.Expand(x, [2, 3, 4]), [[3, 1]]);
 });
 
 describe('indexing', () => {
   op('Gather rows, repeated indices', (w, i) => E.Gather(w, i), [[5, 3], ints([1, 4, 1, 0, 1, 2], [2, 3])]);
-  op('Gather from a 3-D table (ScatterND path)', (w, i) => E.Gather(w, i), [[4, 2, 3], ints([3, 0, 3], [3])]);
+  op('Gather from a 3-D table', (w, i) => E.Gather(w, i), [[4, 2, 3], ints([3, 0, 3], [3])]);
+  op('Gather int32 ids', (w, i) => E.Gather(w, i), [[4, 3], { dims: [3], dtype: 'int32', values: [3, -4, 3] }]);
   op('Gather negative ids', (w, i) => E.Gather(w, i), [[4, 3], ints([-1, 0, 3], [3])]);
   op('GatherElements', (x, i) => E.GatherElements(x, i, { axis: 1 }), [[3, 4], ints([0, 3, 3, 1, 1, 1], [3, 2])]);
   op('GatherND', (x, i) => E.GatherND(x, i), [[3, 4], ints([0, 1, 2, 2, 0, 1], [3, 2])]);

@@ -50,7 +50,8 @@ export function gradients(loss: Value, wrt: readonly Value[]): Value[] {
     node.inputs.forEach((v, k) => {
       if (!v || !needs[k]) return;
       const make = lazy[k];
-      if (!make) return; // this input has no gradient (indices, axes, condition)
+      if (make === undefined) throw new Error(`the gradient rule of ${node.op} (node ${node.name}) has no entry for its input ${k}`);
+      if (make === null) return; // this input has no gradient (indices, axes, condition)
       let gx: Value;
       try {
         gx = sumToShape(make(), v);

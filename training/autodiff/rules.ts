@@ -23,19 +23,26 @@ export interface GradArgs<K extends OpType> {
 
 export type GradRule<K extends OpType> = (a: GradArgs<K>) => readonly Lazy[];
 
-const none = (): Lazy[] => [];
+/** Piecewise-constant ops: every input gets an explicit "no gradient". */
+const none = ({ x }: GradArgs<OpType>): Lazy[] => x.map(() => null);
 const INT_MAX = 2 ** 62;
 
+type ReduceNode = Node<'ReduceSum' | 'ReduceMean' | 'ReduceMax'>;
+
 /** Reduction axes of a Reduce* node, resolved against x's rank (all axes when omitted). */
-function reduceAxes(node: Node<'ReduceSum' | 'ReduceMean' | 'ReduceMax'>, x: Value): number[] {
+function reduceAxes(node: ReduceNode, x: Value): number[] {
   const r = x.requireShape(node.op).length;
   const axes = node.inputs[1] ? constInts(node.inputs[1]) : [];
   if (!axes) throw new Error(`${node.op} gradient needs constant axes`);
   return axes.length === 0 ? Array.from({ length: r }, (_, i) => i) : axes.map((a) => normAxis(a, r));
 }
 
+/** No axes with noop_with_empty_axes=1: the reduction is the identity, and so is its gradient. */
+const isNoop = (node: ReduceNode): boolean =>
+  node.attrs.noop_with_empty_axes === 1 && (!node.inputs[1] || constInts(node.inputs[1])?.length === 0);
+
 /** gy of a reduction with its reduced axes restored as size 1 (so it broadcasts against x). */
-function keepDims(node: Node<'ReduceSum' | 'ReduceMean' | 'ReduceMax'>, x: Value, gy: Value): Value {
+function keepDims(node: ReduceNode, x: Value, gy: Value): Value {
   return (node.attrs.keepdims ?? 1) === 1 ? gy : Unsqueeze(gy, reduceAxes(node, x));
 }
 
@@ -101,8 +108,11 @@ function staticDims(x: Value, op: string): number[] {
 
 const product = (xs: readonly number[]): number => xs.reduce((p, d) => p * d, 1);
 
-/** Negative ids count from the end of their axis. */
-const wrapIds = (ids: Value, size: Value | number): Value => Where(Less(ids, 0), Add(ids, size), ids);
+/** Negative ids count from the end of their axis (ids of either int type come back as int64). */
+function wrapIds(ids0: Value, size: Value | number): Value {
+  const ids = ids0.dtype === 'int64' ? ids0 : Cast(ids0, 'int64');
+  return Where(Less(ids, 0), Add(ids, size), ids);
+}
 
 export const gradRules: { [K in OpType]: GradRule<K> } = {
   // --- linear algebra ---
@@ -176,11 +186,15 @@ export const gradRules: { [K in OpType]: GradRule<K> } = {
   ArgMax: none,
 
   // --- reductions and normalisers ---
-  ReduceSum: ({ node, x: [a], gy }) => [() => Expand(keepDims(node, a, gy), shapeOf(a)), null],
-  ReduceMean: ({ node, x: [a], y, gy }) => [() => Expand(Div(keepDims(node, a, gy), reducedCount(node, a, y)), shapeOf(a)), null],
+  ReduceSum: ({ node, x: [a], gy }) => [() => (isNoop(node) ? gy : Expand(keepDims(node, a, gy), shapeOf(a))), null],
+  ReduceMean: ({ node, x: [a], y, gy }) => [
+    () => (isNoop(node) ? gy : Expand(Div(keepDims(node, a, gy), reducedCount(node, a, y)), shapeOf(a))),
+    null,
+  ],
   // The gradient goes to the maxima, split evenly between ties.
   ReduceMax: ({ node, x: [a], y, gy }) => [
     () => {
+      if (isNoop(node)) return gy;
       const hit = Cast(Equal(a, keepDims(node, a, y)), a.dtype);
       const axes = reduceAxes(node, a);
       return Mul(Div(hit, ReduceSum(hit, axes, { keepdims: 1 })), keepDims(node, a, gy));
@@ -233,8 +247,11 @@ export const gradRules: { [K in OpType]: GradRule<K> } = {
     });
   },
   Slice: ({ node, x: [a], gy }) => [() => Pad(gy, unslicePads(node, a))],
-  Pad: ({ node, x: [a], gy }) => [
-    () => {
+  // x's gradient is gy without the padding; the fill value's is the sum of gy over the padding.
+  Pad: ({ node, x: [a], gy }) => {
+    let cut: Value | undefined; // built once, whichever input asks first
+    const inner = (): Value => (cut ??= unpad());
+    const unpad = (): Value => {
       const pads = constInts(node.inputs[1]);
       if (!pads || (node.attrs.mode ?? 'constant') !== 'constant' || node.inputs[3]) {
         throw new Error('Pad gradient needs constant pads, constant mode and no axes input');
@@ -243,8 +260,11 @@ export const gradRules: { [K in OpType]: GradRule<K> } = {
       const axes = Array.from({ length: r }, (_, i) => i);
       if (pads.some((p) => p < 0)) throw new Error('Pad gradient: negative pads are not supported');
       return Slice(gy, pads.slice(0, r), pads.slice(r).map((p) => (p === 0 ? INT_MAX : -p)), axes);
-    },
-  ],
+    };
+    const total = (v: Value): Value => ReduceSum(v, undefined, { keepdims: 0 });
+    const value = node.inputs[2];
+    return [inner, null, value ? () => Reshape(Sub(total(gy), total(inner())), shapeOf(value)) : null, null];
+  },
   Expand: ({ gy }) => [() => gy, null],
   Shape: none,
   Size: none,

@@ -21,7 +21,8 @@ function reducedShape(x: Dims | undefined, axes: number[] | undefined, keep: boo
 
 function reduce(op: ReduceOp, x: Value, axes: readonly number[] | Value | undefined, attrs: OpAttrs[ReduceOp]): Value {
   const axesV = axes === undefined ? null : intsOf(x, axes);
-  if (axes !== undefined && Array.isArray(axes) && axes.length === 0 && attrs.noop_with_empty_axes) {
+  // No axes with noop_with_empty_axes=1: the identity, not a reduction over every axis.
+  if ((axes === undefined || (Array.isArray(axes) && axes.length === 0)) && attrs.noop_with_empty_axes) {
     return emit1(op, [x, axesV], attrs, x.dtype, x.shape);
   }
   const keep = (attrs.keepdims ?? 1) === 1;
