@@ -13,7 +13,8 @@
  *     -0.2 (the ball going out of play ends the episode without this term).
  * scoring: +1 a goal (Google Research Football's scoring reward).
  * checkpoints: +0.1 for each of ten zones of distance to the goal reached with the ball (radii
- *   0.99 - 0.08 i, i = 0..9), the zones not yet reached paid on a goal (as Google Research Football).
+ *   0.99 - 0.8 i / 9, i = 0..9: 0.99 down to 0.19), the zones not yet reached paid on a goal (Google
+ *   Research Football's CheckpointRewardWrapper).
  * The episode score is the accumulated reward x 20 (MageBench's scale).
  */
 import { dist } from './geometry.js';
@@ -30,7 +31,7 @@ export const MAGEBENCH = {
   loss: -0.2,
 } as const;
 export const SCORING_GOAL = 1;
-export const CHECKPOINT = { reward: 0.1, zones: 10, first: 0.99, step: 0.08 } as const;
+export const CHECKPOINT = { reward: 0.1, zones: 10, first: 0.99, step: 0.8 / 9 } as const;
 export const SCORE_SCALE = 20;
 
 /** Opponents whose x is below the ball's (left behind by the attack). */
@@ -40,10 +41,10 @@ export function opponentsBehind(s: Pick<FootballState, 'players' | 'nLeft'>, bal
   return n;
 }
 
-/** Checkpoint zones reached at distance `d` from the goal centre. */
+/** Checkpoint zones reached at distance `d` from the goal centre (zone i: d <= 0.99 - 0.8 i / 9). */
 export function zonesAt(d: number): number {
   let n = 0;
-  for (let i = 0; i < CHECKPOINT.zones; i++) if (d < CHECKPOINT.first - CHECKPOINT.step * i) n++;
+  for (let i = 0; i < CHECKPOINT.zones; i++) if (d <= CHECKPOINT.first - CHECKPOINT.step * i) n++;
   return n;
 }
 

@@ -158,8 +158,14 @@ describe('the controlled player', () => {
   });
 
   it('checkpoint zones count the distance bands reached', () => {
+    // Google Research Football's CheckpointRewardWrapper: zone k reached at d <= 0.99 - 0.8 k / 9.
     expect(zonesAt(1.5)).toBe(0);
+    expect(zonesAt(0.991)).toBe(0);
+    expect(zonesAt(0.99)).toBe(1);
     expect(zonesAt(0.95)).toBe(1);
-    expect(zonesAt(0.2)).toBe(10);
+    expect(zonesAt(0.9)).toBe(2);
+    expect(zonesAt(0.2)).toBe(9);
+    expect(zonesAt(0.189)).toBe(10);
+    expect(zonesAt(0)).toBe(10);
   });
 });
