@@ -18,6 +18,7 @@ OpenRLHF (tests, a quick try) the base classes fall back to plain objects.
 import asyncio
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 
@@ -38,21 +39,33 @@ TOKEN = os.environ.get("ENV_SERVER_TOKEN", "")
 # How the next observation is handed back: a user turn, then the assistant header (ChatML).
 USER_TURN = os.environ.get("ENV_USER_TURN", "<|im_end|>\n<|im_start|>user\n{observation}<|im_end|>\n<|im_start|>assistant\n")
 AGENT_NAME = os.environ.get("ENV_AGENT_NAME", "openrlhf")
+# How long a request waits in all for a full server (503 + Retry-After) before it gives up.
+BUSY_WAIT_S = float(os.environ.get("ENV_SERVER_BUSY_WAIT", "300"))
 
 
 def _call(method, path, body=None):
-    """One JSON request; raises RuntimeError with the server's message on an HTTP error."""
+    """One JSON request; raises RuntimeError with the server's message on an HTTP error.
+
+    A server at its instance limit answers 503 with Retry-After: the request waits and tries
+    again (a rollout batch may hold more samples than the server has instances).
+    """
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(SERVER + path, data=data, method=method)
-    if data is not None:
-        request.add_header("content-type", "application/json")
-    if TOKEN:
-        request.add_header("authorization", "Bearer " + TOKEN)
-    try:
-        with urllib.request.urlopen(request, timeout=180) as response:
-            return json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        raise RuntimeError(f"{method} {path}: {error.code} {error.read().decode(errors='replace')}") from None
+    deadline = time.monotonic() + BUSY_WAIT_S
+    while True:
+        request = urllib.request.Request(SERVER + path, data=data, method=method)
+        if data is not None:
+            request.add_header("content-type", "application/json")
+        if TOKEN:
+            request.add_header("authorization", "Bearer " + TOKEN)
+        try:
+            with urllib.request.urlopen(request, timeout=180) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            message = error.read().decode(errors="replace")
+            wait = float(error.headers.get("retry-after") or 1) if error.code == 503 else None
+            if wait is None or time.monotonic() + wait > deadline:
+                raise RuntimeError(f"{method} {path}: {error.code} {message}") from None
+            time.sleep(wait)
 
 
 async def _acall(method, path, body=None):
@@ -79,16 +92,20 @@ class AgentInstance(AgentInstanceBase):
 
     async def reset(self, states, **kwargs):
         level = json.loads(states["label"]) if isinstance(states.get("label"), str) else states["label"]
-        created = await _acall(
-            "POST",
-            "/v1/instances",
-            {
-                "env_id": level["env_id"],
-                "seed": level.get("seed"),
-                "options": level.get("options", {}),
-                "agent": {"name": AGENT_NAME, "model": os.environ.get("ENV_MODEL_NAME")},
-            },
-        )
+        if self.instance_id is not None:  # an episode cut short (turn or length limit): free its instance
+            try:
+                await _acall("DELETE", f"/v1/instances/{self.instance_id}")
+            except RuntimeError:  # already evicted for idling
+                pass
+            self.instance_id = None
+        body = {
+            "env_id": level["env_id"],
+            "options": level.get("options") or {},
+            "agent": {"name": AGENT_NAME, "model": os.environ.get("ENV_MODEL_NAME")},
+        }
+        if level.get("seed") is not None:  # without one the server draws a seed (and reports it)
+            body["seed"] = level["seed"]
+        created = await _acall("POST", "/v1/instances", body)
         self.instance_id = created["instance_id"]
         self.total = 0.0
         prompt = states.get("observation") or states.get("prompt") or ""
@@ -101,6 +118,7 @@ class AgentInstance(AgentInstanceBase):
         self.total += result["reward"]
         if done:
             await _acall("DELETE", f"/v1/instances/{self.instance_id}")
+            self.instance_id = None
             feedback = ""
         else:
             feedback = USER_TURN.format(observation=result["observation"]["text"])

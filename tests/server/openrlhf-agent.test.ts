@@ -48,4 +48,21 @@ describe.skipIf(!havePython())('OpenRLHF agent file', () => {
     const list = await s.call<{ total: number }>('GET', '/v1/replays?agent=openrlhf', undefined, { authorization: 'Bearer rlhf' });
     expect(list.body.total).toBe(1);
   });
+
+  it('waits out a full server (503 + Retry-After) and takes a label without a seed', async () => {
+    const full = await startServer({ maxInstances: 1 });
+    try {
+      const filler = await full.call<{ instance_id: string }>('POST', '/v1/instances', { env_id: 'Sokoban-small-v0', seed: 1 });
+      const agent = run('python3', [join(import.meta.dirname, 'fixtures', 'drive_agent.py'), join(process.cwd(), 'server', 'openrlhf', 'agent_func.py'), '{"env_id": "Sokoban-small-v0"}', 'up'], {
+        env: { ...process.env, ENV_SERVER_URL: full.url, ENV_SERVER_BUSY_WAIT: '60' },
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await full.call('DELETE', `/v1/instances/${filler.body.instance_id}`)).status).toBe(200);
+      const lines = (await agent).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(String(lines[0].observation)).toMatch(/^Play\.\n/);
+      expect(lines).toHaveLength(2);
+    } finally {
+      await full.close();
+    }
+  });
 });
