@@ -11,7 +11,7 @@
  *   - goal: +2;
  *   - losing the ball to the other team (tackle, interception, own goal) other than by a shot:
  *     -0.2 (the ball going out of play ends the episode without this term).
- * scoring: +1 a goal (Google Research Football's scoring reward).
+ * scoring: +1 a goal, -1 an own goal (Google Research Football's scoring reward: +1 scored, -1 conceded).
  * checkpoints: +0.1 for each of ten zones of distance to the goal reached with the ball (radii
  *   0.99 - 0.8 i / 9, i = 0..9: 0.99 down to 0.19), the zones not yet reached paid on a goal (Google
  *   Research Football's CheckpointRewardWrapper).
@@ -62,6 +62,8 @@ export interface RewardInput {
   struck: Kick | null;
   completed: Kick | null;
   goal: boolean;
+  /** The ball crossed our own goal line inside the posts (also counted as `lost`). */
+  ownGoal: boolean;
   lost: boolean;
 }
 
@@ -99,7 +101,10 @@ export function computeReward(r: RewardInput): RewardOutput {
   }
   if (r.goal && mage) reward += MAGEBENCH.goal;
   if (r.lost && mage) reward += MAGEBENCH.loss;
-  if (r.goal && r.modes.includes('scoring')) reward += SCORING_GOAL;
+  if (r.modes.includes('scoring')) {
+    if (r.goal) reward += SCORING_GOAL;
+    if (r.ownGoal) reward -= SCORING_GOAL;
+  }
   if (r.modes.includes('checkpoints')) {
     const zones = r.goal ? CHECKPOINT.zones : ours ? zonesAt(dist(s.ball.x, s.ball.y, 1, 0)) : checkpoints;
     if (zones > checkpoints) {

@@ -183,6 +183,7 @@ export function stepFrame(prev: FootballState, action: number, modes: readonly R
     struck,
     completed,
     goal: end === 'goal',
+    ownGoal: where === 'own_goal',
     lost: end === 'lost' && !afterShot,
   });
   state.bestX = r.bestX;

@@ -11,6 +11,7 @@ import { carryBall, flyBall } from '../../envs/football/physics.js';
 import { ballEnd, tackle } from '../../envs/football/possession.js';
 import { shotChance, strikeShot } from '../../envs/football/shots.js';
 import { zonesAt } from '../../envs/football/reward.js';
+import { stepFrame } from '../../envs/football/step.js';
 import { footballGame, FOOTBALL_ACTION as A } from '../../envs/football/index.js';
 import type { Ball, Player, Role } from '../../envs/football/types.js';
 
@@ -155,6 +156,20 @@ describe('the controlled player', () => {
     for (let t = 0; t < 15; t++) s = footballGame.step(s, A.idle, o).state;
     expect(Math.abs(s.players[s.active].vx)).toBeLessThan(1e-4);
     expect(s.ball.owner).toBe(s.active);
+  });
+
+  it('an own goal ends the episode as lost: -1 under scoring, the -0.2 loss under magebench', () => {
+    const o = footballGame.resolveOptions({ scenario: 'empty-goal' });
+    const start = footballGame.initial(makeRng(0), o);
+    // Our keeper off his line, the ball rolling into our own net.
+    const players = start.players.map((q, i) => (i === 0 ? { ...q, y: 0.35 } : q));
+    const s = { ...start, players, ball: { ...looseBall(-0.97, 0.01), vx: -0.04 }, active: 1 };
+    for (const [modes, reward] of [[['scoring'], -1], [['magebench'], -0.2], [['checkpoints'], 0]] as const) {
+      const r = stepFrame(s, A.idle, modes);
+      expect(r.state.end).toBe('lost');
+      expect(r.state.events).toContain('own_goal');
+      expect(r.reward).toBeCloseTo(reward, 12);
+    }
   });
 
   it('checkpoint zones count the distance bands reached', () => {
