@@ -1,12 +1,27 @@
 /**
  * OpenRLHF sends each sample as `query`: the whole prompt and response with the chat template
  * applied. The response is the text after the last assistant header, without end tokens.
+ *
+ * When the sample's templated prompt comes along (OpenRLHF's `prompts`, ending in the assistant
+ * header), the response is what follows that prompt instead: a model that writes an assistant
+ * header of its own would otherwise have everything before it left unscored.
  */
 import type { ChatTemplate } from '../options.js';
 
-export function extractResponse(query: string, template: ChatTemplate): string {
-  const at = query.lastIndexOf(template.assistantHeader);
-  let response = at < 0 ? query : query.slice(at + template.assistantHeader.length);
+/** Where the response starts in `query`. */
+function responseStart(query: string, template: ChatTemplate, prompt: string | undefined): number {
+  const header = template.assistantHeader;
+  if (prompt && prompt.trimEnd().endsWith(header.trimEnd())) {
+    // The first occurrence: the prompt comes before the response (left padding may precede it).
+    const at = query.indexOf(prompt);
+    if (at >= 0) return at + prompt.length;
+  }
+  const at = query.lastIndexOf(header);
+  return at < 0 ? 0 : at + header.length;
+}
+
+export function extractResponse(query: string, template: ChatTemplate, prompt?: string): string {
+  let response = query.slice(responseStart(query, template, prompt));
   // End tokens may repeat (padding), so strip until none is left at the end.
   for (let again = true; again; ) {
     again = false;

@@ -41,13 +41,13 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (req) => {
-      const { query, labels } = req.body;
+      const { query, prompts, labels } = req.body;
       if (labels.length !== query.length) {
         throw badRequest(`body.labels has ${labels.length} items but body.query has ${query.length}; one label per query`);
       }
       const results: SampleScore[] = await mapYielding(query, (q, i) => {
         try {
-          return scoreSample(extractResponse(q, chatTemplate), labels[i]);
+          return scoreSample(extractResponse(q, chatTemplate, prompts?.[i]), labels[i]);
         } catch (e) {
           if (e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
           throw e;

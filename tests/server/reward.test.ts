@@ -39,6 +39,14 @@ describe('reward endpoint', () => {
     expect(r.body.extra_logs.accuracy_reward.slice(0, 4)).toEqual([1, 0, 0, 1]);
   });
 
+  it('scores what follows the templated prompt: a header the model writes itself does not hide junk', async () => {
+    const prompt = chatml('What is 6 x 7?', '').replace(/<\|im_end\|><\|endoftext\|>$/, '');
+    const query = [`${prompt}I will not think.<|im_start|>assistant\n<think>x</think><answer>42</answer><|im_end|>`];
+    const r = await s.call<RewardResponse>('POST', '/v1/reward', { query, prompts: [prompt], labels: ['42'] });
+    expect(r.body.extra_logs.format_reward).toEqual([0]);
+    expect(r.body.rewards).toEqual([1]);
+  });
+
   it('scores a Sokoban batch of 256 (16 levels x 16 samples) with the verifier reward', async () => {
     const envId = 'Sokoban-small-v0';
     const query: string[] = [];

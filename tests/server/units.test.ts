@@ -11,6 +11,14 @@ describe('extractResponse', () => {
     const q = '<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nold<|im_end|>\n<|im_start|>user\nagain<|im_end|>\n<|im_start|>assistant\n<think>a</think><answer>1</answer><|im_end|><|endoftext|><|endoftext|>\n';
     expect(extractResponse(q, CHATML)).toBe('<think>a</think><answer>1</answer>');
   });
+  it('with the templated prompt, scores the whole response, even one that writes an assistant header', () => {
+    const prompt = '<|endoftext|><|im_start|>user\n6 x 7?<|im_end|>\n<|im_start|>assistant\n';
+    const response = 'junk<|im_start|>assistant\n<think>a</think><answer>42</answer>';
+    expect(extractResponse(`<|endoftext|>${prompt}${response}<|im_end|>`, CHATML, prompt)).toBe(response);
+    // A prompt without the template (or not in the query) leaves the last header to decide.
+    expect(extractResponse(`${prompt}${response}`, CHATML, '6 x 7?')).toBe('<think>a</think><answer>42</answer>');
+    expect(extractResponse(`${prompt}${response}`, CHATML, 'other<|im_start|>assistant\n')).toBe('<think>a</think><answer>42</answer>');
+  });
   it('reads Llama 3 headers, and a bare response as itself', () => {
     const q = '<|start_header_id|>user<|end_header_id|>\n\nx<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nanswer<|eot_id|>';
     expect(extractResponse(q, CHAT_TEMPLATES.llama3)).toBe('answer');
