@@ -12,6 +12,11 @@ const int = (v: string): number => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError('not an integer');
   return n;
 };
+const posInt = (v: string): number => {
+  const n = int(v);
+  if (n < 1) throw new InvalidArgumentError('must be at least 1');
+  return n;
+};
 const num = (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new InvalidArgumentError('not a number');
@@ -25,11 +30,28 @@ interface RuntimeOpts {
 
 const runtimeOptions = (cmd: Command): Command =>
   cmd
-    .option('--threads <n>', 'intra-op threads (default: all cores)', int)
+    .option('--threads <n>', 'intra-op threads (default: all cores)', posInt)
     .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'));
 
+/** `--config` JSON: an object of overrides (parseConfig then checks the keys and types). */
+function parseOverrides(json: string): Partial<ModelConfig> {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch (e) {
+    throw new InvalidArgumentError(`--config is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidArgumentError('--config must be a JSON object, e.g. \'{"positions":"rope"}\'');
+  return v as Partial<ModelConfig>;
+}
+
 async function readImage(file: string): Promise<RGBAImage> {
-  const img = await loadImage(readFileSync(file));
+  let img: Awaited<ReturnType<typeof loadImage>>;
+  try {
+    img = await loadImage(readFileSync(file));
+  } catch (e) {
+    throw new Error(`--image ${file}: ${(e as Error).message}`);
+  }
   const canvas = createCanvas(img.width, img.height);
   const ctx = canvas.getContext('2d');
   ctx.drawImage(img, 0, 0);
@@ -61,7 +83,7 @@ program
   .option('--seed <n>', 'initialisation seed', int, 0)
   .option('--config <json>', 'config overrides as JSON, e.g. \'{"positions":"rope"}\'')
   .action((dir: string, o: { preset: PresetName; seed: number; config?: string }) => {
-    const overrides = o.config ? (JSON.parse(o.config) as Partial<ModelConfig>) : {};
+    const overrides = o.config ? parseOverrides(o.config) : {};
     const model = createModel(o.preset, { seed: o.seed, config: overrides });
     saveModel(model, dir);
     console.log(`wrote ${dir}\n${describe(model)}`);
@@ -87,8 +109,8 @@ runtimeOptions(
     .option('--system <text>', 'system message')
     .option('--image <png>', 'an image file for the user turn')
     .option('--raw', 'feed --prompt as raw text, no chat template')
-    .option('-n, --num <n>', 'samples', int, 1)
-    .option('--max-new-tokens <n>', 'tokens to generate', int, 128)
+    .option('-n, --num <n>', 'samples', posInt, 1)
+    .option('--max-new-tokens <n>', 'tokens to generate', posInt, 128)
     .option('--temperature <t>', '0 = greedy', num, 1)
     .option('--top-p <p>', 'nucleus mass', num, 1)
     .option('--seed <n>', 'sampling seed', int, 0)
