@@ -10,10 +10,9 @@ registerTinyGame();
 const run = promisify(execFile);
 
 describe('server lifecycle', () => {
-  it('finishes in-flight requests and writes pending replays on close', async () => {
+  it('writes the replays of episodes that just ended on close', async () => {
     const s = await startServer();
     const dir = s.replayDir;
-    // Eight episodes end in one batch call, and the server is closed while a big reward request runs.
     const ids: string[] = [];
     const goals: number[] = [];
     for (let i = 0; i < 8; i++) {
@@ -21,10 +20,22 @@ describe('server lifecycle', () => {
       ids.push(c.body.instance_id);
       goals.push(c.body.observation.state.goal);
     }
-    for (let t = 0; t < Math.max(...goals); t++) {
-      const items = ids.map((instance_id, i) => ({ instance_id, action: t < goals[i] ? 'right' : 'left' })).filter((_, i) => t < goals[i]);
-      await s.call('POST', '/v1/batch/step', { items });
+    // Every episode one move from its end, then all eight end in one batch call.
+    for (let t = 0; t < Math.max(...goals) - 1; t++) {
+      const items = ids.map((instance_id) => ({ instance_id, action: 'right' })).filter((_, i) => t < goals[i] - 1);
+      if (items.length > 0) await s.call('POST', '/v1/batch/step', { items });
     }
+    expect(s.app.instances.size).toBe(8);
+    // Their replays are still being written when the server is told to close, right away.
+    await s.call('POST', '/v1/batch/step', { items: ids.map((instance_id) => ({ instance_id, action: 'right' })) });
+    await s.app.close();
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(8);
+    await s.close();
+  });
+
+  it('finishes an in-flight request on close', async () => {
+    const s = await startServer();
     const query = Array.from({ length: 2048 }, (_, i) => `<|im_start|>assistant\n<think>x</think><answer>${i}</answer><|im_end|>`);
     const inflight = s.call<{ rewards: number[] }>('POST', '/v1/reward', { query, labels: query.map((_, i) => String(i)) });
     await new Promise((r) => setTimeout(r, 20));
@@ -32,8 +43,6 @@ describe('server lifecycle', () => {
     const answered = await inflight;
     expect(answered.status).toBe(200);
     expect(answered.body.rewards).toHaveLength(2048);
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
-    expect(files).toHaveLength(8);
     await s.close();
   });
 
