@@ -12,6 +12,7 @@ import { rolloutEpisode } from '../agent/baselines/rollout.js';
 
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex >= 0 ? process.argv[outIndex + 1] : 'assets/football';
+if (!out) throw new Error('--out needs a folder');
 mkdirSync(out, { recursive: true });
 
 /** Nearest-neighbour upscaling (keeps the pixel-exact look). */

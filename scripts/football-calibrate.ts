@@ -34,8 +34,10 @@ const fmt = (s: Stat, digits: number) => `${s.mean.toFixed(digits)} ± ${s.se.to
 
 const seeds = Number(arg('seeds', '200'));
 const only = arg('only', '');
+if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${arg('seeds', '')}`);
 const agents: Agent[] = [idleAgent(), randomAgent(19), footballHeuristicAgent()];
 const ids = FOOTBALL_IDS.filter((id) => id.includes(only));
+if (ids.length === 0) throw new Error(`--only ${only} matches no football id (${FOOTBALL_IDS.join(', ')})`);
 
 const started = performance.now();
 let steps = 0;

@@ -12,6 +12,8 @@
  * One action per step, so turning on sprint or dribble waits for a step with no other need.
  */
 import type { Action, Observation } from '../../envs/core/types.js';
+import { distToSegment } from '../../envs/football/geometry.js';
+import { goalAngle } from '../../envs/football/shots.js';
 import type { Agent } from './agent.js';
 
 interface P {
@@ -34,7 +36,6 @@ interface Raw {
 }
 
 const SECTORS = ['right', 'bottom_right', 'bottom', 'bottom_left', 'left', 'top_left', 'top', 'top_right'] as const;
-const GOAL_POST = 0.044;
 
 /** The direction action nearest to the vector (dx, dy) (y grows downwards). */
 export function octant(dx: number, dy: number): string {
@@ -44,17 +45,9 @@ export function octant(dx: number, dy: number): string {
 
 const hyp = Math.hypot;
 
-function distToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const l2 = dx * dx + dy * dy;
-  const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / l2));
-  return hyp(px - ax - t * dx, py - ay - t * dy);
-}
-
 /** A rough scoring chance from (x, y): goal angle, the keeper off the shooting line, pressure. */
 function shotEstimate(me: P, opponents: readonly P[]): number {
-  const angle = Math.abs(Math.atan2(GOAL_POST - me.y, 1 - me.x) - Math.atan2(-GOAL_POST - me.y, 1 - me.x));
+  const angle = goalAngle(me.x, me.y);
   const d = hyp(1 - me.x, me.y);
   let p = Math.min(0.98, Math.pow(angle / 0.25, 1.5)) * Math.max(0.05, Math.min(1, 1.25 - 1.1 * d));
   for (const o of opponents) {
