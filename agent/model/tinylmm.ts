@@ -35,6 +35,13 @@ export interface PreparedPrompts {
   pixelValues?: Float32Array;
 }
 
+/** Frees a cached session; one whose build failed has nothing to free. */
+const release = (s: Promise<EngineSession>): Promise<void> =>
+  s.then(
+    (x) => x.dispose(),
+    () => undefined,
+  );
+
 export class TinyLMM {
   readonly tokenizer = new Tokenizer();
   private sessions = new Map<string, Promise<EngineSession>>();
@@ -69,24 +76,29 @@ export class TinyLMM {
   }
 
   /** A session for a graph, built once per key (and per parameter version when `baked`). */
-  async session(key: string, build: () => Graph, baked = false): Promise<EngineSession> {
+  session(key: string, build: () => Graph, baked = false): Promise<EngineSession> {
     const k = baked ? `${key}@v${this.version}` : key;
     let s = this.sessions.get(k);
     if (!s) {
-      if (baked) await this.dropSessions((name) => name.startsWith(`${key}@v`));
-      s = createSession(build(), { threads: this.options.threads, device: this.options.device });
-      this.sessions.set(k, s);
-      s.catch(() => this.sessions.delete(k)); // a failed build is retried next time, not cached
+      // Registered before anything is awaited, so concurrent callers share one session (none leaks).
+      const stale = baked ? this.takeSessions((name) => name.startsWith(`${key}@v`)) : [];
+      const created = Promise.all(stale.map(release)).then(() =>
+        createSession(build(), { threads: this.options.threads, device: this.options.device }),
+      );
+      this.sessions.set(k, created);
+      created.catch(() => {
+        if (this.sessions.get(k) === created) this.sessions.delete(k); // a failed build is retried next time
+      });
+      s = created;
     }
     return s;
   }
 
-  private async dropSessions(which: (key: string) => boolean): Promise<void> {
-    for (const [k, s] of [...this.sessions]) {
-      if (!which(k)) continue;
-      this.sessions.delete(k);
-      await (await s).dispose();
-    }
+  /** Removes the matching sessions from the cache (synchronously) and returns them for release. */
+  private takeSessions(which: (key: string) => boolean): Promise<EngineSession>[] {
+    const taken = [...this.sessions].filter(([k]) => which(k));
+    for (const [k] of taken) this.sessions.delete(k);
+    return taken.map(([, s]) => s);
   }
 
   /** Parameters as feeds (no copies: the tensors wrap the model's own arrays). */
@@ -195,6 +207,6 @@ export class TinyLMM {
 
   /** Frees every native session; the model stays usable (sessions are rebuilt on demand). */
   async dispose(): Promise<void> {
-    await this.dropSessions(() => true);
+    await Promise.all(this.takeSessions(() => true).map(release));
   }
 }

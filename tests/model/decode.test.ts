@@ -1,6 +1,7 @@
 // KV-cache decoding against full forward passes: same greedy tokens, same log-probs (1e-4), for a
 // left-padded batch mixing an image prompt and a text prompt, with learned positions and with RoPE.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { EngineSession } from '../../agent/engine/index.js';
 import { createModel, TinyLMM } from '../../agent/index.js';
 import { IMAGE, PAD } from '../../agent/model/tokenizer.js';
 import { initParams } from '../../agent/model/params.js';
@@ -129,5 +130,24 @@ describe('KV-cache decode with finished rows dropped', () => {
       g.logprobs.forEach((x, i) => expect(Math.abs(x - ref[b].logprobs[i])).toBeLessThan(1e-4));
     });
     await model.dispose();
+  });
+});
+
+describe('decode sessions', () => {
+  it('concurrent calls share one session per graph (none is built twice and leaked)', async () => {
+    const model = createModel('tiny', { seed: 8, threads: 1 });
+    const create = vi.spyOn(EngineSession, 'create');
+    try {
+      const opts = { prompts: ['a', 'bb'], greedy: true, maxNewTokens: 3, bakeWeights: true };
+      const [a, b] = await Promise.all([model.generate(opts), model.generate(opts)]);
+      expect(b).toEqual(a);
+      expect(create).toHaveBeenCalledTimes(2); // one prefill, one step
+      model.paramsUpdated(); // new weights: the baked sessions are rebuilt, the old ones released
+      await Promise.all([model.generate(opts), model.generate(opts)]);
+      expect(create).toHaveBeenCalledTimes(4);
+    } finally {
+      create.mockRestore();
+      await model.dispose();
+    }
   });
 });
