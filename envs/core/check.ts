@@ -104,11 +104,29 @@ export function checkNoAliasing(env: Env, seed: number): void {
   if (again.length !== copy.length || again.some((v, i) => v !== copy[i])) {
     throw new EnvCheckError('observation copies', 'writing into a returned frame changed a later frame');
   }
-  const state = first.state as Record<string, unknown>;
+  const state = first.state;
   const stateBefore = JSON.stringify(state);
-  for (const key of Object.keys(state)) state[key] = null;
+  scribble(state);
   if (JSON.stringify(env.reset({ seed }).observation.state) !== stateBefore) {
     throw new EnvCheckError('observation copies', 'writing into a returned state changed the env');
+  }
+}
+
+/**
+ * Overwrites everything inside a JSON value with null, nested values first: a state that shares
+ * a nested array with the env (a level's walls, say) must not let a client rewrite the game.
+ * Frozen parts cannot be written and are safe, so a refused write is skipped.
+ */
+function scribble(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    scribble(obj[key]);
+    try {
+      obj[key] = null;
+    } catch {
+      // frozen
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GameEnv, checkEnv, makeRng, type Env } from '../../envs/index.js';
+import { GameEnv, checkEnv, makeRng, type Env, type JsonObject } from '../../envs/index.js';
 import { corridor, makeCorridor, type CorridorState } from './corridor.js';
 
 /** A corridor whose game breaks one contract, to show that the checker catches each. */
@@ -27,6 +27,14 @@ describe('checkEnv catches broken envs', () => {
       },
     });
     expect(() => checkEnv(make(), { make })).toThrow(/observation copies/);
+  });
+
+  it('a state whose nested parts are shared with the game', () => {
+    const walls = { cells: [1, 2, 3] }; // one object behind every episode, as a cached level is
+    const make = broken({
+      toJson: (s) => ({ length: s.length, pos: s.pos, walls: walls as unknown as JsonObject }),
+    });
+    expect(() => checkEnv(make(), { make })).toThrow(/writing into a returned state changed the env/);
   });
 
   it('a frame shared between observations', () => {
