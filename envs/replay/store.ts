@@ -1,11 +1,11 @@
 /**
  * A directory of replays, one JSON file each (Node-only: not exported by `envs/replay/index.ts`).
- * Saves are atomic (a temp file renamed into place), so a reader or a crash never sees half a
- * replay. Listing keeps a small in-memory index of summaries, filled by one scan of the directory
+ * Saves are atomic (a temp file, synced, renamed into place), so a reader or a crash never sees
+ * half a replay. Listing keeps a small in-memory index of summaries, filled by one scan of the directory
  * and updated on each save, so a list request does not re-read every file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Replay } from './schema.js';
 import { parseReplay } from './validate.js';
@@ -103,7 +103,14 @@ export class ReplayStore {
     await mkdir(this.dir, { recursive: true });
     const tmp = join(this.dir, `.${id}.${process.pid}.tmp`);
     try {
-      await writeFile(tmp, JSON.stringify(replay));
+      const file = await open(tmp, 'w');
+      try {
+        await file.writeFile(JSON.stringify(replay));
+        // On disk before the rename: after a power cut the name holds the whole replay or nothing.
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await rename(tmp, join(this.dir, `${id}.json`));
     } catch (e) {
       await rm(tmp, { force: true });
