@@ -60,6 +60,6 @@ export function buildTimeline(replay: Replay): Timeline {
     }
     frames.push({ step, running, draw: capture(), text: env.render('text') });
   }
-  const first = env.render('rgb');
-  return { replay, frames, width: first.width, height: first.height, verification };
+  const size = env.render('rgb'); // every frame of an episode has the same size
+  return { replay, frames, width: size.width, height: size.height, verification };
 }
