@@ -54,16 +54,3 @@ export class RasterContext implements Context2D {
     for (let row = y0; row < y1; row++) this.words.fill(this.rgba, row * W + x0, row * W + x1);
   }
 }
-
-/** Copies `src` into `dst` at (x, y); both RGBA, `src` wholly inside `dst`. */
-export function blit(dst: RgbaImage, src: RgbaImage, x: number, y: number): void {
-  const rowBytes = src.width * 4;
-  for (let row = 0; row < src.height; row++) {
-    const from = row * rowBytes;
-    dst.data.set(src.data.subarray(from, from + rowBytes), ((y + row) * dst.width + x) * 4);
-  }
-}
-
-export function cloneImage(image: RgbaImage): RgbaImage {
-  return { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) };
-}
