@@ -108,9 +108,9 @@ function finish(fixed: number[][], graph: LevelGraph, found: ReversePlayResult, 
 }
 
 /**
- * The last resort, for rooms where even an open floor left no level: each box one push below its
- * target, in row 2, the player in the bottom row. Needs `rows >= 5` and `boxes <= cols - 2`, which
- * the options enforce.
+ * The last resort, for rooms where even an open floor left no level: targets along row 1, each
+ * box just below its target in row 2, the player below the first box in row 3. Needs `rows >= 5`
+ * and `boxes <= cols - 2`, which the options enforce. The plan is known, not proven optimal.
  */
 function handBuilt(opts: GeneratorOptions, attempts: number): GeneratedLevel {
   const fixed = openRoom(opts.rows, opts.cols);
