@@ -112,6 +112,9 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   const prepared = opts.inputIds ? { inputIds: opts.inputIds, pixelValues: opts.pixelValues } : model.prepare(opts.prompts ?? [], opts.images);
   const rows = prepared.inputIds;
   model.checkRows(rows, !!prepared.pixelValues);
+  rows.forEach((r, b) => {
+    if (r.length === 0) throw new Error(`prompt ${b} is empty: the first token needs a context`);
+  });
   const c = model.config;
   const B = rows.length;
   const greedy = opts.greedy || opts.temperature === 0;

@@ -190,6 +190,12 @@ export class TinyLMM {
   prepare(prompts: ReadonlyArray<string | readonly ChatMessage[]>, images?: ReadonlyArray<RGBAImage | null>): PreparedPrompts {
     const enc = prompts.map((p) => this.encodePrompt(p));
     const imgs = enc.map((e, i) => e.image ?? images?.[i] ?? null);
+    // Checked per row: batch-wide checks would let a row without its image read zeros as pixels.
+    enc.forEach((e, i) => {
+      const placed = e.ids.includes(this.tokenizer.imageId);
+      if (placed && !imgs[i]) throw new Error(`prompt ${i} has <image> but no image was given for it`);
+      if (!placed && imgs[i]) throw new Error(`prompt ${i} comes with an image but has no <image> to place it at`);
+    });
     const v = this.config.vision;
     const pixelValues = v && imgs.some((x) => x) ? preprocessBatch(imgs, v.imageSize) : undefined;
     return { inputIds: enc.map((e) => e.ids), pixelValues };

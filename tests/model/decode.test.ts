@@ -151,3 +151,17 @@ describe('decode sessions', () => {
     }
   });
 });
+
+describe('prompt checks', () => {
+  it('each row needs its own image exactly when it has <image>; empty prompts are refused', async () => {
+    const model = createModel('tiny', { seed: 8, threads: 1 });
+    const img = randomImage('row-img', 20, 20);
+    const chat = [{ role: 'user' as const, content: [{ type: 'image' as const, image: img }, { type: 'text' as const, text: 'hi' }] }];
+    // Another row's image must not make a row without one read zeros as its pixels.
+    expect(() => model.prepare([chat, '<image> what is this?'])).toThrow(/prompt 1 has <image> but no image/);
+    expect(() => model.prepare(['no placeholder'], [img])).toThrow(/prompt 0 comes with an image but has no <image>/);
+    expect(model.prepare(['<image> what is this?'], [img]).pixelValues).toBeDefined();
+    await expect(model.generate({ inputIds: [[65, 66], []], maxNewTokens: 2 })).rejects.toThrow(/prompt 1 is empty/);
+    await model.dispose();
+  });
+});
