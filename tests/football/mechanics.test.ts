@@ -1,4 +1,5 @@
 /** Targeted checks of single mechanics on hand-built situations. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../envs/core/rng.js';
 import { planTargets } from '../../envs/football/ai.js';
@@ -10,9 +11,9 @@ import { DIRECTIONS } from '../../envs/football/actions.js';
 import { carryBall, flyBall } from '../../envs/football/physics.js';
 import { ballEnd, tackle } from '../../envs/football/possession.js';
 import { shotChance, strikeShot } from '../../envs/football/shots.js';
-import { zonesAt } from '../../envs/football/reward.js';
+import { CHECKPOINT, SCORING_GOAL, zonesAt } from '../../envs/football/reward.js';
 import { stepFrame } from '../../envs/football/step.js';
-import { footballGame, FOOTBALL_ACTION as A } from '../../envs/football/index.js';
+import { footballGame, FOOTBALL_ACTION as A, FOOTBALL_MAGEBENCH_REWARD, FOOTBALL_SCORE_SCALE } from '../../envs/football/index.js';
 import type { Ball, Player, Role } from '../../envs/football/types.js';
 
 function p(x: number, y: number, role: Role = 'midfielder', fx = 1): Player {
@@ -170,6 +171,39 @@ describe('the controlled player', () => {
       expect(r.state.events).toContain('own_goal');
       expect(r.reward).toBeCloseTo(reward, 12);
     }
+  });
+
+  it('magebench terms: progress, opponents passed, decaying passes, capped shots', async () => {
+    const { computeReward } = await import('../../envs/football/reward.js');
+    const o = footballGame.resolveOptions({ scenario: '3v1-keeper' });
+    const s0 = footballGame.initial(makeRng(0), o);
+    const base = { modes: ['magebench'] as const, struck: null, completed: null, goal: false, ownGoal: false, lost: false };
+    const kick = { kind: 'short_pass' as const, from: 1, to: 2, outcome: null, x0: 0.5, y0: 0, clearance: 1 };
+    // The ball, ours, 0.1 further on than its best, with one more opponent behind it.
+    const ahead = { ...s0, ball: { ...s0.ball, x: s0.bestX + 0.1 }, bestBehind: 0 };
+    const behind = s0.players.slice(s0.nLeft).filter((q) => q.x < ahead.ball.x).length;
+    expect(computeReward({ ...base, next: ahead }).reward).toBeCloseTo(0.8 * 0.1 + behind / 11, 12);
+    // Nothing new: nothing paid.
+    expect(computeReward({ ...base, next: { ...s0, bestBehind: 11 } }).reward).toBe(0);
+    // The third completed pass pays 0.3 x clearance x 0.75^2 and counts itself.
+    const third = computeReward({ ...base, next: { ...s0, passes: 2, bestBehind: 11 }, completed: { ...kick, clearance: 0.5 } });
+    expect(third.reward).toBeCloseTo(0.3 * 0.5 * 0.75 ** 2, 12);
+    expect(third.passes).toBe(3);
+    // A clear shot from 0.1 out is worth 0.875 before the cap of 2/3; from 0.6 out, 0.25.
+    const shot = (x0: number) => computeReward({ ...base, next: { ...s0, bestBehind: 11 }, struck: { ...kick, kind: 'shot', to: -1, x0, clearance: 1 } }).reward;
+    expect(shot(0.9)).toBeCloseTo(2 / 3, 12);
+    expect(shot(0.4)).toBeCloseTo(0.25, 12);
+  });
+
+  it("the README's reward constants are the code's", () => {
+    const readme = readFileSync(new URL('../../envs/football/README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Rewards'), readme.indexOf('## Episode End'));
+    const bold = [...section.matchAll(/\*\*([+-]?[\d.]+)(?:\/([\d.]+))?\*\*/g)].map((m) => Number(m[1]) / (m[2] ? Number(m[2]) : 1));
+    const M = FOOTBALL_MAGEBENCH_REWARD;
+    // In the README's order: the magebench terms, scoring, checkpoints, the score scale.
+    const code = [M.progressPerUnit, M.perOpponentPassed, M.passBase, M.passDecay, M.shotRange, M.shotCap, M.goal, M.loss, SCORING_GOAL, -SCORING_GOAL, CHECKPOINT.reward, FOOTBALL_SCORE_SCALE];
+    expect(bold).toHaveLength(code.length);
+    bold.forEach((v, i) => expect(v).toBeCloseTo(code[i], 12));
   });
 
   it('checkpoint zones count the distance bands reached', () => {

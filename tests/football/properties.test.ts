@@ -5,6 +5,7 @@
  *   - the ball changes hands only through a pass, a shot, a tackle or an interception (or the
  *     carrier taking it over a line, which ends the episode);
  *   - a shot ends as its outcome was drawn (goal, save, miss);
+ *   - movement, sprint and dribble stick until changed or released;
  *   - `step` never mutates the state it is given, and is a function of (state, action).
  */
 import fc from 'fast-check';
@@ -130,6 +131,24 @@ describe('football properties', () => {
     );
     // The action bias makes shots common enough for this to test something.
     expect(shots).toBeGreaterThan(20);
+  });
+
+  it("sticky actions stick until changed or released (a newly controlled player starts without a direction)", () => {
+    fc.assert(
+      fc.property(arbitraryEpisode, ({ scenario, seed, difficulty, actions }) => {
+        let k = 0;
+        play(scenario, seed, difficulty, actions, (prev, s) => {
+          const a = actions[k++];
+          const p = prev.sticky;
+          let dir = a >= 1 && a <= 8 ? a : a === 14 ? 0 : p.dir;
+          if (s.active !== prev.active) dir = 0;
+          const sprint = a === 13 ? true : a === 15 ? false : p.sprint;
+          const dribble = a === 17 ? true : a === 18 ? false : p.dribble;
+          expect(s.sticky).toEqual({ dir, sprint, dribble });
+        });
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('step never mutates its input and is deterministic', () => {
