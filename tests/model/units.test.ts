@@ -20,6 +20,16 @@ describe('tokenizer', () => {
   it('round-trips any text byte for byte', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => tok.decode(tok.encode(s, { allowSpecial: false })) === s));
   });
+  it('round-trips text mixing any unicode with special-token strings (recognised as single ids)', () => {
+    const piece = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom(...SPECIAL_TOKENS), fc.constantFrom('<', '|', '>', '</', 'é', '😀'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const s = parts.join('');
+        const ids = tok.encode(s);
+        return tok.decode(ids) === s && ids.every((id) => id >= 0 && id < tok.vocabSize);
+      }),
+    );
+  });
   it('recognises special tokens in text, and can leave them as bytes', () => {
     const ids = tok.encode('<think>2+2</think><answer>4</answer>');
     expect(ids).toEqual([specialId('<think>'), 50, 43, 50, specialId('</think>'), specialId('<answer>'), 52, specialId('</answer>')]);
