@@ -19,7 +19,9 @@ export const REPLAY_LIMITS = {
 const JsonAny = Type.Unknown({ description: 'any JSON value' });
 const JsonObject = Type.Record(Type.String(), JsonAny);
 
-const ActionItem = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ maxLength: 256 })]);
+// As wide as the server's action schema: an out-of-range index is played (as an invalid move) and
+// recorded, so its replay must read back.
+const ActionItem = Type.Union([Type.Integer({ minimum: -1e9, maximum: 1e9 }), Type.String({ maxLength: 256 })]);
 
 export const ReplayAgentSchema = Type.Object(
   {

@@ -37,6 +37,16 @@ describe('replays', () => {
     }
   });
 
+  it('reads back an episode with an out-of-range action index (played as an invalid move)', () => {
+    const rec = new ReplayRecorder(make(TINY_ID, { max_steps: 2 }), { agent: { name: 'test' } });
+    rec.reset({ seed: 1 });
+    rec.step(-1);
+    rec.step(99);
+    const replay = parseReplay(JSON.stringify(rec.lastReplay()));
+    expect(replay.steps.map((st) => st.action)).toEqual([-1, 99]);
+    expect(verifyReplay(replay).ok).toBe(true);
+  });
+
   it('names the first tampered step: a changed action', () => {
     const replay = structuredClone(record(3, true));
     replay.steps[2].text = '<answer>left</answer>';
