@@ -3,10 +3,9 @@
  * writes, so unknown tokens are reported, never thrown. (The strict format check that training
  * rewards need lives in training/rewards.)
  */
-import type { Protocol } from './types.js';
 
+/** How to read an answer: the protocol matters only through `maxActions`. */
 export interface AnswerProtocol {
-  mode: Protocol;
   /** Canonical action names, lower case. */
   actions: readonly string[];
   /** Other spellings, lower case, mapped to a canonical name (e.g. "move up" -> "up"). */

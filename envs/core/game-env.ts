@@ -212,7 +212,6 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
   private answerProtocol(): AnswerProtocol {
     const global = this.options.protocol === 'global';
     return {
-      mode: this.options.protocol,
       actions: this.names,
       aliases: this.game.actionAliases?.(this.options),
       maxActions: global ? this.options.max_global_actions : this.options.max_actions_per_turn,

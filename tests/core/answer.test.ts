@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAnswer, type AnswerProtocol } from '../../envs/index.js';
 
-const sokoban: AnswerProtocol = { mode: 'global', actions: ['up', 'down', 'left', 'right'], maxActions: 50 };
+const sokoban: AnswerProtocol = { actions: ['up', 'down', 'left', 'right'], maxActions: 50 };
 
 describe('parseAnswer', () => {
   it('reads the last answer block, case-insensitive, comma separated', () => {
