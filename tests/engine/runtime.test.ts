@@ -66,4 +66,15 @@ describe('runtime', () => {
     expect(E.MatMul(h, E.Transpose(h, { perm: [0, 1, 3, 2] })).shape).toEqual(['batch', 2, 'seq', 'seq']);
     expect(() => E.Add(g.input('a', 'float32', [3]), g.input('b', 'float32', [4]))).toThrow(/broadcast/);
   });
+
+  it('Slice shapes inferred at build time match what ORT computes, negative steps included', async () => {
+    const cases: Array<[number, number, number]> = [[-100, -200, -1], [4, -200, -2], [10, 0, -1], [-1, -6, -1], [1, 100, 2], [-2, 100, 1], [3, 1, 1]];
+    const g = new Graph();
+    const x = g.input('x', 'float32', [5]);
+    const ys = cases.map(([st, en, sp], i) => g.output(E.Identity(E.Slice(x, [st], [en], [0], [sp])), `y${i}`));
+    const s = await createSession(g, { threads: 1 });
+    const out = await s.run({ x: tensor('float32', [0, 1, 2, 3, 4], [5]) });
+    ys.forEach((y, i) => expect(y.shape, `case ${cases[i]}`).toEqual(out[`y${i}`].dims));
+    await s.dispose();
+  });
 });

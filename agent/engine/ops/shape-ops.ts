@@ -83,7 +83,8 @@ export function Concat(xs: readonly Value[], attrs: OpAttrs['Concat']): Value {
 function sliceDim(d: Dim, start: number, end: number, step: number): Dim {
   if (typeof d !== 'number') return start === 0 && end >= 2 ** 31 - 1 && step === 1 ? d : UNKNOWN;
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-  const s = clamp(start < 0 ? start + d : start, step > 0 ? 0 : -1, step > 0 ? d : d - 1);
+  // ONNX clamps starts to [0, d] (positive steps) or [0, d - 1] (negative), ends to [0, d] or [-1, d - 1].
+  const s = clamp(start < 0 ? start + d : start, 0, step > 0 ? d : d - 1);
   const e = clamp(end < 0 ? end + d : end, step > 0 ? 0 : -1, step > 0 ? d : d - 1);
   return Math.max(0, Math.ceil((e - s) / step));
 }
