@@ -1,6 +1,6 @@
 // ONNX export: the inference graph with the weights embedded, in Hugging Face naming (input_ids,
 // attention_mask, pixel_values -> logits), runnable by any ONNX Runtime (Python, C++, web).
-import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { toOnnx } from '../engine/index.js';
 import { buildLogitsGraph } from './graphs.js';
@@ -16,6 +16,11 @@ export function exportOnnx(model: TinyLMM, file: string): void {
   const path = resolve(file);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, exportOnnxBytes(model));
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, exportOnnxBytes(model));
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a failed export (disk full, `file` is a directory) leaves no debris
+    throw e;
+  }
 }

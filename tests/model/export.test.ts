@@ -1,6 +1,6 @@
 // ONNX export: a fresh ORT session (plain onnxruntime-node, none of our code) loads the file and
 // matches model.logits; and text-only inputs ignore pixel values entirely.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -38,6 +38,14 @@ describe('exportOnnx', () => {
     expect(worst).toBeLessThan(1e-4);
     await s.release();
     await model.dispose();
+  });
+
+  it('a failed export leaves nothing behind', () => {
+    const model = createModel('tiny', { seed: 9 });
+    const dir = join(root, 'is-a-directory.onnx');
+    mkdirSync(dir);
+    expect(() => exportOnnx(model, dir)).toThrow();
+    expect(readdirSync(root).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
   it('text-only rows give the same logits whatever the pixel values', async () => {
