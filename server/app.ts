@@ -43,6 +43,9 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
         useDefaults: true,
         allErrors: false,
         verbose: true,
+        // String lengths in UTF-16 code units, as JavaScript and the replay schema (TypeBox) count
+        // them: a text the API takes must fit its replay, emoji and all.
+        unicode: false,
       },
     },
   });

@@ -139,6 +139,9 @@ describe('hardening', () => {
     const step = await s.call<{ message: string }>('POST', `/v1/instances/${c.body.instance_id}/step`, { action: true });
     expect(step.body.message).toMatch(/^body\.action must be an action index, an action name/);
     expect((await s.call('POST', `/v1/instances/${c.body.instance_id}/step`, '{"action":')).status).toBe(400);
+    // Lengths count UTF-16 units, as the replay schema does: 40,000 emoji are 80,000 of them, more
+    // than a replay step's text may hold, so the turn is refused rather than saved unreadable.
+    expect((await s.call('POST', `/v1/instances/${c.body.instance_id}/step`, { action: { text: '😀'.repeat(40_000) } })).status).toBe(400);
     expect((await s.call('POST', `/v1/instances/${c.body.instance_id}/step`, { action: 'x'.repeat(2 << 20) })).status).toBe(413);
     expect((await s.call('GET', '/v1/nothing')).status).toBe(404);
     await s.call('DELETE', `/v1/instances/${c.body.instance_id}`);
