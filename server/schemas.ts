@@ -21,7 +21,7 @@ export const OptionsSchema = Type.Record(Type.String({ maxLength: 128 }), Type.U
   description: "env options (see GET /v1/envs for each id's defaults)",
 });
 
-const MoveSchema = Type.Union([Type.Integer({ minimum: -1e9, maximum: 1e9 }), Type.String({ maxLength: 256 })], {
+const MoveSchema = Type.Union([Type.Integer({ minimum: -1e9, maximum: 1e9 }), Type.String({ maxLength: REPLAY_LIMITS.nameChars })], {
   description: 'an action index or an action name',
 });
 

@@ -14,6 +14,8 @@ export const REPLAY_LIMITS = {
   steps: 100_000,
   textChars: 65_536,
   actionsPerStep: 10_000,
+  /** Longest action name, as given or as parsed. */
+  nameChars: 256,
 } as const;
 
 const JsonAny = Type.Unknown({ description: 'any JSON value' });
@@ -21,7 +23,7 @@ const JsonObject = Type.Record(Type.String(), JsonAny);
 
 // As wide as the server's action schema: an out-of-range index is played (as an invalid move) and
 // recorded, so its replay must read back.
-const ActionItem = Type.Union([Type.Integer({ minimum: -1e9, maximum: 1e9 }), Type.String({ maxLength: 256 })]);
+const ActionItem = Type.Union([Type.Integer({ minimum: -1e9, maximum: 1e9 }), Type.String({ maxLength: REPLAY_LIMITS.nameChars })]);
 
 export const ReplayAgentSchema = Type.Object(
   {
@@ -39,7 +41,7 @@ export const ReplayStepSchema = Type.Object(
     /** The structured action played; null for text turns (the env re-parses `text`). */
     action: Type.Union([ActionItem, Type.Array(ActionItem, { maxItems: REPLAY_LIMITS.actionsPerStep }), Type.Null()]),
     /** Canonical names of the moves the env read from this turn, in order. */
-    parsed_actions: Type.Array(Type.String({ maxLength: 256 }), { maxItems: REPLAY_LIMITS.actionsPerStep }),
+    parsed_actions: Type.Array(Type.String({ maxLength: REPLAY_LIMITS.nameChars }), { maxItems: REPLAY_LIMITS.actionsPerStep }),
     valid: Type.Boolean(),
     reward: Type.Number(),
     terminated: Type.Boolean(),

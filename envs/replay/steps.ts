@@ -3,7 +3,7 @@
  * read results the same way (a replay verifies exactly when re-simulation gives the same record).
  */
 import type { Action, Env, Info, JsonObject, StepResult } from '../core/types.js';
-import type { ReplayResult, ReplayStep } from './schema.js';
+import { REPLAY_LIMITS, type ReplayResult, type ReplayStep } from './schema.js';
 
 /** Info entries longer than this (as JSON) are left out of replays: replays stay small. */
 const MAX_INFO_ENTRY_CHARS = 512;
@@ -38,7 +38,8 @@ export function parsedActions(action: Action, info: Info, env: Env): string[] {
   const out: string[] = [];
   for (const item of items) {
     if (typeof item === 'number' && Number.isInteger(item) && item >= 0 && item < names.length) out.push(names[item]);
-    else if (typeof item === 'string') out.push(item.trim().toLowerCase());
+    // Cut to the schema's bound: lower-casing can lengthen a string ("İ" becomes two units).
+    else if (typeof item === 'string') out.push(item.trim().toLowerCase().slice(0, REPLAY_LIMITS.nameChars));
   }
   return out;
 }

@@ -37,13 +37,13 @@ describe('replays', () => {
     }
   });
 
-  it('reads back an episode with an out-of-range action index (played as an invalid move)', () => {
+  it('reads back an episode with an out-of-range index and an odd long name (played as invalid moves)', () => {
     const rec = new ReplayRecorder(make(TINY_ID, { max_steps: 2 }), { agent: { name: 'test' } });
     rec.reset({ seed: 1 });
     rec.step(-1);
-    rec.step(99);
+    rec.step('İ'.repeat(256)); // lower-cased, twice as long
     const replay = parseReplay(JSON.stringify(rec.lastReplay()));
-    expect(replay.steps.map((st) => st.action)).toEqual([-1, 99]);
+    expect(replay.steps.map((st) => st.action)).toEqual([-1, 'İ'.repeat(256)]);
     expect(verifyReplay(replay).ok).toBe(true);
   });
 
