@@ -15,7 +15,7 @@ export interface PaddedBatch {
  * Pads rows with <|pad|> to the longest. Right padding for scoring (positions line up with the
  * rows as given); left padding for generation (every row's last prompt token sits at T-1).
  */
-export function padBatch(rows: readonly (readonly number[])[], side: 'left' | 'right', masks?: readonly (readonly number[])[]): PaddedBatch {
+export function padBatch(rows: readonly (readonly number[])[], side: 'left' | 'right'): PaddedBatch {
   if (rows.length === 0) throw new Error('empty batch');
   const seq = Math.max(...rows.map((r) => r.length));
   if (seq === 0) throw new Error('every row is empty');
@@ -27,7 +27,7 @@ export function padBatch(rows: readonly (readonly number[])[], side: 'left' | 'r
     offsets.push(off);
     for (let t = 0; t < r.length; t++) {
       ids[b * seq + off + t] = BigInt(r[t]);
-      mask[b * seq + off + t] = BigInt(masks ? masks[b][t] : 1);
+      mask[b * seq + off + t] = 1n;
     }
   });
   return {

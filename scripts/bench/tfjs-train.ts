@@ -50,6 +50,8 @@ export async function tfjsTrainStepSeconds(c: ModelConfig, batch: number, seq: n
     step();
     best = Math.min(best, (performance.now() - t0) / 1000);
   }
+  tf.dispose([input, target, bias]);
+  opt.dispose();
   tf.disposeVariables();
   return best;
 }

@@ -10,7 +10,7 @@ import { AdamW, clipGradNorm, lrAt } from '../../training/optim/index.js';
 const D = 8, H = 32, K = 3, N = 64;
 const shapes: Record<string, number[]> = { w1: [D, H], b1: [H], w2: [H, K], b2: [K] };
 
-/** Mean cross-entropy of a 2-layer GELU MLP; parameters are graph inputs. */
+/** Mean cross-entropy of a 2-layer ReLU MLP; parameters are graph inputs. */
 function mlpGraph() {
   const g = new Graph('mlp-train');
   const x = g.input('x', 'float32', ['batch', D]);
