@@ -1,8 +1,9 @@
 /**
  * The football game as a pure `Game` core (see envs/core/game.ts); `GameEnv` wraps it into an Env.
  * One `step` is one decision: one frame, or, with `adaptive_repeat`, the frames MageBench's
- * adaptive repeat runs for it (a movement continues up to 10 frames while no opponent is near;
- * a pass or shot runs until the ball has an owner again or the episode ends).
+ * adaptive repeat runs for it (a movement continues up to 10 frames while no opponent is near and
+ * the same player is controlled; a pass or shot the controlled player struck runs until the ball
+ * has an owner again or the episode ends).
  */
 import type { EpisodeSummary, Game, GameStep } from '../core/game.js';
 import { OptionReader } from '../core/options.js';

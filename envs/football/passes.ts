@@ -44,8 +44,8 @@ function space(players: readonly Player[], nLeft: number, x: number, y: number):
 
 /**
  * The teammate a pass of `kind` from `from` goes to, or -1 when nobody fits (the ball is then
- * played into space along the facing direction). Players behind the cone are allowed only when
- * the cone is empty, at a cost, so a pass always finds someone if anyone is in range.
+ * played into space along the facing direction). Players outside the cone are allowed only when
+ * the cone is empty (or holds only the keeper), at a cost, so a pass finds someone if anyone is in range.
  */
 export function chooseReceiver(players: readonly Player[], nLeft: number, from: number, kind: PassKind, fx: number, fy: number): number {
   const k = players[from];

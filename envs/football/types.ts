@@ -30,10 +30,10 @@ export interface Kick {
   kind: KickKind;
   /** Index of the kicker. */
   from: number;
-  /** The intended receiver (passes), -1 for shots. */
+  /** The intended receiver, -1 for shots and passes into space. */
   to: number;
   outcome: ShotOutcome | null;
-  /** Where the ball was struck, for the pass reward. */
+  /** Where the kicker stood when he struck it (the shot reward's distance to goal). */
   x0: number;
   y0: number;
   /** Clearance of the path when struck, 0..1. */
