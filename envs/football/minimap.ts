@@ -2,16 +2,18 @@
  * Google Research Football's "super mini map": 4 planes of 72 x 96 (left team, right team, ball,
  * active player), 255 where something stands, else 0; planes one after another (channels first).
  */
-import { PITCH_X, PITCH_Y } from './constants.js';
 import type { FootballState } from './types.js';
 
 export const MINIMAP_HEIGHT = 72;
 export const MINIMAP_WIDTH = 96;
 export const MINIMAP_PLANES = 4;
+/** The area the map covers, as Google Research Football's: x in [-1, 1], y in [-1/2.25, 1/2.25] (a little beyond the touchlines). */
+const NORM_X = 1;
+const NORM_Y = 1 / 2.25;
 
 function mark(out: Uint8Array, plane: number, x: number, y: number): void {
-  const col = Math.min(MINIMAP_WIDTH - 1, Math.max(0, Math.floor(((x + PITCH_X) / (2 * PITCH_X)) * MINIMAP_WIDTH)));
-  const row = Math.min(MINIMAP_HEIGHT - 1, Math.max(0, Math.floor(((y + PITCH_Y) / (2 * PITCH_Y)) * MINIMAP_HEIGHT)));
+  const col = Math.min(MINIMAP_WIDTH - 1, Math.max(0, Math.floor(((x + NORM_X) / (2 * NORM_X)) * MINIMAP_WIDTH)));
+  const row = Math.min(MINIMAP_HEIGHT - 1, Math.max(0, Math.floor(((y + NORM_Y) / (2 * NORM_Y)) * MINIMAP_HEIGHT)));
   out[(plane * MINIMAP_HEIGHT + row) * MINIMAP_WIDTH + col] = 255;
 }
 

@@ -211,6 +211,23 @@ describe('football envs', () => {
     expect(make('Football-11v11-v0').reset({ seed: 1 }).observation.state.minimap).toBeUndefined();
   });
 
+  it("maps positions onto the minimap as Google Research Football does (y over +-1/2.25)", async () => {
+    const { footballGame, footballMinimap } = await import('../../envs/football/index.js');
+    const o = footballGame.resolveOptions({ scenario: 'empty-goal' });
+    const s0 = footballGame.initial(makeRng(0), o);
+    const at = (x: number, y: number) => {
+      const players = s0.players.map((q, i) => (i === 1 ? { ...q, x, y } : { ...q, x: -1, y: 0 }));
+      const map = footballMinimap({ ...s0, players });
+      const i = map.subarray(3 * 72 * 96, 4 * 72 * 96).indexOf(255);
+      return [Math.floor(i / 96), i % 96];
+    };
+    // GRF: col = int((x + 1) / 2 * 96), row = int((y + 1/2.25) / (2/2.25) * 72), clamped.
+    expect(at(0, 0)).toEqual([36, 48]);
+    expect(at(0.999, 0.42)).toEqual([70, 95]);
+    expect(at(-1, -0.42)).toEqual([1, 0]);
+    expect(at(0.5, -0.2)).toEqual([19, 72]);
+  });
+
   it('draws the controlled player in yellow and both kits', () => {
     const image = make('Football-11v11-v0').reset({ seed: 5 }).observation.image;
     expect([image.width, image.height]).toEqual([320, 160]);
