@@ -79,6 +79,8 @@ function choose(lp: Float64Array, greedy: boolean, temperature: number, topP: nu
   for (let i = 0; i < lp.length; i++) if (!banned(i)) max = Math.max(max, lp[i] / temperature);
   for (let i = 0; i < lp.length; i++) if (!banned(i)) w.push([i, Math.exp(lp[i] / temperature - max)]);
   let total = w.reduce((a, x) => a + x[1], 0);
+  // A temperature so small that every lp / T overflows (or non-finite logits): the limit is greedy.
+  if (!(total > 0 && Number.isFinite(total))) return choose(lp, true, temperature, topP, rng);
   if (topP < 1) {
     w.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     let acc = 0;
@@ -87,12 +89,16 @@ function choose(lp: Float64Array, greedy: boolean, temperature: number, topP: nu
     w.length = Math.max(1, keep);
     total = acc;
   }
+  // r in [0, total): token i owns [sum before i, sum before i + p_i), so a zero weight is never drawn.
   let r = rng() * total;
+  let last = w[0][0];
   for (const [i, p] of w) {
+    if (p <= 0) continue;
+    if (r < p) return i;
     r -= p;
-    if (r <= 0) return i;
+    last = i;
   }
-  return w[w.length - 1][0];
+  return last; // rounding left r at the very top of the range
 }
 
 /**

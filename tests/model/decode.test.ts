@@ -113,6 +113,10 @@ describe('KV-cache decode', () => {
     expect(got[2].tokens).toEqual(ref[2].tokens.slice(0, k + 1));
     expect(got[0].tokens).toEqual(ref[0].tokens);
     await expect(model.generate({ ...opts, maxNewTokens: 0 })).rejects.toThrow(/maxNewTokens must be a positive integer, got 0/);
+    // A temperature so small that lp / T overflows is the greedy limit, not a draw from NaN weights.
+    const greedy = await model.generate({ ...opts, greedy: true });
+    const cold = await model.generate({ ...opts, temperature: 1e-320 });
+    expect(cold.map((g) => g.tokens)).toEqual(greedy.map((g) => g.tokens));
     await model.dispose();
   });
 });
