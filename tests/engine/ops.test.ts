@@ -91,6 +91,13 @@ describe('indexing', () => {
   op('ScatterElements add, repeated', (d, i, u) => E.ScatterElements(d, i, u, { axis: 0, reduction: 'add' }), [[3, 2], ints([1, 1, 1, 0], [2, 2]), [2, 2]]);
 });
 
+describe('one input used twice by the same node', () => {
+  op('MatMul x @ x', (x) => E.MatMul(x, x), [[3, 3]]);
+  op('Concat [x, x]', (x) => E.Concat([x, x], { axis: -1 }), [[2, 3]]);
+  op('Div x / x + x', (x) => E.Add(E.Div(x, x), x), [[2, 3]]);
+  op('Where(c, x, x)', (c, x) => E.Where(c, x, x), [bools([1, 0, 1], [3]), [2, 3]]);
+});
+
 describe('composites the model uses', () => {
   const gelu = (x: Value) =>
     E.Mul(E.Mul(x, 0.5), E.Add(1, E.Tanh(E.Mul(E.Add(x, E.Mul(E.Pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
