@@ -21,8 +21,6 @@ export interface BuildOptions {
   minify?: boolean;
   /** Entry module (default viewer/main.ts); tests use one that registers a test game first. */
   entry?: string;
-  /** Keep an existing build (the server's start-up) instead of replacing it (the build script). */
-  keepExisting?: boolean;
 }
 
 export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: BuildOptions = {}): Promise<string> {
@@ -49,7 +47,7 @@ export async function buildViewer(outDir = DEFAULT_VIEWER_DIR, opts: BuildOption
     });
     await copyFile(join(here, 'index.html'), join(tmp, 'index.html'));
     await copyFile(join(here, 'style.css'), join(tmp, 'style.css'));
-    if (!opts.keepExisting) await rm(outDir, { recursive: true, force: true });
+    await rm(outDir, { recursive: true, force: true });
     await mkdir(dirname(outDir), { recursive: true });
     try {
       await rename(tmp, outDir);
