@@ -16,7 +16,9 @@ export interface RGBAImage {
  */
 export function preprocessImage(img: RGBAImage, size: number, out?: Float32Array, offset = 0): Float32Array {
   const { width: w, height: h, data } = img;
-  if (!(w > 0 && h > 0) || data.length !== w * h * 4) throw new Error(`bad RGBA image: ${w}x${h} with ${data.length} bytes`);
+  if (!(Number.isInteger(w) && Number.isInteger(h) && w > 0 && h > 0) || data?.length !== w * h * 4) {
+    throw new Error(`bad RGBA image: ${w}x${h} with ${data?.length} bytes (want positive integer sides and width * height * 4 bytes)`);
+  }
   const dst = out ?? new Float32Array(3 * size * size);
   const wx = areaWeights(w, size);
   const wy = areaWeights(h, size);

@@ -62,6 +62,8 @@ describe('SFT batches', () => {
     await expect(trainer.step({ inputIds, lossMask: [[1, 1, 1, 1, 1, 1]] })).rejects.toThrow(/lossMask has 1 rows for 2 inputIds rows/);
     expect(model.params.get('embed.weight')!.data).toEqual(before);
     expect(model.step).toBe(0);
+    expect(() => trainer.optimizer.loadState(new Map([['trainer.step', { shape: [1], data: Float32Array.of(1.5) }]]))).toThrow(/not a step count/);
+    expect(() => trainer.optimizer.loadState(new Map([['trainer.step', { shape: [1], data: Float32Array.of(2) }]]))).toThrow(/missing or mis-sized moments/);
     await model.dispose();
   });
 });

@@ -97,6 +97,8 @@ describe('image preprocessing', () => {
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     expect(Math.max(...a)).toBeLessThanOrEqual(1);
     expect(Math.min(...a)).toBeGreaterThanOrEqual(-1);
+    expect(() => preprocessImage({ width: 2.5, height: 2, data: new Uint8Array(20) }, 4)).toThrow(/bad RGBA image/);
+    expect(() => preprocessImage({ width: 2, height: 2, data: new Uint8Array(15) }, 4)).toThrow(/bad RGBA image/);
   });
 });
 

@@ -107,6 +107,7 @@ export class GraphTrainer {
   loadState(state: ReadonlyMap<string, NamedTensor>): void {
     const step = state.get('trainer.step');
     if (!step) throw new Error('training state has no trainer.step');
+    if (!Number.isInteger(step.data[0]) || step.data[0] < 0) throw new Error(`training state: trainer.step ${step.data[0]} is not a step count`);
     const pick = (prefix: string) =>
       Object.fromEntries(this.opt.params.map((p) => [p.name, state.get(`${prefix}${p.name}`)?.data ?? new Float32Array(0)]));
     this.t = step.data[0];
