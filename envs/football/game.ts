@@ -85,9 +85,10 @@ export const footballGame: Game<FootballState, FootballOptions> = {
   stateSpace: (): Space => ({
     type: 'json',
     description:
-      'Raw football state: ball {x,y,z,vx,vy,vz}, ball_owner (player index or -1), ball_owned_team (-1/0/1), ' +
-      'left_team and right_team players {index, role, x, y, vx, vy, fx, fy, tired, down}, active (controlled index), ' +
-      'sticky {direction, sprint, dribble}, steps_left, score, end, events; minimap (4x72x96) when state_minimap is set',
+      'Raw football state: scenario, difficulty, frame, step, steps_left, ball {x,y,z,vx,vy,vz}, ball_owner (player index or -1), ' +
+      'ball_owned_team (-1/0/1), kick {kind, from, to} in flight or null, left_team and right_team players ' +
+      '{index, role, x, y, vx, vy, fx, fy, tired, down}, active (controlled index), sticky {direction, sprint, dribble}, ' +
+      'score [left, right], passes, end, events; minimap (4x72x96) when state_minimap is set',
   }),
 
   initial: (rng: Rng, o: FootballOptions) => initialState(rng, o),
