@@ -23,11 +23,11 @@ function itemError(e: unknown): Static<typeof ItemError> {
 }
 
 /** `{ results }`: `run` on each item, an item's ApiError becoming that item's error. */
-async function eachItem<T>(items: readonly T[], run: (item: T) => unknown): Promise<{ results: unknown[] }> {
+async function eachItem<T>(items: readonly T[], run: (item: T, index: number) => unknown): Promise<{ results: unknown[] }> {
   return {
-    results: await mapYielding(items, (item) => {
+    results: await mapYielding(items, (item, index) => {
       try {
-        return run(item);
+        return run(item, index);
       } catch (e) {
         return itemError(e);
       }
@@ -76,8 +76,9 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) =>
-      eachItem(req.body.items, (item) => {
-        const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, item.agent ?? { name: 'api', model: null }, item.seed);
+      eachItem(req.body.items, (item, i) => {
+        const agent = item.agent ?? { name: 'api', model: null };
+        const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, agent, item.seed, `body.items.${i}`);
         app.metrics.resetsTotal++;
         const body = resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
         return { instance_id: instance.id, env_id: item.env_id, ...body };

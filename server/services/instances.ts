@@ -44,7 +44,8 @@ export class InstancePool {
     return this.opts.maxInstances;
   }
 
-  create(envId: string, options: JsonObject, agent: ReplayAgent, seed?: number): { instance: Instance; reset: ResetResult } {
+  /** `where` names the request object in error messages (`body`, `body.items.3`). */
+  create(envId: string, options: JsonObject, agent: ReplayAgent, seed?: number, where = 'body'): { instance: Instance; reset: ResetResult } {
     if (this.instances.size >= this.opts.maxInstances) {
       this.evictIdle();
       if (this.instances.size >= this.opts.maxInstances) {
@@ -55,7 +56,7 @@ export class InstancePool {
     try {
       env = new ReplayRecorder(make(envId, options), { agent, onEpisodeEnd: this.opts.onReplay, maxBytes: this.opts.maxReplayBytes });
     } catch (e) {
-      if (e instanceof EnvError) throw badRequest(/unknown env id/.test(e.message) ? `body.env_id: ${e.message}` : `body.options: ${e.message}`);
+      if (e instanceof EnvError) throw badRequest(`${where}.${/unknown env id/.test(e.message) ? 'env_id' : 'options'}: ${e.message}`);
       throw e;
     }
     const reset = env.reset({ seed: seed ?? freshSeed() });

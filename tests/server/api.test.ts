@@ -91,6 +91,7 @@ describe('instances over HTTP', () => {
       items: [...Array.from({ length: 8 }, (_, i) => ({ env_id: TINY_ID, seed: i })), { env_id: 'Nope-v0' }],
     });
     expect(made.body.results.map((r) => r.status ?? 200)).toEqual([...Array(8).fill(200), 400]);
+    expect((made.body.results[8] as unknown as { message: string }).message).toMatch(/^body\.items\.8\.env_id: unknown env id/);
     const ids = made.body.results.slice(0, 8).map((r) => r.instance_id);
     const reset = await s.call<{ results: { seed: number; observation: Obs }[] }>('POST', '/v1/batch/reset', {
       items: ids.map((instance_id, i) => ({ instance_id, seed: 100 + i })),
