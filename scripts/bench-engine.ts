@@ -6,24 +6,30 @@
 //   4. the same small train step in @tensorflow/tfjs (CPU backend), at a shape it can finish quickly,
 //      against ORT at that same shape
 import os from 'node:os';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import seedrandom from 'seedrandom';
-import { createModel, type PresetName } from '../agent/index.js';
+import { createModel, presetConfig, type PresetName } from '../agent/index.js';
 import { measurePeakMatmulGflops } from '../agent/engine/bench-matmul.js';
 import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
 import { generateFlops, trainStepFlops } from './bench/model-flops.js';
 import { tfjsTrainStepSeconds } from './bench/tfjs-train.js';
 
+const count = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
 const opts = new Command('bench:engine')
   .description('ORT engine benchmark: peak MatMul, TinyLMM train step, decode, TF.js comparison')
   .option('--json', 'print one JSON object')
-  .option('--threads <n>', 'intra-op threads (default: all cores)', (v) => Number(v))
-  .option('--steps <n>', 'timed train steps per preset', (v) => Number(v), 3)
+  .option('--threads <n>', 'intra-op threads (default: all cores)', count)
+  .option('--steps <n>', 'timed train steps per preset', count, 3)
   .option('--skip-tfjs', 'skip the TF.js comparison (the slowest part)')
   // TF.js's step time grows linearly with tokens (~0.1 s per token for small here), while ORT's has
   // a fixed part (AdamW over 5.5M parameters in JS): too small a shape flatters TF.js.
-  .option('--tfjs-batch <n>', 'rows in the step compared with TF.js', (v) => Number(v), 2)
-  .option('--tfjs-seq <n>', 'tokens per row in the step compared with TF.js', (v) => Number(v), 128)
+  .option('--tfjs-batch <n>', 'rows in the step compared with TF.js', count, 2)
+  .option('--tfjs-seq <n>', 'tokens per row in the step compared with TF.js', count, 128)
   .parse()
   .opts<{ json?: boolean; threads?: number; steps: number; skipTfjs?: boolean; tfjsBatch: number; tfjsSeq: number }>();
 
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
   const train: Record<string, { gflops: number; ratio: number; stepMs: number; batch: number; seq: number }> = {};
   for (const [preset, batch, seq] of [['tiny', 16, 256], ['small', 8, 256]] as const) {
     const secs = await trainSeconds(preset, batch, seq, opts.steps);
-    const gflops = trainStepFlops(createModel(preset).config, batch, seq) / secs / 1e9;
+    const gflops = trainStepFlops(presetConfig(preset), batch, seq) / secs / 1e9;
     train[preset] = { gflops, ratio: gflops / peak.gflops, stepMs: secs * 1000, batch, seq };
     log(`train ${preset} (${batch}x${seq} tokens): ${(secs * 1000).toFixed(0)} ms/step, ${gflops.toFixed(1)} GFLOP/s = ${(100 * gflops / peak.gflops).toFixed(0)}% of peak`);
   }
@@ -91,7 +97,7 @@ async function main(): Promise<void> {
   if (!opts.skipTfjs) {
     const [batch, seq] = [opts.tfjsBatch, opts.tfjsSeq];
     const ortSeconds = await trainSeconds('small', batch, seq, opts.steps);
-    const seconds = await tfjsTrainStepSeconds(createModel('small').config, batch, seq);
+    const seconds = await tfjsTrainStepSeconds(presetConfig('small'), batch, seq);
     tfjs = { seconds, ortSeconds, speedup: seconds / ortSeconds, batch, seq };
     log(`small train step ${batch}x${seq}: TF.js cpu ${(seconds * 1000).toFixed(0)} ms, ORT ${(ortSeconds * 1000).toFixed(0)} ms: ${tfjs.speedup.toFixed(0)}x`);
   }
