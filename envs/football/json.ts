@@ -2,6 +2,7 @@
 import type { JsonObject } from '../core/types.js';
 import { ACTIONS } from './actions.js';
 import { minimap } from './minimap.js';
+import { scoreline } from './state.js';
 import type { FootballOptions, FootballState, Player } from './types.js';
 
 /** Five decimals: plenty for play, and it keeps the JSON short. */
@@ -28,7 +29,7 @@ export function stateJson(s: FootballState, o: FootballOptions): JsonObject {
     left_team: s.players.slice(0, s.nLeft).map((p, i) => playerJson(p, i)),
     right_team: s.players.slice(s.nLeft).map((p, i) => playerJson(p, s.nLeft + i)),
     sticky: { direction: s.sticky.dir === 0 ? null : ACTIONS[s.sticky.dir], sprint: s.sticky.sprint, dribble: s.sticky.dribble },
-    score: [s.end === 'goal' ? 1 : 0, 0],
+    score: scoreline(s),
     passes: s.passes,
     end: s.end,
     events: [...s.events],

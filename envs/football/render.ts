@@ -8,6 +8,7 @@ import type { RgbaImage } from '../core/types.js';
 import { RasterContext, type Context2D } from '../render/context.js';
 import { GOAL_HALF_WIDTH, PITCH_X, PITCH_Y } from './constants.js';
 import { drawText } from './font.js';
+import { scoreline } from './state.js';
 import type { FootballOptions, FootballState } from './types.js';
 
 export const FRAME_WIDTH = 320;
@@ -114,7 +115,7 @@ function drawHud(ctx: Context2D, s: FootballState, o: FootballOptions): void {
   // Left: a blue square, our goals, '-', their goals, a red square. Right: steps left.
   ctx.fillStyle = COLORS.left;
   ctx.fillRect(4, 4, 8, 8);
-  const w = drawText(ctx, `${s.end === 'goal' ? 1 : 0}-0`, 16, 3, 2, COLORS.text);
+  const w = drawText(ctx, scoreline(s).join('-'), 16, 3, 2, COLORS.text);
   ctx.fillStyle = COLORS.right;
   ctx.fillRect(16 + w + 2, 4, 8, 8);
   const left = String(Math.max(0, o.max_steps - s.turn));

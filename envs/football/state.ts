@@ -5,6 +5,11 @@ import { opponentsBehind } from './reward.js';
 import { generateLineup } from './scenarios.js';
 import type { Ball, FootballOptions, FootballState } from './types.js';
 
+/** Goals [left, right] so far: an episode ends at its first goal, ours or an own goal. */
+export function scoreline(s: Pick<FootballState, 'end' | 'events'>): [number, number] {
+  return [s.end === 'goal' ? 1 : 0, s.events.includes('own_goal') ? 1 : 0];
+}
+
 export function initialState(rng: Rng, options: FootballOptions): FootballState {
   const lineup = generateLineup(options.scenario, rng);
   const ball: Ball = { x: 0, y: 0, z: 0, vx: 0, vy: 0, vz: 0, owner: lineup.carrier, kick: null, kicker: -1, cooldown: 0 };

@@ -5,6 +5,7 @@
  */
 import { PROMPT_ACTIONS } from './actions.js';
 import { dist } from './geometry.js';
+import { scoreline } from './state.js';
 import type { FootballOptions, FootballState, Player } from './types.js';
 
 const NEAREST = 3;
@@ -40,8 +41,8 @@ function listNearest(s: FootballState, me: Player, from: number, to: number, ski
 export function describe(s: FootballState, o: FootballOptions): string {
   const me = s.players[s.active];
   const lines: string[] = [];
-  const goals = s.end === 'goal' ? 1 : 0;
-  lines.push(`Football (${s.scenario}, difficulty ${s.difficulty.toFixed(2)}). Step ${s.turn}, ${Math.max(0, o.max_steps - s.turn)} steps left. Score ${goals}-0.`);
+  const [ours, theirs] = scoreline(s);
+  lines.push(`Football (${s.scenario}, difficulty ${s.difficulty.toFixed(2)}). Step ${s.turn}, ${Math.max(0, o.max_steps - s.turn)} steps left. Score ${ours}-${theirs}.`);
   lines.push('You play for the left team (blue) and attack the goal on the right (x = 1). Positions: x from -1 (left) to 1 (right), y from -0.42 (top) to 0.42 (bottom).');
   const has = s.ball.owner === s.active;
   lines.push(
@@ -68,7 +69,7 @@ export function describe(s: FootballState, o: FootballOptions): string {
   lines.push(`Nearest opponents: ${opp.length ? opp.join('; ') : 'none'}.`);
   const mates = listNearest(s, me, 0, s.nLeft, s.active);
   lines.push(`Nearest teammates: ${mates.length ? mates.join('; ') : 'none'}.`);
-  if (s.end) lines.push(`Episode over: ${s.end === 'goal' ? 'goal!' : s.end === 'out' ? 'ball out of play' : 'ball lost'}.`);
+  if (s.end) lines.push(`Episode over: ${s.end === 'goal' ? 'goal!' : s.end === 'out' ? 'ball out of play' : theirs ? 'own goal' : 'ball lost'}.`);
   lines.push(`Actions: ${PROMPT_ACTIONS.join(', ')}.`);
   return lines.join('\n');
 }

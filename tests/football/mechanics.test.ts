@@ -171,6 +171,10 @@ describe('the controlled player', () => {
       expect(r.state.events).toContain('own_goal');
       expect(r.reward).toBeCloseTo(reward, 12);
     }
+    // The scoreline counts it for them: raw state, text and the frame's score strip.
+    const end = stepFrame(s, A.idle, ['magebench']).state;
+    expect(footballGame.toJson(end, o).score).toEqual([0, 1]);
+    expect(footballGame.text(end, o)).toMatch(/Score 0-1\..*\n[^]*Episode over: own goal/);
   });
 
   it('magebench terms: progress, opponents passed, decaying passes, capped shots', async () => {
