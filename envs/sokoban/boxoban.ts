@@ -93,12 +93,16 @@ export function parseBoxoban(text: string, firstLine = 1): SokobanLevel {
   return { fixed, boxes, player: players[0] };
 }
 
-/** The level as Boxoban text, one line a row, no trailing newline. */
+/**
+ * The level as Boxoban text, one line a row, no trailing newline. Floor at the end of a row is
+ * written `-`: a trailing space would be trimmed on reading, and the cell read back as wall.
+ */
 export function toBoxoban(level: SokobanLevel): string {
   const rows: string[][] = level.fixed.map((row) => row.map((v) => (v === WALL ? '#' : v === TARGET ? '.' : ' ')));
   for (const [r, c] of level.boxes) rows[r][c] = level.fixed[r][c] === TARGET ? '*' : '$';
   const [pr, pc] = level.player;
   rows[pr][pc] = level.fixed[pr][pc] === TARGET ? '+' : '@';
+  for (const row of rows) for (let c = row.length - 1; c >= 0 && row[c] === ' '; c--) row[c] = '-';
   return rows.map((row) => row.join('')).join('\n');
 }
 

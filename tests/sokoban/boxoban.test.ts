@@ -59,6 +59,13 @@ describe('parseBoxoban / toBoxoban', () => {
     expect(level.fixed[2][1]).toBe(1);
   });
 
+  it('round-trips a room without a wall border (floor at the row ends)', () => {
+    const open = parseBoxoban(['@$.--', '-----'].join('\n'));
+    expect(open.fixed).toEqual([[1, 1, 2, 1, 1], [1, 1, 1, 1, 1]]);
+    expect(toBoxoban(open)).toBe(['@$.--', '-----'].join('\n'));
+    expect(parseBoxoban(toBoxoban(open))).toEqual(open);
+  });
+
   it('pads ragged rows with wall', () => {
     const level = parseBoxoban(['#####', '#@$.#', '###'].join('\n'));
     expect(level.fixed[2]).toEqual([0, 0, 0, 0, 0]);
