@@ -1,6 +1,6 @@
 /** The replay viewer's static files at /viewer/. */
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildViewer, DEFAULT_VIEWER_DIR, viewerBuildIsStale } from '../../viewer/build.js';
@@ -12,6 +12,11 @@ export default async function viewerRoutes(app: FastifyInstance): Promise<void> 
   const dir = given ?? DEFAULT_VIEWER_DIR;
   if (given === undefined ? viewerBuildIsStale(dir) : !existsSync(join(dir, 'index.html'))) await buildViewer(dir);
   await app.register(fastifyStatic, { root: dir, prefix: '/viewer/', decorateReply: false, schemaHide: true });
-  app.get('/viewer', { schema: { hide: true } }, (_req, reply) => reply.redirect('/viewer/'));
-  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/viewer/'));
+  // The query goes along: `/viewer?replay=...` opens that replay as `/viewer/?replay=...` does.
+  const toViewer = (req: FastifyRequest, reply: FastifyReply) => {
+    const q = req.url.indexOf('?');
+    return reply.redirect(`/viewer/${q < 0 ? '' : req.url.slice(q)}`);
+  };
+  app.get('/viewer', { schema: { hide: true } }, toViewer);
+  app.get('/', { schema: { hide: true } }, toViewer);
 }

@@ -190,6 +190,9 @@ describe('hardening', () => {
       expect(doc.body.paths, path).toHaveProperty([path]);
     }
     expect((await fetch(`${s.url}/docs`)).status).toBeLessThan(400);
+    // The viewer's short address keeps its query (?replay=, ?token=).
+    const viewer = await fetch(`${s.url}/viewer?replay=/v1/replays/x&token=t`, { redirect: 'manual' });
+    expect(viewer.headers.get('location')).toBe('/viewer/?replay=/v1/replays/x&token=t');
   });
 });
 
