@@ -30,7 +30,7 @@ function solves(response: string, envId: string, seed: number, options: JsonObje
   return simulateSokoban(sokobanLevel(envId, seed, options), moves.slice(0, DEFAULT_SOKOBAN_REWARD.maxActions)).solved;
 }
 
-export function scoreSample(response: string, label: string): SampleScore {
+export function scoreSample(response: string, label: string | JsonObject): SampleScore {
   const parsed = parseRewardLabel(label);
   if (parsed.kind === 'answer') {
     const r = rewardForLabel(response, label) as RewardResult;

@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { EnvError } from '../../envs/core/types.js';
+import { EnvError, type JsonObject } from '../../envs/core/types.js';
 import { badRequest } from '../errors.js';
 import { extractResponse } from '../reward/extract.js';
 import { scoreSample, type SampleScore } from '../reward/score.js';
@@ -19,8 +19,14 @@ const MAX_TEXT = 1 << 20;
 export default async function rewardRoutes(app: FastifyInstance): Promise<void> {
   const { maxRewardBatch, rewardBodyLimit, chatTemplate } = app.settings;
   const Texts = Type.Array(Type.String({ maxLength: MAX_TEXT }), { maxItems: maxRewardBatch });
+  // OpenRLHF passes each dataset's label on as it is: a string, but also a bare number (a numeric
+  // gold answer) or the level object itself.
+  const Label = Type.Union([Type.String({ maxLength: MAX_TEXT }), Type.Number(), Type.Record(Type.String(), Type.Unknown(), { maxProperties: 64 })], {
+    description: 'a gold answer (string or number) or a level { env_id, seed, options } (object or its JSON text)',
+  });
+  const Labels = Type.Array(Label, { maxItems: maxRewardBatch });
   // OpenRLHF versions add fields over time; unknown ones are accepted and ignored.
-  const Body = Type.Object({ query: Texts, prompts: Type.Optional(Texts), labels: Texts }, { additionalProperties: true });
+  const Body = Type.Object({ query: Texts, prompts: Type.Optional(Texts), labels: Labels }, { additionalProperties: true });
 
   app.post<{ Body: Static<typeof Body> }>(
     '/v1/reward',
@@ -47,7 +53,8 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
       }
       const results: SampleScore[] = await mapYielding(query, (q, i) => {
         try {
-          return scoreSample(extractResponse(q, chatTemplate, prompts?.[i]), labels[i]);
+          const label = labels[i];
+          return scoreSample(extractResponse(q, chatTemplate, prompts?.[i]), typeof label === 'number' ? String(label) : (label as string | JsonObject));
         } catch (e) {
           if (e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
           throw e;

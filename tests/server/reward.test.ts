@@ -94,11 +94,21 @@ describe('reward endpoint', () => {
     console.log(`reward endpoint: 4096 samples (${(body.length / 2 ** 20).toFixed(1)} MiB) in ${seconds.toFixed(2)} s`);
   });
 
+  it('takes labels as OpenRLHF passes them from a dataset: numbers and level objects too', async () => {
+    const plan = sokobanPlan('Sokoban-small-v0', 2);
+    const query = [chatml('6 x 7?', '<think>x</think><answer>42</answer>'), chatml('Push.', sokobanResponse(plan))];
+    const r = await s.call<RewardResponse>('POST', '/v1/reward', { query, labels: [42, { env_id: 'Sokoban-small-v0', seed: 2 }] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.rewards[0]).toBe(1.5);
+    expect(r.body.scores).toEqual([1, 1]);
+  });
+
   it('rejects malformed requests naming the field', async () => {
     const cases: [unknown, RegExp][] = [
       [{ query: ['a'] }, /missing the field "labels"/],
       [{ query: ['a', 'b'], labels: ['1'] }, /body\.labels has 1 items but body\.query has 2/],
       [{ query: [1], labels: ['1'] }, /body\.query\.0 must be string/],
+      [{ query: ['a'], labels: [null] }, /body\.labels\.0 must be a gold answer/],
       [{ query: ['x'], labels: ['{"env_id": "Nope-v0", "seed": 1}'] }, /body\.labels\[0\]: unknown env id/],
       [{ query: ['x'], labels: ['{"env_id": "Sokoban-small-v0", "options": {"width": "wide"}}'] }, /body\.labels\[0\].*width/],
     ];
