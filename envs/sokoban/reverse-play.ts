@@ -14,7 +14,7 @@
  * scores 0.
  */
 import type { LevelGraph } from './graph.js';
-import { ensureSize, StateTable } from './state-table.js';
+import { ensureSize, stateBudget, StateTable } from './state-table.js';
 import { OPPOSITE } from './types.js';
 
 export interface ReversePlayLimits {
@@ -42,12 +42,13 @@ const NO_BOX = 255;
 export function reversePlay(graph: LevelGraph, limits: ReversePlayLimits): ReversePlayResult | null {
   const k = graph.targets.length;
   const w = k + 1;
+  const maxStates = stateBudget(w, limits.maxStates);
   const { next, n } = graph;
   // Sized for the whole state space (player cell x box sets) when the budget allows, so that
   // the hash table rarely has to grow.
   let space = n;
   for (let i = 0; i < k; i++) space = (space * (n - 1 - i)) / (i + 1);
-  const table = new StateTable(w, Math.max(64, Math.min(limits.maxStates, Math.ceil(space))));
+  const table = new StateTable(w, Math.max(64, Math.min(maxStates, Math.ceil(space))));
   let depth = new Int32Array(1024);
   let parent = new Int32Array(1024);
   let move = new Uint8Array(1024);
@@ -97,7 +98,7 @@ export function reversePlay(graph: LevelGraph, limits: ReversePlayLimits): Rever
     swaps[idx] = Math.min(nswaps, 65535);
     for (let i = 0; i < k; i++) origin[idx * k + i] = idSource[idAt + i];
   };
-  for (let head = 0; head < table.count && table.count < limits.maxStates; head++) {
+  for (let head = 0; head < table.count && table.count < maxStates; head++) {
     const d = depth[head];
     if (d >= limits.maxLength) break; // states come in depth order
     const base = head * w;

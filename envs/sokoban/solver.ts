@@ -9,11 +9,11 @@
  */
 import { compileLevel, encodeLevel, type LevelGraph } from './graph.js';
 import { pushDistances } from './push-distance.js';
-import { ensureSize, StateTable } from './state-table.js';
+import { ensureSize, stateBudget, StateTable } from './state-table.js';
 import type { SokobanLevel } from './types.js';
 
 export interface SolveOptions {
-  /** States to store at most (default 2 million, a few tens of MB). */
+  /** States to store at most (default 2 million, a few tens of MB; fewer for many boxes, see `stateBudget`). */
   maxStates?: number;
 }
 
@@ -24,10 +24,10 @@ export type SolveResult =
 const DEFAULT_MAX_STATES = 2_000_000;
 
 export function solveSokoban(level: SokobanLevel, opts: SolveOptions = {}): SolveResult {
-  const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
   const graph = compileLevel(level.fixed);
   const start = encodeLevel(graph, level);
   const k = start.boxes.length;
+  const maxStates = stateBudget(k + 1, opts.maxStates ?? DEFAULT_MAX_STATES);
   if (k !== graph.targets.length) throw new RangeError(`the level has ${k} boxes but ${graph.targets.length} targets`);
   const dist = pushDistances(graph);
   let h0 = 0;

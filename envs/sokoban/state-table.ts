@@ -90,3 +90,14 @@ export function ensureSize<T extends Int32Array | Uint8Array | Uint16Array>(arr:
   bigger.set(arr);
   return bigger;
 }
+
+/**
+ * Most states a search of `width`-wide states may store, whatever budget was asked for: a level
+ * with many boxes makes every state wide, and 50 million states of 170 boxes would be 17 GB. At
+ * 2^26 words the table stays near 128 MB (4-box searches keep 13 million states).
+ */
+export const MAX_TABLE_WORDS = 1 << 26;
+
+export function stateBudget(width: number, requested: number): number {
+  return Math.max(1, Math.min(requested, Math.floor(MAX_TABLE_WORDS / width)));
+}

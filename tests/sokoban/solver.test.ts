@@ -14,6 +14,7 @@ import {
   solveSokoban,
   SOKOBAN_VARIANTS,
 } from '../../envs/sokoban/index.js';
+import { stateBudget } from '../../envs/sokoban/state-table.js';
 import { bruteForceLength } from './brute-force.js';
 
 const COUNTS: Record<string, number> = { 'Sokoban-small-v0': 200, 'Sokoban-small-v1': 200 };
@@ -73,6 +74,24 @@ describe('solveSokoban', () => {
   it('stops at its state budget', () => {
     const level = parseBoxoban(['##########', '#@       #', '# $ $ $  #', '#        #', '#  . . . #', '##########'].join('\n'));
     expect(solveSokoban(level, { maxStates: 1000 })).toMatchObject({ solved: false, reason: 'budget' });
+  });
+
+  it('caps its states by memory when a level has many boxes, whatever budget was asked for', () => {
+    expect(stateBudget(5, 2_000_000)).toBe(2_000_000);
+    expect(stateBudget(172, 50_000_000)).toBe(Math.floor(2 ** 26 / 172));
+    // 171 boxes, each one push from its goal, in a 40x40 room: 50 million states of 172 words
+    // would be 17 GB; the cap stops the search near 128 MB instead.
+    const rows = Array.from({ length: 40 }, (_, r) =>
+      Array.from({ length: 40 }, (_, c) => {
+        if (r === 0 || c === 0 || r === 39 || c === 39) return '#';
+        if (r === 1 && c === 1) return '@';
+        if (c % 2 === 1) return ' ';
+        return r % 4 === 2 && r <= 34 ? '$' : r % 4 === 0 ? '.' : ' ';
+      }).join(''),
+    );
+    const r = solveSokoban(parseBoxoban(rows.join('\n')), { maxStates: 50_000_000 });
+    expect(r).toMatchObject({ solved: false, reason: 'budget' });
+    expect(r.explored).toBeLessThanOrEqual(stateBudget(172, 50_000_000) + 1);
   });
 
   it('needs no moves for a level solved from the start', () => {
