@@ -1,4 +1,5 @@
 import { createCanvas } from '@napi-rs/canvas';
+import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { RasterContext, encodeGif, encodePng, setPngEncoder } from '../../envs/index.js';
 import { zlibPngEncoder } from '../../envs/render/png-node.js';
@@ -36,6 +37,9 @@ describe('image encoding', () => {
       setPngEncoder(encoder);
       const a = encodePng(raster.image);
       expect(Buffer.from(a.subarray(0, 8)).toString('hex')).toBe('89504e470d0a1a0a');
+      const back = decode(a);
+      expect([back.width, back.height, back.channels]).toEqual([20, 12, 4]);
+      expect(Buffer.from(back.data as Uint8Array).equals(Buffer.from(raster.image.data))).toBe(true);
       expect(Buffer.from(encodePng(raster.image)).equals(Buffer.from(a))).toBe(true);
     }
   });
