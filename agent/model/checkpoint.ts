@@ -153,7 +153,7 @@ export function loadCheckpoint(dirIn: string): CheckpointData {
   const what = `checkpoint ${where}`;
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(readFileSync(join(where, 'manifest.json'), 'utf8')) as Manifest;
+    manifest = JSON.parse(readRegularFile(join(where, 'manifest.json')).toString('utf8')) as Manifest;
   } catch (e) {
     throw new Error(`${what}: manifest.json is corrupted (${(e as Error).message})`);
   }
@@ -187,6 +187,12 @@ export function loadCheckpoint(dirIn: string): CheckpointData {
   return { preset: manifest.preset, config, params: tensors, step, metrics, state };
 }
 
+/** Reads a file, refusing anything but a regular file (a FIFO would block the read forever). */
+function readRegularFile(path: string): Buffer {
+  if (!statSync(path).isFile()) throw new Error(`${path} is not a regular file`);
+  return readFileSync(path);
+}
+
 /** One tensor file of a checkpoint, checked against the manifest's size and checksum. */
 function readTensors(where: string, file: string, manifest: Manifest, what: string, required: boolean): Params | undefined {
   const path = join(where, file);
@@ -195,7 +201,12 @@ function readTensors(where: string, file: string, manifest: Manifest, what: stri
     if (required || expected) throw new Error(`${what}: ${file} is missing`);
     return undefined;
   }
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(path);
+  } catch (e) {
+    throw new Error(`${what}: cannot read ${file} (${(e as Error).message})`);
+  }
   if (expected) {
     if (bytes.length !== expected.bytes) throw new Error(`${what}: ${file} is truncated or padded (${bytes.length} bytes, manifest says ${expected.bytes})`);
     const sha = createHash('sha256').update(bytes).digest('hex');

@@ -1,6 +1,6 @@
 // Checkpoints: identical logits after save/load, clear errors on damage, and atomic saves that
 // survive a process killed mid-save (a child process saving in a loop, killed at a random moment).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, truncateSync, statSync, existsSync, rmSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,19 @@ describe('checkpoints', () => {
       len.writeBigUInt64LE(BigInt(h.length));
       return Buffer.concat([len, h, Buffer.alloc(8)]);
     };
+    // Not regular files: a directory, and a FIFO (reading one would block forever).
+    writeFileSync(join(d, 'manifest.json'), good);
+    rmSync(join(d, 'model.safetensors'));
+    mkdirSync(join(d, 'model.safetensors'));
+    expect(() => loadModel(d)).toThrow(/cannot read model.safetensors .*not a regular file/);
+    rmSync(join(d, 'model.safetensors'), { recursive: true });
+    if (spawnSync('mkfifo', [join(d, 'model.safetensors')]).status === 0) {
+      expect(() => loadModel(d)).toThrow(/cannot read model.safetensors .*not a regular file/);
+    }
+    rmSync(join(d, 'manifest.json'));
+    mkdirSync(join(d, 'manifest.json'));
+    expect(() => loadModel(d)).toThrow(/manifest.json is corrupted/);
+
     expect(() => decodeSafetensors(header('null'))).toThrow(/not a JSON object/);
     expect(() => decodeSafetensors(header('{"w": null}'))).toThrow(/tensor w: header entry is not an object/);
     expect(() => decodeSafetensors(header('{"w": {"dtype": "F32", "shape": [2], "data_offsets": 3}}'))).toThrow(/offsets/);
