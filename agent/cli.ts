@@ -108,7 +108,7 @@ runtimeOptions(
     .option('--prompt <text>', 'user message (wrapped in the chat template unless --raw)', 'Hello!')
     .option('--system <text>', 'system message')
     .option('--image <png>', 'an image file for the user turn')
-    .option('--raw', 'feed --prompt as raw text, no chat template')
+    .option('--raw', 'feed --prompt as raw text, no chat template (with --image, put <image> in it where the image goes)')
     .option('-n, --num <n>', 'samples', posInt, 1)
     .option('--max-new-tokens <n>', 'tokens to generate', posInt, 128)
     .option('--temperature <t>', '0 = greedy', num, 1)
