@@ -2,7 +2,7 @@
 // when given) and every float input's gradient against central finite differences.
 import seedrandom from 'seedrandom';
 import {
-  Graph, Mul, ReduceSum, createSession, fromNumbers, sizeOf, tensor, toNumbers,
+  Graph, Mul, ReduceSum, createSession, fromNumbers, isFloat, sizeOf, tensor, toNumbers,
   type DType, type HostTensor, type Value,
 } from '../../agent/engine/index.js';
 import { gradients } from '../../training/autodiff/index.js';
@@ -77,7 +77,7 @@ export async function gradError(op: (...xs: Value[]) => Value, specs0: Spec[], o
   const tr = build(specs, dtype, op);
   const r = tr.g.constant(tensor(dtype, Array.from({ length: sizeOf(y.dims) }, () => rng() * 2 - 1), y.dims));
   const loss = ReduceSum(Mul(tr.y, r), undefined, { keepdims: 0 });
-  const floatIdx = specs.flatMap((s, i) => (s.dtype === undefined ? [i] : []));
+  const floatIdx = specs.flatMap((s, i) => (isFloat(s.dtype ?? dtype) ? [i] : [])); // an explicit float dtype is checked too
   const grads = gradients(loss, floatIdx.map((i) => tr.xs[i]));
   tr.g.output(loss, 'loss');
   grads.forEach((gv, k) => tr.g.output(gv, `g${k}`));
