@@ -62,8 +62,9 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     if (args.options && Object.keys(args.options).length > 0) {
       throw new EnvError('reset options are not supported here: make a new instance with those options');
     }
-    if (args.seed !== undefined) {
-      if (!Number.isSafeInteger(args.seed)) throw new EnvError(`seed must be an integer, got ${args.seed}`);
+    // A null seed is Gymnasium's seed=None: no re-seeding, the stream continues.
+    if (args.seed !== undefined && args.seed !== null) {
+      if (!Number.isSafeInteger(args.seed)) throw new EnvError(`seed must be an integer, got ${JSON.stringify(args.seed) ?? String(args.seed)}`);
       this.rng = makeRng(args.seed);
     } else {
       this.rng ??= makeRng(DEFAULT_SEED);
@@ -78,7 +79,14 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     const ep = this.episode;
     if (!ep) throw new EnvError('step() called before reset()');
     if (ep.done) throw new EnvError('step() called after the episode ended; call reset()');
-    const { moves, info } = this.readAction(action);
+    const read = this.readAction(action);
+    const info = read.info;
+    // A turn with no valid move still spends a step, so an agent that only writes nonsense meets
+    // the time limit instead of looping forever. A game with an idle action plays it, so that time
+    // passes inside the game too (its clock, its opponents), as if the agent had chosen to wait.
+    const idle = read.moves.length === 0 ? this.game.idleAction : undefined;
+    const moves = idle === undefined ? read.moves : [idle];
+    if (idle !== undefined) info.played_idle = true;
     const rewards: number[] = [];
     let terminated = false;
     let last: Info = {};
@@ -96,8 +104,6 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
       }
       if (ep.length >= this.options.max_steps) break;
     }
-    // A turn with no valid move still spends a step, so an agent that only writes nonsense
-    // meets the time limit instead of looping forever.
     if (moves.length === 0) ep.length++;
     const truncated = !terminated && ep.length >= this.options.max_steps;
     let reward = 0;

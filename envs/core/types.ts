@@ -57,7 +57,8 @@ export interface StepResult {
 export type RenderMode = 'rgb' | 'png' | 'text';
 
 export interface ResetArgs {
-  seed?: number;
+  /** Re-seeds the instance's generator; absent or null continues its stream. */
+  seed?: number | null;
   options?: JsonObject;
 }
 

@@ -14,6 +14,10 @@ describe('GameEnv', () => {
     const b = makeCorridor({ max_length: 64 });
     expect([b.reset({ seed: 5 }), b.reset(), b.reset(), b.reset()].map((r) => r.observation.state.length)).toEqual(lengths);
     expect(new Set(lengths).size).toBeGreaterThan(1);
+    // seed null is seed=None: the stream continues, as with no seed at all.
+    const c = makeCorridor({ max_length: 64 });
+    expect([c.reset({ seed: 5 }), c.reset({ seed: null }), c.reset({}), c.reset(null)].map((r) => r.observation.state.length)).toEqual(lengths);
+    expect(() => c.reset({ seed: '5' as unknown as number })).toThrow(/seed must be an integer, got "5"/);
   });
 
   it('takes names, indices, aliases, lists and text answers', () => {
@@ -107,5 +111,30 @@ describe('VectorEnv', () => {
       return trace;
     };
     expect(run()).toEqual(run());
+  });
+});
+
+describe('a turn with no valid move', () => {
+  it('plays the game\'s idle action when it has one, so the game\'s own clock moves too', async () => {
+    const { make } = await import('../../envs/index.js');
+    const env = make('Football-11v11-v0', { max_steps: 3 });
+    env.reset({ seed: 2 });
+    const left = (r: { observation: { state: Record<string, unknown> } }) => r.observation.state.steps_left;
+    const first = env.step({ text: '<answer>dance</answer>' });
+    expect(first.info).toMatchObject({ action_is_valid: false, played_idle: true, moves_executed: 1, elapsed_steps: 1 });
+    expect(left(first)).toBe(2);
+    env.step('jump');
+    const third = env.step({ text: 'nonsense' });
+    expect(third.truncated).toBe(true);
+    expect(left(third)).toBe(0);
+  });
+
+  it('costs a Sokoban turn the step penalty, as gym-sokoban\'s no-op does', async () => {
+    const { make } = await import('../../envs/index.js');
+    const env = make('Sokoban-small-v0');
+    env.reset({ seed: 1 });
+    const r = env.step({ text: '<answer>sideways</answer>' });
+    expect(r.reward).toBeCloseTo(-0.1);
+    expect(r.info.invalid_actions).toEqual(['sideways']);
   });
 });
