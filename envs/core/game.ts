@@ -45,6 +45,8 @@ export interface Game<S, O extends BaseOptions = BaseOptions> {
   resolveOptions(options: JsonObject): O;
   /** Structured actions: index i is named `actionNames[i]` (lower case). */
   actionNames(options: O): readonly string[];
+  /** The action that waits: played for a turn whose action named no valid move. */
+  idleAction?: number;
   /** Other spellings accepted in text actions, lower case, mapped to a canonical name. */
   actionAliases?(options: O): Readonly<Record<string, string>>;
   /** The `state` part of observations, described for clients. */

@@ -80,6 +80,7 @@ export const footballGame: Game<FootballState, FootballOptions> = {
   },
 
   actionNames: () => ACTIONS,
+  idleAction: 0,
   actionAliases: () => ALIASES,
 
   stateSpace: (): Space => ({

@@ -90,6 +90,7 @@ export function sokobanScore(bestReturn: number, optimalReturn: number): number 
 export const sokobanGame: Game<SokobanState, SokobanOptions> = {
   resolveOptions: resolveSokobanOptions,
   actionNames: () => SOKOBAN_ACTIONS,
+  idleAction: 0,
   actionAliases: () => SOKOBAN_ALIASES,
   stateSpace: () => ({
     type: 'json',
