@@ -83,6 +83,7 @@ describe('indexing', () => {
   op('Gather int32 ids', (w, i) => E.Gather(w, i), [[4, 3], { dims: [3], dtype: 'int32', values: [3, -4, 3] }]);
   op('Gather negative ids', (w, i) => E.Gather(w, i), [[4, 3], ints([-1, 0, 3], [3])]);
   op('GatherElements', (x, i) => E.GatherElements(x, i, { axis: 1 }), [[3, 4], ints([0, 3, 3, 1, 1, 1], [3, 2])]);
+  op('GatherElements negative axis and ids, repeated', (x, i) => E.GatherElements(x, i, { axis: -1 }), [[3, 4], ints([-1, 3, 0, -4, 2, 2], [3, 2])]);
   op('GatherND', (x, i) => E.GatherND(x, i), [[3, 4], ints([0, 1, 2, 2, 0, 1], [3, 2])]);
   op('GatherND rows, repeated and negative', (x, i) => E.GatherND(x, i), [[3, 2, 2], ints([2, 0, -1], [3, 1])]);
   op('ScatterND replace', (d, i, u) => E.ScatterND(d, i, u), [[4, 3], ints([2, 0], [2, 1]), [2, 3]]);
