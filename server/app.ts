@@ -43,9 +43,12 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
         useDefaults: true,
         allErrors: false,
         verbose: true,
-        // String lengths in UTF-16 code units, as JavaScript and the replay schema (TypeBox) count
-        // them: a text the API takes must fit its replay, emoji and all.
-        unicode: false,
+      },
+      // String lengths in UTF-16 code units, as JavaScript and the replay schema (TypeBox) count
+      // them, so a text the API takes fits its replay, emoji and all. Ajv still honours
+      // `unicode: false` but warns when it is passed as an option; set here, it is silent.
+      onCreate: (ajv) => {
+        ajv.opts.unicode = false;
       },
     },
   });
