@@ -101,6 +101,18 @@ describe('Sokoban episodes', () => {
     expect(r.info).toMatchObject({ action_is_valid: true, action_is_effective: false, boxes_on_target: 0, success: false });
     expect(r.reward).toBeCloseTo(-0.1, 12);
   });
+
+  it('charges an invalid turn the no-op step penalty, so nonsense never pays better than a move', () => {
+    const env = make('Sokoban-small-v0');
+    const before = env.reset({ seed: 2 }).observation.text;
+    for (const action of [{ text: '<answer>jump</answer>' }, 'fly', 99]) {
+      const r = env.step(action);
+      expect(r.info).toMatchObject({ action_is_valid: false, played_idle: true, moves_executed: 1, success: false });
+      expect(r.reward).toBeCloseTo(-0.1, 12);
+      expect(r.observation.text).toBe(before);
+    }
+    expect(env.step('noop').info.elapsed_steps).toBe(4);
+  });
 });
 
 describe('Sokoban options', () => {
