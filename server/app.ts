@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ReplayStore } from '../envs/replay/store.js';
 import { installAuth } from './auth.js';
+import { installBodyDepthLimit } from './body-depth.js';
 import { installErrorHandler } from './error-handler.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import batchRoutes from './routes/batch.js';
@@ -83,6 +84,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
 
   installErrorHandler(app);
   if (settings.token) installAuth(app, settings.token);
+  installBodyDepthLimit(app);
   // Callback-style hooks on the hot path: no promise per request.
   app.addHook('onResponse', (req, reply, done) => {
     metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -3,7 +3,8 @@
  * (training/rewards): a gold answer gets LMM-R1's format + accuracy reward; a Sokoban level its
  * verifier reward; any other game level a whole global-protocol episode of the env.
  */
-import type { JsonObject } from '../../envs/core/types.js';
+import { EnvError, type JsonObject } from '../../envs/core/types.js';
+import { MAX_BODY_DEPTH, nestedDeeperThan } from '../body-depth.js';
 import { simulateSokoban } from '../../envs/sokoban/simulate.js';
 import { parseRewardLabel, rewardForLabel, strictDirections, parseStrictFormat, DEFAULT_SOKOBAN_REWARD } from '../../training/rewards/index.js';
 import type { RewardResult } from '../../training/rewards/types.js';
@@ -32,6 +33,10 @@ function solves(response: string, envId: string, seed: number, options: JsonObje
 
 export function scoreSample(response: string, label: string | JsonObject): SampleScore {
   const parsed = parseRewardLabel(label);
+  // A label in JSON text escaped the body's depth check (see body-depth.ts).
+  if (parsed.kind === 'env' && nestedDeeperThan(parsed.options, MAX_BODY_DEPTH)) {
+    throw new EnvError(`options nest deeper than ${MAX_BODY_DEPTH} levels of arrays and objects`);
+  }
   if (parsed.kind === 'answer') {
     const r = rewardForLabel(response, label) as RewardResult;
     return { reward: r.total, score: r.task > 0 ? 1 : 0, logs: logsOf(r, 'accuracy_reward') };

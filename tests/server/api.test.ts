@@ -145,6 +145,19 @@ describe('hardening', () => {
     expect((await s.call('POST', `/v1/instances/${c.body.instance_id}/step`, { action: { text: '😀'.repeat(40_000) } })).status).toBe(400);
     expect((await s.call('POST', `/v1/instances/${c.body.instance_id}/step`, { action: 'x'.repeat(2 << 20) })).status).toBe(413);
     expect((await s.call('GET', '/v1/nothing')).status).toBe(404);
+    // Free-form JSON nested a hundred thousand deep is refused up front, wherever it is sent.
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const bodies: [string, string][] = [
+      ['/v1/instances', `{"env_id":"${TINY_ID}","options":{"length":${deep}}}`],
+      ['/v1/instances', `{"env_id":"${TINY_ID}","agent":{"name":"a","config":{"x":${deep}}}}`],
+      ['/v1/reward', `{"query":["x"],"labels":["{\\"env_id\\":\\"${TINY_ID}\\",\\"options\\":{\\"length\\":${deep}}}"]}`],
+      ['/v1/reward', `{"query":["x"],"labels":[{"env_id":"${TINY_ID}","options":{"length":${deep}}}]}`],
+      ['/v1/replays', `{"version":1,"env_id":"${TINY_ID}","options":${deep}}`],
+    ];
+    for (const [path, body] of bodies) {
+      const r = await s.call<{ message: string }>('POST', path, body);
+      expect(r.status, `${path} ${body.slice(0, 80)}`).toBe(400);
+    }
     await s.call('DELETE', `/v1/instances/${c.body.instance_id}`);
   });
 
