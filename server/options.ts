@@ -28,7 +28,7 @@ export interface ServerOptions {
   maxInstances: number;
   /** Instances unused this long are closed. */
   idleTimeoutMs: number;
-  /** Request body limit for every route but the reward endpoint. */
+  /** Request body limit for every route but the reward endpoint and the batch routes. */
   bodyLimit: number;
   /** Body limit of POST /v1/reward: 256 prompts x 16 samples of long responses. */
   rewardBodyLimit: number;
