@@ -1,20 +1,40 @@
-/** Optional bearer token on every /v1 route (the viewer page, docs and metrics stay open). */
+/**
+ * Optional token on every /v1 route (the viewer page, docs and metrics stay open), given as
+ * `Authorization: Bearer <token>` or as the password of HTTP Basic auth: OpenRLHF's reward client
+ * sends no header of its own, but a URL `http://rm:<token>@host/v1/reward` makes Python's
+ * requests send Basic auth.
+ */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 
+/** Constant-time compare, so the token cannot be guessed byte by byte from timings. */
+function same(given: Buffer, expected: Buffer): boolean {
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The password of a `Basic` authorization header, or null. */
+function basicPassword(header: string): Buffer | null {
+  if (!/^basic /i.test(header)) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : Buffer.from(decoded.slice(colon + 1));
+}
+
 export function installAuth(app: FastifyInstance, token: string): void {
-  const expected = Buffer.from(`Bearer ${token}`);
+  const bearer = Buffer.from(`Bearer ${token}`);
+  const password = Buffer.from(token);
   app.addHook('onRequest', async (req, reply) => {
     // The matched route's pattern, not the raw URL: the router decodes percent-escapes, so
     // "/%761/envs" reaches the /v1/envs handler while its raw URL does not start with "/v1/".
     const path = req.routeOptions.url ?? req.url.split('?')[0];
     if (!path.startsWith('/v1/') && path !== '/v1') return;
-    const given = Buffer.from(req.headers.authorization ?? '');
-    // Constant-time compare, so the token cannot be guessed byte by byte from timings.
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return;
+    const header = req.headers.authorization ?? '';
+    if (same(Buffer.from(header), bearer)) return;
+    const basic = basicPassword(header);
+    if (basic && same(basic, password)) return;
     return reply
       .code(401)
       .header('www-authenticate', 'Bearer')
-      .send({ error: 'unauthorized', message: 'header authorization: expected "Bearer <token>"' });
+      .send({ error: 'unauthorized', message: 'header authorization: expected "Bearer <token>" (or Basic auth with the token as password)' });
   });
 }

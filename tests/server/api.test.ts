@@ -217,6 +217,11 @@ describe('token and idle eviction', () => {
       expect((await t.call('GET', '/v1/health', undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
       const auth = { authorization: 'Bearer sesame' };
       expect((await t.call('GET', '/v1/health', undefined, auth)).status).toBe(200);
+      // OpenRLHF's reward client sends no header of its own: http://rm:<token>@host/... gives Basic auth.
+      const basic = (userPass: string) => ({ authorization: `Basic ${Buffer.from(userPass).toString('base64')}` });
+      expect((await t.call('POST', '/v1/reward', { query: ['x'], labels: ['1'] }, basic('rm:sesame'))).status).toBe(200);
+      expect((await t.call('POST', '/v1/reward', { query: ['x'], labels: ['1'] }, basic('rm:wrong'))).status).toBe(401);
+      expect((await t.call('GET', '/v1/health', undefined, basic('sesame'))).status).toBe(401);
       expect((await t.call('GET', '/metrics')).status).toBe(200);
       // Percent-escaped paths reach the same handlers, and need the token as much.
       for (const path of ['/%761/envs', '/v%31/health', '/%76%31/instances/x/frame.png']) expect((await t.call('GET', path)).status, path).toBe(401);
