@@ -87,7 +87,11 @@ export class ReplayStore {
     } catch {
       return null;
     }
-    return parseReplay(text);
+    try {
+      return parseReplay(text);
+    } catch {
+      return null; // a foreign or corrupt file is not a replay, as in listing (see scan)
+    }
   }
 
   async list(filter: ReplayFilter = {}): Promise<{ total: number; replays: ReplaySummary[] }> {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,10 @@ describe('replays', () => {
     expect((await again.list()).total).toBe(2);
     expect((await again.get(a))?.seed).toBe(1);
     expect(await again.get('../etc/passwd')).toBeNull();
+    // A corrupt file is no replay: not listed, not served (never blamed on the request).
+    await writeFile(join(dir, 'corrupt.json'), '{"version": 1}');
+    expect(await new ReplayStore(dir).get('corrupt')).toBeNull();
+    expect((await new ReplayStore(dir).list()).total).toBe(2);
   });
 });
 
