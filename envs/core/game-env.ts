@@ -105,7 +105,10 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
       if (ep.length >= this.options.max_steps) break;
     }
     if (moves.length === 0) ep.length++;
-    const truncated = !terminated && ep.length >= this.options.max_steps;
+    // Under the global protocol a text answer is the whole plan: once it has been played, the
+    // episode is over (MageBench's Sokoban-Global scores that one answer), solved or not.
+    const wholePlan = this.options.protocol === 'global' && isTextAction(action);
+    const truncated = !terminated && (wholePlan || ep.length >= this.options.max_steps);
     let reward = 0;
     for (const r of rewards) reward += r;
     // Object.assign, not spread: spreading two objects measured ~10 us here, 80x the assign.
@@ -177,7 +180,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
 
   /** Turns any accepted action form into move indices plus what to report about it. */
   private readAction(action: Action): { moves: number[]; info: Info } {
-    if (typeof action === 'object' && action !== null && !Array.isArray(action) && 'text' in action) {
+    if (isTextAction(action)) {
       const text = (action as { text: unknown }).text;
       if (typeof text !== 'string') {
         return { moves: [], info: { action_is_valid: false, invalid_actions: ['text action is not a string'] } };
@@ -234,4 +237,8 @@ function describe(item: unknown): string {
     text = Array.isArray(item) ? '[list]' : String(item);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function isTextAction(action: Action): action is { text: string } {
+  return typeof action === 'object' && action !== null && !Array.isArray(action) && 'text' in action;
 }

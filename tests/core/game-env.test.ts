@@ -138,3 +138,22 @@ describe('a turn with no valid move', () => {
     expect(r.info.invalid_actions).toEqual(['sideways']);
   });
 });
+
+describe('the global protocol', () => {
+  it('ends the episode after one text answer, with the score of that plan', () => {
+    const env = makeCorridor({ protocol: 'global', max_length: 64 });
+    env.reset({ seed: 4 });
+    const r = env.step({ text: '<answer>right, right</answer>' });
+    expect(r.info.moves_executed).toBe(2);
+    expect(r.truncated).toBe(true);
+    expect(r.terminated).toBe(false);
+    expect(typeof r.info.score).toBe('number');
+    expect(() => env.step(0)).toThrow(EnvError);
+  });
+
+  it('still takes structured actions one move at a time', () => {
+    const env = makeCorridor({ protocol: 'global', max_length: 64 });
+    env.reset({ seed: 4 });
+    expect(env.step('right').truncated).toBe(false);
+  });
+});

@@ -127,7 +127,8 @@ describe('football properties', () => {
           else expect([s.end, s.via, s.events.includes('save')]).toEqual(['lost', 'shot', true]);
         });
       }),
-      { numRuns: 150 },
+      // Seeded: the count below must not depend on the run's random draw.
+      { numRuns: 150, seed: 2026 },
     );
     // The action bias makes shots common enough for this to test something.
     expect(shots).toBeGreaterThan(20);

@@ -98,8 +98,12 @@ describe.skipIf(!envSpec('Sokoban-small-v0'))('Sokoban over HTTP', () => {
       const bad = await s.call<Stepped>('POST', `/v1/instances/${id}/step`, { action: { text: '<answer>Up, jump, 42, Left</answer>' } });
       expect(bad.body.info.action_is_valid).toBe(false);
       expect(bad.body.info.invalid_actions).toEqual(['jump', '42']);
+      // One answer is the whole episode under the global protocol, solved or not.
+      expect(bad.body.truncated).toBe(true);
+      expect(typeof bad.body.info.score).toBe('number');
     }
-    expect(await verifiedReplays('global')).toBe(3);
+    // Three solved episodes and three sloppy ones, each ended by its one answer.
+    expect(await verifiedReplays('global')).toBe(6);
   });
 });
 
