@@ -11,6 +11,7 @@ import { makeRng, type Rng } from './rng.js';
 import type { Space } from './spaces.js';
 import {
   EnvError,
+  isTextAction,
   type Action,
   type Env,
   type EnvSpaces,
@@ -237,8 +238,4 @@ function describe(item: unknown): string {
     text = Array.isArray(item) ? '[list]' : String(item);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function isTextAction(action: Action): action is { text: string } {
-  return typeof action === 'object' && action !== null && !Array.isArray(action) && 'text' in action;
 }

@@ -39,6 +39,11 @@ export interface Observation {
  */
 export type Action = number | string | ReadonlyArray<number | string> | { text: string };
 
+/** Whether an action is a raw LMM response (`{ text }`) rather than a structured one. */
+export function isTextAction(action: Action): action is { text: string } {
+  return typeof action === 'object' && action !== null && !Array.isArray(action) && 'text' in action;
+}
+
 export type Info = JsonObject;
 
 export interface ResetResult {

@@ -2,7 +2,7 @@
  * How one env step becomes a replay step, shared by the recorder and the verifier so that both
  * read results the same way (a replay verifies exactly when re-simulation gives the same record).
  */
-import type { Action, Env, Info, JsonObject, StepResult } from '../core/types.js';
+import { isTextAction, type Action, type Env, type Info, type JsonObject, type StepResult } from '../core/types.js';
 import { REPLAY_LIMITS, type ReplayResult, type ReplayStep } from './schema.js';
 
 /** Info entries longer than this (as JSON) are left out of replays: replays stay small. */
@@ -42,10 +42,6 @@ export function parsedActions(action: Action, info: Info, env: Env): string[] {
     else if (typeof item === 'string') out.push(item.trim().toLowerCase().slice(0, REPLAY_LIMITS.nameChars));
   }
   return out;
-}
-
-export function isTextAction(action: Action): action is { text: string } {
-  return typeof action === 'object' && action !== null && !Array.isArray(action) && 'text' in action;
 }
 
 /** The action to feed the env to replay `step`. */
