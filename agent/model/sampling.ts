@@ -141,48 +141,57 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   const params = bake ? {} : model.paramFeeds();
 
   const vision = model.usesVision(prepared.pixelValues);
-  const prefill = await model.decodeSession(false, bake, vision);
-  let out = await prefill.run({
-    input_ids: batch.inputIds,
-    attention_mask: batch.attentionMask,
-    ...(vision ? model.pixelFeed(B, prepared.pixelValues) : {}),
-    ...params,
-  });
-  const step = maxNew > 1 ? await model.decodeSession(true, bake) : null;
   const V = c.vocabSize;
   const res: Generation[] = rows.map(() => ({ tokens: [], text: '', logprobs: [], finishReason: 'length' }));
-  const done = new Array<boolean>(B).fill(false);
-  // Capacity: the prompt plus every generated token but the last (which is never fed back).
-  let cache = KVCache.empty(B, c.nLayers, c.nHeads, c.dModel / c.nHeads, batch.seq + maxNew - 1);
-  const kvOf = (o: typeof out, names: readonly string[]) => names.slice(1).map((n) => o[n]); // after last_logits
-  cache.write(kvOf(out, prefill.outputNames), batch.seq, batch.attentionMask.data);
-  let live = rows.map((_, b) => b); // cache row i generates for result live[i]
-  for (let t = 0; t < maxNew; t++) {
-    const logits = out.last_logits.data as Float32Array; // (rows in cache, V)
-    let next = new BigInt64Array(live.length).fill(BigInt(PAD)); // finished rows feed <|pad|>, ignored
-    live.forEach((b, i) => {
-      if (done[b]) return;
-      const lp = logSoftmax(logits, i * V, V);
-      const tok = choose(lp, greedy, temperature, topP, rngs[b]);
-      const r = res[b];
-      r.tokens.push(tok);
-      r.logprobs.push(lp[tok]);
-      next[i] = BigInt(tok);
-      if (stopTok[b].has(tok) || hitsStop(model, r.tokens, stopStr[b], stopBytes[b])) {
-        done[b] = true;
-        r.finishReason = 'stop';
-      }
+  // Both sessions leased before anything is awaited: one weight version for the whole generation, and
+  // a paramsUpdated() meanwhile (a training step) cannot free them before the finally below.
+  const prefillLease = model.decodeSession(false, bake, vision);
+  const stepLease = maxNew > 1 ? model.decodeSession(true, bake) : null;
+  try {
+    const prefill = await prefillLease.session;
+    const step = (await stepLease?.session) ?? null;
+    let out = await prefill.run({
+      input_ids: batch.inputIds,
+      attention_mask: batch.attentionMask,
+      ...(vision ? model.pixelFeed(B, prepared.pixelValues) : {}),
+      ...params,
     });
-    if (done.every(Boolean) || t === maxNew - 1 || !step) break;
-    // Once half the rows are finished, stop computing them: keep only the live rows of the cache.
-    const alive = live.flatMap((b, i) => (done[b] ? [] : [i]));
-    if (alive.length <= live.length / 2 && live.length >= 4) {
-      cache = cache.keepRows(alive);
-      next = BigInt64Array.from(alive, (i) => next[i]);
-      live = alive.map((i) => live[i]);
+    const done = new Array<boolean>(B).fill(false);
+    // Capacity: the prompt plus every generated token but the last (which is never fed back).
+    let cache = KVCache.empty(B, c.nLayers, c.nHeads, c.dModel / c.nHeads, batch.seq + maxNew - 1);
+    const kvOf = (o: typeof out, names: readonly string[]) => names.slice(1).map((n) => o[n]); // after last_logits
+    cache.write(kvOf(out, prefill.outputNames), batch.seq, batch.attentionMask.data);
+    let live = rows.map((_, b) => b); // cache row i generates for result live[i]
+    for (let t = 0; t < maxNew; t++) {
+      const logits = out.last_logits.data as Float32Array; // (rows in cache, V)
+      let next = new BigInt64Array(live.length).fill(BigInt(PAD)); // finished rows feed <|pad|>, ignored
+      live.forEach((b, i) => {
+        if (done[b]) return;
+        const lp = logSoftmax(logits, i * V, V);
+        const tok = choose(lp, greedy, temperature, topP, rngs[b]);
+        const r = res[b];
+        r.tokens.push(tok);
+        r.logprobs.push(lp[tok]);
+        next[i] = BigInt(tok);
+        if (stopTok[b].has(tok) || hitsStop(model, r.tokens, stopStr[b], stopBytes[b])) {
+          done[b] = true;
+          r.finishReason = 'stop';
+        }
+      });
+      if (done.every(Boolean) || t === maxNew - 1 || !step) break;
+      // Once half the rows are finished, stop computing them: keep only the live rows of the cache.
+      const alive = live.flatMap((b, i) => (done[b] ? [] : [i]));
+      if (alive.length <= live.length / 2 && live.length >= 4) {
+        cache = cache.keepRows(alive);
+        next = BigInt64Array.from(alive, (i) => next[i]);
+        live = alive.map((i) => live[i]);
+      }
+      out = await step.run({ input_ids: { dtype: 'int64', dims: [live.length, 1], data: next }, ...cache.feeds(), ...params });
+      cache.write(kvOf(out, step.outputNames), 1);
     }
-    out = await step.run({ input_ids: { dtype: 'int64', dims: [live.length, 1], data: next }, ...cache.feeds(), ...params });
-    cache.write(kvOf(out, step.outputNames), 1);
+  } finally {
+    prefillLease.release();
+    stepLease?.release();
   }
   for (const r of res) {
     const last = r.tokens[r.tokens.length - 1];

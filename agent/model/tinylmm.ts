@@ -1,7 +1,7 @@
 // The model object: config, parameters (one set of Float32Arrays, fed to every graph as inputs), the
 // tokenizer, and lazily built ORT sessions. Graph definitions live in model.ts / graphs.ts; sampling in
 // sampling.ts. Trainers update `params` in place (or replace tensors) and call `paramsUpdated()`.
-import { createSession, type Device, type EngineSession, type Feeds } from '../engine/index.js';
+import { createSession, type Device, type EngineSession, type Feeds, type Outputs } from '../engine/index.js';
 import { applyChatTemplate, expandImageTokens, type ChatMessage } from './chat.js';
 import { numImageTokens, type ModelConfig, type PresetName } from './config.js';
 import { checkImageTokens, padBatch } from './batch.js';
@@ -42,9 +42,57 @@ const release = (s: Promise<EngineSession>): Promise<void> =>
     () => undefined,
   );
 
+/** One use of a cached session: call `release()` when done with it (a finally block), exactly as often as leased. */
+export interface SessionLease {
+  readonly session: Promise<EngineSession>;
+  /** Ends this use (a second call does nothing); the last user of a stale session frees it. */
+  release(): void;
+}
+
+/**
+ * A cached session and a count of its users. Sampling and training overlap (RL), so a session can
+ * go stale (new weights, or the model disposed) while a sampler is mid-generation with it: it then
+ * leaves the cache at once, but is freed only when its last user releases it.
+ */
+class SharedSession {
+  private users = 0;
+  private retired = false;
+  private markFreed!: (done: Promise<void>) => void;
+  /** Settles once the native session is freed. */
+  readonly freed = new Promise<void>((r) => (this.markFreed = r));
+
+  constructor(readonly session: Promise<EngineSession>) {}
+
+  lease(): SessionLease {
+    this.users++;
+    let done = false;
+    return {
+      session: this.session,
+      release: () => {
+        if (done) return;
+        done = true;
+        this.users--;
+        this.freeIfUnused();
+      },
+    };
+  }
+
+  /** Out of the cache, so no new users: freed now if idle, else by its last user. Called once. */
+  retire(): void {
+    this.retired = true;
+    this.freeIfUnused();
+  }
+
+  private freeIfUnused(): void {
+    if (this.retired && this.users === 0) this.markFreed(release(this.session)); // `freed` fails if the release does
+  }
+}
+
 export class TinyLMM {
   readonly tokenizer = new Tokenizer();
-  private sessions = new Map<string, Promise<EngineSession>>();
+  private sessions = new Map<string, SharedSession>();
+  /** Every session not yet freed, in the cache or retired but still in use: what dispose() waits for. */
+  private unfreed = new Set<SharedSession>();
   private version = 0;
 
   constructor(
@@ -75,30 +123,34 @@ export class TinyLMM {
     this.version++;
   }
 
-  /** A session for a graph, built once per key (and per parameter version when `baked`). */
-  session(key: string, build: () => Graph, baked = false): Promise<EngineSession> {
+  /**
+   * A lease on the session for a graph, built once per key (and per parameter version when `baked`);
+   * release it when done. Taken synchronously, so a caller that takes several before awaiting gets
+   * them all of one parameter version, and none can be freed under it meanwhile.
+   */
+  lease(key: string, build: () => Graph, baked = false): SessionLease {
     const k = baked ? `${key}@v${this.version}` : key;
     let s = this.sessions.get(k);
     if (!s) {
-      // Registered before anything is awaited, so concurrent callers share one session (none leaks).
-      const stale = baked ? this.takeSessions((name) => name.startsWith(`${key}@v`)) : [];
-      const created = Promise.all(stale.map(release)).then(() =>
-        createSession(build(), { threads: this.options.threads, device: this.options.device }),
-      );
-      this.sessions.set(k, created);
-      created.catch(() => {
-        if (this.sessions.get(k) === created) this.sessions.delete(k); // a failed build is retried next time
+      // Older baked versions are stale: out of the cache now, freed once their users are done.
+      if (baked) for (const [name, old] of this.sessions) if (name.startsWith(`${key}@v`)) this.retire(name, old);
+      // Built now, so baked weights are this version's; a throwing build becomes a rejected session.
+      const shared = new SharedSession(new Promise((ok) => ok(createSession(build(), { threads: this.options.threads, device: this.options.device }))));
+      this.sessions.set(k, shared);
+      this.unfreed.add(shared);
+      const forget = () => this.unfreed.delete(shared);
+      void shared.freed.then(forget, forget); // a failed release is reported by dispose(), not as unhandled
+      shared.session.catch(() => {
+        if (this.sessions.get(k) === shared) this.retire(k, shared); // a failed build is retried next time
       });
-      s = created;
+      s = shared;
     }
-    return s;
+    return s.lease();
   }
 
-  /** Removes the matching sessions from the cache (synchronously) and returns them for release. */
-  private takeSessions(which: (key: string) => boolean): Promise<EngineSession>[] {
-    const taken = [...this.sessions].filter(([k]) => which(k));
-    for (const [k] of taken) this.sessions.delete(k);
-    return taken.map(([, s]) => s);
+  private retire(key: string, s: SharedSession): void {
+    this.sessions.delete(key);
+    s.retire();
   }
 
   /** Parameters as feeds (no copies: the tensors wrap the model's own arrays). */
@@ -137,10 +189,9 @@ export class TinyLMM {
     this.checkRows(input.inputIds, !!input.pixelValues);
     const b = padBatch(input.inputIds, 'right');
     const vision = this.usesVision(input.pixelValues);
-    const s = await this.session(vision ? 'logits' : 'logits-text', () => buildLogitsGraph(this.config, { vision }).graph);
     const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.paramFeeds() };
     if (vision) Object.assign(feeds, this.pixelFeed(b.batch, input.pixelValues));
-    const out = await s.run(feeds, ['logits']);
+    const out = await this.run(this.lease(vision ? 'logits' : 'logits-text', () => buildLogitsGraph(this.config, { vision }).graph), feeds, ['logits']);
     return { data: out.logits.data as Float32Array, dims: [...out.logits.dims] };
   }
 
@@ -151,18 +202,26 @@ export class TinyLMM {
     const withValues = !!input.values;
     const vision = this.usesVision(input.pixelValues);
     const key = `logprobs${withValues ? '+values' : ''}${vision ? '' : '-text'}`;
-    const s = await this.session(key, () => buildLogprobGraph(this.config, { values: withValues, vision }).graph);
     const feeds: Feeds = { input_ids: b.inputIds, attention_mask: b.attentionMask, ...this.paramFeeds() };
     if (vision) Object.assign(feeds, this.pixelFeed(b.batch, input.pixelValues));
-    const out = await s.run(feeds);
+    const out = await this.run(this.lease(key, () => buildLogprobGraph(this.config, { values: withValues, vision }).graph), feeds);
     const wrap = (t: HostTensor): FloatTensor => ({ data: t.data as Float32Array, dims: [...t.dims] });
     return { logprobs: wrap(out.logprobs), values: withValues ? wrap(out.values) : undefined };
   }
 
-  /** Decode sessions (prefill with or without vision / step); `bake` puts the current weights in as initializers. */
-  decodeSession(past: boolean, bake: boolean, vision = false): Promise<EngineSession> {
+  /** One run on a leased session, released afterwards. */
+  async run(lease: SessionLease, feeds: Feeds, fetch?: readonly string[]): Promise<Outputs> {
+    try {
+      return await (await lease.session).run(feeds, fetch);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Leases a decode session (prefill with or without vision / step); `bake` puts the current weights in as initializers. */
+  decodeSession(past: boolean, bake: boolean, vision = false): SessionLease {
     const key = past ? 'step' : vision ? 'prefill' : 'prefill-text';
-    return this.session(key, () => buildDecodeGraph(this.config, { past, vision, bake: bake ? this.params : undefined }).graph, bake);
+    return this.lease(key, () => buildDecodeGraph(this.config, { past, vision, bake: bake ? this.params : undefined }).graph, bake);
   }
 
   /** Token ids of a prompt: text (special tokens recognised) or a chat, with the image expanded. */
@@ -211,8 +270,12 @@ export class TinyLMM {
     return generate(this, opts);
   }
 
-  /** Frees every native session; the model stays usable (sessions are rebuilt on demand). */
+  /**
+   * Frees every native session, waiting for calls in flight to finish with theirs (so do not await it
+   * while holding a lease). The model stays usable: sessions are rebuilt on demand.
+   */
   async dispose(): Promise<void> {
-    await Promise.all(this.takeSessions(() => true).map(release));
+    for (const [k, s] of [...this.sessions]) this.retire(k, s);
+    await Promise.all([...this.unfreed].map((s) => s.freed));
   }
 }

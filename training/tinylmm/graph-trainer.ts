@@ -3,7 +3,7 @@
 // in place. SFT uses it with the cross-entropy graph; RL stages with their own losses over graph (a).
 // Same seed, data and thread count give bit-identical steps (ORT's kernels are deterministic for a
 // fixed thread count, and the optimizer is a plain loop).
-import type { EngineSession, HostTensor } from '../../agent/engine/index.js';
+import type { HostTensor } from '../../agent/engine/index.js';
 import { parameterSpecs, type Params } from '../../agent/model/params.js';
 import type { NamedTensor } from '../../agent/model/safetensors.js';
 import type { TinyLMM } from '../../agent/model/tinylmm.js';
@@ -32,7 +32,7 @@ export interface StepResult {
 
 export class GraphTrainer {
   /** Train graphs with and without the vision tower: text-only batches skip it entirely. */
-  private readonly graphs = new Map<boolean, { tg: TrainGraph; session: Promise<EngineSession> }>();
+  private readonly graphs = new Map<boolean, TrainGraph>();
   private readonly opt: AdamW;
   private readonly zeroGrads = new Map<string, Float32Array>();
   private t = 0;
@@ -64,15 +64,12 @@ export class GraphTrainer {
   /** `feeds` holds the batch inputs (not the parameters); `vision` picks the graph with the vision tower. */
   async step(feeds: Record<string, HostTensor>, vision: boolean, aux: readonly string[] = []): Promise<StepResult> {
     const m = this.model;
-    let entry = this.graphs.get(vision);
-    if (!entry) {
-      const tg = this.build(vision);
-      entry = { tg, session: m.session(`${this.key}-train${vision ? '' : '-text'}`, () => tg.graph) };
-      this.graphs.set(vision, entry);
-    }
-    const s = await entry.session;
-    const names = entry.tg.params;
-    const out = await s.run({ ...feeds, ...m.paramFeeds() }, ['loss', 'grad_norm_sq', ...aux, ...names.map(gradName)]);
+    const tg = this.graphs.get(vision) ?? this.build(vision);
+    this.graphs.set(vision, tg);
+    const names = tg.params;
+    // Leased for this run only (the model caches the session), so model.dispose() never frees it mid-step.
+    const lease = m.lease(`${this.key}-train${vision ? '' : '-text'}`, () => tg.graph);
+    const out = await m.run(lease, { ...feeds, ...m.paramFeeds() }, ['loss', 'grad_norm_sq', ...aux, ...names.map(gradName)]);
     // Parameters outside this graph (the vision tower on text batches, an unused value head) get zero
     // gradients: AdamW still decays them and moves them by momentum (PyTorch with zeroed, not None, grads).
     const byName = new Map(names.map((n) => [n, out[gradName(n)].data as Float32Array]));
