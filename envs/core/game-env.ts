@@ -6,7 +6,7 @@ import { RasterContext, type Context2D } from '../render/context.js';
 import { encodePng } from '../render/png.js';
 import { aliasOf, parseAnswer, type AnswerProtocol } from './answer.js';
 import type { BaseOptions, EpisodeSummary, Game } from './game.js';
-import { lazyObservation } from './observation.js';
+import { lazyObservation, type ObservationSource } from './observation.js';
 import { makeRng, type Rng } from './rng.js';
 import type { Space } from './spaces.js';
 import {
@@ -164,19 +164,11 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
   }
 
   private observe(state: S): Observation {
-    return lazyObservation({
-      text: () => this.game.text(state, this.options),
-      image: () => this.frame(state),
-      state: () => this.game.toJson(state, this.options),
-    });
+    return lazyObservation(new StateViews(this.game, this.options, state));
   }
 
   private frame(state: S): RgbaImage {
-    if (this.game.rasterize) return this.game.rasterize(state, this.options);
-    const { width, height } = this.game.frameSize(this.options);
-    const ctx = new RasterContext(width, height);
-    this.game.draw(ctx, state, this.options);
-    return ctx.image;
+    return frameOf(this.game, this.options, state);
   }
 
   /** Turns any accepted action form into move indices plus what to report about it. */
@@ -226,6 +218,36 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
       aliases: this.game.actionAliases?.(this.options),
       maxActions: global ? this.options.max_global_actions : this.options.max_actions_per_turn,
     };
+  }
+}
+
+function frameOf<S, O extends BaseOptions>(game: Game<S, O>, options: O, state: S): RgbaImage {
+  if (game.rasterize) return game.rasterize(state, options);
+  const { width, height } = game.frameSize(options);
+  const ctx = new RasterContext(width, height);
+  game.draw(ctx, state, options);
+  return ctx.image;
+}
+
+/**
+ * The views of one state, as methods rather than three arrow functions a step: under tsx (esbuild
+ * keepNames) each arrow is wrapped in a `__name` defineProperty call. `npm run bench:server`
+ * (text step): server CPU 102-105 -> 88-96 us a request.
+ */
+class StateViews<S, O extends BaseOptions> implements ObservationSource {
+  constructor(
+    private readonly game: Game<S, O>,
+    private readonly options: O,
+    private readonly at: S,
+  ) {}
+  text(): string {
+    return this.game.text(this.at, this.options);
+  }
+  image(): RgbaImage {
+    return frameOf(this.game, this.options, this.at);
+  }
+  state(): JsonObject {
+    return this.game.toJson(this.at, this.options);
   }
 }
 
