@@ -55,6 +55,18 @@ function startChild(kind: string, replayDir: string): Promise<{ url: string; chi
   });
 }
 
+/**
+ * SIGINT, then the exit: a server still saving replays when the directory is removed made rmSync
+ * fail now and then (ENOTEMPTY).
+ */
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGINT');
+  });
+}
+
 interface Figures {
   rps: number;
   p50: number;
@@ -150,11 +162,11 @@ async function main(): Promise<void> {
   try {
     const ref = await startChild('reference', replayDir);
     rows.push(['reference: bare Fastify route, constant JSON', await load({ url: `${ref.url}/step`, method: 'POST', connections, duration, body: '{}', headers: { 'content-type': 'application/json' } })]);
-    ref.child.kill('SIGINT');
+    await stop(ref.child);
     const srv = await startChild('server', replayDir);
     rows.push([`${ENV_ID} step, raw-text action, text+state observation`, await stepLoad(srv.url, connections, duration, '')]);
     if (!o.textOnly) rows.push([`${ENV_ID} step, raw-text action, + PNG frame inline`, await stepLoad(srv.url, connections, duration, '?image=png')]);
-    srv.child.kill('SIGINT');
+    await stop(srv.child);
   } finally {
     rmSync(replayDir, { recursive: true, force: true });
   }
