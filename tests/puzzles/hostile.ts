@@ -1,18 +1,24 @@
-/** 100 KB answers shaped to make naive regexes backtrack; shared by the puzzle and reward tests. */
-export const HOSTILE = [
-  `${'.'.repeat(100_000)}x`,
-  `${')'.repeat(100_000)}x`,
-  `Alice is${' '.repeat(100_000)}x`,
-  `Alice${' '.repeat(100_000)}x`,
-  `${'a'.repeat(100_000)} knight`,
-  '\\text'.repeat(20_000),
-  '\\text{'.repeat(16_000),
-  '\\frac{1}'.repeat(12_000),
-  '('.repeat(100_000),
-  `${'{'.repeat(50_000)}${'}'.repeat(50_000)}`,
-  '1,'.repeat(50_000),
-  'Up, '.repeat(25_000),
-  `${'Up'.repeat(50_000)};`,
-  `${'\\boxed{'.repeat(14_000)}`,
-  `${'='.repeat(100_000)}`,
+/**
+ * Answers shaped to make naive regexes backtrack (long runs that almost match, unclosed brackets,
+ * deep nesting), as functions of a size in characters; shared by the puzzle and reward tests.
+ * `HOSTILE` holds them at 100 KB for the correctness checks.
+ */
+export const HOSTILE_SHAPES: ((n: number) => string)[] = [
+  (n) => `${'.'.repeat(n)}x`,
+  (n) => `${')'.repeat(n)}x`,
+  (n) => `Alice is${' '.repeat(n)}x`,
+  (n) => `Alice${' '.repeat(n)}x`,
+  (n) => `${'a'.repeat(n)} knight`,
+  (n) => '\\text'.repeat(n / 5),
+  (n) => '\\text{'.repeat(n / 6),
+  (n) => '\\frac{1}'.repeat(n / 8),
+  (n) => '('.repeat(n),
+  (n) => `${'{'.repeat(n / 2)}${'}'.repeat(n / 2)}`,
+  (n) => '1,'.repeat(n / 2),
+  (n) => 'Up, '.repeat(n / 4),
+  (n) => `${'Up'.repeat(n / 2)};`,
+  (n) => `${'\\boxed{'.repeat(n / 7)}`,
+  (n) => `${'='.repeat(n)}`,
 ];
+
+export const HOSTILE = HOSTILE_SHAPES.map((shape) => shape(100_000));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyReward, gradedAnswer, mathReward, sokobanReward } from '../../training/rewards/index.js';
-import { HOSTILE } from '../puzzles/hostile.js';
+import { HOSTILE, HOSTILE_SHAPES } from '../puzzles/hostile.js';
+import { expectLinearGrowth } from '../support/growth.js';
 
 const resp = (answer: string) => `<think>work</think><answer>${answer}</answer>`;
 const acc = (response: string, gold: string) => accuracyReward(response, gold).total;
@@ -66,8 +67,7 @@ describe('mathReward', () => {
     expect(mathReward(resp('4'), '4', { format: 0, accuracy: 2 }).total).toBe(2);
   });
 
-  it('stays fast on a 100 KB response', () => {
-    const t0 = performance.now();
+  it('reads 100 KB responses right, in time linear in their length', () => {
     const think = 'let me think about \\frac{1}{2} and \\boxed{3} '.repeat(2_300);
     expect(think.length).toBeGreaterThan(100_000);
     expect(mathReward(`<think>${think}</think><answer>\\boxed{\\frac{1}{2}}</answer>`, '1/2').total).toBe(1.5);
@@ -75,17 +75,27 @@ describe('mathReward', () => {
     expect(mathReward(`<think>x</think><answer>${'\\frac{'.repeat(15_000)}</answer>`, '1').total).toBe(0.5);
     expect(mathReward(`<think>x</think><answer>${'('.repeat(50_000)}1${')'.repeat(50_000)}</answer>`, '1').total).toBe(0.5);
     expect(mathReward(`<think>x</think><answer>${'1+'.repeat(50_000)}1</answer>`, '50001').total).toBe(0.5);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expectLinearGrowth((n) => mathReward(`<think>${'word \\frac{1}{2} '.repeat(n / 16)}</think><answer>\\boxed{\\frac{1}{2}}</answer>`, '1/2'), 1_600, 'long thinking');
+    expectLinearGrowth((n) => mathReward(`<think>x</think><answer>${'('.repeat(n / 2)}1${')'.repeat(n / 2)}</answer>`, '1'), 1_600, 'deep brackets');
+    expectLinearGrowth((n) => mathReward(`<think>x</think><answer>${'1+'.repeat(n / 2)}1</answer>`, '1'), 1_600, 'long sum');
   });
 });
 
 describe('rewards on hostile 100 KB answers', () => {
-  it('answer quickly', () => {
+  it('score them right, in time linear in their length', () => {
     for (const answer of HOSTILE) {
-      const t0 = performance.now();
       expect(mathReward(resp(answer), '1').total).toBe(0.5);
       expect(sokobanReward(resp(answer), '#####\n#@$.#\n#####').task).toBe(0);
-      expect(performance.now() - t0, JSON.stringify(answer.slice(0, 20))).toBeLessThan(1000);
     }
+    HOSTILE_SHAPES.forEach((shape, i) =>
+      expectLinearGrowth(
+        (n) => {
+          mathReward(resp(shape(n)), '1');
+          sokobanReward(resp(shape(n)), '#####\n#@$.#\n#####');
+        },
+        25_000,
+        `shape ${i}`,
+      ),
+    );
   });
 });

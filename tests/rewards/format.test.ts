@@ -1,4 +1,5 @@
 /** The strict format check, with the adversarial shapes a policy finds during RL. */
+import { expectLinearGrowth } from '../support/growth.js';
 import { describe, expect, it } from 'vitest';
 import { formatReward, parseStrictFormat } from '../../training/rewards/index.js';
 
@@ -49,12 +50,16 @@ describe('formatReward', () => {
     expect(parseStrictFormat('<think>t</think>x<answer>a</answer>')).toBeNull();
   });
 
-  it('is fast on a 100 KB response and on pathological tag soup', () => {
-    const big = `<think>${'word '.repeat(20_000)}</think><answer>7</answer>`;
-    const soups = ['<think>'.repeat(15_000), '<answer>'.repeat(12_500), `<think>${'</think><answer>'.repeat(6_000)}`, 'x'.repeat(100_000)];
-    const t0 = performance.now();
-    ok(big);
-    for (const s of soups) bad(s);
-    expect(performance.now() - t0).toBeLessThan(500);
+  it('reads 100 KB responses and tag soup right, in time linear in their length', () => {
+    ok(`<think>${'word '.repeat(20_000)}</think><answer>7</answer>`);
+    const soups: ((n: number) => string)[] = [
+      (n) => '<think>'.repeat(n / 7),
+      (n) => '<answer>'.repeat(n / 8),
+      (n) => `<think>${'</think><answer>'.repeat(n / 16)}`,
+      (n) => 'x'.repeat(n),
+    ];
+    for (const soup of soups) bad(soup(100_000));
+    expectLinearGrowth((n) => formatReward(`<think>${'word '.repeat(n / 5)}</think><answer>7</answer>`), 1_600, 'long thinking');
+    soups.forEach((soup, i) => expectLinearGrowth((n) => formatReward(soup(n)), 1_600, `soup ${i}`));
   });
 });
