@@ -16,7 +16,8 @@ import { encodeGif, make, makeDataset, PUZZLE_FAMILIES, SOKOBAN_ACTIONS, verifyP
 import { ReplayRecorder, verifyReplay, type Replay } from '../envs/replay/index.js';
 import { mathReward, sokobanReward } from '../training/rewards/index.js';
 import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
-import { parseInteger, parsePositive, writeFileAtomic } from './cli/io.js';
+import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { parseInteger, parsePositive } from './cli/io.js';
 import { progressBar } from './cli/progress.js';
 
 const program = new Command('demo')

@@ -5,7 +5,8 @@ import { Command } from 'commander';
 import { listEnvs, make } from '../envs/index.js';
 import { AGENT_NAMES } from './cli/agents.js';
 import { datasetCommand, rolloutCommand, solveCommand } from './cli/commands.js';
-import { parseInteger, parseJsonObject, parsePositive, writeFileAtomic } from './cli/io.js';
+import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { parseInteger, parseJsonObject, parsePositive } from './cli/io.js';
 import { playInTerminal } from './cli/play.js';
 
 const program = new Command('env')

@@ -1,7 +1,7 @@
 // ONNX export: the inference graph with the weights embedded, in Hugging Face naming (input_ids,
 // attention_mask, pixel_values -> logits), runnable by any ONNX Runtime (Python, C++, web).
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { toOnnx } from '../engine/index.js';
 import { buildLogitsGraph } from './graphs.js';
 import type { TinyLMM } from './tinylmm.js';
@@ -13,14 +13,6 @@ export function exportOnnxBytes(model: TinyLMM): Uint8Array {
 
 /** Writes the export to `file` (temporary file, then rename, so a reader never sees half a model). */
 export function exportOnnx(model: TinyLMM, file: string): void {
-  const path = resolve(file);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, exportOnnxBytes(model));
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true }); // a failed export (disk full, `file` is a directory) leaves no debris
-    throw e;
-  }
+  // A failed export (disk full, `file` is a directory) leaves no debris.
+  writeFileAtomic(resolve(file), exportOnnxBytes(model));
 }

@@ -34,6 +34,8 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
   readonly spaces: EnvSpaces;
   private readonly game: Game<S, O>;
   private readonly names: readonly string[];
+  /** How text actions are read; fixed by the options, so made once. */
+  private readonly protocol: AnswerProtocol;
   private rng: Rng | null = null;
   private episode: (EpisodeSummary<S> & { done: boolean }) | null = null;
 
@@ -42,6 +44,12 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     this.game = game;
     this.options = game.resolveOptions(options);
     this.names = game.actionNames(this.options);
+    const global = this.options.protocol === 'global';
+    this.protocol = {
+      actions: this.names,
+      aliases: game.actionAliases?.(this.options),
+      maxActions: global ? this.options.max_global_actions : this.options.max_actions_per_turn,
+    };
     const { width, height } = game.frameSize(this.options);
     const move: Space = { type: 'discrete', n: this.names.length, names: [...this.names] };
     this.spaces = {
@@ -134,9 +142,9 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     const state = this.currentState();
     switch (mode) {
       case 'rgb':
-        return this.frame(state);
+        return frameOf(this.game, this.options, state);
       case 'png':
-        return encodePng(this.frame(state));
+        return encodePng(frameOf(this.game, this.options, state));
       case 'text':
         return this.game.text(state, this.options);
       default:
@@ -167,9 +175,6 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     return lazyObservation(new StateViews(this.game, this.options, state));
   }
 
-  private frame(state: S): RgbaImage {
-    return frameOf(this.game, this.options, state);
-  }
 
   /** Turns any accepted action form into move indices plus what to report about it. */
   private readAction(action: Action): { moves: number[]; info: Info } {
@@ -178,7 +183,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
       if (typeof text !== 'string') {
         return { moves: [], info: { action_is_valid: false, invalid_actions: ['text action is not a string'] } };
       }
-      const parsed = parseAnswer(text, this.answerProtocol());
+      const parsed = parseAnswer(text, this.protocol);
       return {
         moves: parsed.actions.map((name) => this.names.indexOf(name)),
         info: {
@@ -205,19 +210,10 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     if (typeof item === 'number') return Number.isInteger(item) && item >= 0 && item < this.names.length ? item : null;
     if (typeof item === 'string') {
       const key = item.trim().toLowerCase();
-      const name = this.names.includes(key) ? key : aliasOf(this.game.actionAliases?.(this.options), key);
+      const name = this.names.includes(key) ? key : aliasOf(this.protocol.aliases, key);
       return name === undefined ? null : this.names.indexOf(name);
     }
     return null;
-  }
-
-  private answerProtocol(): AnswerProtocol {
-    const global = this.options.protocol === 'global';
-    return {
-      actions: this.names,
-      aliases: this.game.actionAliases?.(this.options),
-      maxActions: global ? this.options.max_global_actions : this.options.max_actions_per_turn,
-    };
   }
 }
 

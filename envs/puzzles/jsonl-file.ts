@@ -1,6 +1,6 @@
 /** Node-only file IO for LMM-R1 JSONL (kept out of the browser-safe index). */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomicAsync } from '../node/atomic-file.js';
 import { fromLmmR1Jsonl, LmmR1FormatError, toLmmR1Jsonl, type LmmR1Record, type ToJsonlOptions } from './lmmr1.js';
 import type { PuzzleItem } from './types.js';
 
@@ -17,8 +17,5 @@ export async function readLmmR1File(path: string): Promise<LmmR1Record[]> {
 
 /** Writes items as JSONL, atomically (a temporary file renamed into place). */
 export async function writeLmmR1File(path: string, items: readonly PuzzleItem[], options?: ToJsonlOptions): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, toLmmR1Jsonl(items, options), 'utf8');
-  await rename(tmp, path);
+  await writeFileAtomicAsync(path, toLmmR1Jsonl(items, options));
 }

@@ -5,8 +5,9 @@
  * and updated on each save, so a list request does not re-read every file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomicAsync } from '../node/atomic-file.js';
 import type { Replay } from './schema.js';
 import { parseReplay } from './validate.js';
 
@@ -104,22 +105,8 @@ export class ReplayStore {
   }
 
   private async write(id: string, replay: Replay): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
-    const tmp = join(this.dir, `.${id}.${process.pid}.tmp`);
-    try {
-      const file = await open(tmp, 'w');
-      try {
-        await file.writeFile(JSON.stringify(replay));
-        // On disk before the rename: after a power cut the name holds the whole replay or nothing.
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(tmp, join(this.dir, `${id}.json`));
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
+    // The temporary name does not end in .json, so a scan never lists half a replay.
+    await writeFileAtomicAsync(join(this.dir, `${id}.json`), JSON.stringify(replay));
     (await this.load()).set(id, summarize(id, replay));
     return id;
   }

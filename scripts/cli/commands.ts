@@ -4,7 +4,7 @@ import { GameEnv, encodeGif, make, makePuzzle, PUZZLE_DIFFICULTIES, PUZZLE_FAMIL
 import { writeLmmR1File } from '../../envs/puzzles/jsonl-file.js';
 import { ReplayRecorder, type Replay } from '../../envs/replay/index.js';
 import { agentByName } from './agents.js';
-import { writeFileAtomic } from './io.js';
+import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { progressBar } from './progress.js';
 
 export interface SolveArgs {

@@ -1,15 +1,5 @@
-/** Small helpers shared by the command-line tools: atomic writes and option parsing. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+/** Small helpers shared by the command-line tools: option parsing. */
 import { InvalidArgumentError } from 'commander';
-
-/** Writes through a temporary file and a rename, so a reader never sees half a file. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 export function parseInteger(value: string): number {
   const n = Number(value);
