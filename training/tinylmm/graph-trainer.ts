@@ -34,7 +34,6 @@ export class GraphTrainer {
   /** Train graphs with and without the vision tower: text-only batches skip it entirely. */
   private readonly graphs = new Map<boolean, TrainGraph>();
   private readonly opt: AdamW;
-  private readonly zeroGrads = new Map<string, Float32Array>();
   private t = 0;
 
   constructor(
@@ -70,10 +69,11 @@ export class GraphTrainer {
     // Leased for this run only (the model caches the session), so model.dispose() never frees it mid-step.
     const lease = m.lease(`${this.key}-train${vision ? '' : '-text'}`, () => tg.graph);
     const out = await m.run(lease, { ...feeds, ...m.paramFeeds() }, ['loss', 'grad_norm_sq', ...aux, ...names.map(gradName)]);
-    // Parameters outside this graph (the vision tower on text batches, an unused value head) get zero
-    // gradients: AdamW still decays them and moves them by momentum (PyTorch with zeroed, not None, grads).
+    // Parameters outside this graph (the vision tower on text batches, an unused value head) get no
+    // gradient (null): AdamW leaves them untouched, no decay, no momentum, their own step count
+    // unchanged (PyTorch with .grad None).
     const byName = new Map(names.map((n) => [n, out[gradName(n)].data as Float32Array]));
-    const grads = this.opt.params.map((p) => byName.get(p.name) ?? this.zeros(p.name, p.data.length));
+    const grads = this.opt.params.map((p) => byName.get(p.name) ?? null);
     // Global-norm clipping (as torch.nn.utils.clip_grad_norm_), with the norm from the graph.
     const gradNorm = Math.sqrt(Number(out.grad_norm_sq.data[0]));
     const auxOut = Object.fromEntries(aux.map((k) => [k, out[k]]));
@@ -91,29 +91,38 @@ export class GraphTrainer {
     return { loss: Number(out.loss.data[0]), gradNorm, lr, aux: auxOut, skipped: false };
   }
 
-  /** Optimizer state as named tensors, for `saveModel(model, dir, { state })`. */
+  /**
+   * Optimizer state as named tensors, for `saveModel(model, dir, { state })`: `trainer.step`, and per
+   * parameter its moments `adamw.m.<name>`, `adamw.v.<name>` and its own step count `adamw.step.<name>`
+   * (updates it received; float32 holds counts exactly up to 2^24).
+   */
   stateTensors(): Params {
     const st = this.opt.state();
     const out: Params = new Map([['trainer.step', { shape: [1], data: Float32Array.of(this.t) }]]);
+    for (const [name, s] of Object.entries(st.steps ?? {})) out.set(`adamw.step.${name}`, { shape: [1], data: Float32Array.of(s) });
     for (const [name, m] of Object.entries(st.m)) out.set(`adamw.m.${name}`, { shape: [m.length], data: m });
     for (const [name, v] of Object.entries(st.v)) out.set(`adamw.v.${name}`, { shape: [v.length], data: v });
     return out;
   }
 
-  /** Restores `stateTensors()` (from `loadCheckpoint(dir).state`): resuming continues the same run. */
+  /**
+   * Restores `stateTensors()` (from `loadCheckpoint(dir).state`): resuming continues the same run.
+   * States saved before per-parameter steps (no `adamw.step.*`) put every parameter at `trainer.step`,
+   * which is what they were: every parameter was updated (with zero gradients if need be) each step.
+   */
   loadState(state: ReadonlyMap<string, NamedTensor>): void {
     const step = state.get('trainer.step');
     if (!step) throw new Error('training state has no trainer.step');
     if (!Number.isInteger(step.data[0]) || step.data[0] < 0) throw new Error(`training state: trainer.step ${step.data[0]} is not a step count`);
     const pick = (prefix: string) =>
       Object.fromEntries(this.opt.params.map((p) => [p.name, state.get(`${prefix}${p.name}`)?.data ?? new Float32Array(0)]));
+    const stepOf = (name: string): number | undefined => state.get(`adamw.step.${name}`)?.data[0];
+    const have = this.opt.params.filter((p) => stepOf(p.name) !== undefined).length;
+    if (have !== 0 && have !== this.opt.params.length) {
+      throw new Error(`training state has per-parameter steps for ${have} of ${this.opt.params.length} parameters`);
+    }
+    const steps = have === 0 ? undefined : Object.fromEntries(this.opt.params.map((p) => [p.name, stepOf(p.name)!]));
+    this.opt.load({ step: step.data[0], steps, m: pick('adamw.m.'), v: pick('adamw.v.') });
     this.t = step.data[0];
-    this.opt.load({ step: this.t, m: pick('adamw.m.'), v: pick('adamw.v.') });
-  }
-
-  private zeros(name: string, n: number): Float32Array {
-    let z = this.zeroGrads.get(name);
-    if (!z) this.zeroGrads.set(name, (z = new Float32Array(n)));
-    return z;
   }
 }
