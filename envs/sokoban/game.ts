@@ -10,7 +10,9 @@
  * a box pushes it). Text actions also accept `u/d/l/r`, `north`..., `move up`, `push up`.
  *
  * ## Observation Space
- * `text`: the grid (vocabulary in text.ts) and a coordinate listing; `image`: 16 px a cell by
+ * `text`: the board as `sokobanBoard` writes it (text.ts): the grid (default vocabulary `#` wall,
+ * `_` floor, `.` target, `$` box, `*` box on a target, `@` player, `+` player on a target), a
+ * one-line legend and a `[row, column]` coordinate listing; `image`: 16 px a cell by
  * default (112x112 for 7x7); `state`: `{ fixed, boxes, player, room }` (`room` in gym-sokoban's
  * codes 0 wall, 1 floor, 2 target, 3 box on target, 4 box, 5 player).
  *
@@ -28,7 +30,7 @@
  * ## Arguments
  * See `SokobanOptions` (options.ts): width, height, num_boxes, max_steps, min/max_solution_length,
  * protocol, max_actions_per_turn, max_global_actions, tile_size, text_vocabulary,
- * text_coordinates, levels, level_index, generator_states, solver_states.
+ * text_coordinates, text_legend, levels, level_index, generator_states, solver_states.
  *
  * ## Version History
  * v0 ids follow gym-sokoban's sizes and box counts.
@@ -42,7 +44,7 @@ import { resolveSokobanOptions, vocabularyOf, type SokobanOptions } from './opti
 import { rasterizeSokoban } from './raster.js';
 import { drawSokoban } from './render.js';
 import { countBoxesOnTarget, moveSokoban } from './rules.js';
-import { sokobanText } from './text.js';
+import { sokobanBoard } from './text.js';
 import { SOKOBAN_ACTIONS, SOKOBAN_ALIASES, SOKOBAN_ROOM_CODE, type SokobanLevel, type SokobanState } from './types.js';
 
 /** A new level for an episode: from the fixed set when there is one, else generated. */
@@ -109,7 +111,8 @@ export const sokobanGame: Game<SokobanState, SokobanOptions> = {
   }),
   initial: initialSokoban,
   step: stepSokoban,
-  text: (state, options) => sokobanText(state, vocabularyOf(options.text_vocabulary), options.text_coordinates),
+  text: (state, options) =>
+    sokobanBoard(state, { vocabulary: vocabularyOf(options.text_vocabulary), legend: options.text_legend, coordinates: options.text_coordinates }),
   toJson: (state): JsonObject => ({
     fixed: state.fixed.map(packedRow),
     boxes: state.boxes.map(([r, c]) => [r, c]),

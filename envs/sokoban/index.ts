@@ -17,7 +17,16 @@ export { solveSokoban, type SolveOptions, type SolveResult } from './solver.js';
 export { generateLevel, type GeneratedLevel, type GeneratorOptions } from './generator.js';
 export { loadLevelSet, levelSolution, type LevelSet } from './level-set.js';
 export { resolveSokobanOptions, vocabularyOf, type SokobanOptions } from './options.js';
-export { sokobanGrid, sokobanCoordinates, sokobanText, sokobanLegend, VOCABULARIES as SOKOBAN_VOCABULARIES, type Vocabulary as SokobanVocabulary } from './text.js';
+export {
+  sokobanBoard,
+  sokobanGrid,
+  sokobanCoordinates,
+  sokobanLegend,
+  SOKOBAN_COORDINATES_NOTE,
+  VOCABULARIES as SOKOBAN_VOCABULARIES,
+  type SokobanBoardOptions,
+  type Vocabulary as SokobanVocabulary,
+} from './text.js';
 export { drawSokoban, drawTile as drawSokobanTile, PALETTE as SOKOBAN_PALETTE } from './render.js';
 export { rasterizeSokoban } from './raster.js';
 export { sokobanGame, initialSokoban, stepSokoban, sokobanRoom, sokobanScore } from './game.js';

@@ -18,8 +18,10 @@ export interface SokobanOptions extends BaseOptions {
   tile_size: number;
   /** A preset name (`default`, `boxoban`, `gym`) or an object giving every symbol. */
   text_vocabulary: string | { [key: string]: string };
-  /** Whether the text view lists coordinates under the grid. */
+  /** Whether the text view lists coordinates (`[row, column]`) under the grid. */
   text_coordinates: boolean;
+  /** Whether the text view has the one-line legend of the symbols under the grid. */
+  text_legend: boolean;
   /** A fixed level set: Boxoban file text, or a list of single levels; null to generate. */
   levels: string | string[] | null;
   /** Which level of the set each reset plays; -1 draws one at random. */
@@ -50,6 +52,7 @@ export function resolveSokobanOptions(options: JsonObject): SokobanOptions {
     tile_size: read.int('tile_size', 16, 2, 64),
     text_vocabulary: readVocabulary(read.raw('text_vocabulary')),
     text_coordinates: read.bool('text_coordinates', true),
+    text_legend: read.bool('text_legend', true),
     levels,
     level_index: read.int('level_index', -1, -1, set ? set.levels.length - 1 : -1),
     generator_states: read.int('generator_states', 60_000, 1_000, 10_000_000),

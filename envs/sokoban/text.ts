@@ -1,31 +1,35 @@
 /**
- * The text view: the room as a character grid in a configurable vocabulary, then a listing of
- * coordinates (`[row, col]`, 0-based from the top left, as in the JSON state), since language
- * models count grid columns poorly.
+ * The board as a model reads it: the room as a character grid in a configurable vocabulary, a
+ * one-line legend in plain words, then (optionally) a listing of coordinates (`[row, column]`,
+ * 0-based from the top-left, as in the JSON state), since language models count grid columns
+ * poorly. `sokobanBoard` is the one writer of it: the env's text observation, the `sokoban` text
+ * puzzle family and any prompt that shows a level all call it, so they show the same board.
  *
- * Default vocabulary: `#` wall, `_` floor, `O` target, `X` box,
- * `√` box on target, `P` player, `S` player on target. Presets: `default`, `boxoban`
- * (`#`, space, `.`, `$`, `*`, `@`, `+`), `gym` (gym-sokoban's codes 0-5, player on target 6).
+ * Default vocabulary (ASCII, Boxoban's symbols with `_` for floor so no cell is blank): `#` wall,
+ * `_` floor, `.` target, `$` box, `*` box on a target, `@` player, `+` player on a target.
+ * Presets: `default`, `boxoban` (the same with a space for floor, as in Boxoban files), `gym`
+ * (gym-sokoban's codes 0-5, player on target 6).
  */
 import { TARGET, WALL, type SokobanLevel } from './types.js';
 
 export interface Vocabulary {
-  wall: string;
-  floor: string;
-  target: string;
-  box: string;
-  box_on_target: string;
-  player: string;
-  player_on_target: string;
+  readonly wall: string;
+  readonly floor: string;
+  readonly target: string;
+  readonly box: string;
+  readonly box_on_target: string;
+  readonly player: string;
+  readonly player_on_target: string;
 }
 
 export const VOCABULARY_KEYS = ['wall', 'floor', 'target', 'box', 'box_on_target', 'player', 'player_on_target'] as const;
 
-export const VOCABULARIES: Readonly<Record<'default' | 'boxoban' | 'gym', Vocabulary>> = {
-  default: { wall: '#', floor: '_', target: 'O', box: 'X', box_on_target: '√', player: 'P', player_on_target: 'S' },
-  boxoban: { wall: '#', floor: ' ', target: '.', box: '$', box_on_target: '*', player: '@', player_on_target: '+' },
-  gym: { wall: '0', floor: '1', target: '2', box: '4', box_on_target: '3', player: '5', player_on_target: '6' },
-};
+/** Frozen: sokobanLegend caches each vocabulary's legend. */
+export const VOCABULARIES: Readonly<Record<'default' | 'boxoban' | 'gym', Vocabulary>> = Object.freeze({
+  default: Object.freeze({ wall: '#', floor: '_', target: '.', box: '$', box_on_target: '*', player: '@', player_on_target: '+' }),
+  boxoban: Object.freeze({ wall: '#', floor: ' ', target: '.', box: '$', box_on_target: '*', player: '@', player_on_target: '+' }),
+  gym: Object.freeze({ wall: '0', floor: '1', target: '2', box: '4', box_on_target: '3', player: '5', player_on_target: '6' }),
+});
 
 /**
  * The grid alone, one line a row. Written cell by cell into one string (player over box over the
@@ -63,7 +67,13 @@ function cellList(cells: readonly (readonly [number, number])[]): string {
   return out;
 }
 
-/** Positions of player, boxes and targets, and the count of boxes on targets (loops: see sokobanGrid). */
+/** The first line of the coordinate listing: what the pairs mean. */
+export const SOKOBAN_COORDINATES_NOTE = 'Coordinates are [row, column], 0-based from the top-left.';
+
+/**
+ * Positions of player, boxes and targets, and the count of boxes on targets, under a line saying
+ * what the pairs are (loops: see sokobanGrid).
+ */
 export function sokobanCoordinates(level: SokobanLevel): string {
   const { fixed, boxes, player } = level;
   let targets = '';
@@ -74,6 +84,7 @@ export function sokobanCoordinates(level: SokobanLevel): string {
   let onTarget = 0;
   for (let i = 0; i < boxes.length; i++) if (fixed[boxes[i][0]][boxes[i][1]] === TARGET) onTarget++;
   return (
+    `${SOKOBAN_COORDINATES_NOTE}\n` +
     `player: [${player[0]}, ${player[1]}]\n` +
     `boxes: ${cellList(boxes)}\n` +
     `targets: ${targets}\n` +
@@ -81,13 +92,55 @@ export function sokobanCoordinates(level: SokobanLevel): string {
   );
 }
 
-/** The text observation: grid, then (unless turned off) the coordinate listing. */
-export function sokobanText(level: SokobanLevel, vocab: Vocabulary, coordinates: boolean): string {
-  const grid = sokobanGrid(level, vocab);
-  return coordinates ? `${grid}\n\n${sokobanCoordinates(level)}` : grid;
+/** Each symbol's name in the legend, in VOCABULARY_KEYS order; the model is the player. */
+const LEGEND_WORDS: Readonly<Record<(typeof VOCABULARY_KEYS)[number], string>> = {
+  wall: 'wall',
+  floor: 'floor',
+  target: 'target',
+  box: 'box',
+  box_on_target: 'box on a target',
+  player: 'you',
+  player_on_target: 'you on a target',
+};
+
+/**
+ * Legends made, by vocabulary object: the presets' and an env's custom one are made once (a
+ * vocabulary is not changed once used).
+ */
+const legends = new WeakMap<Vocabulary, string>();
+
+/**
+ * One line naming each symbol in plain words, e.g. for the default vocabulary
+ * `Legend: # wall, _ floor, . target, $ box, * box on a target, @ you, + you on a target.`
+ * A blank symbol (Boxoban's space for floor) is written `(space)`.
+ */
+export function sokobanLegend(vocab: Vocabulary = VOCABULARIES.default): string {
+  let out = legends.get(vocab);
+  if (out === undefined) {
+    out = `Legend: ${VOCABULARY_KEYS.map((k) => `${vocab[k].trim() === '' ? '(space)' : vocab[k]} ${LEGEND_WORDS[k]}`).join(', ')}.`;
+    legends.set(vocab, out);
+  }
+  return out;
 }
 
-/** One line naming each symbol, for prompts. */
-export function sokobanLegend(vocab: Vocabulary = VOCABULARIES.default): string {
-  return VOCABULARY_KEYS.map((k) => `${JSON.stringify(vocab[k])} ${k.replace(/_/g, ' ')}`).join(', ');
+export interface SokobanBoardOptions {
+  /** The symbols; the default vocabulary when absent. */
+  vocabulary?: Vocabulary;
+  /** Whether the legend line follows the grid (default true). */
+  legend?: boolean;
+  /** Whether the coordinate listing closes the board (default true). */
+  coordinates?: boolean;
+}
+
+/**
+ * The board as a model reads it: the grid, then (unless turned off) the legend and the coordinate
+ * listing, separated by blank lines (so `text.split('\n\n')[0]` is the grid). The env's text
+ * observation, the text puzzle family and prompts all use this; same level, same text.
+ */
+export function sokobanBoard(level: SokobanLevel, options: SokobanBoardOptions = {}): string {
+  const vocab = options.vocabulary ?? VOCABULARIES.default;
+  let out = sokobanGrid(level, vocab);
+  if (options.legend !== false) out += `\n\n${sokobanLegend(vocab)}`;
+  if (options.coordinates !== false) out += `\n\n${sokobanCoordinates(level)}`;
+  return out;
 }

@@ -113,7 +113,7 @@ describe('level files', () => {
     expect(info.level_index).toBe(1);
     expect(info.optimal_solution_length).toBe(7);
     expect(observation.image.width).toBe(160);
-    expect(observation.text.split('\n')[1]).toBe('#S_X__####');
+    expect(observation.text.split('\n')[1]).toBe('#+_$__####');
     const state = (env as unknown as { currentState(): SokobanState }).currentState();
     let r;
     for (const move of state.solution!.plan) r = env.step(move);

@@ -140,8 +140,8 @@ describe('Sokoban options', () => {
     }
   });
 
-  it('uses a custom text vocabulary and can drop the coordinates', () => {
-    const env = make('Sokoban-small-v0', { text_vocabulary: 'boxoban', text_coordinates: false });
+  it('uses a custom text vocabulary and can drop the legend and the coordinates', () => {
+    const env = make('Sokoban-small-v0', { text_vocabulary: 'boxoban', text_coordinates: false, text_legend: false });
     const text = env.reset({ seed: 3 }).observation.text;
     expect(text).toMatch(/^[# .$*@+\n]+$/);
     const custom = make('Sokoban-small-v0', {
@@ -149,6 +149,7 @@ describe('Sokoban options', () => {
     });
     const t2 = custom.reset({ seed: 3 }).observation.text;
     expect(t2.split('\n\n')[0]).toMatch(/^[W.TBbAa\n]+$/);
+    expect(t2.split('\n\n')[1]).toBe('Legend: W wall, . floor, T target, B box, b box on a target, A you, a you on a target.');
     expect(t2).toMatch(/player: \[\d+, \d+\]\nboxes: \[\d+, \d+\], \[\d+, \d+\]\ntargets: /);
   });
 
@@ -162,6 +163,7 @@ describe('Sokoban options', () => {
     expect(() => make('Sokoban-v0', { text_vocabulary: 'emoji' })).toThrow(/text_vocabulary/);
     expect(() => make('Sokoban-v0', { text_vocabulary: 'toString' })).toThrow(/text_vocabulary/);
     expect(() => make('Sokoban-v0', { text_vocabulary: { wall: '#' } })).toThrow(/missing floor/);
+    expect(() => make('Sokoban-v0', { text_legend: 'yes' })).toThrow(/text_legend/);
     expect(() => make('Sokoban-v0', { min_solution_length: 30, max_solution_length: 10 })).toThrow(EnvError);
     expect(() => make('Sokoban-small-v0', { num_boxes: 6 })).toThrow(/num_boxes/);
     expect(() => make('Sokoban-v0', { tile_size: 0 })).toThrow(/tile_size/);

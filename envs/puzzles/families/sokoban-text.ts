@@ -1,13 +1,15 @@
 /**
  * Text Sokoban: the level as a character grid in, the whole plan out (LMM-R1's "global" protocol:
- * the first 50 moves of the answer are played). Checked by simulation: correct when the moves
- * solve the level. Levels come from the Sokoban generator (solvable by construction, with the
- * optimal plan as the gold answer).
+ * the first 50 moves of the answer are played). The board is `sokobanBoard`'s grid and legend, the
+ * very text of the Sokoban env's observation of that level with `text_coordinates: false`. Checked
+ * by simulation: correct when the moves solve the level. Levels come from the Sokoban generator
+ * (solvable by construction, with the optimal plan as the gold answer).
  */
 import type { Rng } from '../../core/rng.js';
 import { parseBoxoban, toBoxoban } from '../../sokoban/boxoban.js';
 import { generateLevel } from '../../sokoban/generator.js';
 import { simulateSokoban } from '../../sokoban/simulate.js';
+import { sokobanBoard } from '../../sokoban/text.js';
 import type { PuzzleFamily, PuzzleItem } from '../types.js';
 import { level } from './level.js';
 import { trimEndChars } from '../text-trim.js';
@@ -44,22 +46,20 @@ export function parseDirectionList(answer: string): Array<(typeof DIRECTIONS)[nu
   return out.length > 0 ? out : null;
 }
 
-const LEGEND =
-  'Legend: # wall, _ floor, . target, $ box, * box on a target, @ you, + you on a target.';
-
 export const textSokoban: PuzzleFamily = {
   name: 'sokoban',
   description: 'Text Sokoban: push every box onto a target; the answer is the whole move list',
   generate(rng: Rng, difficulty: number) {
     const k = KNOBS[level(difficulty)];
     const g = generateLevel(rng, { ...k, maxStates: 20_000, attempts: 20 });
+    // meta.level stays Boxoban text: the verifier (and training's Sokoban reward) parses it.
     const text = toBoxoban(g.level);
     const plan = g.solution.plan.map((i) => TITLE[BY_INDEX[i] ?? 'up']);
     return {
       question:
         'You are playing Sokoban. Push every box onto a target. You can move Up, Down, Left or Right; ' +
-        'walking into a box pushes it if the cell beyond is free; boxes cannot be pulled.\n' +
-        `${LEGEND}\n\n${text.replace(/ /g, '_')}\n\n` +
+        'walking into a box pushes it if the cell beyond is free; boxes cannot be pulled.\n\n' +
+        `${sokobanBoard(g.level, { coordinates: false })}\n\n` +
         `Give all your moves at once as a comma-separated list, for example: Up, Left, Left, Down. ` +
         `Only the first ${TEXT_SOKOBAN_MAX_MOVES} moves are played.`,
       answer: plan.join(', '),
