@@ -14,10 +14,12 @@ export interface PaddedBatch {
 /**
  * Pads rows with <|pad|> to the longest. Right padding for scoring (positions line up with the
  * rows as given); left padding for generation (every row's last prompt token sits at T-1).
+ * `multiple` rounds the padded length up (training buckets its shapes).
  */
-export function padBatch(rows: readonly (readonly number[])[], side: 'left' | 'right'): PaddedBatch {
+export function padBatch(rows: readonly (readonly number[])[], side: 'left' | 'right', multiple = 1): PaddedBatch {
   if (rows.length === 0) throw new Error('empty batch');
-  const seq = Math.max(...rows.map((r) => r.length));
+  // Rounding the length up to a multiple keeps the shapes a session sees few (ORT plans per shape).
+  const seq = Math.ceil(Math.max(...rows.map((r) => r.length)) / multiple) * multiple;
   if (seq === 0) throw new Error('every row is empty');
   const ids = new BigInt64Array(rows.length * seq).fill(BigInt(PAD));
   const mask = new BigInt64Array(rows.length * seq);

@@ -6,11 +6,21 @@ import { Add, isFloat, staticSize, type Node, type OpType, type Value } from '..
 import { fillLike, sumToShape, zerosLike } from './helpers.js';
 import { gradRules, type GradArgs, type GradRule } from './rules.js';
 
+export interface GradientOptions {
+  /**
+   * Values treated as constants: no gradient flows into them or through them (stop-gradient). A
+   * loss can then use a value both as a variable and as a fixed copy of itself, as PPO's ratio
+   * exp(logp - stop(logp)) does: exactly 1, with the gradient of logp.
+   */
+  constants?: ReadonlySet<Value>;
+}
+
 /**
  * Gradients of the scalar `loss` with respect to each of `wrt` (float inputs or intermediate
  * values of the same graph), in order. An input the loss does not depend on gets zeros.
  */
-export function gradients(loss: Value, wrt: readonly Value[]): Value[] {
+export function gradients(loss: Value, wrt: readonly Value[], opts: GradientOptions = {}): Value[] {
+  const constants = opts.constants ?? new Set<Value>();
   const g = loss.graph;
   if (!isFloat(loss.dtype)) throw new Error(`loss '${loss.name}' must be float, not ${loss.dtype}`);
   if (!loss.shape || staticSize(loss.shape) !== 1) {
@@ -26,7 +36,7 @@ export function gradients(loss: Value, wrt: readonly Value[]): Value[] {
   const end = loss.producer ? g.nodes.indexOf(loss.producer) + 1 : 0;
   const nodes = g.nodes.slice(0, end); // snapshot: gradient nodes get appended while we walk
   for (const n of nodes) {
-    if (n.inputs.some((v) => v && live.has(v))) for (const o of n.outputs) if (isFloat(o.dtype)) live.add(o);
+    if (n.inputs.some((v) => v && live.has(v))) for (const o of n.outputs) if (isFloat(o.dtype) && !constants.has(o)) live.add(o);
   }
 
   const grads = new Map<Value, Value>([[loss, fillLike(loss, 1)]]);

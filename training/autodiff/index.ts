@@ -2,7 +2,7 @@
 import type { Value } from '../../agent/engine/index.js';
 import { gradients } from './backward.js';
 
-export { gradients } from './backward.js';
+export { gradients, type GradientOptions } from './backward.js';
 export { gradRules, type GradRule, type GradArgs, type Lazy } from './rules.js';
 export { sumToShape, zerosLike, fillLike, shapeOf } from './helpers.js';
 

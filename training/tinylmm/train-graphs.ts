@@ -19,9 +19,9 @@ export interface TrainGraph {
  * (threaded, while the gradients are fresh in cache) it spares the trainer a pass over every
  * gradient in JS, which measured ~25 ms per step for `small`.
  */
-function appendGradients(graph: Graph, loss: Value, params: Map<string, Value>): TrainGraph {
+function appendGradients(graph: Graph, loss: Value, params: Map<string, Value>, constants?: ReadonlySet<Value>): TrainGraph {
   const names = [...params.keys()];
-  const grads = gradients(loss, names.map((n) => params.get(n)!));
+  const grads = gradients(loss, names.map((n) => params.get(n)!), { constants });
   grads.forEach((gv, i) => graph.output(gv, gradName(names[i])));
   const sq = grads.map((gv) => ReduceSum(Mul(gv, gv), undefined, { keepdims: 0 }));
   graph.output(sq.reduce((a, b) => Add(a, b)), 'grad_norm_sq');
@@ -37,16 +37,16 @@ export function buildSftTrainGraph(c: ModelConfig, opts: Omit<GraphOptions, 'bak
 /**
  * A training graph over graph (a): `lossOf` composes any scalar loss from per-token log-probs
  * (B, T-1) and values (B, T) (adding its own inputs, e.g. advantages and masks), as the RL stages do.
- * Auxiliary values it returns are outputs too.
+ * Auxiliary values it returns are outputs too; `constants` are held fixed by the gradient (stop-gradient).
  */
 export function buildLogprobTrainGraph(
   c: ModelConfig,
-  lossOf: (g: LogprobGraph) => { loss: Value; aux?: Record<string, Value> },
+  lossOf: (g: LogprobGraph) => { loss: Value; aux?: Record<string, Value>; constants?: ReadonlySet<Value> },
   opts: Omit<GraphOptions, 'bake'> & { values?: boolean } = {},
 ): TrainGraph {
   const b = buildLogprobGraph(c, opts);
-  const { loss, aux = {} } = lossOf(b);
+  const { loss, aux = {}, constants } = lossOf(b);
   b.graph.output(loss, 'loss');
   for (const [k, v] of Object.entries(aux)) b.graph.output(v, k);
-  return appendGradients(b.graph, loss, b.params);
+  return appendGradients(b.graph, loss, b.params, constants);
 }

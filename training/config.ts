@@ -1,0 +1,116 @@
+// The one typed configuration of `train:agent`: defaults with a comment wherever a value is not
+// obvious, a JSON file or flags on top, and a strict merge (an unknown key or a wrong type is an
+// error naming it). The resolved config is written into the run directory.
+import { PRESET_NAMES, type PresetName } from '../agent/index.js';
+import type { Estimator } from './rl/advantages.js';
+import { DEFAULT_LOSS } from './rl/loss.js';
+import type { RlStageConfig } from './rl/loop.js';
+import type { StageName } from './run.js';
+import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, type EvalOptions, type EvalTask } from './eval/evaluate.js';
+import { DEFAULT_SFT_MIX, type SftStageConfig } from './stages/sft.js';
+import { DEFAULT_FRE_TASKS } from './stages/fre.js';
+import { DEFAULT_MGT_TASKS } from './stages/mgt.js';
+
+export interface TrainConfig {
+  preset: PresetName;
+  stages: StageName[];
+  seed: number;
+  /** Intra-op threads of every ORT session; a fixed count makes runs bit-identical. */
+  threads: number;
+  device: 'cpu' | 'cuda';
+  /** Start from this checkpoint instead of a fresh model. */
+  init: string | null;
+  sft: SftStageConfig;
+  fre: RlStageConfig;
+  mgt: RlStageConfig;
+  eval: { tasks: EvalTask[]; options: EvalOptions };
+}
+
+const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlStageConfig => ({
+  stage,
+  tasks: [...tasks],
+  steps,
+  // 8 prompts x 8 samples: groups big enough for a baseline, a step short enough for 2 cores.
+  promptsPerStep: 8,
+  samplesPerPrompt: 8,
+  sampling: { temperature: 1, topP: 1, maxNewTokens: 96 },
+  estimator: 'reinforce_baseline', // LMM-R1's FRE default
+  klReward: 0.001, // LMM-R1's init_kl_coef, k1 in the reward
+  loss: { ...DEFAULT_LOSS },
+  epochs: 1,
+  miniBatches: 1,
+  gamma: 1,
+  lambda: 1, // LMM-R1's Sokoban PPO setting
+  // Far above LMM-R1's 1e-6 for a 3B model: a 1M-parameter model from a short warm start moves
+  // little at that rate in the few dozen steps two cores allow.
+  lr: 2e-4,
+  warmup: 2,
+  clip: 0.2,
+  seed: stage === 'fre' ? 2 : 3,
+  sampleEvery: 10,
+});
+
+export function defaultConfig(): TrainConfig {
+  return {
+    preset: 'tiny',
+    stages: ['sft', 'fre', 'mgt'],
+    seed: 0,
+    threads: 2,
+    device: 'cpu',
+    init: null,
+    sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 300, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1 },
+    fre: rl('fre', DEFAULT_FRE_TASKS, 40),
+    mgt: rl('mgt', DEFAULT_MGT_TASKS, 40),
+    eval: { tasks: DEFAULT_EVAL.map((t) => ({ ...t })), options: { ...DEFAULT_EVAL_OPTIONS } },
+  };
+}
+
+const ESTIMATORS: readonly Estimator[] = ['reinforce_baseline', 'grpo', 'rloo', 'ppo'];
+const STAGES: readonly StageName[] = ['sft', 'fre', 'mgt'];
+
+/** Deep-merges `patch` into `base`, rejecting keys `base` lacks and values of another type. */
+export function mergeConfig<T>(base: T, patch: unknown, path = 'config'): T {
+  if (patch === undefined) return base;
+  const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+  if (kind(base) === 'object' && kind(patch) === 'object') {
+    const b = base as Record<string, unknown>;
+    const out: Record<string, unknown> = { ...b };
+    // Free-form maps (the SFT mix): any key, number values.
+    const freeForm = path.endsWith('.mix');
+    for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+      if (!(k in b) && !freeForm) throw new Error(`${path}.${k}: unknown key (known: ${Object.keys(b).join(', ')})`);
+      out[k] = freeForm && !(k in b) ? mergeConfig(0, v, `${path}.${k}`) : mergeConfig(b[k], v, `${path}.${k}`);
+    }
+    return out as T;
+  }
+  // `init` may be null or a path.
+  if (path.endsWith('.init') && (patch === null || typeof patch === 'string')) return patch as T;
+  if (kind(base) !== kind(patch)) throw new Error(`${path}: expected ${kind(base)}, got ${kind(patch)} ${JSON.stringify(patch)?.slice(0, 60)}`);
+  return patch as T;
+}
+
+/** Checks the values a type cannot: names, ranges. Throws naming the first problem. */
+export function checkConfig(c: TrainConfig): TrainConfig {
+  const fail = (m: string): never => {
+    throw new Error(`invalid config: ${m}`);
+  };
+  if (!PRESET_NAMES.includes(c.preset)) fail(`preset "${c.preset}" is not one of ${PRESET_NAMES.join(', ')}`);
+  if (c.stages.length === 0) fail('no stages');
+  for (const s of c.stages) if (!STAGES.includes(s)) fail(`stage "${s}" is not one of ${STAGES.join(', ')}`);
+  const order = c.stages.map((s) => STAGES.indexOf(s));
+  if (order.some((x, i) => i > 0 && x <= order[i - 1])) fail(`stages must be in the order sft, fre, mgt without repeats, got ${c.stages.join(',')}`);
+  if (!Number.isInteger(c.threads) || c.threads < 1) fail(`threads must be a positive integer, got ${c.threads}`);
+  if (c.device !== 'cpu' && c.device !== 'cuda') fail(`device must be cpu or cuda, got ${c.device}`);
+  for (const st of [c.fre, c.mgt]) {
+    if (!ESTIMATORS.includes(st.estimator)) fail(`${st.stage}.estimator "${st.estimator}" is not one of ${ESTIMATORS.join(', ')}`);
+    for (const k of ['steps', 'promptsPerStep', 'samplesPerPrompt', 'epochs', 'miniBatches'] as const) {
+      if (!Number.isInteger(st[k]) || st[k] < (k === 'steps' ? 0 : 1)) fail(`${st.stage}.${k} must be a whole number >= ${k === 'steps' ? 0 : 1}, got ${st[k]}`);
+    }
+    if (st.tasks.length === 0) fail(`${st.stage}.tasks is empty`);
+    if (!(st.lr > 0)) fail(`${st.stage}.lr must be > 0`);
+    if (!(st.sampling.temperature > 0)) fail(`${st.stage}.sampling.temperature must be > 0`);
+  }
+  if (!Number.isInteger(c.sft.steps) || c.sft.steps < 0) fail(`sft.steps must be a whole number, got ${c.sft.steps}`);
+  if (!Number.isInteger(c.sft.batchSize) || c.sft.batchSize < 1) fail(`sft.batchSize must be a positive integer`);
+  return c;
+}

@@ -1,0 +1,134 @@
+// Held-out evaluation: per task, greedy pass@1 (success and score) and pass@k from k samples at
+// temperature 1, each with a percentile bootstrap CI over the items. Evaluation items come from
+// their own seed and are disjoint from every training item by content (`heldOutKeys`), not only
+// by seed: small boards repeat across seeds.
+import type { TinyLMM } from '../../agent/index.js';
+import { itemSource } from '../tasks/puzzles.js';
+import type { PromptItem } from '../tasks/types.js';
+import { ANSWER_STOP } from '../rl/rollout.js';
+import { bootstrapCI, mean, passAtK, type Interval } from './stats.js';
+
+/** The seed of every evaluation item; training seeds are small integers far below it. */
+export const EVAL_SEED = 900_000_001;
+
+export interface EvalTask {
+  task: string;
+  count: number;
+}
+
+export const DEFAULT_EVAL: readonly EvalTask[] = [
+  { task: 'sokoban-text-6x6-1', count: 100 },
+  { task: 'sokoban-image-6x6-1', count: 100 },
+  { task: 'sokoban-text-7x7-2', count: 50 },
+  { task: 'sokoban-image-7x7-2', count: 50 },
+  { task: 'countdown-d1', count: 100 },
+  { task: 'arithmetic-d2', count: 100 },
+];
+
+export function evalItems(t: EvalTask): PromptItem[] {
+  const src = itemSource(t.task);
+  return Array.from({ length: t.count }, (_, i) => src.item(EVAL_SEED, i));
+}
+
+/** Content keys of every item of a suite: what training must never see. */
+export function heldOutKeys(suite: readonly EvalTask[]): Set<string> {
+  return new Set(suite.flatMap((t) => evalItems(t).map((it) => it.key)));
+}
+
+export interface TaskResult {
+  task: string;
+  items: number;
+  /** Greedy pass@1: the share of items solved by the greedy answer. */
+  success: Interval;
+  /** Mean task score of the greedy answers, where the task has one (MageBench's Sokoban score). */
+  score: Interval | null;
+  reward: number;
+  /** pass@k over `samples` answers at temperature 1 (unbiased estimator), when k > 0. */
+  passAtK: { k: number; samples: number; value: Interval } | null;
+  /** Share of greedy answers in the strict <think>...</think><answer>...</answer> format. */
+  formatOk: number;
+  examples: { prompt: string; answer: string; success: boolean }[];
+}
+
+export interface EvalOptions {
+  /** Samples per item for pass@k (0: greedy only). */
+  samples: number;
+  k: number;
+  maxNewTokens: number;
+  batchSize: number;
+  seed: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_EVAL_OPTIONS: EvalOptions = { samples: 4, k: 4, maxNewTokens: 96, batchSize: 64, seed: 0 };
+
+async function answers(model: TinyLMM, items: readonly PromptItem[], o: EvalOptions, greedy: boolean, seed: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i += o.batchSize) {
+    const chunk = items.slice(i, i + o.batchSize);
+    const p = model.prepare(chunk.map((it) => it.prompt));
+    const gens = await model.generate({ inputIds: p.inputIds, pixelValues: p.pixelValues, greedy, temperature: 1, maxNewTokens: o.maxNewTokens, stopStrings: ANSWER_STOP, seed: `${seed}/${i}` });
+    out.push(...gens.map((g) => g.text));
+  }
+  return out;
+}
+
+export async function evaluate(model: TinyLMM, suite: readonly EvalTask[], opts: Partial<EvalOptions> = {}): Promise<TaskResult[]> {
+  const o = { ...DEFAULT_EVAL_OPTIONS, ...opts };
+  const results: TaskResult[] = [];
+  const total = suite.reduce((a, t) => a + t.count * (1 + o.samples), 0);
+  let done = 0;
+  for (const t of suite) {
+    const items = evalItems(t);
+    const greedy = await answers(model, items, o, true, `eval/${o.seed}/${t.task}/greedy`);
+    done += items.length;
+    o.onProgress?.(done, total);
+    const scored = items.map((it, i) => it.score(greedy[i]));
+    let pk: TaskResult['passAtK'] = null;
+    if (o.samples > 0 && o.k > 0) {
+      const repeated = items.flatMap((it) => Array.from({ length: o.samples }, () => it));
+      const sampled = await answers(model, repeated, o, false, `eval/${o.seed}/${t.task}/sampled`);
+      done += repeated.length;
+      o.onProgress?.(done, total);
+      const perItem = items.map((_, i) => {
+        const c = sampled.slice(i * o.samples, (i + 1) * o.samples).filter((a, j) => repeated[i * o.samples + j].score(a).success).length;
+        return passAtK(o.samples, c, Math.min(o.k, o.samples));
+      });
+      pk = { k: Math.min(o.k, o.samples), samples: o.samples, value: bootstrapCI(perItem, { seed: `${t.task}/pass@k` }) };
+    }
+    const scores = scored.map((s) => s.score).filter((s): s is number => s !== undefined);
+    results.push({
+      task: t.task,
+      items: items.length,
+      success: bootstrapCI(scored.map((s) => (s.success ? 1 : 0)), { seed: `${t.task}/success` }),
+      score: scores.length === scored.length ? bootstrapCI(scores, { seed: `${t.task}/score` }) : null,
+      reward: mean(scored.map((s) => s.reward)),
+      passAtK: pk,
+      formatOk: mean(scored.map((s) => ((s.parts.format ?? 0) > 0 ? 1 : 0))),
+      examples: items.slice(0, 3).map((it, i) => ({ prompt: promptText(it), answer: greedy[i], success: scored[i].success })),
+    });
+  }
+  return results;
+}
+
+function promptText(it: PromptItem): string {
+  return it.prompt
+    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '<image>')).join('')))
+    .join('\n');
+}
+
+const pct = (i: Interval) => `${(100 * i.mean).toFixed(1)} [${(100 * i.low).toFixed(1)}, ${(100 * i.high).toFixed(1)}]`;
+
+/** A Markdown table of one or more evaluations side by side (e.g. before and after a stage). */
+export function evalTable(columns: readonly { name: string; results: readonly TaskResult[] }[]): string {
+  const head = `| task | ${columns.map((c) => `${c.name} pass@1 % [95% CI]`).join(' | ')} | ${columns.map((c) => `${c.name} score`).join(' | ')} |`;
+  const sep = `|---|${columns.map(() => '---|').join('')}${columns.map(() => '---|').join('')}`;
+  const tasks = columns[0]?.results.map((r) => r.task) ?? [];
+  const rows = tasks.map((task) => {
+    const cells = columns.map((c) => c.results.find((r) => r.task === task));
+    const succ = cells.map((r) => (r ? pct(r.success) : '-'));
+    const score = cells.map((r) => (r?.score ? r.score.mean.toFixed(1) : r?.passAtK ? `pass@${r.passAtK.k} ${(100 * r.passAtK.value.mean).toFixed(1)}%` : '-'));
+    return `| ${task} | ${succ.join(' | ')} | ${score.join(' | ')} |`;
+  });
+  return [head, sep, ...rows].join('\n');
+}

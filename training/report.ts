@@ -1,0 +1,2 @@
+// Placeholder replaced below.
+export function writeReport(_dir: string): void {}

@@ -1,0 +1,177 @@
+// One RL stage (FRE or MGT) as one visible loop: rollout, rewards, advantages, loss and step, log,
+// evaluate, checkpoint. Every step's items and sampling seed are functions of (seed, stage, step),
+// so a resumed stage replays exactly what an uninterrupted one would have done.
+import { TinyLMM } from '../../agent/index.js';
+import { preprocessBatch } from '../../agent/model/image.js';
+import type { NamedTensor } from '../../agent/model/safetensors.js';
+import { lrAt, type Schedule } from '../optim/index.js';
+import type { ResumePoint, Run, StageName } from '../run.js';
+import { trainingItem } from '../run.js';
+import type { ItemSource, PromptItem } from '../tasks/types.js';
+import { GraphTrainer } from '../tinylmm/graph-trainer.js';
+import { passAtK } from '../eval/stats.js';
+import type { Estimator } from './advantages.js';
+import { buildRlTrainGraph, lossKey, type LossConfig } from './loss.js';
+import { rolloutGroups, type Sample, type SamplingConfig } from './rollout.js';
+import { policyUpdate, tokenAdvantages } from './update.js';
+
+export interface RlStageConfig {
+  stage: Extract<StageName, 'fre' | 'mgt'>;
+  /** Item sources, cycled one per step (a step's batch is all text or all frames). */
+  tasks: string[];
+  steps: number;
+  promptsPerStep: number;
+  samplesPerPrompt: number;
+  sampling: SamplingConfig;
+  estimator: Estimator;
+  /** k1 KL to the stage's starting weights in the per-token reward (LMM-R1: 0.001). */
+  klReward: number;
+  loss: LossConfig;
+  epochs: number;
+  miniBatches: number;
+  gamma: number;
+  lambda: number;
+  lr: number;
+  /** Warm-up steps (LMM-R1: 3% of the run). */
+  warmup: number;
+  /** PPO's ratio clip range. */
+  clip: number;
+  seed: number;
+  /** Log a few sample generations every this many steps (0: never). */
+  sampleEvery: number;
+}
+
+export interface StepLog {
+  stage: string;
+  step: number;
+  task: string;
+  reward: number;
+  success: number;
+  [k: string]: number | string;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : 0;
+}
+
+/** Runs (or continues, from `start.step`) one RL stage on `run.model`; returns the steps done. */
+export async function runRlStage(
+  run: Run,
+  cfg: RlStageConfig,
+  sources: readonly ItemSource[],
+  resume: { step: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 },
+  onStep?: (log: StepLog) => void,
+): Promise<ResumePoint> {
+  const model = run.model;
+  if (cfg.estimator === 'ppo' && !model.config.valueHead) throw new Error('--estimator ppo needs a model with a value head');
+  const loss: LossConfig = { ...cfg.loss, clip: cfg.clip, valueCoef: cfg.estimator === 'ppo' ? cfg.loss.valueCoef || 0.5 : 0 };
+  const schedule: Schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'constant' };
+  const trainer = new GraphTrainer(model, lossKey(loss), (vision) => buildRlTrainGraph(model.config, loss, vision), { schedule, betas: [0.9, 0.95], weightDecay: 0, clip: 1 });
+  if (resume.state) trainer.loadState(resume.state);
+  // The frozen reference: this stage's starting weights (saved with the stage before it).
+  const needRef = cfg.klReward > 0 || loss.klLoss > 0;
+  const ref = needRef ? await referenceModel(run, cfg.stage) : null;
+  const bar = run.bar(cfg.stage, cfg.steps);
+  let step = resume.step;
+  try {
+    for (; step < cfg.steps && !run.interrupted; step++) {
+      const t0 = performance.now();
+      // --- 1. rollout: P prompts of this step's task, n samples each, on today's weights ---
+      const si = step % sources.length;
+      const source = sources[si];
+      const items: PromptItem[] = Array.from({ length: cfg.promptsPerStep }, (_, j) =>
+        trainingItem((s, i) => source.item(s, i), cfg.seed, step * cfg.promptsPerStep + j, run.heldOut),
+      );
+      const { samples, timing } = await rolloutGroups(model, items, cfg.samplesPerPrompt, cfg.sampling, `${cfg.seed}/${cfg.stage}/${step}`);
+
+      // --- 2. rewards: scored in the rollout by each item's rule-based reward ---
+      // --- 3. advantages: the estimator over groups, k1 KL to the reference in the token reward ---
+      const t1 = performance.now();
+      const scoreInput = { promptIds: samples.map((s) => s.promptIds), responseIds: samples.map((s) => s.response), pixelValues: pixelsOf(model, samples) };
+      const refLogprobs = ref ? (await ref.scoreResponses(scoreInput)).logprobs : undefined;
+      const values = cfg.estimator === 'ppo' ? (await model.scoreResponses({ ...scoreInput, values: true })).values : undefined;
+      const adv = tokenAdvantages(samples, { estimator: cfg.estimator, klReward: cfg.klReward, gamma: cfg.gamma, lambda: cfg.lambda }, refLogprobs, values);
+      const t2 = performance.now();
+
+      // --- 4. loss and step: PPO-clip passes over mini-batches (one pass: plain policy gradient) ---
+      const upd = await policyUpdate(trainer, model, samples, adv, { epochs: cfg.epochs, miniBatches: cfg.miniBatches, loss, seqMultiple: 32 }, { refLogprobs, values });
+
+      // --- 5. log ---
+      const log = stepLog(cfg, step, source.task, samples, refLogprobs);
+      Object.assign(log, {
+        loss: upd.loss,
+        grad_norm: upd.gradNorm,
+        lr: upd.lr,
+        clip_frac: upd.clipFrac,
+        first_ratio: upd.firstRatio,
+        ...(upd.valueLoss !== undefined ? { value_loss: upd.valueLoss } : {}),
+        ...(upd.klLoss !== undefined ? { kl_k3: upd.klLoss } : {}),
+        skipped_updates: upd.skipped,
+        sample_tokens_per_s: (timing.tokens / timing.samplingMs) * 1000,
+        train_tokens_per_s: (upd.trainTokens / upd.trainMs) * 1000,
+        time_sampling_s: timing.samplingMs / 1000,
+        time_rewards_s: timing.rewardMs / 1000,
+        time_scoring_s: (t2 - t1) / 1000,
+        time_training_s: upd.trainMs / 1000,
+        time_step_s: (performance.now() - t0) / 1000,
+        lr_schedule: lrAt(step, schedule),
+      });
+      run.log(log);
+      onStep?.(log);
+      if (cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0) {
+        run.log({ stage: cfg.stage, step, kind: 'samples', samples: samples.slice(0, 3).map((s) => ({ task: s.item.task, text: s.text, reward: s.scored.reward })) });
+      }
+      bar.update(step + 1, `${source.task} reward ${log.reward.toFixed(2)} success ${(100 * log.success).toFixed(0)}%`);
+
+      // --- 6. checkpoint: the resume point every few steps (evaluation is the CLI's, per stage) ---
+      if ((step + 1) % 10 === 0) run.saveResume({ stage: cfg.stage, step: step + 1 }, trainer);
+    }
+  } finally {
+    bar.stop();
+    await ref?.dispose();
+  }
+  run.saveResume({ stage: cfg.stage, step }, trainer);
+  return { stage: cfg.stage, step };
+}
+
+/** Pixel values of the samples' frames, when any has one. */
+function pixelsOf(model: TinyLMM, samples: readonly Sample[]): Float32Array | undefined {
+  if (!samples.some((s) => s.image)) return undefined;
+  return preprocessBatch(samples.map((s) => s.image), model.config.vision!.imageSize);
+}
+
+async function referenceModel(run: Run, stage: StageName): Promise<TinyLMM> {
+  const { loadModel } = await import('../../agent/index.js');
+  const previous = stage === 'mgt' ? ['fre', 'sft'] : ['sft'];
+  const { existsSync } = await import('node:fs');
+  for (const p of previous) if (existsSync(run.path(p))) return loadModel(run.path(p), run.model.options);
+  // No earlier stage in this run (--init or a fresh model): the weights as the stage starts.
+  const m = run.model;
+  return new TinyLMM(m.preset, m.config, new Map([...m.params].map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.data) }])), m.step, {}, m.options);
+}
+
+function stepLog(cfg: RlStageConfig, step: number, task: string, samples: readonly Sample[], ref?: readonly (readonly number[])[]): StepLog {
+  const n = cfg.samplesPerPrompt;
+  const groups = cfg.promptsPerStep;
+  const succ = samples.map((s) => (s.scored.success ? 1 : 0));
+  const per = Array.from({ length: groups }, (_, g) => succ.slice(g * n, (g + 1) * n).reduce((a: number, x) => a + x, 0));
+  const parts: Record<string, number> = {};
+  for (const s of samples) for (const [k, v] of Object.entries(s.scored.parts)) parts[`reward_${k}`] = (parts[`reward_${k}`] ?? 0) + v / samples.length;
+  const tokens = samples.flatMap((s) => s.logprobs);
+  const kl = ref ? mean(samples.flatMap((s, i) => s.logprobs.map((lp, j) => lp - ref[i][j]))) : 0;
+  return {
+    stage: cfg.stage,
+    step,
+    task,
+    reward: mean(samples.map((s) => s.scored.reward)),
+    success: mean(succ),
+    ...parts,
+    [`pass@${n}`]: mean(per.map((c) => passAtK(n, c, n))),
+    groups_mixed: per.filter((c) => c > 0 && c < n).length / groups,
+    // A Monte Carlo estimate of the policy's entropy: -log p of the sampled tokens, averaged.
+    entropy: -mean(tokens),
+    kl_k1: kl,
+    response_length: mean(samples.map((s) => s.response.length)),
+    truncated: mean(samples.map((s) => (s.truncated ? 1 : 0))),
+  };
+}

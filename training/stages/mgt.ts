@@ -1,0 +1,13 @@
+// Stage 3, MGT (Multimodal Generalization Training): rule-based RL continued on rendered tasks.
+// Sokoban from its frame in the global protocol (the whole plan in one answer, scored by the
+// Sokoban verifier), as LMM-R1 trains it.
+import type { ResumePoint, Run } from '../run.js';
+import { runRlStage, type RlStageConfig, type StepLog } from '../rl/loop.js';
+import type { NamedTensor } from '../../agent/model/safetensors.js';
+import { itemSource } from '../tasks/puzzles.js';
+
+export const DEFAULT_MGT_TASKS: readonly string[] = ['sokoban-image-6x6-1', 'sokoban-image-6x6-1', 'sokoban-image-7x7-1'];
+
+export function runMgt(run: Run, cfg: RlStageConfig, resume?: { step: number; state?: ReadonlyMap<string, NamedTensor> }, onStep?: (l: StepLog) => void): Promise<ResumePoint> {
+  return runRlStage(run, { ...cfg, stage: 'mgt' }, cfg.tasks.map(itemSource), resume, onStep);
+}

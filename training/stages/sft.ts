@@ -1,0 +1,91 @@
+// Stage 1, the warm start (the stand-in for the instruct model LMM-R1 starts from): next-token
+// training on solver-written traces. The mix is chosen so that each RL stage after it starts with
+// room to learn: text Sokoban and puzzle traces in plenty, perception on frames (where you, the
+// boxes and the targets are) in plenty, and only a few planning-on-frames examples.
+import { IM_END } from '../../agent/index.js';
+import type { NamedTensor } from '../../agent/model/safetensors.js';
+import type { ResumePoint, Run } from '../run.js';
+import { trainingItem } from '../run.js';
+import { itemSource } from '../tasks/puzzles.js';
+import type { ItemSource } from '../tasks/types.js';
+import { SftTrainer } from '../tinylmm/sft-trainer.js';
+
+export interface SftStageConfig {
+  /** Task name -> share of each batch. */
+  mix: Record<string, number>;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  warmup: number;
+  seed: number;
+}
+
+export const DEFAULT_SFT_MIX: Readonly<Record<string, number>> = Object.freeze({
+  'sokoban-text-6x6-1': 0.3,
+  'sokoban-text-7x7-2': 0.05,
+  'sokoban-locate-6x6-1': 0.2,
+  'sokoban-locate-7x7-2': 0.05,
+  'sokoban-image-6x6-1': 0.08,
+  'countdown-d1': 0.17,
+  'arithmetic-d1': 0.075,
+  'arithmetic-d2': 0.075,
+});
+
+/** The sources of a mix and, per batch slot, which source fills it (a fixed, interleaved cycle). */
+export function mixSlots(mix: Record<string, number>, batchSize: number): { sources: ItemSource[]; slots: number[] } {
+  const names = Object.keys(mix);
+  if (names.length === 0) throw new Error('the SFT mix is empty');
+  const total = names.reduce((a, n) => a + mix[n], 0);
+  if (!(total > 0)) throw new Error('the SFT mix weights must add up to more than 0');
+  const sources = names.map(itemSource);
+  // Largest-remainder apportionment of the batch, so every step sees the same shares.
+  const exact = names.map((n) => (mix[n] / total) * batchSize);
+  const counts = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; counts.reduce((a, c) => a + c, 0) < batchSize; k++) counts[order[k % order.length][1]]++;
+  const slots = counts.flatMap((c, i) => new Array<number>(c).fill(i));
+  return { sources, slots };
+}
+
+export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 }): Promise<ResumePoint> {
+  const model = run.model;
+  const trainer = new SftTrainer(model, { schedule: { lr: cfg.lr, warmup: cfg.warmup, kind: 'cosine', total: cfg.steps, minLr: cfg.lr * 0.1 }, betas: [0.9, 0.95], weightDecay: 0.01 });
+  if (resume.state) trainer.optimizer.loadState(resume.state);
+  const { sources, slots } = mixSlots(cfg.mix, cfg.batchSize);
+  const seen = new Array<number>(sources.length).fill(0);
+  const perStep = sources.map((_, si) => slots.filter((x) => x === si).length);
+  const bar = run.bar('sft', cfg.steps);
+  let step = resume.step;
+  let ema = Number.NaN;
+  try {
+    for (; step < cfg.steps && !run.interrupted; step++) {
+      const t0 = performance.now();
+      // Slot j of step s always holds the same item: resuming replays the same batches.
+      seen.fill(0);
+      const items = slots.map((si) => {
+        const k = seen[si]++;
+        return trainingItem((s, i) => sources[si].item(s, i), cfg.seed, step * perStep[si] + k, run.heldOut);
+      });
+      const prepared = model.prepare(items.map((it) => it.prompt));
+      const inputIds: number[][] = [];
+      const lossMask: number[][] = [];
+      items.forEach((it, i) => {
+        const response = [...model.tokenizer.encode(it.trace), IM_END];
+        const p = prepared.inputIds[i];
+        inputIds.push([...p, ...response]);
+        lossMask.push([...p.map(() => 0), ...response.map(() => 1)]);
+      });
+      const r = await trainer.step({ inputIds, lossMask, pixelValues: prepared.pixelValues });
+      ema = Number.isNaN(ema) ? r.loss : 0.9 * ema + 0.1 * r.loss;
+      const tokens = inputIds.reduce((a, x) => a + x.length, 0);
+      const ms = performance.now() - t0;
+      run.log({ stage: 'sft', step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, skipped: r.skipped ? 1 : 0, train_tokens_per_s: (tokens / ms) * 1000, time_step_s: ms / 1000 });
+      bar.update(step + 1, `loss ${ema.toFixed(3)}`);
+      if ((step + 1) % 50 === 0) run.saveResume({ stage: 'sft', step: step + 1 }, trainer.optimizer);
+    }
+  } finally {
+    bar.stop();
+  }
+  run.saveResume({ stage: 'sft', step }, trainer.optimizer);
+  return { stage: 'sft', step };
+}

@@ -1,0 +1,148 @@
+// Sokoban items in the global protocol (the whole plan in one answer), from the board's text or from
+// its frame. Compact prompts, so that a `tiny` context holds prompt, frame and answer: the board in
+// the suite's one notation with its legend, and nothing the board does not need.
+//
+// The trace a warm start learns: the positions read off the board in <think> (the perception step a
+// frame needs), then the solver's optimal plan. Text and frame items share that format, so what RL on
+// text teaches about planning from positions is what a frame item uses after reading them.
+import type { ChatMessage, RGBAImage } from '../../agent/index.js';
+import { makeRng } from '../../envs/core/rng.js';
+import {
+  generateLevel,
+  rasterizeSokoban,
+  simulateSokoban,
+  sokobanGrid,
+  sokobanLegend,
+  sokobanScore,
+  toBoxoban,
+  type SokobanLevel,
+} from '../../envs/sokoban/index.js';
+import { TARGET } from '../../envs/sokoban/types.js';
+import { sokobanReward } from '../rewards/index.js';
+import { contentKey } from './key.js';
+import type { ItemSource, PromptItem, Scored } from './types.js';
+
+export interface SokobanSize {
+  rows: number;
+  cols: number;
+  boxes: number;
+  minLength: number;
+  maxLength: number;
+}
+
+/** The board sizes the stages and the evaluation use (the first two of MageBench-like difficulty). */
+export const SOKOBAN_SIZES = {
+  '6x6-1': { rows: 6, cols: 6, boxes: 1, minLength: 2, maxLength: 8 },
+  '7x7-1': { rows: 7, cols: 7, boxes: 1, minLength: 4, maxLength: 14 },
+  '7x7-2': { rows: 7, cols: 7, boxes: 2, minLength: 6, maxLength: 20 },
+} as const satisfies Record<string, SokobanSize>;
+export type SokobanSizeName = keyof typeof SOKOBAN_SIZES;
+
+const TITLE = ['Noop', 'Up', 'Down', 'Left', 'Right'] as const;
+/** Pixels a cell in frames: 7 cells of 16 px become the vision tower's 7 patches of 8 px. */
+const TILE = 16;
+/** Frames are drawn on a canvas of this many cells a side, so a cell always maps onto one patch. */
+const CANVAS_CELLS = 7;
+
+const cells = (xs: readonly (readonly [number, number])[]) => xs.map(([r, c]) => `${r},${c}`).join(' ');
+
+/** The positions line of a trace: `@ 2,3 $ 3,3 . 4,3` (you, boxes, targets; row,column). */
+export function positionsLine(level: SokobanLevel): string {
+  const targets: [number, number][] = [];
+  level.fixed.forEach((row, r) => row.forEach((v, c) => v === TARGET && targets.push([r, c])));
+  return `@ ${cells([level.player])} $ ${cells(level.boxes)} . ${cells(targets)}`;
+}
+
+/** The frame of a level on a fixed 7x7-cell canvas (walls fill the rest), so patches align with cells. */
+export function sokobanFrame(level: SokobanLevel): RGBAImage {
+  const rows = level.fixed.length;
+  const cols = level.fixed[0].length;
+  if (rows > CANVAS_CELLS || cols > CANVAS_CELLS) return rasterizeSokoban(level, TILE);
+  const pad = (row: number[]) => [...row, ...new Array<number>(CANVAS_CELLS - cols).fill(0)];
+  const fixed = [...level.fixed.map(pad), ...Array.from({ length: CANVAS_CELLS - rows }, () => new Array<number>(CANVAS_CELLS).fill(0))];
+  return rasterizeSokoban({ ...level, fixed }, TILE);
+}
+
+const RULES = 'Push every box onto a target. Moves: Up, Down, Left, Right.';
+
+export function sokobanTextPrompt(level: SokobanLevel): ChatMessage[] {
+  return [{ role: 'user', content: `Sokoban. ${RULES}\n${sokobanLegend()}\n${sokobanGrid(level)}` }];
+}
+
+export function sokobanImagePrompt(level: SokobanLevel): ChatMessage[] {
+  return [{ role: 'user', content: [{ type: 'image', image: sokobanFrame(level) }, { type: 'text', text: `Sokoban. ${RULES}` }] }];
+}
+
+/** The perception question a warm start also learns on frames: where everything is. */
+export function sokobanLocatePrompt(level: SokobanLevel): ChatMessage[] {
+  return [{ role: 'user', content: [{ type: 'image', image: sokobanFrame(level) }, { type: 'text', text: 'Sokoban. Where are you (@), the boxes ($) and the targets (.)? Give row,column.' }] }];
+}
+
+export function sokobanTrace(level: SokobanLevel, plan: readonly number[]): string {
+  return `<think>${positionsLine(level)}</think><answer>${plan.map((m) => TITLE[m]).join(', ')}</answer>`;
+}
+
+/** MageBench-style scoring of a global-protocol answer, with the Sokoban verifier reward. */
+export function scoreSokoban(level: SokobanLevel, optimalReturn: number, response: string): Scored {
+  const r = sokobanReward(response, level);
+  // The score plays the same first 50 moves the reward does; an unparsable answer plays none.
+  const moves = /<answer>([\s\S]*?)<\/answer>/.exec(response)?.[1] ?? '';
+  const dirs = moves.split(',').map((t) => t.trim().toLowerCase()).filter((t) => ['up', 'down', 'left', 'right'].includes(t));
+  const sim = r.format > 0 ? simulateSokoban(level, dirs.slice(0, 50)) : null;
+  const best = sim ? sim.bestReturn : 0;
+  return {
+    reward: r.total,
+    parts: { format: r.format, task: r.task, ...r.bonuses },
+    success: sim?.solved ?? false,
+    score: sokobanScore(best, optimalReturn),
+  };
+}
+
+export interface SokobanLevelItem {
+  level: SokobanLevel;
+  plan: number[];
+  optimalReturn: number;
+  boxoban: string;
+}
+
+/** Level `index` of `seed` at a size: the same level wherever it is asked for. */
+export function sokobanLevel(size: SokobanSizeName, seed: number, index: number): SokobanLevelItem {
+  const g = generateLevel(makeRng(`train/sokoban/${size}/${seed}/${index}`), { ...SOKOBAN_SIZES[size], maxStates: 20_000, attempts: 20 });
+  return { level: g.level, plan: g.solution.plan, optimalReturn: g.solution.return, boxoban: toBoxoban(g.level) };
+}
+
+export type SokobanView = 'text' | 'image' | 'locate';
+
+export function sokobanSource(size: SokobanSizeName, view: SokobanView): ItemSource {
+  const task = `sokoban-${view}-${size}`;
+  return {
+    task,
+    vision: view !== 'text',
+    item(seed, index): PromptItem {
+      const l = sokobanLevel(size, seed, index);
+      // The key names the level alone: a level held out from text items is held out from frames too.
+      const key = contentKey(`sokoban-${size}`, l.boxoban);
+      if (view === 'locate') {
+        const want = positionsLine(l.level);
+        return {
+          task,
+          key,
+          prompt: sokobanLocatePrompt(l.level),
+          trace: `<think>read the frame</think><answer>${want}</answer>`,
+          score: (response) => {
+            const got = /<answer>([\s\S]*?)<\/answer>/.exec(response)?.[1]?.trim();
+            const ok = got === want;
+            return { reward: ok ? 1 : 0, parts: { task: ok ? 1 : 0 }, success: ok };
+          },
+        };
+      }
+      return {
+        task,
+        key,
+        prompt: view === 'text' ? sokobanTextPrompt(l.level) : sokobanImagePrompt(l.level),
+        trace: sokobanTrace(l.level, l.plan),
+        score: (response) => scoreSokoban(l.level, l.optimalReturn, response),
+      };
+    },
+  };
+}
