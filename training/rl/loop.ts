@@ -1,7 +1,8 @@
 // One RL stage (FRE or MGT) as one visible loop: rollout, rewards, advantages, loss and step, log,
 // evaluate, checkpoint. Every step's items and sampling seed are functions of (seed, stage, step),
 // so a resumed stage replays exactly what an uninterrupted one would have done.
-import { TinyLMM } from '../../agent/index.js';
+import { existsSync } from 'node:fs';
+import { loadModel, saveModel, type TinyLMM } from '../../agent/index.js';
 import { preprocessBatch } from '../../agent/model/image.js';
 import type { NamedTensor } from '../../agent/model/safetensors.js';
 import { lrAt, type Schedule } from '../optim/index.js';
@@ -70,7 +71,7 @@ export async function runRlStage(
   if (resume.state) trainer.loadState(resume.state);
   // The frozen reference: this stage's starting weights (saved with the stage before it).
   const needRef = cfg.klReward > 0 || loss.klLoss > 0;
-  const ref = needRef ? await referenceModel(run, cfg.stage) : null;
+  const ref = needRef ? await referenceModel(run, cfg.stage, resume.step === 0) : null;
   const bar = run.bar(cfg.stage, cfg.steps);
   let step = resume.step;
   try {
@@ -140,14 +141,14 @@ function pixelsOf(model: TinyLMM, samples: readonly Sample[]): Float32Array | un
   return preprocessBatch(samples.map((s) => s.image), model.config.vision!.imageSize);
 }
 
-async function referenceModel(run: Run, stage: StageName): Promise<TinyLMM> {
-  const { loadModel } = await import('../../agent/index.js');
-  const previous = stage === 'mgt' ? ['fre', 'sft'] : ['sft'];
-  const { existsSync } = await import('node:fs');
-  for (const p of previous) if (existsSync(run.path(p))) return loadModel(run.path(p), run.model.options);
-  // No earlier stage in this run (--init or a fresh model): the weights as the stage starts.
-  const m = run.model;
-  return new TinyLMM(m.preset, m.config, new Map([...m.params].map(([k, t]) => [k, { shape: [...t.shape], data: Float32Array.from(t.data) }])), m.step, {}, m.options);
+/**
+ * The frozen reference: the stage's starting weights. Saved beside the run when the stage starts,
+ * so that a resumed stage compares with the same weights as an uninterrupted one.
+ */
+async function referenceModel(run: Run, stage: StageName, fresh: boolean): Promise<TinyLMM> {
+  const dir = run.path(`${stage}-reference`);
+  if (fresh || !existsSync(dir)) saveModel(run.model, dir);
+  return loadModel(dir, run.model.options);
 }
 
 function stepLog(cfg: RlStageConfig, step: number, task: string, samples: readonly Sample[], ref?: readonly (readonly number[])[]): StepLog {
