@@ -21,14 +21,11 @@ export interface SftStageConfig {
 }
 
 export const DEFAULT_SFT_MIX: Readonly<Record<string, number>> = Object.freeze({
-  'sokoban-text-6x6-1': 0.3,
-  'sokoban-text-7x7-2': 0.05,
-  'sokoban-locate-6x6-1': 0.2,
-  'sokoban-locate-7x7-2': 0.05,
-  'sokoban-image-6x6-1': 0.08,
-  'countdown-d1': 0.17,
-  'arithmetic-d1': 0.075,
-  'arithmetic-d2': 0.075,
+  'sokoban-text-6x6-1': 0.35,
+  'sokoban-locate-6x6-1': 0.25,
+  'sokoban-image-6x6-1': 0.1,
+  'countdown-d1': 0.15,
+  'arithmetic-d1': 0.15,
 });
 
 /** The sources of a mix and, per batch slot, which source fills it (a fixed, interleaved cycle). */

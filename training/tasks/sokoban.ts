@@ -11,8 +11,7 @@ import {
   generateLevel,
   rasterizeSokoban,
   simulateSokoban,
-  sokobanGrid,
-  sokobanLegend,
+  sokobanBoard,
   sokobanScore,
   toBoxoban,
   type SokobanLevel,
@@ -66,7 +65,9 @@ export function sokobanFrame(level: SokobanLevel): RGBAImage {
 const RULES = 'Push every box onto a target. Moves: Up, Down, Left, Right.';
 
 export function sokobanTextPrompt(level: SokobanLevel): ChatMessage[] {
-  return [{ role: 'user', content: `Sokoban. ${RULES}\n${sokobanLegend()}\n${sokobanGrid(level)}` }];
+  // With the coordinate listing: a small model copies positions far more easily than it counts
+  // columns in a grid of byte tokens.
+  return [{ role: 'user', content: `Sokoban. ${RULES}\n${sokobanBoard(level)}` }];
 }
 
 export function sokobanImagePrompt(level: SokobanLevel): ChatMessage[] {

@@ -46,7 +46,8 @@ export class SftTrainer {
     batch.lossMask.forEach((row, i) => {
       if (row.length !== batch.inputIds[i].length) throw new Error(`lossMask row ${i} has ${row.length} entries for ${batch.inputIds[i].length} tokens`);
     });
-    const b = padBatch(batch.inputIds, 'right');
+    // Lengths bucketed to multiples of 32: ORT plans (and keeps memory) per input shape.
+    const b = padBatch(batch.inputIds, 'right', 32);
     const lossMask = new Float32Array(b.batch * b.seq);
     batch.lossMask.forEach((row, i) => row.forEach((v, t) => (lossMask[i * b.seq + t] = v)));
     const vision = m.usesVision(batch.pixelValues);

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:train [-- --preset tiny --steps 3 --json]`: one RL step of train:agent split into
+ * its phases (sampling, environments and rewards, reference scoring, training), each FLOP rate
+ * beside ORT's peak MatMul measured in the same run; tiny's decode rate at batch 64 (64 new tokens
+ * after a text-Sokoban prompt); the cost of a baked-weights sampler after an update; and the
+ * process's memory over the steps (it must stay flat: bucketed shapes, bounded session caches).
+ */
+
+
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createModel, type PresetName, type TinyLMM } from '../agent/index.js';
+import { measurePeakMatmulGflops } from '../agent/engine/bench-matmul.js';
+import { DEFAULT_LOSS, buildRlTrainGraph, lossKey } from '../training/rl/loss.js';
+import { rolloutGroups } from '../training/rl/rollout.js';
+import { policyUpdate, tokenAdvantages } from '../training/rl/update.js';
+import { itemSource } from '../training/tasks/puzzles.js';
+import { GraphTrainer } from '../training/tinylmm/graph-trainer.js';
+import { generateFlops, trainStepFlops } from './bench/model-flops.js';
+
+const count = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+const opts = new Command('bench:train')
+  .description('One RL step split into sampling, environments/rewards, scoring and training, as ratios to the peak MatMul of the same run')
+  .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']).default('tiny'))
+  .option('--task <name>', 'RL task of the step', 'sokoban-text-6x6-1')
+  .option('--prompts <n>', 'prompts per step', count, 8)
+  .option('--samples <n>', 'samples per prompt', count, 8)
+  .option('--new-tokens <n>', 'tokens sampled per answer (no early stop, so every row is this long)', count, 64)
+  .option('--steps <n>', 'timed RL steps (after one warm-up step)', count, 3)
+  .option('--threads <n>', 'intra-op threads', count, 2)
+  .option('--json', 'print one JSON object')
+  .parse()
+  .opts<{ preset: PresetName; task: string; prompts: number; samples: number; newTokens: number; steps: number; threads: number; json?: boolean }>();
+
+const say = (s: string) => (opts.json ? process.stderr.write(`${s}\n`) : console.log(s));
+const mb = () => process.memoryUsage().rss / 2 ** 20;
+
+async function decodeRate(model: TinyLMM, rows: number[][], bake: boolean): Promise<number> {
+  const run = () => model.generate({ inputIds: rows, maxNewTokens: opts.newTokens, stopTokens: [], seed: 1, bakeWeights: bake });
+  await run();
+  const t0 = performance.now();
+  await run();
+  return (rows.length * opts.newTokens) / ((performance.now() - t0) / 1000);
+}
+
+async function main(): Promise<void> {
+  const peak = await measurePeakMatmulGflops({ threads: opts.threads });
+  say(`peak MatMul: ${peak.gflops.toFixed(1)} GFLOP/s (${opts.threads} threads)`);
+  const model = createModel(opts.preset, { seed: 0, threads: opts.threads });
+  const c = model.config;
+  const source = itemSource(opts.task);
+  const trainer = new GraphTrainer(model, lossKey(DEFAULT_LOSS), (v) => buildRlTrainGraph(c, DEFAULT_LOSS, v), { schedule: { lr: 1e-4 } });
+  const ref = createModel(opts.preset, { seed: 0, threads: opts.threads });
+  const rss: number[] = [];
+  const phases = { sampling: 0, rewards: 0, scoring: 0, training: 0, total: 0 };
+  let sampleFlops = 0;
+  let trainFlops = 0;
+  try {
+    for (let step = 0; step <= opts.steps; step++) {
+      const items = Array.from({ length: opts.prompts }, (_, j) => source.item(7, step * opts.prompts + j));
+      const t0 = performance.now();
+      // Temperature 1 and no stop string other than </answer>: an untrained model rarely stops early.
+      const { samples, timing } = await rolloutGroups(model, items, opts.samples, { temperature: 1, topP: 1, maxNewTokens: opts.newTokens }, `bench/${step}`);
+      const t1 = performance.now();
+      const scoreInput = { promptIds: samples.map((s) => s.promptIds), responseIds: samples.map((s) => s.response) };
+      const refLp = (await ref.scoreResponses(scoreInput)).logprobs;
+      const adv = tokenAdvantages(samples, { estimator: 'reinforce_baseline', klReward: 0.001, gamma: 1, lambda: 1 }, refLp);
+      const t2 = performance.now();
+      const upd = await policyUpdate(trainer, model, samples, adv, { epochs: 1, miniBatches: 1, loss: DEFAULT_LOSS, seqMultiple: 32 }, { refLogprobs: refLp });
+      const t3 = performance.now();
+      rss.push(mb());
+      if (step === 0) continue; // warm-up: sessions built, shapes planned
+      const prompt = Math.max(...samples.map((s) => s.promptIds.length));
+      const newTok = Math.max(...samples.map((s) => s.response.length));
+      const seq = Math.ceil((prompt + newTok) / 32) * 32;
+      phases.sampling += timing.samplingMs;
+      phases.rewards += timing.rewardMs;
+      phases.scoring += t2 - t1;
+      phases.training += upd.trainMs;
+      phases.total += t3 - t0;
+      sampleFlops += generateFlops(c, samples.length, prompt, newTok);
+      // Reference scoring is one forward (a third of a train step's FLOPs); the update one train step.
+      trainFlops += trainStepFlops(c, samples.length, seq);
+    }
+    const share = (ms: number) => ms / phases.total;
+    const sGflops = sampleFlops / (phases.sampling / 1000) / 1e9;
+    const tGflops = trainFlops / (phases.training / 1000) / 1e9;
+    const promptRows = Array.from({ length: 64 }, (_, i) => model.prepare([source.item(11, i).prompt]).inputIds[0]);
+    const decode = await decodeRate(model, promptRows, false);
+    const decodeBaked = await decodeRate(model, promptRows, true);
+    // What a baked sampler pays after each update: the session rebuilt with the new weights.
+    model.paramsUpdated();
+    const tb = performance.now();
+    await model.generate({ inputIds: promptRows.slice(0, 1), maxNewTokens: 2, stopTokens: [], bakeWeights: true });
+    const rebuildMs = performance.now() - tb;
+    const result = {
+      machine: `${opts.threads} threads`,
+      preset: opts.preset,
+      task: opts.task,
+      batch: opts.prompts * opts.samples,
+      peak_gflops: peak.gflops,
+      step_s: phases.total / opts.steps / 1000,
+      share: { sampling: share(phases.sampling), envs_and_rewards: share(phases.rewards), reference_scoring: share(phases.scoring), training: share(phases.training) },
+      sampling_gflops: sGflops,
+      sampling_ratio_to_peak: sGflops / peak.gflops,
+      training_gflops: tGflops,
+      training_ratio_to_peak: tGflops / peak.gflops,
+      decode_tokens_per_s_batch64: decode,
+      decode_tokens_per_s_batch64_baked: decodeBaked,
+      baked_session_rebuild_ms: rebuildMs,
+      rss_mb_per_step: rss.map((x) => Math.round(x)),
+    };
+    if (opts.json) console.log(JSON.stringify(result));
+    else {
+      say(`${opts.preset}, ${opts.task}, ${result.batch} samples a step: ${result.step_s.toFixed(2)} s a step`);
+      say(`  sampling ${(100 * result.share.sampling).toFixed(1)}%  envs+rewards ${(100 * result.share.envs_and_rewards).toFixed(2)}%  reference ${(100 * result.share.reference_scoring).toFixed(1)}%  training ${(100 * result.share.training).toFixed(1)}%`);
+      say(`  sampling ${sGflops.toFixed(1)} GFLOP/s = ${result.sampling_ratio_to_peak.toFixed(3)} of peak; training ${tGflops.toFixed(1)} GFLOP/s = ${result.training_ratio_to_peak.toFixed(3)} of peak`);
+      say(`  decode at batch 64, ${opts.newTokens} new tokens: ${decode.toFixed(0)} tokens/s (baked weights ${decodeBaked.toFixed(0)}); baked session rebuild after an update ${rebuildMs.toFixed(0)} ms`);
+      say(`  RSS by step (MB): ${result.rss_mb_per_step.join(' ')}`);
+    }
+  } finally {
+    await Promise.all([model.dispose(), ref.dispose()]);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench:train: ${(e as Error).message}`);
+  process.exitCode = 1;
+});
