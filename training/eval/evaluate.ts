@@ -7,6 +7,7 @@ import { itemSource } from '../tasks/puzzles.js';
 import type { PromptItem } from '../tasks/types.js';
 import { ANSWER_STOP } from '../rl/rollout.js';
 import { bootstrapCI, mean, passAtK, type Interval } from './stats.js';
+import { evalFootball, isFootballOnlineTask } from './football.js';
 
 /** The seed of every evaluation item; training seeds are small integers far below it. */
 export const EVAL_SEED = 900_000_001;
@@ -26,6 +27,8 @@ export const DEFAULT_EVAL: readonly EvalTask[] = [
 ];
 
 export function evalItems(t: EvalTask): PromptItem[] {
+  // Episode tasks have no items: their held-out starts are env seeds from EVAL_SEED up.
+  if (isFootballOnlineTask(t.task)) return [];
   const src = itemSource(t.task);
   return Array.from({ length: t.count }, (_, i) => src.item(EVAL_SEED, i));
 }
@@ -57,6 +60,8 @@ export interface EvalOptions {
   maxNewTokens: number;
   batchSize: number;
   seed: number;
+  /** Where episode tasks write each evaluation episode's replay (none when absent). */
+  replayDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -79,6 +84,11 @@ export async function evaluate(model: TinyLMM, suite: readonly EvalTask[], opts:
   const total = suite.reduce((a, t) => a + t.count * (1 + o.samples), 0);
   let done = 0;
   for (const t of suite) {
+    if (isFootballOnlineTask(t.task)) {
+      results.push(await evalFootball(model, t.task, t.count, EVAL_SEED, { maxNewTokens: o.maxNewTokens, batchSize: o.batchSize, replayDir: o.replayDir }));
+      o.onProgress?.((done += t.count * (1 + o.samples)), total);
+      continue;
+    }
     const items = evalItems(t);
     const greedy = await answers(model, items, o, true, `eval/${o.seed}/${t.task}/greedy`);
     done += items.length;

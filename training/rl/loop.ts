@@ -8,13 +8,13 @@ import type { NamedTensor } from '../../agent/model/safetensors.js';
 import { lrAt, type Schedule } from '../optim/index.js';
 import type { ResumePoint, Run, StageName } from '../run.js';
 import { trainingItem } from '../run.js';
-import type { ItemSource, PromptItem } from '../tasks/types.js';
+import { isEpisodeSource, type PromptItem, type RlSource } from '../tasks/types.js';
 import { GraphTrainer } from '../tinylmm/graph-trainer.js';
 import { passAtK } from '../eval/stats.js';
 import type { Estimator } from './advantages.js';
 import { buildRlTrainGraph, lossKey, type LossConfig } from './loss.js';
 import { rolloutGroups, type Sample, type SamplingConfig } from './rollout.js';
-import { policyUpdate, tokenAdvantages } from './update.js';
+import { groupSizesOf, policyUpdate, tokenAdvantages } from './update.js';
 
 export interface RlStageConfig {
   stage: Extract<StageName, 'fre' | 'mgt'>;
@@ -59,7 +59,7 @@ function mean(xs: readonly number[]): number {
 export async function runRlStage(
   run: Run,
   cfg: RlStageConfig,
-  sources: readonly ItemSource[],
+  sources: readonly RlSource[],
   resume: { step: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 },
   onStep?: (log: StepLog) => void,
 ): Promise<ResumePoint> {
@@ -80,10 +80,16 @@ export async function runRlStage(
       // --- 1. rollout: P prompts of this step's task, n samples each, on today's weights ---
       const si = step % sources.length;
       const source = sources[si];
-      const items: PromptItem[] = Array.from({ length: cfg.promptsPerStep }, (_, j) =>
-        trainingItem((s, i) => source.item(s, i), cfg.seed, step * cfg.promptsPerStep + j, run.heldOut),
-      );
-      const { samples, timing } = await rolloutGroups(model, items, cfg.samplesPerPrompt, cfg.sampling, `${cfg.seed}/${cfg.stage}/${step}`);
+      // (an episode task plays promptsPerStep starts x samplesPerPrompt episodes, one sample a turn)
+      const { samples, timing } = isEpisodeSource(source)
+        ? await source.rollout(model, cfg.promptsPerStep, cfg.samplesPerPrompt, cfg.sampling, cfg.seed, step)
+        : await rolloutGroups(
+            model,
+            Array.from({ length: cfg.promptsPerStep }, (_, j): PromptItem => trainingItem((s, i) => source.item(s, i), cfg.seed, step * cfg.promptsPerStep + j, run.heldOut)),
+            cfg.samplesPerPrompt,
+            cfg.sampling,
+            `${cfg.seed}/${cfg.stage}/${step}`,
+          );
 
       // --- 2. rewards: scored in the rollout by each item's rule-based reward ---
       // --- 3. advantages: the estimator over groups, k1 KL to the reference in the token reward ---
@@ -153,9 +159,11 @@ async function referenceModel(run: Run, stage: StageName, fresh: boolean): Promi
 
 function stepLog(cfg: RlStageConfig, step: number, task: string, samples: readonly Sample[], ref?: readonly (readonly number[])[]): StepLog {
   const n = cfg.samplesPerPrompt;
-  const groups = cfg.promptsPerStep;
   const succ = samples.map((s) => (s.scored.success ? 1 : 0));
-  const per = Array.from({ length: groups }, (_, g) => succ.slice(g * n, (g + 1) * n).reduce((a: number, x) => a + x, 0));
+  // Per group of the samples (an episode task's groups differ in size: episodes end early).
+  const sizes = groupSizesOf(samples);
+  const starts = sizes.map((_, g) => sizes.slice(0, g).reduce((a, x) => a + x, 0));
+  const per = sizes.map((size, g) => succ.slice(starts[g], starts[g] + size).reduce((a: number, x) => a + x, 0));
   const parts: Record<string, number> = {};
   for (const s of samples) for (const [k, v] of Object.entries(s.scored.parts)) parts[`reward_${k}`] = (parts[`reward_${k}`] ?? 0) + v / samples.length;
   const tokens = samples.flatMap((s) => s.logprobs);
@@ -167,8 +175,8 @@ function stepLog(cfg: RlStageConfig, step: number, task: string, samples: readon
     reward: mean(samples.map((s) => s.scored.reward)),
     success: mean(succ),
     ...parts,
-    [`pass@${n}`]: mean(per.map((c) => passAtK(n, c, n))),
-    groups_mixed: per.filter((c) => c > 0 && c < n).length / groups,
+    [`pass@${n}`]: mean(per.map((c, g) => passAtK(sizes[g], c, sizes[g]))),
+    groups_mixed: per.filter((c, g) => c > 0 && c < sizes[g]).length / Math.max(1, sizes.length),
     // A Monte Carlo estimate of the policy's entropy: -log p of the sampled tokens, averaged.
     entropy: -mean(tokens),
     kl_k1: kl,

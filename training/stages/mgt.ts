@@ -4,10 +4,10 @@
 import type { ResumePoint, Run } from '../run.js';
 import { runRlStage, type RlStageConfig, type StepLog } from '../rl/loop.js';
 import type { NamedTensor } from '../../agent/model/safetensors.js';
-import { itemSource } from '../tasks/puzzles.js';
+import { rlSource } from '../tasks/sources.js';
 
 export const DEFAULT_MGT_TASKS: readonly string[] = ['sokoban-image-6x6-1', 'sokoban-image-6x6-1', 'sokoban-image-7x7-1'];
 
 export function runMgt(run: Run, cfg: RlStageConfig, resume?: { step: number; state?: ReadonlyMap<string, NamedTensor> }, onStep?: (l: StepLog) => void): Promise<ResumePoint> {
-  return runRlStage(run, { ...cfg, stage: 'mgt' }, cfg.tasks.map(itemSource), resume, onStep);
+  return runRlStage(run, { ...cfg, stage: 'mgt' }, cfg.tasks.map(rlSource), resume, onStep);
 }

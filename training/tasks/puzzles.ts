@@ -7,6 +7,7 @@ import { makePuzzle, parseExpression, evaluateExpression as evaluate, rationalMa
 import type { Expr } from '../../envs/puzzles/math/expr.js';
 import { rewardForItem } from '../rewards/index.js';
 import { SOKOBAN_SIZES, sokobanSource, type SokobanSizeName } from './sokoban.js';
+import { footballItemSource, parseFootballTask } from './football.js';
 import { contentKey } from './key.js';
 import type { ItemSource, PromptItem } from './types.js';
 
@@ -80,12 +81,14 @@ export function puzzleSource(family: string, difficulty: number): ItemSource {
 
 /**
  * Sources by name: `sokoban-text-6x6-1`, `sokoban-image-7x7-2`, `sokoban-locate-6x6-1`,
- * `countdown-d1`, `arithmetic-d2`, ...
+ * `countdown-d1`, `arithmetic-d2`, `football-act-empty-goal-close`, `football-locate-empty-goal`, ...
  */
 export function itemSource(name: string): ItemSource {
   const sk = /^sokoban-(text|image|locate)-(\d+x\d+-\d+)$/.exec(name);
   if (sk && sk[2] in SOKOBAN_SIZES) return sokobanSource(sk[2] as SokobanSizeName, sk[1] as 'text' | 'image' | 'locate');
   const pz = /^([a-z]+)-d([1-5])$/.exec(name);
   if (pz) return puzzleSource(pz[1], Number(pz[2]));
-  throw new Error(`unknown task "${name}": expected sokoban-{text,image,locate}-{6x6-1,7x7-1,7x7-2} or {${PUZZLE_TASK_FAMILIES.join(',')}}-d{1..5}`);
+  const fb = parseFootballTask(name);
+  if (fb) return footballItemSource(fb);
+  throw new Error(`unknown task "${name}": expected sokoban-{text,image,locate}-{6x6-1,7x7-1,7x7-2}, {${PUZZLE_TASK_FAMILIES.join(',')}}-d{1..5} or football-{act,locate}-<scenario>`);
 }

@@ -1,7 +1,8 @@
 // What the stages train on and the evaluation measures: single-turn prompt items (a puzzle, a
 // Sokoban level from text or from its frame) and multi-turn episode tasks (Football, online).
 // One item is one prompt with its rule-based scorer and, for the warm start, a solver-written trace.
-import type { ChatMessage } from '../../agent/index.js';
+import type { ChatMessage, TinyLMM } from '../../agent/index.js';
+import type { RolloutTiming, Sample, SamplingConfig } from '../rl/rollout.js';
 
 export interface Scored {
   /** The scalar reward RL maximises. */
@@ -31,4 +32,23 @@ export interface ItemSource {
   /** Whether its prompts hold a frame. */
   readonly vision: boolean;
   item(seed: number, index: number): PromptItem;
+}
+
+/**
+ * A multi-turn task (Football, online protocol): the rollout plays whole episodes and returns one
+ * Sample per turn, grouped so that a group's samples are comparable (contiguous in the array).
+ * `groups` start states x `n` episodes each, all a function of (seed, slot).
+ */
+export interface EpisodeSource {
+  readonly task: string;
+  readonly vision: true;
+  readonly kind: 'episodes';
+  rollout(model: TinyLMM, groups: number, n: number, sampling: SamplingConfig, seed: number, slot: number): Promise<{ samples: Sample[]; timing: RolloutTiming }>;
+}
+
+/** What an RL stage cycles through: prompt items or episodes. */
+export type RlSource = ItemSource | EpisodeSource;
+
+export function isEpisodeSource(s: RlSource): s is EpisodeSource {
+  return 'kind' in s && s.kind === 'episodes';
 }
