@@ -129,16 +129,19 @@ function promptText(it: PromptItem): string {
 
 const pct = (i: Interval) => `${(100 * i.mean).toFixed(1)} [${(100 * i.low).toFixed(1)}, ${(100 * i.high).toFixed(1)}]`;
 
-/** A Markdown table of one or more evaluations side by side (e.g. before and after a stage). */
+/** A Markdown table of one or more evaluations side by side (e.g. before and after training). */
 export function evalTable(columns: readonly { name: string; results: readonly TaskResult[] }[]): string {
-  const head = `| task | ${columns.map((c) => `${c.name} pass@1 % [95% CI]`).join(' | ')} | ${columns.map((c) => `${c.name} score`).join(' | ')} |`;
-  const sep = `|---|${columns.map(() => '---|').join('')}${columns.map(() => '---|').join('')}`;
+  const head = `| task | ${columns.map((c) => `${c.name}: pass@1 % [95% CI] | pass@k % | score`).join(' | ')} |`;
+  const sep = `|---|${columns.map(() => '---|---|---|').join('')}`;
   const tasks = columns[0]?.results.map((r) => r.task) ?? [];
   const rows = tasks.map((task) => {
-    const cells = columns.map((c) => c.results.find((r) => r.task === task));
-    const succ = cells.map((r) => (r ? pct(r.success) : '-'));
-    const score = cells.map((r) => (r?.score ? r.score.mean.toFixed(1) : r?.passAtK ? `pass@${r.passAtK.k} ${(100 * r.passAtK.value.mean).toFixed(1)}%` : '-'));
-    return `| ${task} | ${succ.join(' | ')} | ${score.join(' | ')} |`;
+    const cells = columns.map((c) => {
+      const r = c.results.find((x) => x.task === task);
+      if (!r) return '- | - | -';
+      const k = r.passAtK ? `${(100 * r.passAtK.value.mean).toFixed(1)} (k=${r.passAtK.k})` : '-';
+      return `${pct(r.success)} | ${k} | ${r.score ? r.score.mean.toFixed(1) : '-'}`;
+    });
+    return `| ${task} | ${cells.join(' | ')} |`;
   });
   return [head, sep, ...rows].join('\n');
 }
