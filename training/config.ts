@@ -72,14 +72,20 @@ const STAGES: readonly StageName[] = ['sft', 'fre', 'mgt'];
 export function mergeConfig<T>(base: T, patch: unknown, path = 'config'): T {
   if (patch === undefined) return base;
   const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+  // Free-form maps (the SFT mix) are replaced whole, not merged: a mix given is the mix used.
+  if (path.endsWith('.mix')) {
+    if (kind(patch) !== 'object') throw new Error(`${path}: expected an object of task names to shares, got ${JSON.stringify(patch)?.slice(0, 60)}`);
+    for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+      if (typeof v !== 'number' || !(v >= 0)) throw new Error(`${path}.${k}: expected a share >= 0, got ${JSON.stringify(v)}`);
+    }
+    return { ...(patch as Record<string, number>) } as T;
+  }
   if (kind(base) === 'object' && kind(patch) === 'object') {
     const b = base as Record<string, unknown>;
     const out: Record<string, unknown> = { ...b };
-    // Free-form maps (the SFT mix): any key, number values.
-    const freeForm = path.endsWith('.mix');
     for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-      if (!(k in b) && !freeForm) throw new Error(`${path}.${k}: unknown key (known: ${Object.keys(b).join(', ')})`);
-      out[k] = freeForm && !(k in b) ? mergeConfig(0, v, `${path}.${k}`) : mergeConfig(b[k], v, `${path}.${k}`);
+      if (!(k in b)) throw new Error(`${path}.${k}: unknown key (known: ${Object.keys(b).join(', ')})`);
+      out[k] = mergeConfig(b[k], v, `${path}.${k}`);
     }
     return out as T;
   }
