@@ -136,7 +136,7 @@ async function main(): Promise<void> {
 
   const evalNow = async (name: string): Promise<TaskResult[]> => {
     const bar = run.bar('eval', 1);
-    const results = await evaluate(model, c.eval.tasks, { ...c.eval.options, onProgress: (d, t) => bar.update(d / t, `${name}`) });
+    const results = await evaluate(model, c.eval.tasks, { ...c.eval.options, replayDir: run.path('replays', name), onProgress: (d, t) => bar.update(d / t, `${name}`) });
     bar.stop();
     run.writeJson(`eval-${name}.json`, results);
     run.log({ stage: name, kind: 'eval', results: results.map((r) => ({ task: r.task, success: r.success.mean, score: r.score?.mean ?? null, pass_at_k: r.passAtK?.value.mean ?? null })) });

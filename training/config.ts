@@ -33,6 +33,8 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
   // 8 prompts x 8 samples: groups big enough for a baseline, a step short enough for 2 cores.
   promptsPerStep: 8,
   samplesPerPrompt: 8,
+  // Football: 2 starts x 8 episodes x up to 6 turns, about as many samples as a Sokoban step.
+  startsPerStep: 2,
   sampling: { temperature: 1, topP: 1, maxNewTokens: 96 },
   estimator: 'reinforce_baseline', // LMM-R1's FRE default
   klReward: 0.001, // LMM-R1's init_kl_coef, k1 in the reward
@@ -59,8 +61,8 @@ export function defaultConfig(): TrainConfig {
     device: 'cpu',
     init: null,
     sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 300, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1 },
-    fre: rl('fre', DEFAULT_FRE_TASKS, 40),
-    mgt: rl('mgt', DEFAULT_MGT_TASKS, 40),
+    fre: rl('fre', DEFAULT_FRE_TASKS, 24),
+    mgt: rl('mgt', DEFAULT_MGT_TASKS, 24),
     eval: { tasks: DEFAULT_EVAL.map((t) => ({ ...t })), options: { ...DEFAULT_EVAL_OPTIONS } },
   };
 }
@@ -109,7 +111,7 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (c.device !== 'cpu' && c.device !== 'cuda') fail(`device must be cpu or cuda, got ${c.device}`);
   for (const st of [c.fre, c.mgt]) {
     if (!ESTIMATORS.includes(st.estimator)) fail(`${st.stage}.estimator "${st.estimator}" is not one of ${ESTIMATORS.join(', ')}`);
-    for (const k of ['steps', 'promptsPerStep', 'samplesPerPrompt', 'epochs', 'miniBatches'] as const) {
+    for (const k of ['steps', 'promptsPerStep', 'samplesPerPrompt', 'startsPerStep', 'epochs', 'miniBatches'] as const) {
       if (!Number.isInteger(st[k]) || st[k] < (k === 'steps' ? 0 : 1)) fail(`${st.stage}.${k} must be a whole number >= ${k === 'steps' ? 0 : 1}, got ${st[k]}`);
     }
     if (st.tasks.length === 0) fail(`${st.stage}.tasks is empty`);

@@ -64,6 +64,7 @@ export const microRl = (steps: number, estimator: RlStageConfig['estimator'] = '
   steps,
   promptsPerStep: 8,
   samplesPerPrompt: 8,
+  startsPerStep: 2,
   sampling: { temperature: 1, topP: 1, maxNewTokens: 12 },
   estimator,
   klReward: 0.001,

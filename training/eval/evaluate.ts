@@ -24,6 +24,7 @@ export const DEFAULT_EVAL: readonly EvalTask[] = [
   { task: 'sokoban-image-7x7-2', count: 50 },
   { task: 'countdown-d1', count: 100 },
   { task: 'arithmetic-d2', count: 100 },
+  { task: 'football-online-empty-goal', count: 24 },
 ];
 
 export function evalItems(t: EvalTask): PromptItem[] {

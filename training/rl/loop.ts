@@ -23,6 +23,8 @@ export interface RlStageConfig {
   steps: number;
   promptsPerStep: number;
   samplesPerPrompt: number;
+  /** Starts a step of an episode task plays (x samplesPerPrompt episodes, one sample a turn). */
+  startsPerStep: number;
   sampling: SamplingConfig;
   estimator: Estimator;
   /** k1 KL to the stage's starting weights in the per-token reward (LMM-R1: 0.001). */
@@ -80,9 +82,9 @@ export async function runRlStage(
       // --- 1. rollout: P prompts of this step's task, n samples each, on today's weights ---
       const si = step % sources.length;
       const source = sources[si];
-      // (an episode task plays promptsPerStep starts x samplesPerPrompt episodes, one sample a turn)
+      // (an episode task plays startsPerStep starts x samplesPerPrompt episodes, one sample a turn)
       const { samples, timing } = isEpisodeSource(source)
-        ? await source.rollout(model, cfg.promptsPerStep, cfg.samplesPerPrompt, cfg.sampling, cfg.seed, step)
+        ? await source.rollout(model, cfg.startsPerStep, cfg.samplesPerPrompt, cfg.sampling, cfg.seed, step)
         : await rolloutGroups(
             model,
             Array.from({ length: cfg.promptsPerStep }, (_, j): PromptItem => trainingItem((s, i) => source.item(s, i), cfg.seed, step * cfg.promptsPerStep + j, run.heldOut)),

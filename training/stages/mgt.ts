@@ -1,12 +1,14 @@
 // Stage 3, MGT (Multimodal Generalization Training): rule-based RL continued on rendered tasks.
 // Sokoban from its frame in the global protocol (the whole plan in one answer, scored by the
-// Sokoban verifier), as LMM-R1 trains it.
+// Sokoban verifier), as LMM-R1 trains it, and Football in the online protocol (a few turns from
+// frames, format + the env's shaped reward to go), the game LMM-R1 only evaluates.
 import type { ResumePoint, Run } from '../run.js';
 import { runRlStage, type RlStageConfig, type StepLog } from '../rl/loop.js';
 import type { NamedTensor } from '../../agent/model/safetensors.js';
 import { rlSource } from '../tasks/sources.js';
 
-export const DEFAULT_MGT_TASKS: readonly string[] = ['sokoban-image-6x6-1', 'sokoban-image-6x6-1', 'sokoban-image-7x7-1'];
+/** Cycled one a step: two Sokoban steps for each Football one. */
+export const DEFAULT_MGT_TASKS: readonly string[] = ['sokoban-image-6x6-1', 'football-online-empty-goal', 'sokoban-image-6x6-1'];
 
 export function runMgt(run: Run, cfg: RlStageConfig, resume?: { step: number; state?: ReadonlyMap<string, NamedTensor> }, onStep?: (l: StepLog) => void): Promise<ResumePoint> {
   return runRlStage(run, { ...cfg, stage: 'mgt' }, cfg.tasks.map(rlSource), resume, onStep);

@@ -21,11 +21,11 @@ export interface SftStageConfig {
 }
 
 export const DEFAULT_SFT_MIX: Readonly<Record<string, number>> = Object.freeze({
-  'sokoban-text-6x6-1': 0.35,
-  'sokoban-locate-6x6-1': 0.25,
+  'sokoban-text-6x6-1': 0.45,
+  'sokoban-locate-6x6-1': 0.2,
   'sokoban-image-6x6-1': 0.1,
   'countdown-d1': 0.15,
-  'arithmetic-d1': 0.15,
+  'football-act-empty-goal': 0.1,
 });
 
 /** The sources of a mix and, per batch slot, which source fills it (a fixed, interleaved cycle). */

@@ -65,9 +65,9 @@ export function sokobanFrame(level: SokobanLevel): RGBAImage {
 const RULES = 'Push every box onto a target. Moves: Up, Down, Left, Right.';
 
 export function sokobanTextPrompt(level: SokobanLevel): ChatMessage[] {
-  // With the coordinate listing: a small model copies positions far more easily than it counts
-  // columns in a grid of byte tokens.
-  return [{ role: 'user', content: `Sokoban. ${RULES}\n${sokobanBoard(level)}` }];
+  // The board and its legend without the coordinate listing: 216 tokens instead of 342, and a
+  // warm start with the listing did no better (4-6% on held-out 6x6 boards either way at 300 steps).
+  return [{ role: 'user', content: `Sokoban. ${RULES}\n${sokobanBoard(level, { coordinates: false })}` }];
 }
 
 export function sokobanImagePrompt(level: SokobanLevel): ChatMessage[] {
