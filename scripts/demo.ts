@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: a tour of what the suite does today, in about a minute on two cores. Until the
- * training stages land (`npm run train:agent`), this is the quick start's first line.
+ * `npm run demo`: a tour of the suite in about a minute on two cores (the quick start itself trains
+ * an agent: `npm run train:agent`).
  *
  *   1. Sokoban: generated levels, solved optimally, scored, animated.
  *   2. Football: a heuristic episode, recorded as a replay and re-verified from its seed.
