@@ -8,6 +8,8 @@ import { toOnnx } from './serialize.js';
 export type Device = 'cpu' | 'cuda';
 
 export interface SessionOptions {
+  /** ORT's CPU memory arena and per-shape memory patterns (default off: see create()). */
+  memArena?: boolean;
   /** 'cpu' (default) or 'cuda' (needs onnxruntime-node installed with its CUDA binaries). */
   device?: Device;
   /** Intra-op threads; default all cores. Set it explicitly: ORT's own default measured ~40% slower. */
@@ -56,6 +58,12 @@ export class EngineSession {
       executionMode: 'sequential',
       graphOptimizationLevel: opts.optimization ?? (hasF64 ? 'basic' : 'all'),
       logSeverityLevel: 3, // errors only: ORT otherwise warns about every folded constant
+      // ORT's CPU arena and memory patterns keep, per session, the largest blocks and a plan for
+      // every input shape seen; a training run feeds many shapes (batch rows, bucketed lengths,
+      // growing KV caches) to a dozen sessions. Measured on a short train:agent run (40 sft, 8 fre,
+      // 6 mgt steps): peak RSS 18.4 GB with both on, 4.0 GB with both off, and 11% faster.
+      enableCpuMemArena: opts.memArena ?? false,
+      enableMemPattern: opts.memArena ?? false,
     };
     try {
       return new EngineSession(await ort.InferenceSession.create(bytes, options), device);
