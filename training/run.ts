@@ -43,6 +43,12 @@ export class Run {
     appendFileSync(this.path('metrics.jsonl'), `${JSON.stringify(record)}\n`);
   }
 
+  /** Sample generations of a stage, one JSON line per logged step, in samples/<stage>.jsonl. */
+  logSamples(stage: StageName, record: Record<string, unknown>): void {
+    mkdirSync(this.path('samples'), { recursive: true });
+    appendFileSync(this.path('samples', `${stage}.jsonl`), `${JSON.stringify(record)}\n`);
+  }
+
   writeJson(name: string, value: unknown): void {
     writeFileAtomic(this.path(name), `${JSON.stringify(value, null, 2)}\n`);
   }

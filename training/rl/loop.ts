@@ -128,7 +128,7 @@ export async function runRlStage(
       run.log(log);
       onStep?.(log);
       if (cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0) {
-        run.log({ stage: cfg.stage, step, kind: 'samples', samples: samples.slice(0, 3).map((s) => ({ task: s.item.task, text: s.text, reward: s.scored.reward })) });
+        run.logSamples(cfg.stage, { step, samples: samples.slice(0, 4).map((s) => ({ task: s.item.task, prompt: s.item.key, text: s.text, reward: s.scored.reward, success: s.scored.success })) });
       }
       bar.update(step + 1, `${source.task} reward ${log.reward.toFixed(2)} success ${(100 * log.success).toFixed(0)}%`);
 
