@@ -91,6 +91,8 @@ class SharedSession {
 export class TinyLMM {
   readonly tokenizer = new Tokenizer();
   private sessions = new Map<string, SharedSession>();
+  /** Cache keys of the sessions with baked weights (all of the current version): retired by paramsUpdated(). */
+  private bakedKeys = new Set<string>();
   /** Every session not yet freed, in the cache or retired but still in use: what dispose() waits for. */
   private unfreed = new Set<SharedSession>();
   private version = 0;
@@ -118,9 +120,20 @@ export class TinyLMM {
     return this.version;
   }
 
-  /** Call after changing parameter values: sessions holding baked copies are rebuilt on next use. */
+  /**
+   * Call after changing parameter values: sessions holding baked copies are stale, so they leave the
+   * cache now (freed at once if idle, else by their last user) and are rebuilt on next use. The cache
+   * thus holds at most one session per key: a baked key that is not leased again does not keep an
+   * old copy of the weights alive.
+   */
   paramsUpdated(): void {
     this.version++;
+    for (const k of [...this.bakedKeys]) this.retire(k, this.sessions.get(k)!);
+  }
+
+  /** Sessions in the cache now (stale ones still in use are not counted): one per key at most. */
+  get cachedSessions(): number {
+    return this.sessions.size;
   }
 
   /**
@@ -129,14 +142,14 @@ export class TinyLMM {
    * them all of one parameter version, and none can be freed under it meanwhile.
    */
   lease(key: string, build: () => Graph, baked = false): SessionLease {
-    const k = baked ? `${key}@v${this.version}` : key;
+    // Baked sessions of older versions left the cache at paramsUpdated(), so one entry per key.
+    const k = baked ? `${key}@baked` : key;
     let s = this.sessions.get(k);
     if (!s) {
-      // Older baked versions are stale: out of the cache now, freed once their users are done.
-      if (baked) for (const [name, old] of this.sessions) if (name.startsWith(`${key}@v`)) this.retire(name, old);
       // Built now, so baked weights are this version's; a throwing build becomes a rejected session.
       const shared = new SharedSession(new Promise((ok) => ok(createSession(build(), { threads: this.options.threads, device: this.options.device }))));
       this.sessions.set(k, shared);
+      if (baked) this.bakedKeys.add(k);
       this.unfreed.add(shared);
       const forget = () => this.unfreed.delete(shared);
       void shared.freed.then(forget, forget); // a failed release is reported by dispose(), not as unhandled
@@ -150,6 +163,7 @@ export class TinyLMM {
 
   private retire(key: string, s: SharedSession): void {
     this.sessions.delete(key);
+    this.bakedKeys.delete(key);
     s.retire();
   }
 

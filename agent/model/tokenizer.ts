@@ -66,16 +66,29 @@ export class Tokenizer {
 
   encode(text: string, opts: EncodeOptions = {}): number[] {
     const ids: number[] = [];
-    const allowSpecial = opts.allowSpecial ?? true;
-    let start = 0;
-    while (start < text.length) {
-      const hit = allowSpecial ? nextSpecial(text, start) : null;
-      const end = hit ? hit.at : text.length;
-      for (const b of this.encoder.encode(text.slice(start, end))) ids.push(b);
-      if (!hit) break;
-      ids.push(256 + hit.index);
-      start = hit.at + SPECIAL_TOKENS[hit.index].length;
+    const pushBytes = (from: number, to: number): void => {
+      if (to > from) for (const b of this.encoder.encode(text.slice(from, to))) ids.push(b);
+    };
+    if (!(opts.allowSpecial ?? true)) {
+      pushBytes(0, text.length);
+      return ids;
     }
+    // One left-to-right scan: at each position that can start a special token, try those tokens (in
+    // SPECIAL_TOKENS order); the first position where one matches is the earliest occurrence, as a
+    // search for each token from every match would find, without rescanning the rest of the text.
+    let start = 0; // text[start..] not yet encoded
+    for (let at = 0; at < text.length; ) {
+      const hit = specialAt(text, at);
+      if (hit < 0) {
+        at++;
+        continue;
+      }
+      pushBytes(start, at);
+      ids.push(256 + hit);
+      at += SPECIAL_TOKENS[hit].length;
+      start = at;
+    }
+    pushBytes(start, text.length);
     return ids;
   }
 
@@ -106,12 +119,16 @@ export class Tokenizer {
   }
 }
 
-/** The earliest special token occurring at or after `from`. */
-function nextSpecial(text: string, from: number): { at: number; index: number } | null {
-  let best: { at: number; index: number } | null = null;
-  for (let i = 0; i < SPECIAL_TOKENS.length; i++) {
-    const at = text.indexOf(SPECIAL_TOKENS[i], from);
-    if (at >= 0 && (!best || at < best.at)) best = { at, index: i };
-  }
-  return best;
+/** Special-token indices by the UTF-16 code unit they start with, in SPECIAL_TOKENS order. */
+const BY_FIRST = new Map<number, number[]>();
+SPECIAL_TOKENS.forEach((t, i) => {
+  const c = t.charCodeAt(0);
+  BY_FIRST.set(c, [...(BY_FIRST.get(c) ?? []), i]);
+});
+
+/** The index of the special token starting at `at`, or -1 (a check of at most the tokens' lengths). */
+function specialAt(text: string, at: number): number {
+  const candidates = BY_FIRST.get(text.charCodeAt(at));
+  if (candidates) for (const i of candidates) if (text.startsWith(SPECIAL_TOKENS[i], at)) return i;
+  return -1;
 }

@@ -7,7 +7,7 @@ import { EngineSession } from '../../agent/engine/index.js';
 import { TinyLMM, type GenerateOptions } from '../../agent/index.js';
 import { initParams } from '../../agent/model/params.js';
 import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
-import { microConfig } from './helpers.js';
+import { microConfig, randomImage } from './helpers.js';
 
 const micro = (): TinyLMM => {
   const c = microConfig();
@@ -146,6 +146,36 @@ describe('baked sessions with overlapping users', () => {
       expect((await model.generate(opts))[0].tokens).toHaveLength(ref[0].tokens.length);
       await model.dispose();
       expect(w.disposed.size).toBe(w.created.length);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
+
+describe('session cache bound', () => {
+  it('paramsUpdated() frees idle baked sessions at once: one session per key at most, however many versions', async () => {
+    const model = micro();
+    const w = watchSessions();
+    const chat = [{ role: 'user' as const, content: [{ type: 'image' as const, image: randomImage('bound', 8, 8) }, { type: 'text' as const, text: 'hi' }] }];
+    const vision = { ...model.prepare([chat]), greedy: true, maxNewTokens: 4, stopTokens: [], bakeWeights: true };
+    const alive = () => w.created.length - w.disposed.size;
+    try {
+      for (let v = 0; v < 4; v++) {
+        await model.generate(opts); // baked prefill-text and step of this version
+        if (v === 0) await model.generate(vision); // a baked key used once: it must not keep version 0 alive
+        expect(model.cachedSessions).toBe(v === 0 ? 3 : 2);
+        model.paramsUpdated();
+        expect(model.cachedSessions).toBe(0);
+        await tick();
+        expect(alive()).toBe(0); // idle stale sessions are freed now, not when their key is next leased
+      }
+      expect(w.created).toHaveLength(9);
+      // Unbaked sessions take the weights as inputs: they stay cached across versions.
+      await model.generate({ ...opts, bakeWeights: false });
+      model.paramsUpdated();
+      await model.generate({ ...opts, bakeWeights: false });
+      expect(model.cachedSessions).toBe(2);
+      expect(alive()).toBe(2);
     } finally {
       await model.dispose();
     }

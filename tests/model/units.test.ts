@@ -12,6 +12,7 @@ import { preprocessImage } from '../../agent/model/image.js';
 import { countParameters } from '../../agent/model/params.js';
 import { decodeSafetensors, encodeSafetensors } from '../../agent/model/safetensors.js';
 import { IMAGE, SPECIAL_TOKENS, Tokenizer, specialId } from '../../agent/model/tokenizer.js';
+import { expectLinearGrowth } from '../support/growth.js';
 import { randomImage } from './helpers.js';
 
 const tok = new Tokenizer();
@@ -37,6 +38,37 @@ describe('tokenizer', () => {
     expect(tok.decode(ids)).toBe('<think>2+2</think><answer>4</answer>');
     expect(tok.decode(ids, { skipSpecial: true })).toBe('2+24');
     for (const s of SPECIAL_TOKENS) expect(tok.encode(s)).toEqual([specialId(s)]);
+  });
+  it('finds the same special tokens as a search for the earliest of each (the reference encoder)', () => {
+    // The former encoder: from each match, search the rest of the text for every special token.
+    const reference = (s: string): number[] => {
+      const ids: number[] = [];
+      let start = 0;
+      for (;;) {
+        let best: { at: number; index: number } | null = null;
+        SPECIAL_TOKENS.forEach((t, index) => {
+          const at = s.indexOf(t, start);
+          if (at >= 0 && (!best || at < best.at)) best = { at, index };
+        });
+        const hit = best as { at: number; index: number } | null;
+        ids.push(...new TextEncoder().encode(s.slice(start, hit ? hit.at : s.length)));
+        if (!hit) return ids;
+        ids.push(256 + hit.index);
+        start = hit.at + SPECIAL_TOKENS[hit.index].length;
+      }
+    };
+    const piece = fc.oneof(fc.string(), fc.constantFrom(...SPECIAL_TOKENS), fc.constantFrom('<', '<|', '</', '<|im_', '<answer', '>', 'é', '😀'));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 16 }), (parts) => {
+      const s = parts.join('');
+      expect(tok.encode(s)).toEqual(reference(s));
+    }));
+  });
+  it('encodes in time linear in the number of special tokens (one scan, not a search per token)', () => {
+    // Only a few of the special tokens occur: a search for each one from every match rescans the
+    // rest of the text for the absent ones, n matches x the text length.
+    expectLinearGrowth((n) => tok.encode('<think>x</think>'.repeat(n)), 64, 'specials');
+    // Near misses (text that starts like a special token) are checked a bounded length at each.
+    expectLinearGrowth((n) => tok.encode('<|im_<answe</think<'.repeat(n)), 64, 'near misses');
   });
   it('rejects ids outside the vocabulary and survives split UTF-8', () => {
     expect(() => tok.decode([tok.vocabSize])).toThrow(/outside the vocabulary/);
