@@ -52,7 +52,7 @@ const DEFAULTS: ModelConfig = {
   mlp: 'gelu', // tanh-form GELU: float64 kernels exist (Erf has none), so gradient checks run in f64
   normEps: 1e-5,
   ropeBase: 10000,
-  valueHead: true, // a scalar head is cheap and PPO needs it; unused heads get zero gradient
+  valueHead: true, // a scalar head is cheap and PPO needs it; a graph that does not use the head leaves it without an update
   initStd: 0.02, // GPT-2's init; residual output projections are scaled down by 1/sqrt(2 nLayers)
   vision: {
     imageSize: 56, // 7 x 8: one 8-pixel patch per cell of a 7x7 Sokoban board
