@@ -17,7 +17,7 @@ import {
   type SokobanLevel,
 } from '../../envs/sokoban/index.js';
 import { TARGET } from '../../envs/sokoban/types.js';
-import { sokobanReward } from '../rewards/index.js';
+import { DEFAULT_SOKOBAN_REWARD, parseStrictFormat, sokobanReward, strictDirections } from '../rewards/index.js';
 import { contentKey } from './key.js';
 import type { ItemSource, PromptItem, Scored } from './types.js';
 
@@ -86,10 +86,11 @@ export function sokobanTrace(level: SokobanLevel, plan: readonly number[]): stri
 /** MageBench-style scoring of a global-protocol answer, with the Sokoban verifier reward. */
 export function scoreSokoban(level: SokobanLevel, optimalReturn: number, response: string): Scored {
   const r = sokobanReward(response, level);
-  // The score plays the same first 50 moves the reward does; an unparsable answer plays none.
-  const moves = /<answer>([\s\S]*?)<\/answer>/.exec(response)?.[1] ?? '';
-  const dirs = moves.split(',').map((t) => t.trim().toLowerCase()).filter((t) => ['up', 'down', 'left', 'right'].includes(t));
-  const sim = r.format > 0 ? simulateSokoban(level, dirs.slice(0, 50)) : null;
+  // The score plays the same first 50 moves the reward does, read by the reward's own parsers; an
+  // answer the reward refuses plays none.
+  const blocks = parseStrictFormat(response);
+  const dirs = blocks ? strictDirections(blocks.answer) : null;
+  const sim = dirs ? simulateSokoban(level, dirs.slice(0, DEFAULT_SOKOBAN_REWARD.maxActions)) : null;
   const best = sim ? sim.bestReturn : 0;
   return {
     reward: r.total,
