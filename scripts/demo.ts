@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { createModel, saveModel, type ChatMessage } from '../agent/index.js';
 import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js';
-import { rolloutEpisode } from '../agent/baselines/rollout.js';
+import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
 import { encodeGif, make, makeDataset, PUZZLE_FAMILIES, SOKOBAN_ACTIONS, verifyPuzzle, GameEnv, type RgbaImage, type SokobanState } from '../envs/index.js';
 import { ReplayRecorder, verifyReplay, type Replay } from '../envs/replay/index.js';
 import { mathReward, sokobanReward } from '../training/rewards/index.js';
@@ -61,7 +61,7 @@ const football = new ReplayRecorder(make('Football-3v1-keeper-v0'), {
   agent: { name: 'heuristic', model: null, config: {} },
   onEpisodeEnd: (r) => (replay = r),
 });
-const episode = rolloutEpisode(football, footballHeuristicAgent(), opts.seed, { frames: true });
+const episode = rolloutEpisodeSync(football, footballHeuristicAgent(), opts.seed, { frames: true });
 console.log(`${episode.length} steps, score ${episode.score?.toFixed(2)} on MageBench's scale, last info: ${JSON.stringify(episode.steps.at(-1)?.info.end_reason ?? null)}`);
 writeFileAtomic(out('football.gif'), encodeGif(episode.frames ?? [], 100));
 writeFileAtomic(out('football-frame.png'), football.render('png'));

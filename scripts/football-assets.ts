@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeGif, encodePng, make, type RgbaImage } from '../envs/index.js';
 import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js';
-import { rolloutEpisode } from '../agent/baselines/rollout.js';
+import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
 
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex >= 0 ? process.argv[outIndex + 1] : 'assets/football';
@@ -28,7 +28,7 @@ function upscale(image: RgbaImage, k: number): RgbaImage {
 
 // A frame a few steps into an 11 vs 11 episode, the heuristic on the ball.
 const env = make('Football-11v11-v0');
-const frameRun = rolloutEpisode(env, footballHeuristicAgent(), 7, { frames: true, maxSteps: 12 });
+const frameRun = rolloutEpisodeSync(env, footballHeuristicAgent(), 7, { frames: true, maxSteps: 12 });
 // The last of those frames where the controlled (yellow) player has the ball.
 let pick = 0;
 frameRun.steps.forEach((s, i) => {
@@ -41,7 +41,7 @@ writeFileSync(join(out, 'frame-2x.png'), encodePng(upscale(frame, 2)));
 // The first seed whose heuristic counter-attack ends in a goal.
 const counter = make('Football-counterattack-easy-v0');
 for (let seed = 0; seed < 100; seed++) {
-  const r = rolloutEpisode(counter, footballHeuristicAgent(), seed, { frames: true });
+  const r = rolloutEpisodeSync(counter, footballHeuristicAgent(), seed, { frames: true });
   if (r.steps[r.steps.length - 1].info.goal !== true) continue;
   // Hold the last frame for a second so the goal reads.
   const frames = [...r.frames!, ...Array(10).fill(r.frames![r.frames!.length - 1])];

@@ -11,7 +11,7 @@ import type { Agent } from '../agent/baselines/agent.js';
 import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js';
 import { idleAgent } from '../agent/baselines/idle.js';
 import { randomAgent } from '../agent/baselines/random.js';
-import { rolloutEpisode } from '../agent/baselines/rollout.js';
+import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,7 +53,7 @@ for (const id of ids) {
     const s: number[] = [];
     const g: number[] = [];
     for (let seed = 0; seed < seeds; seed++) {
-      const r = rolloutEpisode(env, agent, seed);
+      const r = rolloutEpisodeSync(env, agent, seed);
       steps += r.length;
       s.push(r.score ?? 0);
       g.push(r.steps[r.steps.length - 1].info.goal === true ? 1 : 0);

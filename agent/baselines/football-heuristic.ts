@@ -14,7 +14,7 @@
 import type { Action, Observation } from '../../envs/core/types.js';
 import { distToSegment } from '../../envs/football/geometry.js';
 import { goalAngle } from '../../envs/football/shots.js';
-import type { Agent } from './agent.js';
+import type { Agent, AgentDecision } from './agent.js';
 
 interface P {
   index: number;
@@ -58,13 +58,18 @@ function shotEstimate(me: P, opponents: readonly P[]): number {
   return p;
 }
 
+/** The scripted attacker's action for one observation (the agent below, without the wrapper). */
+export function footballAttackerAction(observation: Observation): Action {
+  // The raw state is plain JSON written by envs/football/json.ts; `Raw` names the fields read here.
+  return decide(observation.state as unknown as Raw);
+}
+
 export function footballHeuristicAgent(): Agent {
   return {
     name: 'heuristic',
-    act(observation: Observation): Action {
-      // The raw state is plain JSON written by envs/football/json.ts; `Raw` names the fields read here.
-      return decide(observation.state as unknown as Raw);
-    },
+    // Reads only the observation, so episodes may share it.
+    concurrency: Infinity,
+    act: (observation: Observation): AgentDecision => ({ action: footballAttackerAction(observation) }),
   };
 }
 

@@ -3,5 +3,6 @@ import type { Action } from '../../envs/core/types.js';
 import type { Agent } from './agent.js';
 
 export function idleAgent(action: Action = 0): Agent {
-  return { name: 'idle', act: () => action };
+  // Stateless, so any number of episodes may share it.
+  return { name: 'idle', concurrency: Infinity, act: () => ({ action }) };
 }

@@ -9,6 +9,6 @@ export function randomAgent(actionCount: number, seed = 0): Agent {
     reset: (episodeSeed: number) => {
       rng = makeRng(`random-agent/${seed}/${episodeSeed}`);
     },
-    act: () => rng.int(actionCount),
+    act: () => ({ action: rng.int(actionCount) }),
   };
 }

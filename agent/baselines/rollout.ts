@@ -1,10 +1,13 @@
 /**
- * One episode of an agent in an env, as data: per-step records (action, reward, end flags, info)
- * and, on request, the frames. Pure apart from the env and agent it drives; the CLI, calibration
- * and tests all use it.
+ * One episode of an agent in an env, as data: per-step records (action, reward, end flags, info,
+ * the model's text and usage) and, on request, the frames. Pure apart from the env and agent it
+ * drives; the CLI, calibration, the leaderboard and tests all use it.
+ *
+ * `rolloutEpisode` awaits the agent (any agent); `rolloutEpisodeSync` is for callers that need a
+ * result without a promise and drives only agents whose `reset` and `act` return plain values.
  */
-import type { Action, Env, Info, RgbaImage } from '../../envs/core/types.js';
-import type { Agent } from './agent.js';
+import type { Action, Env, Info, Observation, RgbaImage } from '../../envs/core/types.js';
+import type { Agent, AgentDecision, AgentTurn } from './agent.js';
 
 export interface StepRecord {
   action: Action;
@@ -12,6 +15,10 @@ export interface StepRecord {
   terminated: boolean;
   truncated: boolean;
   info: Info;
+  text?: string;
+  usage?: { promptTokens: number; completionTokens: number };
+  /** Wall time of the agent's decision: its own figure when it reports one, else measured here. */
+  latencyMs: number;
 }
 
 export interface Rollout {
@@ -32,28 +39,92 @@ export interface RolloutOptions {
   maxSteps?: number;
 }
 
-export function rolloutEpisode(env: Env, agent: Agent, seed: number, opts: RolloutOptions = {}): Rollout {
-  agent.reset?.(seed);
-  const first = env.reset({ seed });
-  let observation = first.observation;
-  let info: Info = first.info;
-  const frames: RgbaImage[] | undefined = opts.frames ? [observation.image] : undefined;
-  const steps: StepRecord[] = [];
-  let total = 0;
-  let score: number | null = null;
-  const cap = opts.maxSteps ?? 100_000;
-  while (steps.length < cap) {
-    const action = agent.act(observation, info);
-    const r = env.step(action);
-    steps.push({ action, reward: r.reward, terminated: r.terminated, truncated: r.truncated, info: r.info });
-    total += r.reward;
-    observation = r.observation;
-    info = r.info;
-    frames?.push(observation.image);
+/** The state of one episode between decisions, shared by the async and sync drivers. */
+class Episode {
+  readonly steps: StepRecord[] = [];
+  readonly history: AgentTurn[] = [];
+  readonly frames: RgbaImage[] | undefined;
+  observation: Observation;
+  info: Info;
+  total = 0;
+  score: number | null = null;
+  done = false;
+
+  constructor(
+    private readonly env: Env,
+    private readonly agentName: string,
+    private readonly seed: number,
+    private readonly opts: RolloutOptions,
+  ) {
+    const first = env.reset({ seed });
+    this.observation = first.observation;
+    this.info = first.info;
+    this.frames = opts.frames ? [first.observation.image] : undefined;
+  }
+
+  get running(): boolean {
+    return !this.done && this.steps.length < (this.opts.maxSteps ?? 100_000);
+  }
+
+  context() {
+    return { info: this.info, history: this.history, envId: this.env.id };
+  }
+
+  apply(decision: AgentDecision, measuredMs: number): void {
+    const { action, text, usage } = decision;
+    const r = this.env.step(action);
+    this.steps.push({
+      action,
+      reward: r.reward,
+      terminated: r.terminated,
+      truncated: r.truncated,
+      info: r.info,
+      ...(text !== undefined ? { text } : {}),
+      ...(usage ? { usage } : {}),
+      latencyMs: decision.latencyMs ?? measuredMs,
+    });
+    this.history.push({ observation: this.observation, action, reward: r.reward, ...(text !== undefined ? { text } : {}) });
+    this.total += r.reward;
+    this.observation = r.observation;
+    this.info = r.info;
+    this.frames?.push(r.observation.image);
     if (r.terminated || r.truncated) {
-      if (typeof r.info.score === 'number') score = r.info.score;
-      break;
+      if (typeof r.info.score === 'number') this.score = r.info.score;
+      this.done = true;
     }
   }
-  return { seed, agent: agent.name, steps, return: total, length: steps.length, score, ...(frames ? { frames } : {}) };
+
+  result(): Rollout {
+    const { steps, frames } = this;
+    return { seed: this.seed, agent: this.agentName, steps, return: this.total, length: steps.length, score: this.score, ...(frames ? { frames } : {}) };
+  }
+}
+
+export async function rolloutEpisode(env: Env, agent: Agent, seed: number, opts: RolloutOptions = {}): Promise<Rollout> {
+  await agent.reset?.(seed);
+  const ep = new Episode(env, agent.name, seed, opts);
+  while (ep.running) {
+    const started = performance.now();
+    const decision = await agent.act(ep.observation, ep.context());
+    ep.apply(decision, performance.now() - started);
+  }
+  return ep.result();
+}
+
+function isPromise(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+/** The same episode as `rolloutEpisode`, without a promise; an agent that returns one is an error. */
+export function rolloutEpisodeSync(env: Env, agent: Agent, seed: number, opts: RolloutOptions = {}): Rollout {
+  const notSync = () => new Error(`agent "${agent.name}" is asynchronous; use rolloutEpisode, which awaits it`);
+  if (isPromise(agent.reset?.(seed))) throw notSync();
+  const ep = new Episode(env, agent.name, seed, opts);
+  while (ep.running) {
+    const started = performance.now();
+    const decision = agent.act(ep.observation, ep.context());
+    if (isPromise(decision)) throw notSync();
+    ep.apply(decision, performance.now() - started);
+  }
+  return ep.result();
 }

@@ -53,7 +53,7 @@ export interface RolloutArgs {
 }
 
 /** Plays one episode with a baseline agent; writes a GIF and a replay on request. */
-export function rolloutCommand(id: string, args: RolloutArgs): void {
+export async function rolloutCommand(id: string, args: RolloutArgs): Promise<void> {
   const inner = make(id, args.options);
   let replay: Replay | null = null;
   const env = new ReplayRecorder(inner, {
@@ -61,7 +61,7 @@ export function rolloutCommand(id: string, args: RolloutArgs): void {
     onEpisodeEnd: (r) => (replay = r),
   });
   const agent = agentByName(args.agent, inner, args.seed);
-  const result = rolloutEpisode(env, agent, args.seed, { frames: args.gif !== undefined });
+  const result = await rolloutEpisode(env, agent, args.seed, { frames: args.gif !== undefined });
   const last = result.steps.at(-1);
   const end = last?.terminated ? 'terminated' : last?.truncated ? 'truncated' : 'stopped';
   console.log(`${id} seed ${args.seed} agent ${args.agent}: ${result.length} steps, return ${result.return.toFixed(3)}, score ${result.score ?? '-'} (${end})`);

@@ -9,7 +9,7 @@ import { FOOTBALL_IDS } from '../../envs/football/index.js';
 import { footballHeuristicAgent } from '../../agent/baselines/football-heuristic.js';
 import { idleAgent } from '../../agent/baselines/idle.js';
 import { randomAgent } from '../../agent/baselines/random.js';
-import { rolloutEpisode } from '../../agent/baselines/rollout.js';
+import { rolloutEpisode, rolloutEpisodeSync } from '../../agent/baselines/rollout.js';
 import type { Agent } from '../../agent/baselines/agent.js';
 
 const SEEDS = Array.from({ length: 32 }, (_, i) => 1000 + i);
@@ -19,7 +19,7 @@ function evaluate(id: string, agent: Agent): { score: number; goals: number } {
   let score = 0;
   let goals = 0;
   for (const seed of SEEDS) {
-    const r = rolloutEpisode(env, agent, seed);
+    const r = rolloutEpisodeSync(env, agent, seed);
     score += r.score ?? 0;
     if (r.steps[r.steps.length - 1].info.goal) goals++;
   }
@@ -61,13 +61,13 @@ describe('football baselines', () => {
     expect(drillGoals).toBeGreaterThan(full.goals);
   });
 
-  it('rolloutEpisode returns per-step records and frames on request', () => {
+  it('rolloutEpisode returns per-step records and frames on request', async () => {
     const env = make('Football-empty-goal-close-v0');
-    const r = rolloutEpisode(env, footballHeuristicAgent(), 3, { frames: true });
+    const r = await rolloutEpisode(env, footballHeuristicAgent(), 3, { frames: true });
     expect(r.frames).toHaveLength(r.length + 1);
     expect(r.steps[r.steps.length - 1].terminated).toBe(true);
     expect(r.score).toBeCloseTo(r.return * 20, 9);
-    const again = rolloutEpisode(env, footballHeuristicAgent(), 3);
+    const again = rolloutEpisodeSync(env, footballHeuristicAgent(), 3);
     expect(again.steps.map((s) => s.action)).toEqual(r.steps.map((s) => s.action));
     expect(again.frames).toBeUndefined();
   });

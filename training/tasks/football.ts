@@ -23,7 +23,7 @@
 // a reading of the frame; a shot on the last turn) and `football-locate-*` (where the player, the ball and the nearest
 // opponent in view are).
 import type { ChatMessage, RGBAImage } from '../../agent/index.js';
-import { footballHeuristicAgent } from '../../agent/baselines/football-heuristic.js';
+import { footballAttackerAction } from '../../agent/baselines/football-heuristic.js';
 import { make, makeRng, type Env, type Observation } from '../../envs/index.js';
 import { ACTIONS, PROMPT_ACTIONS, actionAliases } from '../../envs/football/actions.js';
 import { FRAME_HEIGHT, FRAME_WIDTH } from '../../envs/football/render.js';
@@ -248,7 +248,7 @@ export function noteOf(info: Readonly<Record<string, unknown>>, reward: number):
 
 /** The scripted attacker's action at a state, in decisions: `idle` while moving is the move itself. */
 export function heuristicTurn(observation: Observation): string {
-  const a = String(footballHeuristicAgent().act(observation));
+  const a = String(footballAttackerAction(observation));
   const dir = rawOf(observation).sticky.direction;
   // Under adaptive repeat, idle runs one frame while re-issuing the sticky move runs up to ten.
   return a === 'idle' && dir ? dir : a;
