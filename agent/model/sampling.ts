@@ -33,6 +33,25 @@ export interface GenerateOptions {
   stopStrings?: string[] | string[][];
   /** Sample from sessions with the weights baked in (faster at large batch; rebuilt after paramsUpdated()). */
   bakeWeights?: boolean;
+  /**
+   * Settings per row, overriding the batch-wide ones: what lets one batch serve requests that asked
+   * for different things (the server batches clients together). A row's seed is used as given, so
+   * row b of a call with `seed: s` and a row with `seed: "${s}:${b}"` draw the same tokens.
+   */
+  rows?: ReadonlyArray<RowSampling>;
+  /**
+   * Called for each new token of each row as it is picked (streaming), with whether that token ended
+   * the row; a throwing callback aborts the generation.
+   */
+  onToken?: (row: number, token: number, finishReason: Generation['finishReason'] | null) => void;
+}
+
+/** One row's sampling settings (see `GenerateOptions.rows`); absent fields take the batch-wide value. */
+export interface RowSampling {
+  temperature?: number;
+  topP?: number;
+  maxNewTokens?: number;
+  seed?: number | string;
 }
 
 export interface Generation {
@@ -185,20 +204,30 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   });
   const c = model.config;
   const B = rows.length;
-  const greedy = opts.greedy || opts.temperature === 0;
-  const temperature = opts.temperature ?? 1;
-  const topP = opts.topP ?? 1;
-  if (!(topP > 0 && topP <= 1)) throw new Error(`topP must be in (0, 1], got ${topP}`);
-  if (!greedy && !(temperature > 0)) throw new Error(`temperature must be > 0 (or 0 for greedy), got ${temperature}`);
+  if (opts.rows && opts.rows.length !== B) throw new Error(`rows: ${opts.rows.length} row settings for ${B} rows`);
+  const rowOf = (b: number): RowSampling => opts.rows?.[b] ?? {};
+  const temps = rows.map((_, b) => rowOf(b).temperature ?? opts.temperature ?? 1);
+  const greedyRow = temps.map((t) => !!opts.greedy || t === 0);
+  const topPs = rows.map((_, b) => rowOf(b).topP ?? opts.topP ?? 1);
+  temps.forEach((t, b) => {
+    if (!(topPs[b] > 0 && topPs[b] <= 1)) throw new Error(`topP must be in (0, 1], got ${topPs[b]}`);
+    if (!greedyRow[b] && !(t > 0)) throw new Error(`temperature must be > 0 (or 0 for greedy), got ${t}`);
+  });
   const stopTok = perRow(opts.stopTokens, B, [EOS, IM_END]).map((s) => new Set(s));
   const stopStr = perRow(opts.stopStrings, B, []).map((s) => s.filter((x) => x.length > 0));
   const stopBytes = stopStr.map((s) => Math.max(0, ...s.map((x) => Buffer.byteLength(x))));
   const batch = padBatch(rows, 'left');
-  const asked = opts.maxNewTokens ?? 128;
-  if (!Number.isInteger(asked) || asked < 1) throw new Error(`maxNewTokens must be a positive integer, got ${asked}`);
-  const maxNew = Math.min(asked, c.maxSeqLen - batch.seq);
+  const askedRows = rows.map((_, b) => rowOf(b).maxNewTokens ?? opts.maxNewTokens ?? 128);
+  for (const asked of askedRows) {
+    if (!Number.isInteger(asked) || asked < 1) throw new Error(`maxNewTokens must be a positive integer, got ${asked}`);
+  }
+  const maxNew = Math.min(Math.max(...askedRows), c.maxSeqLen - batch.seq);
   if (maxNew <= 0) throw new Error(`prompt of ${batch.seq} tokens leaves no room under maxSeqLen ${c.maxSeqLen}`);
-  const rngs = rows.map((_, b) => seedrandom(`${opts.seed ?? 0}:${b}`));
+  const rowMax = askedRows.map((a) => Math.min(a, maxNew));
+  const rngs = rows.map((_, b) => {
+    const own = rowOf(b).seed;
+    return seedrandom(own === undefined ? `${opts.seed ?? 0}:${b}` : String(own));
+  });
   const bake = !!opts.bakeWeights;
   const params = bake ? {} : model.paramFeeds();
 
@@ -240,7 +269,7 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
         const b = live[i];
         if (done[b]) continue;
         const lp = picker.logSoftmax(logits, i * V);
-        const tok = picker.choose(greedy, temperature, topP, rngs[b]);
+        const tok = picker.choose(greedyRow[b], temps[b], topPs[b], rngs[b]);
         const r = res[b];
         r.tokens.push(tok);
         r.logprobs.push(lp[tok]);
@@ -248,7 +277,10 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
         if (stopTok[b].has(tok) || hitsStop(model, r.tokens, stopStr[b], stopBytes[b])) {
           done[b] = true;
           r.finishReason = 'stop';
+        } else if (r.tokens.length >= rowMax[b]) {
+          done[b] = true; // its own limit, below the batch's: finished with 'length' as it stands
         } else alive++;
+        opts.onToken?.(b, tok, done[b] ? r.finishReason : t === maxNew - 1 ? 'length' : null);
       }
       if (alive === 0 || t === maxNew - 1 || !step || !cache) break;
       if (dropFinished(live.length, alive)) {
