@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   const { writeFileAtomic } = await import('../envs/node/atomic-file.js');
   writeFileAtomic(run.path('eval.md'), `${table}\n`);
   writeReport(run.dir);
-  run.say(`\nheld-out evaluation (greedy pass@1 with 95% bootstrap CI; score: MageBench's Sokoban score, 100 = optimal)\n${table}`);
+  run.say(`\nheld-out evaluation (greedy pass@1 with 95% bootstrap CI; the last column: the change on the same items with its paired 95% CI; score: MageBench's Sokoban score, 100 = optimal)\n${table}`);
   run.say(`\ndone in ${((performance.now() - t0) / 60000).toFixed(1)} min: ${run.path('report.html')}`);
   await model.dispose();
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import type { TaskResult } from './eval/evaluate.js';
+import { pairedChange, type TaskResult } from './eval/evaluate.js';
 
 type Row = Record<string, unknown>;
 
@@ -49,7 +49,11 @@ export function reportHtml(metrics: Row[], columns: { name: string; results: Tas
   }
   const tasks = columns[0]?.results.map((r) => r.task) ?? [];
   const pct = (x: number) => (100 * x).toFixed(1);
-  const table = `<table><tr><th>task</th>${columns.map((c) => `<th>${esc(c.name)} pass@1 % [95% CI]</th><th>${esc(c.name)} pass@k %</th><th>${esc(c.name)} score</th>`).join('')}</tr>${tasks
+  const paired = columns.length >= 2;
+  const first = columns[0];
+  const last = columns[columns.length - 1];
+  const pairedHead = paired ? `<th>${esc(last.name)} - ${esc(first.name)}: pass@1 points [95% paired CI]</th>` : '';
+  const table = `<table><tr><th>task</th>${columns.map((c) => `<th>${esc(c.name)} pass@1 % [95% CI]</th><th>${esc(c.name)} pass@k %</th><th>${esc(c.name)} score</th>`).join('')}${pairedHead}</tr>${tasks
     .map((t) => {
       const cells = columns
         .map((c) => {
@@ -58,7 +62,8 @@ export function reportHtml(metrics: Row[], columns: { name: string; results: Tas
           return `<td>${pct(r.success.mean)} [${pct(r.success.low)}, ${pct(r.success.high)}]</td><td>${r.passAtK ? `${pct(r.passAtK.value.mean)} (k=${r.passAtK.k})` : ''}</td><td>${r.score ? r.score.mean.toFixed(1) : ''}</td>`;
         })
         .join('');
-      return `<tr><td>${esc(t)}</td>${cells}</tr>`;
+      const change = paired ? `<td>${pairedChange(first.results.find((x) => x.task === t), last.results.find((x) => x.task === t))}</td>` : '';
+      return `<tr><td>${esc(t)}</td>${cells}${change}</tr>`;
     })
     .join('')}</table>`;
   // The UMD build is not in the package's exports map: found beside its CommonJS entry.

@@ -6,7 +6,7 @@ import type { TinyLMM } from '../../agent/index.js';
 import { itemSource } from '../tasks/puzzles.js';
 import type { PromptItem } from '../tasks/types.js';
 import { ANSWER_STOP } from '../rl/rollout.js';
-import { bootstrapCI, mean, passAtK, type Interval } from './stats.js';
+import { bootstrapCI, pairedDifferenceCI, mean, passAtK, type Interval } from './stats.js';
 import { evalFootball, isFootballOnlineTask } from './football.js';
 
 /** The seed of every evaluation item; training seeds are small integers far below it. */
@@ -44,6 +44,8 @@ export interface TaskResult {
   items: number;
   /** Greedy pass@1: the share of items solved by the greedy answer. */
   success: Interval;
+  /** Per item (or episode), 1 where the greedy answer succeeded: what a paired before/after needs. */
+  outcomes: number[];
   /** Mean task score of the greedy answers, where the task has one (MageBench's Sokoban score). */
   score: Interval | null;
   reward: number;
@@ -107,11 +109,13 @@ export async function evaluate(model: TinyLMM, suite: readonly EvalTask[], opts:
       });
       pk = { k: Math.min(o.k, o.samples), samples: o.samples, value: bootstrapCI(perItem, { seed: `${t.task}/pass@k` }) };
     }
+    const outcomes = scored.map((s) => (s.success ? 1 : 0));
     const scores = scored.map((s) => s.score).filter((s): s is number => s !== undefined);
     results.push({
       task: t.task,
       items: items.length,
-      success: bootstrapCI(scored.map((s) => (s.success ? 1 : 0)), { seed: `${t.task}/success` }),
+      success: bootstrapCI(outcomes, { seed: `${t.task}/success` }),
+      outcomes,
       score: scores.length === scored.length ? bootstrapCI(scores, { seed: `${t.task}/score` }) : null,
       reward: mean(scored.map((s) => s.reward)),
       passAtK: pk,
@@ -130,10 +134,28 @@ function promptText(it: PromptItem): string {
 
 const pct = (i: Interval) => `${(100 * i.mean).toFixed(1)} [${(100 * i.low).toFixed(1)}, ${(100 * i.high).toFixed(1)}]`;
 
-/** A Markdown table of one or more evaluations side by side (e.g. before and after training). */
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+
+/**
+ * The paired change of greedy pass@1 from the first column to the last, in points with its 95%
+ * bootstrap CI over the same items; '-' where either side lacks per-item outcomes (older files).
+ */
+export function pairedChange(first: TaskResult | undefined, last: TaskResult | undefined): string {
+  if (!first?.outcomes || !last?.outcomes || first.outcomes.length !== last.outcomes.length) return '-';
+  const d = pairedDifferenceCI(first.outcomes, last.outcomes, { seed: `${last.task}/paired` });
+  return `${signed(d.mean)} [${signed(d.low)}, ${signed(d.high)}]`;
+}
+
+/**
+ * A Markdown table of one or more evaluations side by side (e.g. before and after training); with
+ * two or more, a last column holds the paired change of pass@1 from the first to the last.
+ */
 export function evalTable(columns: readonly { name: string; results: readonly TaskResult[] }[]): string {
-  const head = `| task | ${columns.map((c) => `${c.name}: pass@1 % [95% CI] | pass@k % | score`).join(' | ')} |`;
-  const sep = `|---|${columns.map(() => '---|---|---|').join('')}`;
+  const paired = columns.length >= 2;
+  const last = columns[columns.length - 1];
+  const pairedHead = paired ? ` ${last.name} - ${columns[0].name}: pass@1 points [95% paired CI] |` : '';
+  const head = `| task | ${columns.map((c) => `${c.name}: pass@1 % [95% CI] | pass@k % | score`).join(' | ')} |${pairedHead}`;
+  const sep = `|---|${columns.map(() => '---|---|---|').join('')}${paired ? '---|' : ''}`;
   const tasks = columns[0]?.results.map((r) => r.task) ?? [];
   const rows = tasks.map((task) => {
     const cells = columns.map((c) => {
@@ -142,7 +164,8 @@ export function evalTable(columns: readonly { name: string; results: readonly Ta
       const k = r.passAtK ? `${(100 * r.passAtK.value.mean).toFixed(1)} (k=${r.passAtK.k})` : '-';
       return `${pct(r.success)} | ${k} | ${r.score ? r.score.mean.toFixed(1) : '-'}`;
     });
-    return `| ${task} | ${cells.join(' | ')} |`;
+    const change = paired ? ` ${pairedChange(columns[0].results.find((x) => x.task === task), last.results.find((x) => x.task === task))} |` : '';
+    return `| ${task} | ${cells.join(' | ')} |${change}`;
   });
   return [head, sep, ...rows].join('\n');
 }

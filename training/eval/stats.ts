@@ -74,6 +74,17 @@ export function bootstrapCI(xs: readonly number[], opts: BootstrapOptions = {}):
   return { mean: m, low: quantile(means, (1 - level) / 2), high: quantile(means, (1 + level) / 2) };
 }
 
+/**
+ * CI of the mean paired difference `after[i] - before[i]` over the same items (a percentile bootstrap
+ * of the per-item differences). Two models on the same held-out items are compared this way rather
+ * than by whether their separate intervals overlap: the item's own difficulty cancels, so the
+ * interval is the one a before/after claim needs.
+ */
+export function pairedDifferenceCI(before: readonly number[], after: readonly number[], opts: BootstrapOptions = {}): Interval {
+  if (before.length !== after.length) throw new Error(`paired difference: ${before.length} values before, ${after.length} after`);
+  return bootstrapCI(after.map((a, i) => a - before[i]), opts);
+}
+
 /** The q-quantile of sorted values, linear between order statistics (numpy's 'linear'). */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) throw new Error('quantile of no values');
