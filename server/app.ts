@@ -11,7 +11,9 @@ import { installAuth } from './auth.js';
 import { installBodyDepthLimit } from './body-depth.js';
 import { installErrorHandler } from './error-handler.js';
 import { resolveOptions, type ServerOptions } from './options.js';
+import { ModelRegistry } from './chat/models.js';
 import batchRoutes from './routes/batch.js';
+import chatRoutes from './routes/chat.js';
 import envRoutes from './routes/envs.js';
 import healthRoutes from './routes/health.js';
 import instanceRoutes from './routes/instances.js';
@@ -23,7 +25,7 @@ import { Metrics } from './services/metrics.js';
 import './types.js';
 
 /** How often idle instances are looked for, at most. */
-const EVICT_EVERY_MS = 30_000;
+const EVICT_EVERY_MS = 1000;
 
 export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
   const settings = resolveOptions(partial);
@@ -73,7 +75,14 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
     },
     onEvict: (n) => (metrics.evictionsTotal += n),
   });
+  const models = new ModelRegistry(settings.models, {
+    threads: settings.modelThreads,
+    windowMs: settings.chatBatchWindowMs,
+    maxRows: settings.chatMaxBatch,
+    maxQueuedRows: settings.chatMaxQueuedRows,
+  });
   app.decorate('settings', settings);
+  app.decorate('models', models);
   app.decorate('metrics', metrics);
   app.decorate('replays', replays);
   app.decorate('instances', instances);
@@ -102,12 +111,14 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
     done(null, payload);
   });
 
-  const timer = setInterval(() => instances.evictIdle(), Math.min(EVICT_EVERY_MS, Math.max(1000, settings.idleTimeoutMs / 4)));
+  // Every second, because client leases (lease_s) can be far shorter than the idle timeout; one
+  // pass over at most maxInstances entries costs microseconds.
+  const timer = setInterval(() => instances.evictIdle(), EVICT_EVERY_MS);
   timer.unref();
   app.addHook('onClose', async () => {
     clearInterval(timer);
     instances.closeAll();
-    await replays?.flush();
+    await Promise.all([replays?.flush(), models.close()]);
   });
 
   await app.register(swagger, {
@@ -115,7 +126,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
       info: {
         title: 'lmm-arena environment server',
         version: '1.0.0',
-        description: 'Play the suite over HTTP: instances, batch calls, the OpenRLHF reward endpoint, replays.',
+        description: 'Play the suite over HTTP: instances, batch calls, the OpenRLHF reward endpoint, replays, OpenAI-compatible chat completions.',
       },
       components: settings.token ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : undefined,
       security: settings.token ? [{ bearer: [] }] : undefined,
@@ -130,5 +141,6 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   await app.register(replayRoutes);
   await app.register(rewardRoutes);
   await app.register(viewerRoutes);
+  await app.register(chatRoutes);
   return app;
 }

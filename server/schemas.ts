@@ -89,6 +89,12 @@ export const CreateInstanceSchema = Type.Object(
     options: Type.Optional(OptionsSchema),
     seed: Type.Optional(SeedSchema),
     agent: Type.Optional(AgentSchema),
+    // A client that cannot be told when its episode ends (OpenRLHF's executors) names the instance
+    // itself, so that whoever holds the name can close it, and asks for a shorter idle lease.
+    instance_id: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'a client-chosen id (16-64 of A-Z a-z 0-9 _ -); 409 when in use' }),
+    ),
+    lease_s: Type.Optional(Type.Integer({ minimum: 1, description: "close the instance after this many seconds unused (at most the server's idle timeout)" })),
   },
   { additionalProperties: false },
 );

@@ -46,8 +46,9 @@ export default async function instanceRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (req) => {
-      const { env_id, options, seed, agent } = req.body;
-      const { instance, reset } = pool.create(env_id, (options ?? {}) as JsonObject, agent ?? { name: 'api', model: null }, seed);
+      const { env_id, options, seed, agent, instance_id, lease_s } = req.body;
+      const extras = { id: instance_id, leaseMs: lease_s === undefined ? undefined : lease_s * 1000 };
+      const { instance, reset } = pool.create(env_id, (options ?? {}) as JsonObject, agent ?? { name: 'api', model: null }, seed, 'body', extras);
       app.metrics.resetsTotal++;
       const body = resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
       return { instance_id: instance.id, env_id, spaces: instance.env.spaces, ...body };

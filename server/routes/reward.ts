@@ -51,6 +51,15 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
       if (labels.length !== query.length) {
         throw badRequest(`body.labels has ${labels.length} items but body.query has ${query.length}; one label per query`);
       }
+      // An empty label (LMM-R1's stock recipes send "" when no --label_key is set) names no gold
+      // answer and no level: scoring it would hand out the format reward alone, silently.
+      const empty = labels.findIndex((l) => typeof l === 'string' && l.trim() === '');
+      if (empty >= 0) {
+        throw badRequest(
+          `body.labels[${empty}] is empty: a label must be a gold answer or a level {"env_id", "seed", "options"}; ` +
+            'set the dataset\'s label column (OpenRLHF --data.label_key / --label_key; `npm run env -- dataset --format openrlhf` writes one)',
+        );
+      }
       const results: SampleScore[] = await mapYielding(query, (q, i) => {
         try {
           const label = labels[i];

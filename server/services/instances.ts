@@ -14,6 +14,16 @@ export interface Instance {
   readonly env: ReplayRecorder;
   readonly createdAt: number;
   lastUsed: number;
+  /** Idle time after which this instance is closed (the server's timeout or a shorter lease). */
+  readonly idleMs: number;
+}
+
+/** What a client may choose about a new instance. */
+export interface CreateExtras {
+  /** Its id (otherwise a random UUID); a conflict when one by that name is live. */
+  id?: string;
+  /** Idle lease in ms, capped at the server's idle timeout. */
+  leaseMs?: number;
 }
 
 export interface PoolOptions {
@@ -45,7 +55,10 @@ export class InstancePool {
   }
 
   /** `where` names the request object in error messages (`body`, `body.items.3`). */
-  create(envId: string, options: JsonObject, agent: ReplayAgent, seed?: number, where = 'body'): { instance: Instance; reset: ResetResult } {
+  create(envId: string, options: JsonObject, agent: ReplayAgent, seed?: number, where = 'body', extras: CreateExtras = {}): { instance: Instance; reset: ResetResult } {
+    if (extras.id !== undefined && this.instances.has(extras.id)) {
+      throw conflict(`${where}.instance_id: an instance "${extras.id}" is live; delete it or choose another id`);
+    }
     if (this.instances.size >= this.opts.maxInstances) {
       this.evictIdle();
       if (this.instances.size >= this.opts.maxInstances) {
@@ -61,7 +74,8 @@ export class InstancePool {
     }
     const reset = env.reset({ seed: seed ?? freshSeed() });
     const now = Date.now();
-    const instance: Instance = { id: randomUUID(), env, createdAt: now, lastUsed: now };
+    const idleMs = Math.min(this.opts.idleTimeoutMs, extras.leaseMs ?? Infinity);
+    const instance: Instance = { id: extras.id ?? randomUUID(), env, createdAt: now, lastUsed: now, idleMs };
     this.instances.set(instance.id, instance);
     return { instance, reset };
   }
@@ -99,7 +113,7 @@ export class InstancePool {
   evictIdle(now = Date.now()): number {
     let count = 0;
     for (const [id, instance] of this.instances) {
-      if (now - instance.lastUsed > this.opts.idleTimeoutMs) {
+      if (now - instance.lastUsed > instance.idleMs) {
         instance.env.close();
         this.instances.delete(id);
         count++;
