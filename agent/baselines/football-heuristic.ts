@@ -3,7 +3,8 @@
  * observation (what any agent may read). Each step, in order of priority:
  *   1. without the ball: idle while a pass to us is on its way (the game runs us onto it), else run
  *      towards where the ball is going;
- *   2. shoot when the estimated chance of scoring is good, or when pressed close to goal;
+ *   2. shoot when the estimated chance of scoring is good, or when pressed close to goal; on a
+ *      full pitch, from deep, loft a high pass to a teammate further forward in some space;
  *   3. pass to an open teammate through a clear lane: under pressure to anyone not far behind,
  *      otherwise only to one clearly further forward; first face him, then pass (short or long
  *      by distance); pressed with no clear lane, a high pass to a forward in space;
@@ -64,6 +65,9 @@ export function footballAttackerAction(observation: Observation): Action {
   return decide(observation.state as unknown as Raw);
 }
 
+/** More outfield players than any drill has: the full-pitch game. */
+const FULL_TEAM = 6;
+
 export function footballHeuristicAgent(): Agent {
   return {
     name: 'heuristic',
@@ -107,6 +111,18 @@ function decide(s: Raw): Action {
     if (chance > 0.9 || goalD < 0.08) return 'shot';
     if (nearD < 0.05 && chance > 0.1) return 'shot';
     if (keeperD < 0.1 && chance > 0.3) return 'shot';
+  }
+
+  // --- 2b. on a full pitch, loft it over the block to a teammate further forward ---
+  // Against a packed 11 vs 11 defence a run or a ground pass from deep is nearly always cut out;
+  // a high pass flies over everyone, so it is tried first, unless an opponent is close enough to
+  // block the ball as it leaves the foot (it is still low for a step).
+  if (s.left_team.length > FULL_TEAM && me.x < 0.6 && nearD > 0.03) {
+    const fwd = openTeammate(s, me, 0.1, 0.05, false, 0.9);
+    if (fwd) {
+      const dir = octant(fwd.x - me.x, fwd.y - me.y);
+      return s.sticky.direction === dir ? 'high_pass' : dir;
+    }
   }
 
   // --- 3. pass under pressure, or forward to a teammate clearly better placed ---
@@ -180,13 +196,13 @@ function idleOrToggle(s: Raw, close: boolean): Action {
 }
 
 /** The teammate most worth passing to: ahead of us, with room, through a clear lane. */
-function openTeammate(s: Raw, me: P, minAhead: number, minSpace: number, ground: boolean): P | null {
+function openTeammate(s: Raw, me: P, minAhead: number, minSpace: number, ground: boolean, maxD = 0.6): P | null {
   let best: P | null = null;
   let bestScore = 0;
   for (const t of s.left_team) {
     if (t.index === s.active || t.role === 'keeper') continue;
     const d = hyp(t.x - me.x, t.y - me.y);
-    if (d < 0.08 || d > 0.6 || t.x < me.x + minAhead) continue;
+    if (d < 0.08 || d > maxD || t.x < me.x + minAhead) continue;
     let space = Infinity;
     let lane = Infinity;
     for (const o of s.right_team) {

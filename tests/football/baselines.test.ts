@@ -61,6 +61,23 @@ describe('football baselines', () => {
     expect(drillGoals).toBeGreaterThan(full.goals);
   });
 
+  it('the scripted attacker scores goals in 11 vs 11', () => {
+    // Goals are rare there (about 1%, see envs/football/README.md), so this counts over 200 seeds.
+    const env = make('Football-11v11-v0');
+    let goals = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const r = rolloutEpisodeSync(env, footballHeuristicAgent(), seed);
+      if (r.steps[r.steps.length - 1].info.goal === true) goals++;
+    }
+    expect(goals).toBeGreaterThan(0);
+  });
+
+  it('rolloutEpisodeSync refuses an asynchronous agent, naming it', () => {
+    const env = make('Football-empty-goal-close-v0');
+    const slow: Agent = { name: 'remote', act: async () => ({ action: 0 }) };
+    expect(() => rolloutEpisodeSync(env, slow, 0)).toThrow(/agent "remote" is asynchronous/);
+  });
+
   it('rolloutEpisode returns per-step records and frames on request', async () => {
     const env = make('Football-empty-goal-close-v0');
     const r = await rolloutEpisode(env, footballHeuristicAgent(), 3, { frames: true });
