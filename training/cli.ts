@@ -43,6 +43,9 @@ const program = new Command('train:agent')
   .option('--sft-steps <n>', 'warm-start steps', int)
   .option('--fre-steps <n>', 'FRE steps', int)
   .option('--mgt-steps <n>', 'MGT steps', int)
+  .option('--sft-minutes <x>', 'a wall-clock budget for the warm start instead of steps (--sft-steps becomes its cap; not bit-reproducible)', num)
+  .option('--fre-minutes <x>', 'a wall-clock budget for FRE (as --sft-minutes)', num)
+  .option('--mgt-minutes <x>', 'a wall-clock budget for MGT (as --sft-minutes)', num)
   .option('--lr <x>', 'learning rate of both RL stages', num)
   .option('--eval-scale <x>', 'multiply the number of held-out items of every evaluation task', num)
   .option('--quiet', 'no progress bars or tables')
@@ -63,6 +66,9 @@ interface Flags {
   sftSteps?: number;
   freSteps?: number;
   mgtSteps?: number;
+  sftMinutes?: number;
+  freMinutes?: number;
+  mgtMinutes?: number;
   lr?: number;
   evalScale?: number;
   quiet?: boolean;
@@ -100,6 +106,15 @@ function resolveConfig(f: Flags): TrainConfig {
   if (f.sftSteps !== undefined) c.sft.steps = f.sftSteps;
   if (f.freSteps !== undefined) c.fre.steps = f.freSteps;
   if (f.mgtSteps !== undefined) c.mgt.steps = f.mgtSteps;
+  // A minutes budget keeps the steps as a cap, raised so that the time is what ends the stage.
+  const minutes = (st: { steps: number; minutes: number | null }, m: number | undefined, stepsGiven: boolean) => {
+    if (m === undefined) return;
+    st.minutes = m;
+    if (!stepsGiven) st.steps = 1_000_000;
+  };
+  minutes(c.sft, f.sftMinutes, f.sftSteps !== undefined);
+  minutes(c.fre, f.freMinutes, f.freSteps !== undefined);
+  minutes(c.mgt, f.mgtMinutes, f.mgtSteps !== undefined);
   if (f.lr !== undefined) c.fre.lr = c.mgt.lr = f.lr;
   if (f.evalScale !== undefined) c.eval.tasks = c.eval.tasks.map((t) => ({ ...t, count: Math.max(1, Math.round(t.count * f.evalScale!)) }));
   return checkConfig(c);
@@ -111,7 +126,7 @@ function startModel(c: TrainConfig, f: Flags): { model: TinyLMM; resume: ResumeP
     const ck = loadCheckpoint(`${f.out}/resume`);
     const stage = (['sft', 'fre', 'mgt'] as const)[ck.metrics.resume_stage];
     if (!stage) throw new Error(`${f.out}/resume has no resume_stage in its metrics: not a resume point`);
-    return { model: loadModel(`${f.out}/resume`, opts), resume: { stage, step: ck.metrics.resume_step }, state: ck.state };
+    return { model: loadModel(`${f.out}/resume`, opts), resume: { stage, step: ck.metrics.resume_step, spentS: ck.metrics.resume_spent_s ?? 0 }, state: ck.state };
   }
   if (c.init) return { model: loadModel(c.init, opts), resume: null };
   return { model: createModel(c.preset, { seed: c.seed, ...opts }), resume: null };
@@ -150,7 +165,7 @@ async function main(): Promise<void> {
   const order: StageName[] = ['sft', 'fre', 'mgt'];
   for (const stage of c.stages) {
     if (resume && order.indexOf(stage) < order.indexOf(resume.stage)) continue;
-    const from = resume && resume.stage === stage ? { step: resume.step, state } : { step: 0 };
+    const from = resume && resume.stage === stage ? { step: resume.step, spentS: resume.spentS, state } : { step: 0 };
     const done =
       stage === 'sft' ? await runSft(run, c.sft, from) : stage === 'fre' ? await runFre(run, c.fre, from) : await runMgt(run, c.mgt, from);
     if (run.interrupted) {

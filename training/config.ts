@@ -30,6 +30,7 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
   stage,
   tasks: [...tasks],
   steps,
+  minutes: null,
   // 8 prompts x 8 samples: groups big enough for a baseline, a step short enough for 2 cores.
   promptsPerStep: 8,
   samplesPerPrompt: 8,
@@ -64,7 +65,7 @@ export function defaultConfig(): TrainConfig {
     // Sized for 15 minutes on two cores (about 1.2 s a warm-start step, 5 s an RL step, 30 s an
     // evaluation). The warm start is what this budget starves: 1000 steps (21 minutes) reach 22% on
     // held-out 6x6 text Sokoban where 300 stay at the random agent's 4% (README, Results).
-    sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 420, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1 },
+    sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 420, minutes: null, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1 },
     fre: rl('fre', DEFAULT_FRE_TASKS, 20),
     mgt: rl('mgt', DEFAULT_MGT_TASKS, 20),
     eval: { tasks: DEFAULT_EVAL.map((t) => ({ ...t })), options: { ...DEFAULT_EVAL_OPTIONS } },
@@ -95,8 +96,12 @@ export function mergeConfig<T>(base: T, patch: unknown, path = 'config'): T {
     }
     return out as T;
   }
-  // `init` may be null or a path.
+  // `init` may be null or a path; a stage's `minutes` null or a number.
   if (path.endsWith('.init') && (patch === null || typeof patch === 'string')) return patch as T;
+  if (path.endsWith('.minutes')) {
+    if (patch === null || typeof patch === 'number') return patch as T;
+    throw new Error(`${path}: expected a number of minutes or null, got ${kind(patch)} ${JSON.stringify(patch)?.slice(0, 60)}`);
+  }
   if (kind(base) !== kind(patch)) throw new Error(`${path}: expected ${kind(base)}, got ${kind(patch)} ${JSON.stringify(patch)?.slice(0, 60)}`);
   return patch as T;
 }
@@ -119,10 +124,12 @@ export function checkConfig(c: TrainConfig): TrainConfig {
       if (!Number.isInteger(st[k]) || st[k] < (k === 'steps' ? 0 : 1)) fail(`${st.stage}.${k} must be a whole number >= ${k === 'steps' ? 0 : 1}, got ${st[k]}`);
     }
     if (st.tasks.length === 0) fail(`${st.stage}.tasks is empty`);
+    if (st.minutes !== null && !(st.minutes > 0)) fail(`${st.stage}.minutes must be > 0 or null, got ${st.minutes}`);
     if (!(st.lr > 0)) fail(`${st.stage}.lr must be > 0`);
     if (!(st.sampling.temperature > 0)) fail(`${st.stage}.sampling.temperature must be > 0`);
   }
   if (!Number.isInteger(c.sft.steps) || c.sft.steps < 0) fail(`sft.steps must be a whole number, got ${c.sft.steps}`);
+  if (c.sft.minutes !== null && !(c.sft.minutes > 0)) fail(`sft.minutes must be > 0 or null, got ${c.sft.minutes}`);
   if (!Number.isInteger(c.sft.batchSize) || c.sft.batchSize < 1) fail(`sft.batchSize must be a positive integer`);
   return c;
 }

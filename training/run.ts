@@ -19,6 +19,8 @@ export interface ResumePoint {
   stage: StageName;
   /** Steps of that stage already done. */
   step: number;
+  /** Wall-clock seconds that stage has run (what a minutes budget continues from). */
+  spentS?: number;
 }
 
 export class Run {
@@ -55,15 +57,15 @@ export class Run {
 
   /** The resume point: weights, the optimizer's state and where the run stands (atomic). */
   saveResume(at: ResumePoint, trainer: GraphTrainer | null): void {
-    this.model.metrics = { ...this.model.metrics, resume_stage: ['sft', 'fre', 'mgt'].indexOf(at.stage), resume_step: at.step };
+    this.model.metrics = { ...this.model.metrics, resume_stage: ['sft', 'fre', 'mgt'].indexOf(at.stage), resume_step: at.step, resume_spent_s: at.spentS ?? 0 };
     saveModel(this.model, this.path('resume'), trainer ? { state: trainer.stateTensors() } : {});
   }
 
   /** A progress bar with live fields (reward, accuracy), on stderr when it is a terminal. */
-  bar(label: string, total: number): Bar {
+  bar(label: string, total: number, unit = ''): Bar {
     if (this.quiet || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
     const bar = new cliProgress.SingleBar(
-      { format: `${label.padEnd(4)} [{bar}] {value}/{total} eta {eta_formatted} {status}`, stream: process.stderr, hideCursor: true },
+      { format: `${label.padEnd(4)} [{bar}] {value}/{total}${unit} eta {eta_formatted} {status}`, stream: process.stderr, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { status: '' });

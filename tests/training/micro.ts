@@ -62,6 +62,7 @@ export const microRl = (steps: number, estimator: RlStageConfig['estimator'] = '
   stage: 'fre',
   tasks: ['repeat'],
   steps,
+  minutes: null,
   promptsPerStep: 8,
   samplesPerPrompt: 8,
   startsPerStep: 2,

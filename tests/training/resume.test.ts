@@ -65,7 +65,7 @@ describe('resume', () => {
   }, 60_000);
 
   it('an SFT stage stopped and resumed ends bit-identical to an uninterrupted one', async () => {
-    const cfg: SftStageConfig = { mix: { 'arithmetic-d1': 1 }, steps: 4, batchSize: 8, lr: 3e-3, warmup: 1, seed: 3 };
+    const cfg: SftStageConfig = { mix: { 'arithmetic-d1': 1 }, steps: 4, minutes: null, batchSize: 8, lr: 3e-3, warmup: 1, seed: 3 };
     const a = microModel(5);
     await runSft(new Run(tmp(), a, new Set(), true), cfg);
 

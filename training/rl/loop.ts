@@ -10,6 +10,7 @@ import type { ResumePoint, Run, StageName } from '../run.js';
 import { trainingItem } from '../run.js';
 import { isEpisodeSource, type PromptItem, type RlSource } from '../tasks/types.js';
 import { GraphTrainer } from '../tinylmm/graph-trainer.js';
+import { StageClock } from '../budget.js';
 import { passAtK } from '../eval/stats.js';
 import type { Estimator } from './advantages.js';
 import { buildRlTrainGraph, lossKey, type LossConfig } from './loss.js';
@@ -20,7 +21,10 @@ export interface RlStageConfig {
   stage: Extract<StageName, 'fre' | 'mgt'>;
   /** Item sources, cycled one per step (a step's batch is all text or all frames). */
   tasks: string[];
+  /** Steps; with `minutes`, the most steps the stage may take. */
   steps: number;
+  /** A wall-clock budget in minutes instead of a number of steps (null: steps). */
+  minutes: number | null;
   promptsPerStep: number;
   samplesPerPrompt: number;
   /** Starts a step of an episode task plays (x samplesPerPrompt episodes, one sample a turn). */
@@ -62,10 +66,11 @@ export async function runRlStage(
   run: Run,
   cfg: RlStageConfig,
   sources: readonly RlSource[],
-  resume: { step: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 },
+  resume: { step: number; spentS?: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 },
   onStep?: (log: StepLog) => void,
 ): Promise<ResumePoint> {
   const model = run.model;
+  const clock = new StageClock(cfg, (resume.spentS ?? 0) * 1000);
   if (cfg.estimator === 'ppo' && !model.config.valueHead) throw new Error('--estimator ppo needs a model with a value head');
   const loss: LossConfig = { ...cfg.loss, clip: cfg.clip, valueCoef: cfg.estimator === 'ppo' ? cfg.loss.valueCoef || 0.5 : 0 };
   const schedule: Schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'constant' };
@@ -74,10 +79,10 @@ export async function runRlStage(
   // The frozen reference: this stage's starting weights (saved with the stage before it).
   const needRef = cfg.klReward > 0 || loss.klLoss > 0;
   const ref = needRef ? await referenceModel(run, cfg.stage, resume.step === 0) : null;
-  const bar = run.bar(cfg.stage, cfg.steps);
+  const bar = run.bar(cfg.stage, clock.bar(0).total, clock.bar(0).unit);
   let step = resume.step;
   try {
-    for (; step < cfg.steps && !run.interrupted; step++) {
+    for (; !clock.done(step) && !run.interrupted; step++) {
       const t0 = performance.now();
       // --- 1. rollout: P prompts of this step's task, n samples each, on today's weights ---
       const si = step % sources.length;
@@ -130,17 +135,17 @@ export async function runRlStage(
       if (cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0) {
         run.logSamples(cfg.stage, { step, samples: samples.slice(0, 4).map((s) => ({ task: s.item.task, prompt: s.item.key, text: s.text, reward: s.scored.reward, success: s.scored.success })) });
       }
-      bar.update(step + 1, `${source.task} reward ${log.reward.toFixed(2)} success ${(100 * log.success).toFixed(0)}%`);
+      bar.update(clock.bar(step + 1).value, `${source.task} reward ${log.reward.toFixed(2)} success ${(100 * log.success).toFixed(0)}%`);
 
       // --- 6. checkpoint: the resume point every few steps (evaluation is the CLI's, per stage) ---
-      if ((step + 1) % 10 === 0) run.saveResume({ stage: cfg.stage, step: step + 1 }, trainer);
+      if ((step + 1) % 10 === 0) run.saveResume({ stage: cfg.stage, step: step + 1, spentS: clock.spentMs() / 1000 }, trainer);
     }
   } finally {
     bar.stop();
     await ref?.dispose();
   }
-  run.saveResume({ stage: cfg.stage, step }, trainer);
-  return { stage: cfg.stage, step };
+  run.saveResume({ stage: cfg.stage, step, spentS: clock.spentMs() / 1000 }, trainer);
+  return { stage: cfg.stage, step, spentS: clock.spentMs() / 1000 };
 }
 
 /** Pixel values of the samples' frames, when any has one. */

@@ -9,7 +9,7 @@ import { itemSource } from '../tasks/puzzles.js';
 
 export const DEFAULT_FRE_TASKS: readonly string[] = ['sokoban-text-6x6-1', 'countdown-d1', 'sokoban-text-6x6-1', 'sokoban-text-7x7-1'];
 
-export function runFre(run: Run, cfg: RlStageConfig, resume?: { step: number; state?: ReadonlyMap<string, NamedTensor> }, onStep?: (l: StepLog) => void): Promise<ResumePoint> {
+export function runFre(run: Run, cfg: RlStageConfig, resume?: { step: number; spentS?: number; state?: ReadonlyMap<string, NamedTensor> }, onStep?: (l: StepLog) => void): Promise<ResumePoint> {
   const sources = cfg.tasks.map(itemSource);
   const visual = sources.filter((s) => s.vision).map((s) => s.task);
   if (visual.length > 0) throw new Error(`FRE trains on text only, but its tasks include frames: ${visual.join(', ')}`);

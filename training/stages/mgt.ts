@@ -10,6 +10,6 @@ import { rlSource } from '../tasks/sources.js';
 /** Cycled one a step: two Sokoban steps for each Football one. */
 export const DEFAULT_MGT_TASKS: readonly string[] = ['sokoban-image-6x6-1', 'football-online-empty-goal', 'sokoban-image-6x6-1'];
 
-export function runMgt(run: Run, cfg: RlStageConfig, resume?: { step: number; state?: ReadonlyMap<string, NamedTensor> }, onStep?: (l: StepLog) => void): Promise<ResumePoint> {
+export function runMgt(run: Run, cfg: RlStageConfig, resume?: { step: number; spentS?: number; state?: ReadonlyMap<string, NamedTensor> }, onStep?: (l: StepLog) => void): Promise<ResumePoint> {
   return runRlStage(run, { ...cfg, stage: 'mgt' }, cfg.tasks.map(rlSource), resume, onStep);
 }

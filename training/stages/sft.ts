@@ -9,11 +9,15 @@ import { trainingItem } from '../run.js';
 import { itemSource } from '../tasks/puzzles.js';
 import type { ItemSource } from '../tasks/types.js';
 import { SftTrainer } from '../tinylmm/sft-trainer.js';
+import { StageClock } from '../budget.js';
 
 export interface SftStageConfig {
   /** Task name -> share of each batch. */
   mix: Record<string, number>;
+  /** Steps; with `minutes`, the most steps the stage may take. */
   steps: number;
+  /** A wall-clock budget in minutes instead of a number of steps (null: steps). */
+  minutes: number | null;
   batchSize: number;
   lr: number;
   warmup: number;
@@ -44,18 +48,21 @@ export function mixSlots(mix: Record<string, number>, batchSize: number): { sour
   return { sources, slots };
 }
 
-export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 }): Promise<ResumePoint> {
+export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: number; spentS?: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 }): Promise<ResumePoint> {
   const model = run.model;
-  const trainer = new SftTrainer(model, { schedule: { lr: cfg.lr, warmup: cfg.warmup, kind: 'cosine', total: cfg.steps, minLr: cfg.lr * 0.1 }, betas: [0.9, 0.95], weightDecay: 0.01 });
+  const clock = new StageClock(cfg, (resume.spentS ?? 0) * 1000);
+  // Cosine over the budget's progress: by steps, or by the time spent for a minutes budget.
+  const schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'cosine' as const, total: cfg.steps, minLr: cfg.lr * 0.1, ...(cfg.minutes !== null ? { progress: (s: number) => clock.progress(s) } : {}) };
+  const trainer = new SftTrainer(model, { schedule, betas: [0.9, 0.95], weightDecay: 0.01 });
   if (resume.state) trainer.optimizer.loadState(resume.state);
   const { sources, slots } = mixSlots(cfg.mix, cfg.batchSize);
   const seen = new Array<number>(sources.length).fill(0);
   const perStep = sources.map((_, si) => slots.filter((x) => x === si).length);
-  const bar = run.bar('sft', cfg.steps);
+  const bar = run.bar('sft', clock.bar(0).total, clock.bar(0).unit);
   let step = resume.step;
   let ema = Number.NaN;
   try {
-    for (; step < cfg.steps && !run.interrupted; step++) {
+    for (; !clock.done(step) && !run.interrupted; step++) {
       const t0 = performance.now();
       // Slot j of step s always holds the same item: resuming replays the same batches.
       seen.fill(0);
@@ -77,12 +84,12 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: numb
       const tokens = inputIds.reduce((a, x) => a + x.length, 0);
       const ms = performance.now() - t0;
       run.log({ stage: 'sft', step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, skipped: r.skipped ? 1 : 0, train_tokens_per_s: (tokens / ms) * 1000, time_step_s: ms / 1000 });
-      bar.update(step + 1, `loss ${ema.toFixed(3)}`);
-      if ((step + 1) % 50 === 0) run.saveResume({ stage: 'sft', step: step + 1 }, trainer.optimizer);
+      bar.update(clock.bar(step + 1).value, `loss ${ema.toFixed(3)}`);
+      if ((step + 1) % 50 === 0) run.saveResume({ stage: 'sft', step: step + 1, spentS: clock.spentMs() / 1000 }, trainer.optimizer);
     }
   } finally {
     bar.stop();
   }
-  run.saveResume({ stage: 'sft', step }, trainer.optimizer);
-  return { stage: 'sft', step };
+  run.saveResume({ stage: 'sft', step, spentS: clock.spentMs() / 1000 }, trainer.optimizer);
+  return { stage: 'sft', step, spentS: clock.spentMs() / 1000 };
 }
