@@ -11,7 +11,9 @@ import { installAuth } from './auth.js';
 import { installBodyDepthLimit } from './body-depth.js';
 import { installErrorHandler } from './error-handler.js';
 import { resolveOptions, type ServerOptions } from './options.js';
+import { ModelRegistry } from './chat/models.js';
 import batchRoutes from './routes/batch.js';
+import chatRoutes from './routes/chat.js';
 import envRoutes from './routes/envs.js';
 import healthRoutes from './routes/health.js';
 import instanceRoutes from './routes/instances.js';
@@ -73,7 +75,14 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
     },
     onEvict: (n) => (metrics.evictionsTotal += n),
   });
+  const models = new ModelRegistry(settings.models, {
+    threads: settings.modelThreads,
+    windowMs: settings.chatBatchWindowMs,
+    maxRows: settings.chatMaxBatch,
+    maxQueuedRows: settings.chatMaxQueuedRows,
+  });
   app.decorate('settings', settings);
+  app.decorate('models', models);
   app.decorate('metrics', metrics);
   app.decorate('replays', replays);
   app.decorate('instances', instances);
@@ -109,7 +118,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   app.addHook('onClose', async () => {
     clearInterval(timer);
     instances.closeAll();
-    await replays?.flush();
+    await Promise.all([replays?.flush(), models.close()]);
   });
 
   await app.register(swagger, {
@@ -117,7 +126,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
       info: {
         title: 'lmm-arena environment server',
         version: '1.0.0',
-        description: 'Play the suite over HTTP: instances, batch calls, the OpenRLHF reward endpoint, replays.',
+        description: 'Play the suite over HTTP: instances, batch calls, the OpenRLHF reward endpoint, replays, OpenAI-compatible chat completions.',
       },
       components: settings.token ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : undefined,
       security: settings.token ? [{ bearer: [] }] : undefined,
@@ -132,5 +141,6 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   await app.register(replayRoutes);
   await app.register(rewardRoutes);
   await app.register(viewerRoutes);
+  await app.register(chatRoutes);
   return app;
 }

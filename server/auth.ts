@@ -6,6 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { isOpenAIPath, OpenAIError } from './chat/openai-error.js';
 
 /** Constant-time compare, so the token cannot be guessed byte by byte from timings. */
 function same(given: Buffer, expected: Buffer): boolean {
@@ -32,6 +33,11 @@ export function installAuth(app: FastifyInstance, token: string): void {
     if (same(Buffer.from(header), bearer)) return;
     const basic = basicPassword(header);
     if (basic && same(basic, password)) return;
+    if (isOpenAIPath(path)) {
+      // OpenAI clients read this shape (their AuthenticationError carries error.message).
+      const e = new OpenAIError(401, 'Incorrect or missing API key: send "Authorization: Bearer <token>"', null, 'invalid_api_key', 'authentication_error');
+      return reply.code(401).header('www-authenticate', 'Bearer').send(e.body());
+    }
     return reply
       .code(401)
       .header('www-authenticate', 'Bearer')

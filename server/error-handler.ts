@@ -7,7 +7,7 @@ import { EnvError } from '../envs/core/types.js';
 import { ReplayFormatError } from '../envs/replay/validate.js';
 import { ApiError } from './errors.js';
 
-interface AjvError {
+export interface AjvError {
   instancePath?: string;
   message?: string;
   keyword?: string;
@@ -16,7 +16,7 @@ interface AjvError {
 }
 
 /** "body.action must be ..." from the first schema error, with the union's description for anyOf. */
-function validationMessage(context: string, errors: AjvError[]): string {
+export function validationMessage(context: string, errors: AjvError[]): string {
   // Nested unions report inner branches first; the outermost described union reads best.
   const described = errors.filter((e) => e.keyword === 'anyOf' && e.parentSchema?.description);
   const first = described[described.length - 1] ?? errors[0];

@@ -8,6 +8,15 @@ import '../envs/index.js';
 import { buildApp } from './app.js';
 import { CHAT_TEMPLATES } from './options.js';
 
+/** `--model NAME=DIR`, repeatable: collected into a name -> directory map. */
+function modelEntry(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('expected NAME=DIR, e.g. tiny=assets/checkpoints/tiny');
+  const name = value.slice(0, eq);
+  if (Object.hasOwn(previous, name)) throw new InvalidArgumentError(`model name "${name}" is given twice`);
+  return { ...previous, [name]: value.slice(eq + 1) };
+}
+
 function int(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
@@ -18,7 +27,7 @@ function int(name: string, min: number) {
 
 const program = new Command()
   .name('serve')
-  .description('HTTP environment server: instances, batch calls, OpenRLHF reward endpoint, replays, viewer')
+  .description('HTTP environment server: instances, batch calls, OpenRLHF reward endpoint, replays, viewer, OpenAI-compatible chat on TinyLMM checkpoints')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port (0 picks a free one)', int('port', 0), 8000)
   .option('--token <token>', 'require "Authorization: Bearer <token>" on /v1 routes (default: $ENV_SERVER_TOKEN)')
@@ -33,6 +42,11 @@ const program = new Command()
   .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
   .option('--max-replay-bytes <bytes>', 'memory budget of one episode replay; longer episodes are not saved', int('max-replay-bytes', 1024), 4 << 20)
   .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
+  .option('--model <name=dir>', 'serve a TinyLMM checkpoint at /v1/chat/completions under this name (repeatable)', modelEntry, {})
+  .option('--model-threads <n>', "intra-op threads of the served models (default: ORT's, all cores)", int('model-threads', 1))
+  .option('--chat-batch-window <ms>', 'how long a chat request waits for others to join its batch', int('chat-batch-window', 0), 10)
+  .option('--chat-max-batch <rows>', 'most rows (choices) decoded in one batch', int('chat-max-batch', 1), 64)
+  .option('--chat-body-limit <bytes>', 'body limit of /v1/chat/completions (images come inline)', int('chat-body-limit', 1024), 16 << 20)
   .option('--log-requests', 'log every request')
   .option('--quiet', 'no log at all');
 
@@ -52,6 +66,11 @@ async function main(): Promise<void> {
     batchBodyLimit: o.batchBodyLimit as number,
     maxReplayBytes: o.maxReplayBytes as number,
     chatTemplate: template,
+    models: o.model as Record<string, string>,
+    modelThreads: o.modelThreads as number | undefined,
+    chatBatchWindowMs: o.chatBatchWindow as number,
+    chatMaxBatch: o.chatMaxBatch as number,
+    chatBodyLimit: o.chatBodyLimit as number,
     logger: !o.quiet,
     logRequests: Boolean(o.logRequests),
   });

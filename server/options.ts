@@ -1,4 +1,5 @@
 /** The server's settings, one typed object with the defaults the issue asks for. */
+import type { TinyLMM } from '../agent/model/tinylmm.js';
 
 export interface ChatTemplate {
   /** Text that opens an assistant turn; the response is what follows its last occurrence. */
@@ -41,6 +42,20 @@ export interface ServerOptions {
   /** Most samples in one reward call. */
   maxRewardBatch: number;
   chatTemplate: ChatTemplate;
+  /** Models served at /v1/chat/completions by name: a checkpoint directory or a loaded model. */
+  models: Readonly<Record<string, string | TinyLMM>>;
+  /** Intra-op threads of the served models' sessions (default: ORT's, all cores). */
+  modelThreads?: number;
+  /** How long the first chat request of a batch waits for others to join it. */
+  chatBatchWindowMs: number;
+  /** Most rows (choices of all requests) the engine decodes in one batch. */
+  chatMaxBatch: number;
+  /** Most rows waiting per model; beyond it chat requests get a 503. */
+  chatMaxQueuedRows: number;
+  /** Body limit of POST /v1/chat/completions (images travel inline as data URLs). */
+  chatBodyLimit: number;
+  /** Most pixels of one image in a chat request. */
+  maxImagePixels: number;
   /** Fastify's logger setting. */
   logger: boolean;
   /** Log every request (off by default: at thousands of steps a second the log is the cost). */
@@ -57,6 +72,12 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxReplayBytes: 4 << 20,
   maxRewardBatch: 65_536,
   chatTemplate: CHATML,
+  models: {},
+  chatBatchWindowMs: 10,
+  chatMaxBatch: 64,
+  chatMaxQueuedRows: 4096,
+  chatBodyLimit: 16 << 20,
+  maxImagePixels: 2048 * 2048,
   logger: false,
   logRequests: false,
 };

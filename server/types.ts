@@ -1,5 +1,6 @@
 /** The app's shared services, as typed Fastify decorators. */
 import type { ReplayStore } from '../envs/replay/store.js';
+import type { ModelRegistry } from './chat/models.js';
 import type { ServerOptions } from './options.js';
 import type { InstancePool } from './services/instances.js';
 import type { Metrics } from './services/metrics.js';
@@ -10,6 +11,8 @@ declare module 'fastify' {
     /** Null when the server runs without a replay directory. */
     replays: ReplayStore | null;
     metrics: Metrics;
+    /** The models served at /v1/chat/completions (empty without --model). */
+    models: ModelRegistry;
     settings: ServerOptions;
   }
 }

@@ -1,0 +1,48 @@
+/**
+ * OpenAI chat messages to the model's own chat messages: roles mapped ("developer" is a system
+ * message), text parts kept, `image_url` parts decoded into pixels. Every problem is a 400 that
+ * names the message and part at fault.
+ */
+import type { ChatMessage, ContentPart } from '../../agent/model/chat.js';
+import { decodeImageUrl, type ImageLimits } from './image-url.js';
+import { invalid } from './openai-error.js';
+
+export type OpenAIPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } };
+
+export interface OpenAIMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant';
+  content?: string | OpenAIPart[] | null;
+  name?: string;
+}
+
+export interface PromptLimits extends ImageLimits {
+  /** Most images in one request (TinyLMM's graphs take one per row). */
+  maxImages: number;
+}
+
+export function toChatMessages(messages: readonly OpenAIMessage[], limits: PromptLimits): ChatMessage[] {
+  if (messages.length === 0) throw invalid('messages must hold at least one message', 'messages', 'invalid_value');
+  let images = 0;
+  return messages.map((m, i): ChatMessage => {
+    const role = m.role === 'developer' ? 'system' : m.role;
+    if (m.content === undefined || m.content === null) {
+      if (m.role !== 'assistant') throw invalid(`messages[${i}].content is required for a ${m.role} message`, `messages[${i}].content`, 'invalid_value');
+      return { role, content: '' };
+    }
+    if (typeof m.content === 'string') return { role, content: m.content };
+    const parts = m.content.map((p, j): ContentPart => {
+      if (p.type === 'text') return p;
+      const param = `messages[${i}].content[${j}].image_url.url`;
+      if (limits.maxImages === 0) throw invalid(`${param}: this model has no vision tower; send text only`, param, 'too_many_images');
+      if (++images > limits.maxImages) {
+        throw invalid(
+          `${param}: this model takes at most ${limits.maxImages} image${limits.maxImages === 1 ? '' : 's'} a request; send earlier turns' frames as text, or fewer of them`,
+          param,
+          'too_many_images',
+        );
+      }
+      return { type: 'image', image: decodeImageUrl(p.image_url.url, param, limits) };
+    });
+    return { role, content: parts };
+  });
+}

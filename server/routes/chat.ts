@@ -1,0 +1,247 @@
+/**
+ * The OpenAI-compatible routes: POST /v1/chat/completions and GET /v1/models[/:model], serving the
+ * loaded TinyLMM checkpoints. Requests of all clients go through each model's batching queue;
+ * `stream: true` answers as server-sent events in OpenAI's chunk format, ending with
+ * `data: [DONE]`. Errors are OpenAI-shaped (`{ error: { message, type, param, code } }`).
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { preprocessImage } from '../../agent/model/image.js';
+import type { Generation } from '../../agent/model/sampling.js';
+import type { GenerationRequest } from '../chat/batcher.js';
+import { ChoiceText } from '../chat/choice-text.js';
+import { invalid, OpenAIError, sendOpenAIError, toOpenAIError } from '../chat/openai-error.js';
+import { toChatMessages, type OpenAIMessage } from '../chat/prompt.js';
+import type { ServedModel } from '../chat/models.js';
+
+const MAX_TEXT = 1 << 20;
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T, description: string) => Type.Optional(Type.Union([t, Type.Null()], { description }));
+
+const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String({ maxLength: MAX_TEXT }) }, { additionalProperties: false });
+const ImagePart = Type.Object(
+  {
+    type: Type.Literal('image_url'),
+    image_url: Type.Object(
+      { url: Type.String({ minLength: 1 }), detail: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('low'), Type.Literal('high')])) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+const Part = Type.Union([TextPart, ImagePart], { description: 'a text part { type: "text", text } or an image part { type: "image_url", image_url: { url } }' });
+const Message = Type.Object(
+  {
+    role: Type.Union([Type.Literal('system'), Type.Literal('developer'), Type.Literal('user'), Type.Literal('assistant')], {
+      description: 'one of system, developer, user, assistant (tools are not supported)',
+    }),
+    content: Type.Optional(
+      Type.Union([Type.String({ maxLength: MAX_TEXT }), Type.Array(Part, { maxItems: 256 }), Type.Null()], {
+        description: 'a string, a list of text and image_url parts, or null (assistant messages only)',
+      }),
+    ),
+    name: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  // Clients echo assistant messages back with fields of their own (refusal, annotations): ignored.
+  { additionalProperties: true },
+);
+
+const ChatBody = Type.Object(
+  {
+    model: Type.String({ minLength: 1, maxLength: 256 }),
+    messages: Type.Array(Message, { minItems: 1, maxItems: 1024 }),
+    n: Nullable(Type.Integer({ minimum: 1, maximum: 128 }), 'an integer in [1, 128]'),
+    temperature: Nullable(Type.Number({ minimum: 0, maximum: 2 }), 'a number in [0, 2]'),
+    top_p: Nullable(Type.Number({ minimum: 0, maximum: 1 }), 'a number in [0, 1]'),
+    max_tokens: Nullable(Type.Integer({ minimum: 1 }), 'a positive integer'),
+    max_completion_tokens: Nullable(Type.Integer({ minimum: 1 }), 'a positive integer'),
+    stop: Nullable(Type.Union([Type.String({ minLength: 1, maxLength: 256 }), Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 16 })]), 'a non-empty string or a list of at most 16'),
+    seed: Nullable(Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }), 'an integer'),
+    stream: Nullable(Type.Boolean(), 'true or false'),
+    stream_options: Nullable(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true }), '{ include_usage }'),
+  },
+  // Other OpenAI fields (user, metadata, store...) are accepted and ignored; the ones that would
+  // change the answer and are not supported are refused by name (see `refuseUnsupported`).
+  { additionalProperties: true },
+);
+type ChatBody = Static<typeof ChatBody>;
+
+const Usage = Type.Object({ prompt_tokens: Type.Integer(), completion_tokens: Type.Integer(), total_tokens: Type.Integer() });
+const ErrorBody = Type.Object({
+  error: Type.Object({ message: Type.String(), type: Type.String(), param: Type.Union([Type.String(), Type.Null()]), code: Type.Union([Type.String(), Type.Null()]) }),
+});
+const ModelCard = Type.Object({ id: Type.String(), object: Type.Literal('model'), created: Type.Integer(), owned_by: Type.String(), max_model_len: Type.Integer() });
+
+/** Fields whose effect this server does not implement: refused rather than silently ignored. */
+function refuseUnsupported(body: Record<string, unknown>): void {
+  const set = (k: string) => body[k] !== undefined && body[k] !== null;
+  for (const k of ['tools', 'functions', 'tool_choice', 'function_call', 'audio', 'modalities', 'prediction']) {
+    if (set(k) && !(Array.isArray(body[k]) && (body[k] as unknown[]).length === 0)) throw invalid(`${k} is not supported by this server`, k, 'unsupported_parameter');
+  }
+  if (body.logprobs === true || set('top_logprobs')) throw invalid('logprobs are not supported by this server', 'logprobs', 'unsupported_parameter');
+  for (const k of ['presence_penalty', 'frequency_penalty']) {
+    if (set(k) && body[k] !== 0) throw invalid(`${k} is not supported by this server (only 0)`, k, 'unsupported_parameter');
+  }
+  if (set('logit_bias') && Object.keys(body.logit_bias as object).length > 0) throw invalid('logit_bias is not supported by this server', 'logit_bias', 'unsupported_parameter');
+  const rf = body.response_format as { type?: unknown } | null | undefined;
+  if (rf && rf.type !== 'text') throw invalid('response_format other than text is not supported by this server', 'response_format', 'unsupported_parameter');
+}
+
+const card = (m: ServedModel) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: 'lmm-arena', max_model_len: m.model.config.maxSeqLen });
+
+export default async function chatRoutes(app: FastifyInstance): Promise<void> {
+  const { models } = app;
+  const { chatBodyLimit, maxImagePixels } = app.settings;
+  app.setErrorHandler((err, req, reply) => sendOpenAIError(reply, toOpenAIError(err, req)));
+
+  const lookup = (id: string): ServedModel => {
+    const m = models.get(id);
+    if (m) return m;
+    const known = models.list().map((x) => x.id);
+    const hint = known.length ? `loaded: ${known.join(', ')}` : 'none is loaded (start the server with --model NAME=DIR)';
+    throw new OpenAIError(404, `The model '${id}' does not exist; ${hint}`, 'model', 'model_not_found');
+  };
+
+  app.get(
+    '/v1/models',
+    { schema: { tags: ['openai'], summary: 'The loaded models (OpenAI format)', response: { 200: Type.Object({ object: Type.Literal('list'), data: Type.Array(ModelCard) }) } } },
+    async () => ({ object: 'list' as const, data: models.list().map(card) }),
+  );
+
+  app.get<{ Params: { model: string } }>(
+    '/v1/models/:model',
+    { schema: { tags: ['openai'], summary: 'One loaded model', params: Type.Object({ model: Type.String({ maxLength: 256 }) }), response: { 200: ModelCard, 404: ErrorBody } } },
+    async (req) => card(lookup(req.params.model)),
+  );
+
+  app.post<{ Body: ChatBody }>(
+    '/v1/chat/completions',
+    {
+      bodyLimit: chatBodyLimit,
+      schema: {
+        tags: ['openai'],
+        summary: 'OpenAI chat completions on a loaded TinyLMM (text and PNG data-URL images; stream: true for server-sent events)',
+        body: ChatBody,
+        response: { 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      refuseUnsupported(body as Record<string, unknown>);
+      const served = lookup(body.model);
+      const { model } = served;
+      const vision = model.config.vision;
+      const messages = toChatMessages(body.messages as OpenAIMessage[], { maxImages: vision ? 1 : 0, maxPixels: maxImagePixels });
+      let encoded: ReturnType<typeof model.encodePrompt>;
+      try {
+        encoded = model.encodePrompt(messages);
+      } catch (e) {
+        throw invalid(`messages: ${(e as Error).message}`, 'messages', 'invalid_value');
+      }
+      const { ids, image } = encoded;
+      const context = model.config.maxSeqLen;
+      if (ids.length >= context) {
+        throw invalid(`This model's maximum context length is ${context} tokens; the messages take ${ids.length}`, 'messages', 'context_length_exceeded');
+      }
+      const asked = body.max_completion_tokens ?? body.max_tokens;
+      const maxTokens = asked ?? context - ids.length;
+      if (ids.length + maxTokens > context) {
+        throw invalid(
+          `This model's maximum context length is ${context} tokens; the messages take ${ids.length} and max_tokens asks for ${maxTokens} more (at most ${context - ids.length})`,
+          body.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens',
+          'context_length_exceeded',
+        );
+      }
+      const stop = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
+      const n = body.n ?? 1;
+      const topP = body.top_p ?? 1;
+      // top_p 0 keeps only the most likely token: greedy, which the sampler takes as temperature 0.
+      const temperature = topP === 0 ? 0 : (body.temperature ?? 1);
+      const seed = String(body.seed ?? randomInt(2 ** 31));
+      const aborted = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) aborted.abort();
+      });
+      const request: GenerationRequest = {
+        ids,
+        pixels: image && vision ? preprocessImage(image, vision.imageSize) : null,
+        n,
+        temperature,
+        topP: topP === 0 ? 1 : topP,
+        maxTokens,
+        seed,
+        stop,
+        signal: aborted.signal,
+      };
+      const head = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: served.fingerprint };
+      const texts = Array.from({ length: n }, () => new ChoiceText(model.tokenizer, stop));
+      const usage = () => {
+        const completion = texts.reduce((s, t) => s + t.tokenCount, 0);
+        return { prompt_tokens: ids.length, completion_tokens: completion, total_tokens: ids.length + completion };
+      };
+
+      if (!body.stream) {
+        request.onToken = (i, token) => texts[i].push(token);
+        const results = await served.batcher.submit(request);
+        return {
+          ...head,
+          object: 'chat.completion' as const,
+          choices: results.map((r, i) => ({
+            index: i,
+            message: { role: 'assistant' as const, content: texts[i].final(), refusal: null },
+            logprobs: null,
+            finish_reason: r.finishReason,
+          })),
+          usage: usage(),
+        };
+      }
+      return stream(reply, served, request, texts, head, body.stream_options?.include_usage === true, usage);
+    },
+  );
+}
+
+/** Answers a request as server-sent events: a role chunk per choice, content deltas, finish chunks, [DONE]. */
+function stream(
+  reply: FastifyReply,
+  served: ServedModel,
+  request: GenerationRequest,
+  texts: ChoiceText[],
+  head: Record<string, unknown>,
+  includeUsage: boolean,
+  usage: () => { prompt_tokens: number; completion_tokens: number; total_tokens: number },
+): FastifyReply {
+  const out = new PassThrough();
+  const send = (data: unknown) => {
+    if (!out.destroyed && !out.writableEnded) out.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  };
+  const chunk = (index: number, delta: Record<string, unknown>, finish: Generation['finishReason'] | null) => ({
+    ...head,
+    object: 'chat.completion.chunk',
+    choices: [{ index, delta, logprobs: null, finish_reason: finish }],
+  });
+  request.onToken = (i, token, finish) => {
+    const t = texts[i];
+    t.push(token);
+    const d = t.delta(finish !== null);
+    if (d) send(chunk(i, { content: d }, null));
+    if (finish) send(chunk(i, {}, finish));
+  };
+  // Admission (queue full, shutting down) throws here, before any byte is sent: a plain error answer.
+  const done = served.batcher.submit(request);
+  for (let i = 0; i < texts.length; i++) send(chunk(i, { role: 'assistant', content: '' }, null));
+  done.then(
+    () => {
+      if (includeUsage) send({ ...head, object: 'chat.completion.chunk', choices: [], usage: usage() });
+      send('[DONE]');
+      out.end();
+    },
+    (e: unknown) => {
+      // Headers are gone; the error travels as an event, as OpenAI-compatible servers do.
+      send(toOpenAIError(e as Error, reply.request).body());
+      out.end();
+    },
+  );
+  reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+  return reply.send(out);
+}
