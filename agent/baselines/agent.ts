@@ -24,6 +24,8 @@ export interface AgentContext {
   history: readonly AgentTurn[];
   /** The env id being played, for agents whose prompt depends on the game. */
   envId?: string;
+  /** The episode's seed, for agents that derive per-episode randomness from it. */
+  episodeSeed?: number;
 }
 
 export interface AgentDecision {

@@ -67,7 +67,7 @@ class Episode {
   }
 
   context() {
-    return { info: this.info, history: this.history, envId: this.env.id };
+    return { info: this.info, history: this.history, envId: this.env.id, episodeSeed: this.seed };
   }
 
   apply(decision: AgentDecision, measuredMs: number): void {

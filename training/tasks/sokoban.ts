@@ -5,13 +5,10 @@
 // The trace a warm start learns: the positions read off the board in <think> (the perception step a
 // frame needs), then the solver's optimal plan. Text and frame items share that format, so what RL on
 // text teaches about planning from positions is what a frame item uses after reading them.
-import type { ChatMessage, RGBAImage } from '../../agent/index.js';
 import { makeRng } from '../../envs/core/rng.js';
 import {
   generateLevel,
-  rasterizeSokoban,
   simulateSokoban,
-  sokobanBoard,
   sokobanScore,
   toBoxoban,
   type SokobanLevel,
@@ -20,6 +17,9 @@ import { TARGET } from '../../envs/sokoban/types.js';
 import { DEFAULT_SOKOBAN_REWARD, parseStrictFormat, sokobanReward, strictDirections } from '../rewards/index.js';
 import { contentKey } from './key.js';
 import type { ItemSource, PromptItem, Scored } from './types.js';
+// The prompts live with the agents that use them at evaluation time (agent/prompts/sokoban.ts).
+import { sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt } from '../../agent/prompts/sokoban.js';
+export { sokobanFrame, sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt } from '../../agent/prompts/sokoban.js';
 
 export interface SokobanSize {
   rows: number;
@@ -38,11 +38,6 @@ export const SOKOBAN_SIZES = {
 export type SokobanSizeName = keyof typeof SOKOBAN_SIZES;
 
 const TITLE = ['Noop', 'Up', 'Down', 'Left', 'Right'] as const;
-/** Pixels a cell in frames: 7 cells of 16 px become the vision tower's 7 patches of 8 px. */
-const TILE = 16;
-/** Frames are drawn on a canvas of this many cells a side, so a cell always maps onto one patch. */
-const CANVAS_CELLS = 7;
-
 const cells = (xs: readonly (readonly [number, number])[]) => xs.map(([r, c]) => `${r},${c}`).join(' ');
 
 /** The positions line of a trace: `@ 2,3 $ 3,3 . 4,3` (you, boxes, targets; row,column). */
@@ -50,33 +45,6 @@ export function positionsLine(level: SokobanLevel): string {
   const targets: [number, number][] = [];
   level.fixed.forEach((row, r) => row.forEach((v, c) => v === TARGET && targets.push([r, c])));
   return `@ ${cells([level.player])} $ ${cells(level.boxes)} . ${cells(targets)}`;
-}
-
-/** The frame of a level on a fixed 7x7-cell canvas (walls fill the rest), so patches align with cells. */
-export function sokobanFrame(level: SokobanLevel): RGBAImage {
-  const rows = level.fixed.length;
-  const cols = level.fixed[0].length;
-  if (rows > CANVAS_CELLS || cols > CANVAS_CELLS) return rasterizeSokoban(level, TILE);
-  const pad = (row: number[]) => [...row, ...new Array<number>(CANVAS_CELLS - cols).fill(0)];
-  const fixed = [...level.fixed.map(pad), ...Array.from({ length: CANVAS_CELLS - rows }, () => new Array<number>(CANVAS_CELLS).fill(0))];
-  return rasterizeSokoban({ ...level, fixed }, TILE);
-}
-
-const RULES = 'Push every box onto a target. Moves: Up, Down, Left, Right.';
-
-export function sokobanTextPrompt(level: SokobanLevel): ChatMessage[] {
-  // The board and its legend without the coordinate listing: 216 tokens instead of 342, and a
-  // warm start with the listing did no better (4-6% on held-out 6x6 boards either way at 300 steps).
-  return [{ role: 'user', content: `Sokoban. ${RULES}\n${sokobanBoard(level, { coordinates: false })}` }];
-}
-
-export function sokobanImagePrompt(level: SokobanLevel): ChatMessage[] {
-  return [{ role: 'user', content: [{ type: 'image', image: sokobanFrame(level) }, { type: 'text', text: `Sokoban. ${RULES}` }] }];
-}
-
-/** The perception question a warm start also learns on frames: where everything is. */
-export function sokobanLocatePrompt(level: SokobanLevel): ChatMessage[] {
-  return [{ role: 'user', content: [{ type: 'image', image: sokobanFrame(level) }, { type: 'text', text: 'Sokoban. Where are you (@), the boxes ($) and the targets (.)? Give row,column.' }] }];
 }
 
 export function sokobanTrace(level: SokobanLevel, plan: readonly number[]): string {
