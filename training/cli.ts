@@ -8,14 +8,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from '../agent/index.js';
-import { checkConfig, defaultConfig, mergeConfig, type TrainConfig } from './config.js';
-import { evalTable, evaluate, heldOutKeys, type TaskResult } from './eval/evaluate.js';
-import { writeReport } from './report.js';
-import { Run, type ResumePoint, type StageName } from './run.js';
-import { runFre } from './stages/fre.js';
-import { runMgt } from './stages/mgt.js';
-import { runSft } from './stages/sft.js';
+import { checkConfig, defaultConfig, mergeConfig, withSeed, type TrainConfig } from './config.js';
+import type { StageName } from './run.js';
+import { trainAgent } from './train.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -94,12 +89,7 @@ function resolveConfig(f: Flags): TrainConfig {
   if (f.preset) c.preset = f.preset;
   if (f.stages) c.stages = f.stages.split(',').map((s) => s.trim()) as StageName[];
   if (f.estimator) c.fre.estimator = c.mgt.estimator = f.estimator;
-  if (f.seed !== undefined) {
-    c.seed = f.seed;
-    c.sft.seed = 1000 * f.seed + 1;
-    c.fre.seed = 1000 * f.seed + 2;
-    c.mgt.seed = 1000 * f.seed + 3;
-  }
+  if (f.seed !== undefined) c = withSeed(c, f.seed);
   if (f.init) c.init = f.init;
   if (f.device) c.device = f.device;
   if (f.threads) c.threads = f.threads;
@@ -120,74 +110,10 @@ function resolveConfig(f: Flags): TrainConfig {
   return checkConfig(c);
 }
 
-function startModel(c: TrainConfig, f: Flags): { model: TinyLMM; resume: ResumePoint | null; state?: ReturnType<typeof loadCheckpoint>['state'] } {
-  const opts = { threads: c.threads, device: c.device };
-  if (f.resume && existsSync(`${f.out}/resume`)) {
-    const ck = loadCheckpoint(`${f.out}/resume`);
-    const stage = (['sft', 'fre', 'mgt'] as const)[ck.metrics.resume_stage];
-    if (!stage) throw new Error(`${f.out}/resume has no resume_stage in its metrics: not a resume point`);
-    return { model: loadModel(`${f.out}/resume`, opts), resume: { stage, step: ck.metrics.resume_step, spentS: ck.metrics.resume_spent_s ?? 0 }, state: ck.state };
-  }
-  if (c.init) return { model: loadModel(c.init, opts), resume: null };
-  return { model: createModel(c.preset, { seed: c.seed, ...opts }), resume: null };
-}
-
 async function main(): Promise<void> {
   const f = program.opts<Flags>();
-  const c = resolveConfig(f);
-  if (!f.resume && existsSync(`${f.out}/metrics.jsonl`)) {
-    throw new Error(`${f.out} already holds a run: pass --resume to continue it, or another --out`);
-  }
-  const { model, resume, state } = startModel(c, f);
-  const run = new Run(f.out, model, heldOutKeys(c.eval.tasks), !!f.quiet);
-  run.writeJson('config.json', c);
-  let stops = 0;
-  process.on('SIGINT', () => {
-    if (++stops > 1) process.exit(130);
-    run.interrupted = true;
-    console.error('\ninterrupted: saving a resume point after this step (Ctrl-C again to quit at once)');
-  });
-  run.say(`train:agent: ${model.preset} (${(model.parameterCount / 1e6).toFixed(2)}M parameters), stages ${c.stages.join(' -> ')}, ${c.threads} threads, run ${f.out}`);
-
-  const evalNow = async (name: string): Promise<TaskResult[]> => {
-    const bar = run.bar('eval', 1);
-    const results = await evaluate(model, c.eval.tasks, { ...c.eval.options, replayDir: run.path('replays', name), onProgress: (d, t) => bar.update(d / t, `${name}`) });
-    bar.stop();
-    run.writeJson(`eval-${name}.json`, results);
-    run.log({ stage: name, kind: 'eval', results: results.map((r) => ({ task: r.task, success: r.success.mean, score: r.score?.mean ?? null, pass_at_k: r.passAtK?.value.mean ?? null })) });
-    return results;
-  };
-  const stored = (name: string): TaskResult[] | null => (existsSync(run.path(`eval-${name}.json`)) ? (JSON.parse(readFileSync(run.path(`eval-${name}.json`), 'utf8')) as TaskResult[]) : null);
-
-  const t0 = performance.now();
-  // Without an sft stage, "before" is the model as the run starts (a fresh one, or --init's).
-  let before = stored('before') ?? (c.stages[0] !== 'sft' && !resume ? await evalNow('before') : null);
-  const order: StageName[] = ['sft', 'fre', 'mgt'];
-  for (const stage of c.stages) {
-    if (resume && order.indexOf(stage) < order.indexOf(resume.stage)) continue;
-    const from = resume && resume.stage === stage ? { step: resume.step, spentS: resume.spentS, state } : { step: 0 };
-    const done =
-      stage === 'sft' ? await runSft(run, c.sft, from) : stage === 'fre' ? await runFre(run, c.fre, from) : await runMgt(run, c.mgt, from);
-    if (run.interrupted) {
-      run.say(`stopped at ${done.stage} step ${done.step}; continue with: npm run train:agent -- --out ${f.out} --resume`);
-      await model.dispose();
-      process.exitCode = 130;
-      return;
-    }
-    saveModel(model, run.path(stage));
-    run.say(`${stage}: done in ${((performance.now() - t0) / 60000).toFixed(1)} min so far; checkpoint ${run.path(stage)}`);
-    if (stage === 'sft') before = stored('sft') ?? (await evalNow('sft'));
-  }
-  const after = await evalNow('final');
-  const columns = [...(before ? [{ name: c.stages[0] === 'sft' ? 'sft' : 'before', results: before }] : []), { name: 'final', results: after }];
-  const table = evalTable(columns);
-  run.writeJson('eval.json', { columns });
-  const { writeFileAtomic } = await import('../envs/node/atomic-file.js');
-  writeFileAtomic(run.path('eval.md'), `${table}\n`);
-  writeReport(run.dir);
-  run.say(`\nheld-out evaluation (greedy pass@1 with 95% bootstrap CI; the last column: the change on the same items with its paired 95% CI; score: MageBench's Sokoban score, 100 = optimal)\n${table}`);
-  run.say(`\ndone in ${((performance.now() - t0) / 60000).toFixed(1)} min: ${run.path('report.html')}`);
-  await model.dispose();
+  const r = await trainAgent(resolveConfig(f), { out: f.out, resume: f.resume, quiet: f.quiet });
+  if (r.interrupted) process.exitCode = 130;
 }
 
 main().catch((e: unknown) => {

@@ -72,6 +72,11 @@ export function defaultConfig(): TrainConfig {
   };
 }
 
+/** The config with every seed derived from `seed`: the model's initialisation and each stage's. */
+export function withSeed(c: TrainConfig, seed: number): TrainConfig {
+  return { ...c, seed, sft: { ...c.sft, seed: 1000 * seed + 1 }, fre: { ...c.fre, seed: 1000 * seed + 2 }, mgt: { ...c.mgt, seed: 1000 * seed + 3 } };
+}
+
 const ESTIMATORS: readonly Estimator[] = ['reinforce_baseline', 'grpo', 'rloo', 'ppo'];
 const STAGES: readonly StageName[] = ['sft', 'fre', 'mgt'];
 

@@ -1,0 +1,107 @@
+// One training run as a function: the stages of a resolved config in order, the held-out evaluation
+// of the starting point and of the final model, the table and the report. `train:agent` is this
+// behind flags; the LMM-R1 experiment calls it once per arm and seed.
+import { existsSync, readFileSync } from 'node:fs';
+import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from '../agent/index.js';
+import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import type { TrainConfig } from './config.js';
+import { evalTable, evaluate, heldOutKeys, type TaskResult } from './eval/evaluate.js';
+import { writeReport } from './report.js';
+import { Run, type ResumePoint, type StageName } from './run.js';
+import { runFre } from './stages/fre.js';
+import { runMgt } from './stages/mgt.js';
+import { runSft } from './stages/sft.js';
+
+export interface TrainOptions {
+  /** The run directory. */
+  out: string;
+  /** Continue the run in `out` from its resume point. */
+  resume?: boolean;
+  quiet?: boolean;
+  /**
+   * Evaluate the starting model when the run has no sft stage (default true); an experiment whose
+   * arms share one warm start evaluates it once instead.
+   */
+  evalBefore?: boolean;
+}
+
+export type EvalColumn = { name: string; results: TaskResult[] };
+
+export interface TrainResult {
+  /** The evaluations, first to last (the warm start or starting model, then the final model). */
+  columns: EvalColumn[];
+  /** Stopped by Ctrl-C before the end (a resume point was saved). */
+  interrupted: boolean;
+  minutes: number;
+  table: string;
+}
+
+function startModel(c: TrainConfig, o: TrainOptions): { model: TinyLMM; resume: ResumePoint | null; state?: ReturnType<typeof loadCheckpoint>['state'] } {
+  const opts = { threads: c.threads, device: c.device };
+  if (o.resume && existsSync(`${o.out}/resume`)) {
+    const ck = loadCheckpoint(`${o.out}/resume`);
+    const stage = (['sft', 'fre', 'mgt'] as const)[ck.metrics.resume_stage];
+    if (!stage) throw new Error(`${o.out}/resume has no resume_stage in its metrics: not a resume point`);
+    return { model: loadModel(`${o.out}/resume`, opts), resume: { stage, step: ck.metrics.resume_step, spentS: ck.metrics.resume_spent_s ?? 0 }, state: ck.state };
+  }
+  if (c.init) return { model: loadModel(c.init, opts), resume: null };
+  return { model: createModel(c.preset, { seed: c.seed, ...opts }), resume: null };
+}
+
+export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<TrainResult> {
+  if (!o.resume && existsSync(`${o.out}/metrics.jsonl`)) {
+    throw new Error(`${o.out} already holds a run: pass --resume to continue it, or another --out`);
+  }
+  const { model, resume, state } = startModel(c, o);
+  const run = new Run(o.out, model, heldOutKeys(c.eval.tasks), !!o.quiet);
+  run.writeJson('config.json', c);
+  let stops = 0;
+  const onSigint = () => {
+    if (++stops > 1) process.exit(130);
+    run.interrupted = true;
+    console.error('\ninterrupted: saving a resume point after this step (Ctrl-C again to quit at once)');
+  };
+  process.on('SIGINT', onSigint);
+  const t0 = performance.now();
+  const minutes = () => (performance.now() - t0) / 60000;
+  try {
+    run.say(`train:agent: ${model.preset} (${(model.parameterCount / 1e6).toFixed(2)}M parameters), stages ${c.stages.join(' -> ')}, ${c.threads} threads, run ${o.out}`);
+    const evalNow = async (name: string): Promise<TaskResult[]> => {
+      const bar = run.bar('eval', 1);
+      const results = await evaluate(model, c.eval.tasks, { ...c.eval.options, replayDir: run.path('replays', name), onProgress: (d, t) => bar.update(d / t, `${name}`) });
+      bar.stop();
+      run.writeJson(`eval-${name}.json`, results);
+      run.log({ stage: name, kind: 'eval', results: results.map((r) => ({ task: r.task, success: r.success.mean, score: r.score?.mean ?? null, pass_at_k: r.passAtK?.value.mean ?? null })) });
+      return results;
+    };
+    const stored = (name: string): TaskResult[] | null => (existsSync(run.path(`eval-${name}.json`)) ? (JSON.parse(readFileSync(run.path(`eval-${name}.json`), 'utf8')) as TaskResult[]) : null);
+
+    // Without an sft stage, "before" is the model as the run starts (a fresh one, or --init's).
+    let before = stored('before') ?? (c.stages[0] !== 'sft' && !resume && o.evalBefore !== false ? await evalNow('before') : null);
+    const order: StageName[] = ['sft', 'fre', 'mgt'];
+    for (const stage of c.stages) {
+      if (resume && order.indexOf(stage) < order.indexOf(resume.stage)) continue;
+      const from = resume && resume.stage === stage ? { step: resume.step, spentS: resume.spentS, state } : { step: 0 };
+      const done = stage === 'sft' ? await runSft(run, c.sft, from) : stage === 'fre' ? await runFre(run, c.fre, from) : await runMgt(run, c.mgt, from);
+      if (run.interrupted) {
+        run.say(`stopped at ${done.stage} step ${done.step}; continue with: npm run train:agent -- --out ${o.out} --resume`);
+        return { columns: [], interrupted: true, minutes: minutes(), table: '' };
+      }
+      saveModel(model, run.path(stage));
+      run.say(`${stage}: done in ${minutes().toFixed(1)} min so far; checkpoint ${run.path(stage)}`);
+      if (stage === 'sft') before = stored('sft') ?? (await evalNow('sft'));
+    }
+    const after = await evalNow('final');
+    const columns = [...(before ? [{ name: c.stages[0] === 'sft' ? 'sft' : 'before', results: before }] : []), { name: 'final', results: after }];
+    const table = evalTable(columns);
+    run.writeJson('eval.json', { columns });
+    writeFileAtomic(run.path('eval.md'), `${table}\n`);
+    writeReport(run.dir);
+    run.say(`\nheld-out evaluation (greedy pass@1 with 95% bootstrap CI; the last column: the change on the same items with its paired 95% CI; score: MageBench's Sokoban score, 100 = optimal)\n${table}`);
+    run.say(`\ndone in ${minutes().toFixed(1)} min: ${run.path('report.html')}`);
+    return { columns, interrupted: false, minutes: minutes(), table };
+  } finally {
+    process.off('SIGINT', onSigint);
+    await model.dispose();
+  }
+}
