@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { listEnvs, make } from '../envs/index.js';
 import { AGENT_NAMES } from './cli/agents.js';
-import { datasetCommand, rolloutCommand, solveCommand } from './cli/commands.js';
+import { datasetCommand, parseFormat, rolloutCommand, solveCommand } from './cli/commands.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { parseInteger, parseJsonObject, parsePositive } from './cli/io.js';
 import { playInTerminal } from './cli/play.js';
@@ -70,11 +70,13 @@ program
   .action(rolloutCommand);
 
 program
-  .command('dataset <family>')
-  .description("write a text-puzzle dataset in LMM-R1's JSONL format")
+  .command('dataset <name>')
+  .description('write a dataset: a puzzle family (text) or an env id (game levels, first frame as PNG beside the JSONL)')
+  .option('--format <f>', 'lmm-r1 (message/answer) or openrlhf (input/images/label)', parseFormat, 'lmm-r1')
   .option('--size <n>', 'number of items', parsePositive, 1000)
-  .option('--seed <n>', 'dataset seed', parseInteger, 0)
-  .option('--difficulty <d>', 'difficulty 1-5 (default: all five in turn)', parsePositive)
+  .option('--seed <n>', 'dataset seed (game levels: row i is seed + i)', parseInteger, 0)
+  .option('--difficulty <d>', 'puzzles: difficulty 1-5 (default: all five in turn)', parsePositive)
+  .option('--options <json>', 'game levels: env options as a JSON object', parseJsonObject, {})
   .requiredOption('--out <file>', 'JSONL file to write')
   .action(datasetCommand);
 

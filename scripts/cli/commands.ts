@@ -1,5 +1,9 @@
 /** The env CLI's commands that produce files: solve, rollout and dataset. */
+import { dirname } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import { rolloutEpisode } from '../../agent/baselines/rollout.js';
+import { listEnvs } from '../../envs/index.js';
+import { writeGameDataset, type DatasetFormat } from './game-dataset.js';
 import { GameEnv, encodeGif, make, makePuzzle, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../../envs/index.js';
 import { writeLmmR1File } from '../../envs/puzzles/jsonl-file.js';
 import { ReplayRecorder, type Replay } from '../../envs/replay/index.js';
@@ -80,14 +84,27 @@ export interface DatasetArgs {
   size: number;
   seed: number;
   difficulty?: number;
+  format: DatasetFormat;
+  options: Record<string, never>;
   out: string;
 }
 
-/** Writes a puzzle dataset in LMM-R1's JSONL format. */
-export async function datasetCommand(family: string, args: DatasetArgs): Promise<void> {
-  if (!(PUZZLE_FAMILIES as readonly string[]).includes(family)) {
-    throw new Error(`unknown puzzle family "${family}"; choose one of ${PUZZLE_FAMILIES.join(', ')}`);
+export function parseFormat(value: string): DatasetFormat {
+  if (value !== 'openrlhf' && value !== 'lmm-r1') throw new InvalidArgumentError('must be openrlhf or lmm-r1');
+  return value;
+}
+
+/** Writes a puzzle dataset, or game levels when `name` is an env id. */
+export async function datasetCommand(name: string, args: DatasetArgs): Promise<void> {
+  if (listEnvs().some((s) => s.id === name)) {
+    const rows = writeGameDataset(name, { size: args.size, seed: args.seed, options: args.options, format: args.format, out: args.out });
+    console.log(`wrote ${rows.length} ${name} levels to ${args.out} (${args.format}; frames in ${dirname(rows[0]?.imagePath ?? args.out)})`);
+    return;
   }
+  if (!(PUZZLE_FAMILIES as readonly string[]).includes(name)) {
+    throw new Error(`"${name}" is neither a puzzle family (${PUZZLE_FAMILIES.join(', ')}) nor an env id (npm run env -- list)`);
+  }
+  const family = name;
   const bar = progressBar(args.size, family);
   // Item by item so that the bar moves; the items are exactly those of makeDataset.
   const levels = args.difficulty === undefined ? PUZZLE_DIFFICULTIES : [args.difficulty];
@@ -97,6 +114,12 @@ export async function datasetCommand(family: string, args: DatasetArgs): Promise
     bar.tick();
   }
   bar.stop();
-  await writeLmmR1File(args.out, items);
-  console.log(`wrote ${items.length} ${family} items to ${args.out}`);
+  if (args.format === 'openrlhf') {
+    // The gold answer as the label: what POST /v1/reward grades against.
+    const lines = items.map((item) => JSON.stringify({ input: item.prompt, label: item.answer }));
+    writeFileAtomic(args.out, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
+  } else {
+    await writeLmmR1File(args.out, items);
+  }
+  console.log(`wrote ${items.length} ${family} items to ${args.out} (${args.format})`);
 }
