@@ -38,7 +38,11 @@ export interface OpenAIAgentOptions {
   /** Sent as the request seed; each turn adds its turn number, so turns differ but replays match. */
   seed?: number;
   stop?: string[];
-  /** Whole plan in one answer (global) or moves a turn (online); default: Sokoban global, others online. */
+  /**
+   * Whole plan in one answer (global) or moves a turn (online): set it to the env's `protocol`
+   * option, which the agent is not told. Unset: Sokoban global, others online, and online from
+   * a second turn on.
+   */
   protocol?: Protocol;
   /** Moves one online answer may hold (the env's max_actions_per_turn). Default 1. */
   movesPerTurn?: number;
@@ -117,7 +121,9 @@ export function openaiAgent(opts: OpenAIAgentOptions): Agent {
   };
 
   const messagesFor = (observation: Observation, ctx: AgentContext): ChatCompletionMessageParam[] => {
-    const protocol = opts.protocol ?? (ctx.envId?.startsWith('Sokoban') ? 'global' : 'online');
+    // Without the option: a second turn means online (a global episode ends after its one answer);
+    // a first turn gets the game's usual protocol, Sokoban's global, the others' online.
+    const protocol = opts.protocol ?? (ctx.history.length > 0 || !ctx.envId?.startsWith('Sokoban') ? 'online' : 'global');
     const pctx: ChatPromptContext = { envId: ctx.envId, protocol, movesPerTurn: opts.movesPerTurn ?? 1 };
     const prompt = promptOf(ctx.envId);
     const messages: ChatCompletionMessageParam[] = [];
