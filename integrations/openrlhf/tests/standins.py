@@ -1,4 +1,4 @@
-"""Stand-ins for OpenRLHF's three agent interfaces, written from ../../../../shared/OPENRLHF.md.
+"""Stand-ins for OpenRLHF's three agent interfaces, as read from its source (v0.11.0, v0.9.0, v0.8.5).
 
 They keep what the agent file depends on and nothing else:
 
