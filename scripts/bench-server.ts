@@ -4,6 +4,12 @@
  * reference measured in the same run on the same machine: a bare Fastify route answering a
  * constant. The ratio to the reference is what carries across machines.
  *
+ * Chat completions (`--chat-only` for just these, `--no-chat` without): generated tokens per
+ * second for `--chat-clients` (64) concurrent clients against /v1/chat/completions serving
+ * `--chat-model` (the committed tiny checkpoint), next to the engine's own batched decode rate
+ * measured in the same server process (TinyLMM.generate on a batch of that many rows, same prompt
+ * and token budget), and the same load with batching off (one row a batch).
+ *
  * Each server runs in a child process, so the load generator does not share its event loop.
  */
 import autocannon from 'autocannon';
@@ -17,11 +23,29 @@ import { Command } from 'commander';
 const ENV_ID = 'Sokoban-small-v0';
 const ACTIONS = ['up', 'right', 'down', 'left'];
 
+/** The chat prompt of the benchmark: a text Sokoban board, about 200 tokens. */
+const CHAT_PROMPT = 'Sokoban. Push every box onto a target. Moves: Up, Down, Left, Right.\n#######\n#@__#_#\n#.____#\n#__#__#\n###_$_#\n###.$_#\n#######\nLegend: # wall, _ floor, . target, $ box, * box on a target, @ you, + you on a target.';
+const CHAT_MAX_TOKENS = 64;
+
 // --- child: one server, prints its port ---
-async function serve(kind: string, replayDir: string): Promise<void> {
+async function serve(kind: string, replayDir: string, chatModel: string): Promise<void> {
   const { default: Fastify } = await import('fastify');
   let app: import('fastify').FastifyInstance;
-  if (kind === 'reference') {
+  if (kind.startsWith('chat:')) {
+    await import('../envs/index.js');
+    const { buildApp } = await import('../server/app.js');
+    app = await buildApp({ models: { bench: chatModel }, chatMaxBatch: Number(kind.slice(5)), replayDir: undefined });
+    // The engine alone, in this process: one generate() over `rows` copies of the bench prompt.
+    app.get<{ Querystring: { rows: string } }>('/__bench/engine', { schema: { hide: true } }, async (req) => {
+      const { model } = app.models.get('bench')!;
+      const rows = Number(req.query.rows);
+      const prompts = Array.from({ length: rows }, () => [{ role: 'user' as const, content: CHAT_PROMPT }]);
+      const t0 = performance.now();
+      const gens = await model.generate({ prompts, maxNewTokens: CHAT_MAX_TOKENS, temperature: 1, seed: 1, bakeWeights: true });
+      const s = (performance.now() - t0) / 1000;
+      return { tokens: gens.reduce((n, g) => n + g.tokens.length, 0), seconds: s };
+    });
+  } else if (kind === 'reference') {
     app = Fastify();
     app.post('/step', async () => ({ reward: -0.1, terminated: false, truncated: false, info: {} }));
   } else {
@@ -37,11 +61,11 @@ async function serve(kind: string, replayDir: string): Promise<void> {
   process.on('SIGINT', () => process.exit(0));
 }
 
-function startChild(kind: string, replayDir: string): Promise<{ url: string; child: ChildProcess }> {
+function startChild(kind: string, replayDir: string, chatModel = ''): Promise<{ url: string; child: ChildProcess }> {
   const script = fileURLToPath(import.meta.url);
   // BENCH_PROF=dir writes a CPU profile of each server child there (read it in Chrome DevTools).
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const child = spawn(process.execPath, [...process.execArgv, ...prof, script, '--child', kind, '--replay-dir', replayDir], {
+  const child = spawn(process.execPath, [...process.execArgv, ...prof, script, '--child', kind, '--replay-dir', replayDir, '--chat-model', chatModel], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -143,17 +167,106 @@ async function stepLoad(url: string, connections: number, duration: number, quer
   });
 }
 
+interface ChatFigures {
+  tokensPerS: number;
+  requestsPerS: number;
+  p50: number;
+  failures: number;
+}
+
+/** `clients` closed-loop clients, each sending its next request when its answer arrives. */
+async function chatLoad(url: string, clients: number, duration: number): Promise<ChatFigures> {
+  let tokens = 0;
+  let done = 0;
+  let failures = 0;
+  const latencies: number[] = [];
+  const until = performance.now() + duration * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const started = performance.now();
+        const res = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: CHAT_PROMPT }], max_tokens: CHAT_MAX_TOKENS, temperature: 1, seed: c * 100_000 + i }),
+        });
+        const body = (await res.json()) as { usage?: { completion_tokens: number } };
+        if (!res.ok || !body.usage) {
+          failures++;
+          continue;
+        }
+        tokens += body.usage.completion_tokens;
+        done++;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { tokensPerS: tokens / s, requestsPerS: done / s, p50: Math.round(latencies[Math.floor(latencies.length / 2)] ?? 0), failures };
+}
+
+/** The engine's batched decode rate: a warm-up, then `batches` generate calls of `rows` rows. */
+async function engineRate(url: string, rows: number, batches: number): Promise<number> {
+  await fetch(`${url}/__bench/engine?rows=${rows}`);
+  let tokens = 0;
+  let seconds = 0;
+  for (let i = 0; i < batches; i++) {
+    const r = (await (await fetch(`${url}/__bench/engine?rows=${rows}`)).json()) as { tokens: number; seconds: number };
+    tokens += r.tokens;
+    seconds += r.seconds;
+  }
+  return tokens / seconds;
+}
+
+async function chatBench(o: { chatModel: string; chatClients: string; duration: string }, replayDir: string): Promise<void> {
+  const clients = Number(o.chatClients);
+  const duration = Number(o.duration);
+  const rows: [string, ChatFigures | null, number][] = [];
+  let engine = 0;
+  for (const maxBatch of [clients, 1]) {
+    const srv = await startChild(`chat:${maxBatch}`, replayDir, o.chatModel);
+    try {
+      if (maxBatch === clients) engine = await engineRate(srv.url, clients, 3);
+      // A short warm-up builds the sessions (graph build and ORT session creation) outside the measurement.
+      await chatLoad(srv.url, Math.min(clients, 4), 1);
+      const f = await chatLoad(srv.url, clients, duration);
+      rows.push([`chat completions, ${clients} clients, batches of up to ${maxBatch} row${maxBatch === 1 ? '' : 's'}`, f, f.tokensPerS / engine]);
+    } finally {
+      await stop(srv.child);
+    }
+  }
+  console.log(`\nchat: ${o.chatModel}, ${clients} clients, ${duration} s each, prompt ~200 tokens, max_tokens ${CHAT_MAX_TOKENS}, temperature 1\n`);
+  console.log('| what | tokens/s | requests/s | p50 ms | vs engine | failures |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`| engine: TinyLMM.generate, batch of ${clients} rows, same prompt and budget | ${Math.round(engine)} | | | 1.000 | |`);
+  for (const [name, f, ratio] of rows) console.log(`| ${name} | ${Math.round(f!.tokensPerS)} | ${f!.requestsPerS.toFixed(1)} | ${f!.p50} | ${ratio.toFixed(3)} | ${f!.failures} |`);
+}
+
 async function main(): Promise<void> {
   const o = new Command()
     .name('bench:server')
     .option('--duration <s>', 'seconds per measurement', '5')
     .option('--connections <n>', 'concurrent connections', '64')
     .option('--text-only', 'skip the PNG measurement (e.g. to profile the text path)')
+    .option('--chat-only', 'only the chat-completions measurement')
+    .option('--no-chat', 'skip the chat-completions measurement')
+    .option('--chat-model <dir>', 'checkpoint served for the chat measurement', 'assets/checkpoints/tiny')
+    .option('--chat-clients <n>', 'concurrent chat clients', '64')
     .option('--child <kind>', '(internal) run one server')
     .option('--replay-dir <dir>', '(internal) replay directory of the child')
     .parse()
-    .opts<{ duration: string; connections: string; textOnly?: boolean; child?: string; replayDir?: string }>();
-  if (o.child) return serve(o.child, o.replayDir ?? tmpdir());
+    .opts<{ duration: string; connections: string; textOnly?: boolean; chatOnly?: boolean; chat: boolean; chatModel: string; chatClients: string; child?: string; replayDir?: string }>();
+  if (o.child) return serve(o.child, o.replayDir ?? tmpdir(), o.chatModel);
+  if (o.chatOnly) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-replays-'));
+    try {
+      return await chatBench(o, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 
   const duration = Number(o.duration);
   const connections = Number(o.connections);
@@ -176,6 +289,14 @@ async function main(): Promise<void> {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, f] of rows) {
     console.log(`| ${name} | ${Math.round(f.rps)} | ${f.p50} | ${f.p99} | ${(f.rps / refRps).toFixed(3)} | ${Math.round(f.cpuUs)} | ${f.non2xx} |`);
+  }
+  if (o.chat) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-replays-'));
+    try {
+      await chatBench(o, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
