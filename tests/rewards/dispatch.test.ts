@@ -17,7 +17,11 @@ describe('parseRewardLabel', () => {
   it('tells gold answers from game levels', () => {
     expect(parseRewardLabel('$\\frac{1}{2}$')).toEqual({ kind: 'answer', gold: '$\\frac{1}{2}$' });
     expect(parseRewardLabel('{1, 2}')).toEqual({ kind: 'answer', gold: '{1, 2}' });
-    expect(parseRewardLabel('{"a": 1}')).toEqual({ kind: 'answer', gold: '{"a": 1}' });
+    // A JSON object that names neither a level nor a puzzle is an error, not a gold that matches nothing.
+    expect(parseRewardLabel('{"a": 1}')).toMatchObject({ kind: 'invalid', problem: expect.stringMatching(/keys a/) });
+    expect(parseRewardLabel({ family: 'countdown', seed: 0, difficulty: 3, index: 5 })).toEqual({ kind: 'puzzle', family: 'countdown', seed: 0, difficulty: 3, index: 5 });
+    expect(parseRewardLabel('{"puzzle_id": "knights-d2-7-11"}')).toEqual({ kind: 'puzzle', family: 'knights', seed: 7, difficulty: 2, index: 11 });
+    expect(parseRewardLabel('{"family": "countdown", "seed": 0}')).toMatchObject({ kind: 'invalid', problem: expect.stringMatching(/integer "difficulty"/) });
     expect(parseRewardLabel('{"env_id": "Sokoban-small-v0", "seed": 3, "options": {"protocol": "global"}}')).toEqual({
       kind: 'env',
       env_id: 'Sokoban-small-v0',

@@ -1,23 +1,40 @@
 /**
- * Answer accuracy: 1 when the answer equals the gold one, else 0. The answer is the last
- * `<answer>` block of the response (none: 0), narrowed to the last `\boxed{}` in it when there is
- * one; comparison by value for numbers, fractions and simple expressions, by normalised text
- * otherwise (see `answersEquivalent`). Gold answers may carry LMM-R1's `$...$`.
+ * Answer accuracy: 1 when the answer equals the gold one, else 0. By default the answer is the
+ * last `<answer>` block of the response (none: 0), narrowed to the last `\boxed{}` in it when there
+ * is one; `answerSearch: 'whole-response'` looks for it as LMM-R1 does (see `AnswerSearch`).
+ * Equality is `answersMatch` (grading/grade.ts): numbers, fractions, units, symbolic forms through
+ * a computer-algebra library, sets, intervals, equations, choices. Gold answers are unwrapped as
+ * answers are, so LMM-R1's `$\boxed{60}$` labels grade; an unusable gold scores 0, never 1 (LMM-R1
+ * pays 1.0 for a gold math-verify cannot parse, which rewards any output).
  */
-import { answersEquivalent } from '../../envs/puzzles/math/equivalence.js';
 import { extractLastBoxed } from '../../envs/puzzles/math/latex.js';
 import { lastTagBlock } from '../../envs/puzzles/tags.js';
-import { DEFAULT_MATH_REWARD } from './config.js';
+import { DEFAULT_MATH_REWARD, type AnswerSearch } from './config.js';
+import { answersMatch } from './grading/grade.js';
+import { lastMathSegment } from './grading/text.js';
 import { rewardResult, type RewardResult } from './types.js';
 
-/** The answer text a reward grades: last `<answer>` block, last `\boxed{}` in it; null if none. */
-export function gradedAnswer(response: string): string | null {
+/**
+ * The answer text a reward grades, or null if none. `answer-block`: last `<answer>` block, last
+ * `\boxed{}` in it. `whole-response`: last `\boxed{}` anywhere, else the last math segment.
+ */
+export function gradedAnswer(response: string, search: AnswerSearch = 'answer-block'): string | null {
+  if (search === 'whole-response') {
+    // math-verify reads only LaTeX: a bare "42" outside any delimiter is no answer there.
+    const found = extractLastBoxed(response) ?? lastMathSegment(response);
+    return found === null ? null : found.trim();
+  }
   const block = lastTagBlock(response, 'answer');
   if (block === null) return null;
   return (extractLastBoxed(block) ?? block).trim();
 }
 
-export function accuracyReward(response: string, gold: string, weight = DEFAULT_MATH_REWARD.accuracy): RewardResult {
-  const answer = gradedAnswer(response);
-  return rewardResult(0, answer !== null && answersEquivalent(answer, gold) ? weight : 0);
+export function accuracyReward(
+  response: string,
+  gold: string,
+  weight = DEFAULT_MATH_REWARD.accuracy,
+  search: AnswerSearch = DEFAULT_MATH_REWARD.answerSearch,
+): RewardResult {
+  const answer = gradedAnswer(response, search);
+  return rewardResult(0, answer !== null && answersMatch(answer, gold) ? weight : 0);
 }

@@ -3,14 +3,24 @@
  * changes one number without restating the rest.
  */
 
+/**
+ * Where the graded answer is looked for. `answer-block` (ours): the last `<answer>` block, its last
+ * `\boxed{}` if it has one, so a box drafted inside `<think>` never overrides the answer, and an
+ * answer without LaTeX delimiters still grades. `whole-response` (LMM-R1's, through math-verify):
+ * the rightmost `\boxed{}` anywhere in the response, else its last `$...$` formula, else nothing.
+ */
+export type AnswerSearch = 'answer-block' | 'whole-response';
+
 export interface MathRewardConfig {
   /** Paid when the whole response is `<think>...</think><answer>...</answer>`. */
   format: number;
   /** Paid when the answer equals the gold one. */
   accuracy: number;
+  /** Where the answer is found (`answer-block` by default; `whole-response` as LMM-R1 does). */
+  answerSearch: AnswerSearch;
 }
 
-export const DEFAULT_MATH_REWARD: Readonly<MathRewardConfig> = Object.freeze({ format: 0.5, accuracy: 1 });
+export const DEFAULT_MATH_REWARD: Readonly<MathRewardConfig> = Object.freeze({ format: 0.5, accuracy: 1, answerSearch: 'answer-block' });
 
 export interface SokobanRewardConfig {
   /** Paid for a well-formed response whose answer is a list of directions. */

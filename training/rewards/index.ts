@@ -6,7 +6,8 @@
  * - `mathReward(response, gold)`: the two together, at most 1.5.
  * - `sokobanReward(response, level)`: LMM-R1's Sokoban verifier (env return + 0.5 + bonuses).
  * - `rewardForItem(item, response)`, `rewardForLabel(response, label)`, `parseRewardLabel`: pick
- *   the reward for a puzzle item or an OpenRLHF label.
+ *   the reward for a puzzle item or an OpenRLHF label (gold text, puzzle item or game level JSON).
+ * - `answersMatch(answer, gold)`: the grader (grading/), `goldProblem(gold)`: why a gold is unusable.
  * - Weights: `DEFAULT_MATH_REWARD`, `DEFAULT_SOKOBAN_REWARD`; every reward takes overrides.
  */
 export * from './types.js';
@@ -15,4 +16,5 @@ export { formatReward, parseStrictFormat, type FormattedResponse } from './forma
 export { accuracyReward, gradedAnswer } from './accuracy.js';
 export { mathReward } from './math.js';
 export { sokobanReward, strictDirections, hasRepeatedRun, actionCountBonus, thinkingBonus, type SokobanRewardLevel } from './sokoban.js';
-export { parseRewardLabel, rewardForItem, rewardForLabel, type RewardLabel, type DispatchConfig } from './dispatch.js';
+export { parseRewardLabel, rewardForItem, rewardForLabel, puzzleForLabel, RewardLabelError, type RewardLabel, type DispatchConfig } from './dispatch.js';
+export { answersMatch, goldProblem } from './grading/grade.js';

@@ -6,5 +6,5 @@ import { rewardResult, type RewardResult } from './types.js';
 
 export function mathReward(response: string, gold: string, config: Partial<MathRewardConfig> = {}): RewardResult {
   const w = { ...DEFAULT_MATH_REWARD, ...config };
-  return rewardResult(formatReward(response, w.format).format, accuracyReward(response, gold, w.accuracy).task);
+  return rewardResult(formatReward(response, w.format).format, accuracyReward(response, gold, w.accuracy, w.answerSearch).task);
 }
