@@ -83,6 +83,19 @@ describe('leaderboard, quick suite', () => {
     }
   });
 
+  it('--levels adds one global-protocol episode per Boxoban level, each replay holding its own level', async () => {
+    const levels = join(out, 'levels.txt');
+    writeFileSync(levels, '; 0\n#####\n#@$.#\n#####\n\n; 1\n######\n#@ $.#\n######\n');
+    const dir = join(out, 'with-levels');
+    const r = await runLeaderboard({ agents: ['oracle'], suite: 'quick', levels, out: dir, viewer: '/viewer/' });
+    const row = r.rows.find((x) => x.entry === 'boxoban')!;
+    expect(row.score.n).toBe(2);
+    expect(row.score.mean).toBe(100);
+    const replay = JSON.parse(readFileSync(join(dir, row.replays[1].path), 'utf8')) as { options: { levels: string[] } };
+    expect(replay.options.levels).toHaveLength(1);
+    expect(r.meta.suite_hash).not.toBe(loadSuite('quick').hash);
+  });
+
   it('an unknown agent is refused before anything runs', async () => {
     await expect(runLeaderboard({ agents: ['idle', 'nobody'], suite: 'quick', out, viewer: '/viewer/' })).rejects.toThrow(/unknown agent "nobody"/);
   });
