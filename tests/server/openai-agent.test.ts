@@ -75,12 +75,10 @@ describe('openaiAgent against /v1/chat/completions', () => {
     const greedy = agentWith({ protocol: 'online', historyTurns: 2, historyImages: 1 });
     const first = env.reset({ seed: 1 });
     const turn = { observation: first.observation, action: { text: 'Up' }, text: '<answer>Up</answer>', reward: 0 };
-    const err = await greedy.act(first.observation, { history: [turn], envId: env.id }).catch((e: unknown) => e);
+    const err = await Promise.resolve(greedy.act(first.observation, { history: [turn], envId: env.id })).catch((e: unknown) => e);
     expect(err, String(err)).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('too_many_images');
-    const missing = await agentWith({ model: 'no-such-model' })
-      .act(first.observation, { history: [], envId: env.id })
-      .catch((e: unknown) => e);
+    const missing = await Promise.resolve(agentWith({ model: 'no-such-model' }).act(first.observation, { history: [], envId: env.id })).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
     expect((missing as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
     delete process.env.NO_SUCH_KEY_VAR;
