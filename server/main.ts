@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import '../envs/index.js';
 import { buildApp } from './app.js';
 import { CHAT_TEMPLATES } from './options.js';
+import type { AnswerSearch } from '../training/rewards/config.js';
 
 /** `--model NAME=DIR`, repeatable: collected into a name -> directory map. */
 function modelEntry(value: string, previous: Record<string, string>): Record<string, string> {
@@ -40,6 +41,8 @@ const program = new Command()
   .option('--body-limit <bytes>', 'request body limit (reward and batch routes have their own)', int('body-limit', 1024), 1 << 20)
   .option('--batch-body-limit <bytes>', 'body limit of the batch routes', int('batch-body-limit', 1024), 64 << 20)
   .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
+  .option('--reward-answer-search <mode>', 'where /v1/reward finds a math answer: answer-block (the <answer> block) or whole-response (LMM-R1: last \\boxed{} anywhere)', 'answer-block')
+  .option('--reward-strict-labels', 'fail a whole /v1/reward request with a 400 on one label that cannot be graded')
   .option('--max-replay-bytes <bytes>', 'memory budget of one episode replay; longer episodes are not saved', int('max-replay-bytes', 1024), 4 << 20)
   .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
   .option('--model <name=dir>', 'serve a TinyLMM checkpoint at /v1/chat/completions under this name (repeatable)', modelEntry, {})
@@ -54,7 +57,11 @@ async function main(): Promise<void> {
   const o = program.parse().opts();
   const template = CHAT_TEMPLATES[o.chatTemplate as string];
   if (!template) program.error(`--chat-template must be one of ${Object.keys(CHAT_TEMPLATES).join(', ')}`);
+  const search = o.rewardAnswerSearch as string;
+  if (search !== 'answer-block' && search !== 'whole-response') program.error('--reward-answer-search must be answer-block or whole-response');
   const app = await buildApp({
+    rewardAnswerSearch: search as AnswerSearch,
+    rewardStrictLabels: Boolean(o.rewardStrictLabels),
     token: (o.token as string | undefined) ?? process.env.ENV_SERVER_TOKEN,
     replayDir: o.replays ? (o.replayDir as string) : undefined,
     viewerDir: o.viewerDir as string | undefined,

@@ -1,5 +1,6 @@
 /** The server's settings, one typed object with the defaults the issue asks for. */
 import type { TinyLMM } from '../agent/model/tinylmm.js';
+import type { AnswerSearch } from '../training/rewards/config.js';
 
 export interface ChatTemplate {
   /** Text that opens an assistant turn; the response is what follows its last occurrence. */
@@ -41,6 +42,13 @@ export interface ServerOptions {
   maxReplayBytes: number;
   /** Most samples in one reward call. */
   maxRewardBatch: number;
+  /** Where /v1/reward finds a math answer: `answer-block` (ours) or `whole-response` (LMM-R1's). */
+  rewardAnswerSearch: AnswerSearch;
+  /**
+   * A label that cannot be graded fails the whole /v1/reward request with a 400 (strict), instead
+   * of scoring 0 and being reported in `errors` and `extra_logs.label_error` (default).
+   */
+  rewardStrictLabels: boolean;
   chatTemplate: ChatTemplate;
   /** Models served at /v1/chat/completions by name: a checkpoint directory or a loaded model. */
   models: Readonly<Record<string, string | TinyLMM>>;
@@ -71,6 +79,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxBatch: 1024,
   maxReplayBytes: 4 << 20,
   maxRewardBatch: 65_536,
+  rewardAnswerSearch: 'answer-block',
+  rewardStrictLabels: false,
   chatTemplate: CHATML,
   models: {},
   chatBatchWindowMs: 10,

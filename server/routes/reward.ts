@@ -3,6 +3,11 @@
  * `{ rewards, scores, extra_logs }` out, one entry per sample. A whole rollout batch (256 prompts
  * x 16 samples) arrives in one request, so this route has its own, larger body limit, and the work
  * yields to the event loop as it goes so health checks and env steps are still answered.
+ *
+ * A label that cannot be graded (an unknown JSON form, an empty gold, an unknown env or puzzle
+ * family) scores 0 and is reported in `errors` and `extra_logs.label_error`, so that one bad
+ * label does not fail a 4,096-sample batch; `strict: true` in the body, or the server's
+ * `rewardStrictLabels`, turns it into a 400 naming the label instead.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -12,12 +17,13 @@ import { extractResponse } from '../reward/extract.js';
 import { scoreSample, type SampleScore } from '../reward/score.js';
 import { ErrorSchema } from '../schemas.js';
 import { mapYielding } from '../services/yielding.js';
+import { RewardLabelError } from '../../training/rewards/dispatch.js';
 
 /** Longest accepted query or label, in characters. */
 const MAX_TEXT = 1 << 20;
 
 export default async function rewardRoutes(app: FastifyInstance): Promise<void> {
-  const { maxRewardBatch, rewardBodyLimit, chatTemplate } = app.settings;
+  const { maxRewardBatch, rewardBodyLimit, chatTemplate, rewardAnswerSearch, rewardStrictLabels } = app.settings;
   const Texts = Type.Array(Type.String({ maxLength: MAX_TEXT }), { maxItems: maxRewardBatch });
   // OpenRLHF passes each dataset's label on as it is: a string, but also a bare number (a numeric
   // gold answer) or the level object itself.
@@ -26,7 +32,16 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
   });
   const Labels = Type.Array(Label, { maxItems: maxRewardBatch });
   // OpenRLHF versions add fields over time; unknown ones are accepted and ignored.
-  const Body = Type.Object({ query: Texts, prompts: Type.Optional(Texts), labels: Labels }, { additionalProperties: true });
+  const Body = Type.Object(
+    {
+      query: Texts,
+      prompts: Type.Optional(Texts),
+      labels: Labels,
+      strict: Type.Optional(Type.Boolean({ description: 'a label that cannot be graded fails the request with a 400' })),
+    },
+    { additionalProperties: true },
+  );
+  const SampleError = Type.Object({ index: Type.Integer(), message: Type.String() });
 
   app.post<{ Body: Static<typeof Body> }>(
     '/v1/reward',
@@ -41,6 +56,7 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
             rewards: Type.Array(Type.Number()),
             scores: Type.Array(Type.Number()),
             extra_logs: Type.Record(Type.String(), Type.Array(Type.Number())),
+            errors: Type.Optional(Type.Array(SampleError, { description: 'labels that could not be graded (scored 0)' })),
           }),
           400: ErrorSchema,
         },
@@ -48,6 +64,8 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
     },
     async (req) => {
       const { query, prompts, labels } = req.body;
+      const strict = req.body.strict ?? rewardStrictLabels;
+      const errors: Static<typeof SampleError>[] = [];
       if (labels.length !== query.length) {
         throw badRequest(`body.labels has ${labels.length} items but body.query has ${query.length}; one label per query`);
       }
@@ -63,10 +81,15 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
       const results: SampleScore[] = await mapYielding(query, (q, i) => {
         try {
           const label = labels[i];
-          return scoreSample(extractResponse(q, chatTemplate, prompts?.[i]), typeof label === 'number' ? String(label) : (label as string | JsonObject));
+          return scoreSample(extractResponse(q, chatTemplate, prompts?.[i]), typeof label === 'number' ? String(label) : (label as string | JsonObject), {
+            answerSearch: rewardAnswerSearch,
+          });
         } catch (e) {
-          if (e instanceof EnvError) throw badRequest(`body.labels[${i}]: ${e.message}`);
-          throw e;
+          if (!(e instanceof EnvError) && !(e instanceof RewardLabelError)) throw e;
+          const message = `body.labels[${i}]: ${e.message}`;
+          if (strict) throw badRequest(message);
+          errors.push({ index: i, message });
+          return { reward: 0, score: 0, logs: { label_error: 1 } };
         }
       });
       app.metrics.rewardSamplesTotal += results.length;
@@ -74,7 +97,7 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
       const extra_logs: Record<string, number[]> = {};
       // Every key gets one entry per sample (0 where a sample has none), as the trainer expects.
       for (const key of keys) extra_logs[key] = results.map((r) => r.logs[key] ?? 0);
-      return { rewards: results.map((r) => r.reward), scores: results.map((r) => r.score), extra_logs };
+      return { rewards: results.map((r) => r.reward), scores: results.map((r) => r.score), extra_logs, ...(errors.length > 0 ? { errors } : {}) };
     },
   );
 }

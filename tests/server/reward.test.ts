@@ -109,13 +109,59 @@ describe('reward endpoint', () => {
       [{ query: ['a', 'b'], labels: ['1'] }, /body\.labels has 1 items but body\.query has 2/],
       [{ query: [1], labels: ['1'] }, /body\.query\.0 must be string/],
       [{ query: ['a'], labels: [null] }, /body\.labels\.0 must be a gold answer/],
-      [{ query: ['x'], labels: ['{"env_id": "Nope-v0", "seed": 1}'] }, /body\.labels\[0\]: unknown env id/],
-      [{ query: ['x'], labels: ['{"env_id": "Sokoban-small-v0", "options": {"width": "wide"}}'] }, /body\.labels\[0\].*width/],
+      [{ query: ['x'], labels: ['{"env_id": "Nope-v0", "seed": 1}'], strict: true }, /body\.labels\[0\]: unknown env id/],
+      [{ query: ['x'], labels: ['{"env_id": "Sokoban-small-v0", "options": {"width": "wide"}}'], strict: true }, /body\.labels\[0\].*width/],
+      [{ query: ['x'], labels: ['{"a": 1}'], strict: true }, /body\.labels\[0\]: a JSON label must name a game level .* or a puzzle item/],
+      [{ query: ['x'], labels: [{ family: 'chess', seed: 0, difficulty: 1, index: 0 }], strict: true }, /body\.labels\[0\]: unknown puzzle family "chess"/],
+      [{ query: ['x'], labels: ['$\\boxed{}$'], strict: true }, /body\.labels\[0\]: the gold answer holds nothing/],
     ];
     for (const [body, message] of cases) {
       const r = await s.call<{ message: string }>('POST', '/v1/reward', body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.message).toMatch(message);
     }
+  });
+
+  it('reports a label that cannot be graded per sample instead of failing the batch', async () => {
+    const ok = '<think>x</think><answer>42</answer>';
+    // (An empty label is a 400 still: every label is empty when the dataset's label column is unset.)
+    const labels = ['42', '{"env_id": "Nope-v0", "seed": 1}', '{"a": 1}', '$\\boxed{}$', '42'];
+    const r = await s.call<RewardResponse & { errors: { index: number; message: string }[] }>('POST', '/v1/reward', { query: labels.map(() => chatml('q', ok)), labels });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.rewards).toEqual([1.5, 0, 0, 0, 1.5]);
+    expect(r.body.extra_logs.label_error).toEqual([0, 1, 1, 1, 0]);
+    expect(r.body.errors.map((e) => e.index)).toEqual([1, 2, 3]);
+    expect(r.body.errors[0].message).toMatch(/body\.labels\[1\]: unknown env id/);
+    expect(r.body.errors[2].message).toMatch(/body\.labels\[3\]: the gold answer holds nothing/);
+  });
+
+  it('grades LMM-R1 labels ($\\boxed{...}$) and puzzle items with their family verifiers', async () => {
+    const { makePuzzle, toLmmR1Jsonl, fromLmmR1Jsonl } = await import('../../envs/puzzles/index.js');
+    const countdown = makePuzzle('countdown', 3, 0, 5);
+    const knights = makePuzzle('knights', 3, 0, 2);
+    const sequence = makePuzzle('sequence', 2, 0, 1);
+    const sokoban = makePuzzle('sokoban', 1, 0, 0);
+    const target = String(countdown.meta.target);
+    const ref = (family: string, seed: number, difficulty: number, index: number) => ({ family, seed, difficulty, index });
+    const reordered = knights.answer.split(', ').reverse().join(', ');
+    const cases: { label: unknown; answer: string; reward: number }[] = [
+      { label: ref('countdown', 0, 3, 5), answer: target, reward: 0.5 }, // the target alone is no expression of the numbers
+      { label: ref('countdown', 0, 3, 5), answer: `${countdown.answer} = ${target}`, reward: 1.5 },
+      { label: { puzzle_id: countdown.id }, answer: countdown.answer, reward: 1.5 },
+      { label: ref('knights', 0, 3, 2), answer: reordered, reward: 1.5 },
+      { label: ref('sequence', 0, 2, 1), answer: sequence.answer, reward: 1.5 },
+      { label: ref('sequence', 0, 2, 1), answer: `${Number(sequence.answer) + 1}`, reward: 0.5 },
+      // The same countdown gold as LMM-R1 JSONL carries it, graded as a plain gold: text only.
+      { label: fromLmmR1Jsonl(toLmmR1Jsonl([countdown]))[0].answer, answer: countdown.answer, reward: 1.5 },
+    ];
+    const query = cases.map((c) => chatml('q', `<think>x</think><answer>${c.answer}</answer>`));
+    const plan = sokoban.answer;
+    query.push(chatml('q', `<think>x</think><answer>${plan}</answer>`));
+    const labels = [...cases.map((c) => c.label), JSON.stringify(ref('sokoban', 0, 1, 0))];
+    const r = await s.call<RewardResponse>('POST', '/v1/reward', { query, labels, strict: true });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.rewards.slice(0, cases.length)).toEqual(cases.map((c) => c.reward));
+    expect(r.body.scores.at(-1)).toBe(1); // the solver's plan solves the text Sokoban item
+    expect(r.body.rewards.at(-1)).toBeGreaterThan(10); // env return > 10, + format + bonuses, as in training
   });
 });
