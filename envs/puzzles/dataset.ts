@@ -78,3 +78,14 @@ export function verifyPuzzle(item: PuzzleItem, response: string): boolean {
   const f = FAMILIES.find((x) => x.name === item.family);
   return f !== undefined && f.check(item, finalAnswer(response));
 }
+
+/**
+ * The reward label naming an item, as JSON text: `{"family","seed","difficulty","index"}`. Sent to
+ * POST /v1/reward it is graded by the family's verifier, where the gold text alone would let a
+ * bare countdown target match the gold expression's value.
+ */
+export function puzzleLabel(item: PuzzleItem): string {
+  const m = /^(.+)-d(\d+)-(-?\d+)-(\d+)$/.exec(item.id);
+  if (!m) throw new Error(`item id ${JSON.stringify(item.id)} is not of the form <family>-d<difficulty>-<seed>-<index>`);
+  return JSON.stringify({ family: m[1], seed: Number(m[3]), difficulty: Number(m[2]), index: Number(m[4]) });
+}

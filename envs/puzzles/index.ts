@@ -7,6 +7,7 @@
  * - `makeDataset(family, { size, seed, difficulty })`: deterministic items
  *   `{ id, family, difficulty, prompt, answer, meta }` (difficulty 1-5 or a list cycled over the
  *   items; default 1..5 in turn); `makePuzzle(family, difficulty, seed, index)` builds one.
+ * - `puzzleLabel(item)`: the JSON reward label naming the item (graded by its family's verifier).
  * - `verifyPuzzle(item, response)`: whether a response's final answer (last `<answer>` block, or
  *   the whole text without one; last `\boxed{}` in it) solves the item. Never throws.
  * - `toLmmR1Jsonl(items, { content, meta })` / `fromLmmR1Jsonl(text)`: LMM-R1's data format,
@@ -16,7 +17,7 @@
  */
 export * from './types.js';
 export { SYSTEM_PROMPT, chatPrompt } from './prompt.js';
-export { PUZZLE_FAMILIES, PUZZLE_DIFFICULTIES, makeDataset, makePuzzle, puzzleFamily, verifyPuzzle, type DatasetOptions } from './dataset.js';
+export { PUZZLE_FAMILIES, PUZZLE_DIFFICULTIES, makeDataset, makePuzzle, puzzleFamily, puzzleLabel, verifyPuzzle, type DatasetOptions } from './dataset.js';
 export { finalAnswer as finalAnswerText } from './answer-text.js';
 export { lastTagBlock, countOccurrences } from './tags.js';
 export * from './lmmr1.js';

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { rolloutEpisode } from '../../agent/baselines/rollout.js';
 import { listEnvs } from '../../envs/index.js';
 import { writeGameDataset, type DatasetFormat } from './game-dataset.js';
-import { GameEnv, encodeGif, make, makePuzzle, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../../envs/index.js';
+import { GameEnv, encodeGif, make, makePuzzle, puzzleLabel, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../../envs/index.js';
 import { writeLmmR1File } from '../../envs/puzzles/jsonl-file.js';
 import { ReplayRecorder, type Replay } from '../../envs/replay/index.js';
 import { agentByName } from './agents.js';
@@ -115,8 +115,9 @@ export async function datasetCommand(name: string, args: DatasetArgs): Promise<v
   }
   bar.stop();
   if (args.format === 'openrlhf') {
-    // The gold answer as the label: what POST /v1/reward grades against.
-    const lines = items.map((item) => JSON.stringify({ input: item.prompt, label: item.answer }));
+    // The item itself as the label: POST /v1/reward then grades with the family's verifier (the
+    // gold text alone would let a bare countdown target match the gold expression's value).
+    const lines = items.map((item) => JSON.stringify({ input: item.prompt, label: puzzleLabel(item) }));
     writeFileAtomic(args.out, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
   } else {
     await writeLmmR1File(args.out, items);
