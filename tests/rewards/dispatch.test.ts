@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeDataset, PUZZLE_FAMILIES } from '../../envs/puzzles/index.js';
+import { makeDataset, makePuzzle, PUZZLE_FAMILIES, puzzleLabel } from '../../envs/puzzles/index.js';
 import {
   accuracyReward,
   formatReward,
@@ -58,6 +58,29 @@ describe('rewardForLabel', () => {
     expect(r?.task).toBeCloseTo(10.9, 10);
     expect(rewardForLabel(resp('Right'), '{"env_id": "Sokoban-small-v0", "seed": 2}', { resolveLevel: () => null })).toBeNull();
     expect(rewardForLabel(resp('Right'), '{"env_id": "Football-v0"}', { resolveLevel: () => level })).toBeNull();
+  });
+});
+
+describe('puzzle labels', () => {
+  it.each(PUZZLE_FAMILIES.map((f) => [f]))('%s: a label naming the item grades as rewardForItem does', (family) => {
+    for (const item of makeDataset(family, { size: 5, seed: 9 })) {
+      const label = puzzleLabel(item);
+      for (const response of [resp(item.answer), resp('zzz'), item.answer]) {
+        expect(rewardForLabel(response, label), item.id).toEqual(rewardForItem(item, response));
+      }
+    }
+  });
+
+  it('countdown: the bare target scores 0 where the gold-text path would pay it; knights in any order', () => {
+    const item = makePuzzle('countdown', 3, 0, 5);
+    const target = String(item.meta.target);
+    expect(rewardForLabel(resp(target), puzzleLabel(item))?.task).toBe(0);
+    expect(rewardForLabel(resp(target), item.answer)?.task).toBe(1); // why a puzzle needs its own label
+    expect(rewardForLabel(resp(`${item.answer} = ${target}`), puzzleLabel(item))?.task).toBe(1);
+    const knights = makePuzzle('knights', 4, 0, 1);
+    const reordered = knights.answer.split(', ').reverse().join(', ');
+    expect(rewardForLabel(resp(reordered), puzzleLabel(knights))?.task).toBe(1);
+    expect(() => rewardForLabel(resp('1'), { family: 'countdown', seed: 0, difficulty: 9, index: 0 })).toThrow(/difficulty must be one of/);
   });
 });
 

@@ -177,6 +177,10 @@ export const GRADING_CORPUS: Record<string, readonly CorpusRow[]> = {
     ['1, 2', '\\{1, 2\\}', true],
     ['1, 2', '1, 3', false],
     ['(\\frac{1}{2}, \\sqrt{2})', '(0.5, 2^{1/2})', true],
+    ['Up, Left', 'Left, Up', false, 'a list of words keeps its order (a plan)'],
+    ['up, left', 'Up, Left', true],
+    ['Alice: knight, Bob: knave', 'Alice: knight, Bob: knave', true],
+    ['Alice: knave, Bob: knave', 'Alice: knight, Bob: knave', false],
   ],
 
   equations: [

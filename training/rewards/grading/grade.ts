@@ -100,6 +100,11 @@ export function valuesEqual(answer: string, gold: string): boolean {
   return sameValues(fingerprint(toLatex(av)), fingerprint(toLatex(gv)));
 }
 
+/** Whether a list item is a word or phrase rather than a formula ("Up", "Alice: knight"). */
+function isWordy(item: string): boolean {
+  return /[a-zA-Z]{2}/.test(item.replace(/\\[a-zA-Z]+/g, '').replace(/\b(?:sqrt|pi|ln|log|exp|sin|cos|tan|inf|infinity)\b/g, ''));
+}
+
 /** Pairs every element of `a` with an equal one of `b` and the other way round (sets). */
 function sameElements(a: readonly string[], b: readonly string[]): boolean {
   return a.every((x) => b.some((y) => valuesEqual(x, y))) && b.every((y) => a.some((x) => valuesEqual(x, y)));
@@ -137,6 +142,10 @@ function shapesEqual(a: Shape, g: Shape): boolean {
     if (a.kind === 'set' || g.kind === 'set' || a.items.length !== g.items.length) return false;
     return a.items.every((x, i) => valuesEqual(equation(x).value, equation(g.items[i]).value));
   }
+  // Plain lists of words keep their order ("Up, Left" is a plan, not a set of moves).
+  if (a.kind === 'list' && g.kind === 'list' && [...a.items, ...g.items].some(isWordy)) {
+    return a.items.length === g.items.length && a.items.every((x, i) => valuesEqual(x, g.items[i]));
+  }
   // Sets, and plain lists of solutions: unordered, duplicates aside.
   return sameElements(a.items, g.items);
 }
@@ -156,7 +165,7 @@ export function goldProblem(gold: string): string | null {
   if (gold.trim() === '') return 'the gold answer is empty';
   const core = answerCore(gold);
   if (core === null) return 'the gold answer is longer than an answer can be';
-  if (core === '') return 'the gold answer holds nothing once its $...$ and \\boxed{} are removed';
+  if (core.replace(/[\s$]|\\[()[\]]/g, '') === '') return 'the gold answer holds nothing once its $...$ and \\boxed{} are removed';
   let depth = 0;
   for (const c of core) {
     if (c === '{') depth++;
