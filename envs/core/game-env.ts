@@ -5,10 +5,10 @@
 import { RasterContext, type Context2D } from '../render/context.js';
 import { encodePng } from '../render/png.js';
 import { aliasOf, parseAnswer, type AnswerProtocol } from './answer.js';
-import type { BaseOptions, EpisodeSummary, Game } from './game.js';
+import type { BaseOptions, EpisodeLimits, EpisodeRecord, EpisodeSummary, Game } from './game.js';
 import { lazyObservation, type ObservationSource } from './observation.js';
 import { makeRng, type Rng } from './rng.js';
-import type { Space } from './spaces.js';
+import { withSpaceMethods, type Space } from './spaces.js';
 import {
   EnvError,
   isTextAction,
@@ -37,7 +37,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
   /** How text actions are read; fixed by the options, so made once. */
   private readonly protocol: AnswerProtocol;
   private rng: Rng | null = null;
-  private episode: (EpisodeSummary<S> & { done: boolean }) | null = null;
+  private episode: (EpisodeSummary<S> & { done: boolean; limits: EpisodeLimits }) | null = null;
 
   constructor(id: string, game: Game<S, O>, options: JsonObject) {
     this.id = id;
@@ -53,15 +53,15 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     const { width, height } = game.frameSize(this.options);
     const move: Space = { type: 'discrete', n: this.names.length, names: [...this.names] };
     this.spaces = {
-      action: move,
-      observation: {
+      action: withSpaceMethods(move),
+      observation: withSpaceMethods({
         type: 'dict',
         spaces: {
           text: { type: 'text', max_length: 1 << 20 },
           image: { type: 'image', width, height, channels: 4 },
           state: game.stateSpace(this.options),
         },
-      },
+      }),
     };
   }
 
@@ -73,13 +73,17 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     }
     // A null seed is Gymnasium's seed=None: no re-seeding, the stream continues.
     if (args.seed !== undefined && args.seed !== null) {
-      if (!Number.isSafeInteger(args.seed)) throw new EnvError(`seed must be an integer, got ${JSON.stringify(args.seed) ?? String(args.seed)}`);
+      // Negative seeds are refused as Gymnasium refuses them (its seeding takes non-negative ints).
+      if (!Number.isSafeInteger(args.seed) || args.seed < 0) {
+        throw new EnvError(`seed must be a non-negative integer, got ${JSON.stringify(args.seed) ?? String(args.seed)}`);
+      }
       this.rng = makeRng(args.seed);
     } else {
       this.rng ??= makeRng(DEFAULT_SEED);
     }
     const state = this.game.initial(this.rng, this.options);
-    this.episode = { initial: state, state, length: 0, return: 0, best_return: 0, done: false };
+    const limits = this.game.limits?.(state, this.options) ?? { max_steps: this.options.max_steps, max_actions: this.protocol.maxActions };
+    this.episode = { initial: state, state, length: 0, return: 0, best_return: 0, done: false, limits };
     const info: Info = { ...(this.game.resetInfo?.(state, this.options) ?? {}) };
     return { observation: this.observe(state), info };
   }
@@ -88,7 +92,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     const ep = this.episode;
     if (!ep) throw new EnvError('step() called before reset()');
     if (ep.done) throw new EnvError('step() called after the episode ended; call reset()');
-    const read = this.readAction(action);
+    const read = this.readAction(action, ep.limits.max_actions);
     const info = read.info;
     // A turn with no valid move still spends a step, so an agent that only writes nonsense meets
     // the time limit instead of looping forever. A game with an idle action plays it, so that time
@@ -111,13 +115,14 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
         terminated = true;
         break;
       }
-      if (ep.length >= this.options.max_steps) break;
+      if (ep.length >= ep.limits.max_steps) break;
     }
     if (moves.length === 0) ep.length++;
-    // Under the global protocol a text answer is the whole plan: once it has been played, the
-    // episode is over (MageBench's Sokoban-Global scores that one answer), solved or not.
-    const wholePlan = this.options.protocol === 'global' && isTextAction(action);
-    const truncated = !terminated && (wholePlan || ep.length >= this.options.max_steps);
+    // Under the global protocol an answer is the whole plan: once it has been played, the episode
+    // is over (MageBench's Sokoban-Global scores that one answer), solved or not. A list of
+    // actions is an answer as much as a text is; a single structured action is one move.
+    const wholePlan = this.options.protocol === 'global' && (isTextAction(action) || Array.isArray(action));
+    const truncated = !terminated && (wholePlan || ep.length >= ep.limits.max_steps);
     let reward = 0;
     for (const r of rewards) reward += r;
     // Object.assign, not spread: spreading two objects measured ~10 us here, 80x the assign.
@@ -130,6 +135,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
       out.episode_return = ep.return;
       out.episode_length = ep.length;
       if (this.game.score) out.score = this.game.score(ep, this.options);
+      if (this.game.scoreInfo) Object.assign(out, this.game.scoreInfo(ep, this.options));
     }
     return { observation: this.observe(ep.state), reward, terminated, truncated, info: out };
   }
@@ -165,6 +171,15 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     this.game.draw(ctx, state, this.options);
   }
 
+  /**
+   * Options that rebuild the current episode from its seed, smaller than `options` where the game
+   * can make them so, and where their content came from (see `Game.episodeRecord`).
+   */
+  episodeRecord(): EpisodeRecord {
+    if (!this.episode) throw new EnvError('no episode before reset()');
+    return this.game.episodeRecord?.(this.episode.initial, this.options) ?? { options: this.options };
+  }
+
   /** The current game state (immutable), e.g. for solvers and replays. */
   currentState(): S {
     if (!this.episode) throw new EnvError('no state before reset()');
@@ -176,14 +191,19 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
   }
 
 
-  /** Turns any accepted action form into move indices plus what to report about it. */
-  private readAction(action: Action): { moves: number[]; info: Info } {
+  /**
+   * Turns any accepted action form into move indices plus what to report about it. A text answer
+   * and a list of actions follow the same rules: at most `maxActions` moves run, the rest are
+   * dropped and counted; a single structured action is exactly one move.
+   */
+  private readAction(action: Action, maxActions: number): { moves: number[]; info: Info } {
     if (isTextAction(action)) {
       const text = (action as { text: unknown }).text;
       if (typeof text !== 'string') {
         return { moves: [], info: { action_is_valid: false, invalid_actions: ['text action is not a string'] } };
       }
-      const parsed = parseAnswer(text, this.protocol);
+      const protocol = maxActions === this.protocol.maxActions ? this.protocol : { ...this.protocol, maxActions };
+      const parsed = parseAnswer(text, protocol);
       return {
         moves: parsed.actions.map((name) => this.names.indexOf(name)),
         info: {
@@ -195,15 +215,30 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
         },
       };
     }
-    const items: unknown[] = Array.isArray(action) ? action : [action];
+    if (!Array.isArray(action)) {
+      const index = this.moveIndex(action);
+      return index === null
+        ? { moves: [], info: { action_is_valid: false, invalid_actions: [describe(action)] } }
+        : { moves: [index], info: { action_is_valid: true, invalid_actions: [] } };
+    }
     const moves: number[] = [];
     const invalid: string[] = [];
-    for (const item of items) {
+    let dropped = 0;
+    for (const item of action as readonly unknown[]) {
       const index = this.moveIndex(item);
       if (index === null) invalid.push(describe(item));
-      else moves.push(index);
+      else if (moves.length < maxActions) moves.push(index);
+      else dropped++;
     }
-    return { moves, info: { action_is_valid: invalid.length === 0 && moves.length > 0, invalid_actions: invalid } };
+    return {
+      moves,
+      info: {
+        action_is_valid: invalid.length === 0 && moves.length > 0,
+        invalid_actions: invalid,
+        parsed_actions: moves.map((m) => this.names[m]),
+        dropped_actions: dropped,
+      },
+    };
   }
 
   private moveIndex(item: unknown): number | null {

@@ -7,7 +7,9 @@
  */
 import type { Context2D } from '../render/context.js';
 import type { Rng } from './rng.js';
-import type { JsonObject, Protocol, RgbaImage } from './types.js';
+import type { EpisodeRecord, JsonObject, Protocol, RgbaImage } from './types.js';
+
+export type { EpisodeRecord } from './types.js';
 import type { Space } from './spaces.js';
 
 export interface GameStep<S> {
@@ -62,6 +64,30 @@ export interface Game<S, O extends BaseOptions = BaseOptions> {
   rasterize?(state: S, options: O): RgbaImage;
   /** Extra info at reset (e.g. the optimal solution length). */
   resetInfo?(state: S, options: O): JsonObject;
-  /** The episode's score, reported in `info.score` when an episode ends. */
-  score?(episode: EpisodeSummary<S>, options: O): number;
+  /**
+   * The episode's score, reported in `info.score` when an episode ends; null when it cannot be
+   * known (a game then says why in `scoreInfo`).
+   */
+  score?(episode: EpisodeSummary<S>, options: O): number | null;
+  /** Extra info beside the score at the episode's end (e.g. whether the reference was known). */
+  scoreInfo?(episode: EpisodeSummary<S>, options: O): JsonObject;
+  /**
+   * The episode's limits, when they depend on its starting state (e.g. a long fixed level that
+   * needs more moves than the options allow). May throw EnvError naming the option to raise.
+   * Without it: `max_steps`, and `max_global_actions` / `max_actions_per_turn` by protocol.
+   */
+  limits?(state: S, options: O): EpisodeLimits;
+  /**
+   * Options that rebuild this episode from the same seed, smaller than the env's where the game
+   * can (a fixed level set cut to the level played), and where those came from, for replays.
+   */
+  episodeRecord?(initial: S, options: O): EpisodeRecord | null;
 }
+
+export interface EpisodeLimits {
+  /** Moves before `truncated`. */
+  max_steps: number;
+  /** Moves one text answer (or a list of actions) may run. */
+  max_actions: number;
+}
+

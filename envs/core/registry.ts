@@ -7,8 +7,12 @@ export interface EnvSpec {
   description: string;
   /** The options this id fixes or defaults (merged under the caller's). */
   defaults: JsonObject;
-  /** Builds an instance from the merged options. */
-  create: (options: JsonObject) => Env;
+  /**
+   * Builds an instance from the merged options. `given` are the caller's own options, before the
+   * id's defaults were merged under them: a game may drop a default that a given option makes
+   * meaningless (Sokoban's room size beside a fixed level set).
+   */
+  create: (options: JsonObject, given: JsonObject) => Env;
 }
 
 const specs = new Map<string, EnvSpec>();
@@ -24,7 +28,7 @@ export function make(id: string, options: JsonObject = {}): Env {
     const known = [...specs.keys()].join(', ');
     throw new EnvError(`unknown env id "${id}"; registered ids: ${known || '(none)'}`);
   }
-  return spec.create({ ...spec.defaults, ...options });
+  return spec.create({ ...spec.defaults, ...options }, options);
 }
 
 export function listEnvs(): EnvSpec[] {

@@ -1,6 +1,9 @@
 /**
  * Spaces described as data, so that the server can publish them and the checker can test them.
+ * An env's spaces also carry Gymnasium's `sample(rng)` and `contains(x)` (see `withSpaceMethods`),
+ * as methods that JSON and spreading do not see, so the data stays what the server publishes.
  */
+import { makeRng, type Rng } from './rng.js';
 import type { Json } from './types.js';
 
 export type Space =
@@ -83,4 +86,98 @@ export function isJson(value: unknown): value is Json {
     return Object.values(value as Record<string, unknown>).every(isJson);
   }
   return false;
+}
+
+/** Gymnasium's space methods. */
+export interface SpaceMethods {
+  /**
+   * A random member of the space, drawn from `rng` (or, without one, from the space's own
+   * generator, seeded 0 until `seed` re-seeds it), so samples are reproducible either way.
+   */
+  sample(rng?: Rng): unknown;
+  /** Whether `x` belongs to the space (`spaceViolation` says why not). */
+  contains(x: unknown): boolean;
+  /** Re-seeds the space's own generator (Gymnasium's `space.seed`). */
+  seed(seed: number): void;
+}
+
+/** A space as data plus its methods; a dict's subspaces and a sequence's item space have them too. */
+export type LiveSpace = Space & SpaceMethods;
+
+/** Longest text a sample has: a text space may allow a megabyte, which no test wants at random. */
+const SAMPLE_TEXT_CHARS = 64;
+/** Longest sequence a sample has, for the same reason. */
+const SAMPLE_SEQUENCE_ITEMS = 8;
+/** Printable ASCII: what a text space without a charset samples from. */
+const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+
+/** A random member of `space`. A json space has no shape to draw from: its sample is `{}`, a member of every json space. */
+export function sampleSpace(space: Space, rng: Rng): unknown {
+  switch (space.type) {
+    case 'discrete':
+      return rng.int(space.n);
+    case 'box': {
+      const size = space.shape.reduce((a, b) => a * b, 1);
+      const out = space.dtype === 'uint8' ? new Uint8Array(size) : space.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+      const integral = space.dtype !== 'float32';
+      for (let i = 0; i < size; i++) {
+        if (integral) {
+          const lo = Math.ceil(space.low);
+          const hi = Math.floor(space.high);
+          out[i] = rng.range(lo, hi);
+        } else {
+          // Float32 rounding can step just outside the bounds: clamp into them.
+          out[i] = Math.min(space.high, Math.max(space.low, space.low + rng.next() * (space.high - space.low)));
+        }
+      }
+      return out;
+    }
+    case 'text': {
+      const chars = space.charset && space.charset.length > 0 ? space.charset : PRINTABLE;
+      const length = rng.int(Math.min(space.max_length, SAMPLE_TEXT_CHARS) + 1);
+      let text = '';
+      for (let i = 0; i < length; i++) text += chars[rng.int(chars.length)];
+      return text;
+    }
+    case 'json':
+      return {};
+    case 'image': {
+      // One 32-bit draw a pixel, not one a byte: a 1280x720 frame is 0.9M draws, not 3.7M.
+      const data = new Uint8ClampedArray(space.width * space.height * 4);
+      const words = new Uint32Array(data.buffer);
+      for (let i = 0; i < words.length; i++) words[i] = rng.seed();
+      return { width: space.width, height: space.height, data };
+    }
+    case 'dict': {
+      const out: Record<string, unknown> = {};
+      for (const [key, sub] of Object.entries(space.spaces)) out[key] = sampleSpace(sub, rng);
+      return out;
+    }
+    case 'sequence': {
+      const length = rng.int(Math.min(space.max_length, SAMPLE_SEQUENCE_ITEMS) + 1);
+      return Array.from({ length }, () => sampleSpace(space.of, rng));
+    }
+  }
+}
+
+/**
+ * `space` with `sample`, `contains` and `seed` attached as non-enumerable methods (recursively), so
+ * that `JSON.stringify`, spreading and deep equality see only the data.
+ */
+export function withSpaceMethods<T extends Space>(space: T): T & SpaceMethods {
+  if (space.type === 'dict') for (const sub of Object.values(space.spaces)) withSpaceMethods(sub);
+  if (space.type === 'sequence') withSpaceMethods(space.of);
+  let own = makeRng(0);
+  const methods: SpaceMethods = {
+    sample: (rng?: Rng) => sampleSpace(space, rng ?? own),
+    contains: (x: unknown) => spaceViolation(space, x) === null,
+    seed: (seed: number) => {
+      if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`a space seed must be a non-negative integer, got ${String(seed)}`);
+      own = makeRng(seed);
+    },
+  };
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(space, name, { value: fn, enumerable: false, writable: false, configurable: true });
+  }
+  return space as T & SpaceMethods;
 }

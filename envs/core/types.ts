@@ -10,7 +10,7 @@
  * - Invalid actions never throw: they are reported in `info.action_is_valid` /
  *   `info.invalid_actions` and cost a step like any other action.
  */
-import type { Space } from './spaces.js';
+import type { LiveSpace } from './spaces.js';
 
 /** A JSON value: what `state`, `info` and options are made of, so they cross HTTP unchanged. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -62,19 +62,30 @@ export interface StepResult {
 export type RenderMode = 'rgb' | 'png' | 'text';
 
 export interface ResetArgs {
-  /** Re-seeds the instance's generator; absent or null continues its stream. */
+  /**
+   * Re-seeds the instance's generator (a non-negative integer, as Gymnasium requires); absent or
+   * null continues its stream.
+   */
   seed?: number | null;
   options?: JsonObject;
 }
 
 /** The spaces of an env, as data for the server and the checker. */
 export interface EnvSpaces {
-  action: Space;
-  observation: Space;
+  /** Data (what the server publishes) with Gymnasium's `sample(rng)` / `contains(x)` as methods. */
+  action: LiveSpace;
+  observation: LiveSpace;
 }
 
 /** How a text action is read: the whole plan at once, or a few moves a turn. */
 export type Protocol = 'global' | 'online';
+
+/** Options that rebuild an episode from its seed, and where their content came from (for replays). */
+export interface EpisodeRecord {
+  options: JsonObject;
+  /** E.g. a fixed level set's SHA-256 and the index of the level played. */
+  source?: JsonObject;
+}
 
 export interface Env {
   readonly id: string;
@@ -88,6 +99,12 @@ export interface Env {
   render(mode: 'text'): string;
   render(mode: RenderMode): RgbaImage | Uint8Array | string;
   close(): void;
+  /**
+   * Options that rebuild the current episode from its seed (`make(id, options)`), smaller than
+   * `options` where the game can (a fixed level set cut to the level played). Optional: without
+   * it a replay stores `options`.
+   */
+  episodeRecord?(): EpisodeRecord;
 }
 
 /** Thrown for misuse of the API (unknown id, bad option, step before reset), never for bad actions. */

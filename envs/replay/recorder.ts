@@ -7,7 +7,7 @@
  * continuing the env's hidden stream.
  */
 import { deriveSeed } from '../core/rng.js';
-import type { Action, Env, EnvSpaces, Info, JsonObject, RenderMode, ResetArgs, ResetResult, RgbaImage, StepResult } from '../core/types.js';
+import type { Action, Env, EnvSpaces, EpisodeRecord, Info, JsonObject, RenderMode, ResetArgs, ResetResult, RgbaImage, StepResult } from '../core/types.js';
 import { REPLAY_LIMITS, REPLAY_VERSION, type Replay, type ReplayAgent, type ReplayStep } from './schema.js';
 import { resultOf, toReplayStep } from './steps.js';
 
@@ -36,6 +36,8 @@ export class ReplayRecorder implements Env {
   /** Set when an episode outgrows its budget: it is played on but not recorded. */
   private overflow = false;
   private bytes = 0;
+  /** The options that rebuild the current episode (the env's own, or smaller: see Env.episodeRecord). */
+  private record: EpisodeRecord | null = null;
 
   constructor(
     readonly env: Env,
@@ -68,6 +70,7 @@ export class ReplayRecorder implements Env {
     const seed = args.seed ?? (this.seed === null ? 0 : deriveSeed(this.seed, ++this.episodes));
     const result = this.env.reset({ ...args, seed });
     this.seed = seed;
+    this.record = this.env.episodeRecord?.() ?? null;
     this.steps = [];
     this.done = false;
     this.overflow = false;
@@ -112,13 +115,18 @@ export class ReplayRecorder implements Env {
     this.env.close();
   }
 
+  episodeRecord(): EpisodeRecord {
+    return this.record ?? this.env.episodeRecord?.() ?? { options: this.env.options };
+  }
+
   private build(lastInfo: Info): Replay {
     const agent: ReplayAgent = { name: this.opts.agent.name, model: this.opts.agent.model ?? null };
     if (this.opts.agent.config) agent.config = this.opts.agent.config;
     return {
       version: REPLAY_VERSION,
       env_id: this.env.id,
-      options: this.env.options,
+      options: this.record?.options ?? this.env.options,
+      ...(this.record?.source ? { source: this.record.source } : {}),
       seed: this.seed ?? 0,
       agent,
       created_at: (this.opts.now?.() ?? new Date()).toISOString(),

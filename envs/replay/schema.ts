@@ -66,8 +66,13 @@ export const ReplaySchema = Type.Object(
   {
     version: Type.Literal(REPLAY_VERSION),
     env_id: Type.String({ minLength: 1, maxLength: 256 }),
-    /** The instance's resolved options: `make(env_id, options)` rebuilds the same env. */
+    /**
+     * The instance's resolved options: `make(env_id, options)` rebuilds the same episode. For a
+     * fixed level set, only the level played (see `source`), not the whole file.
+     */
     options: JsonObject,
+    /** Where the options' content came from: a level set's `sha256`, the level's `index` and `name`, the set's `levels` count. */
+    source: Type.Optional(JsonObject),
     seed: Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
     agent: ReplayAgentSchema,
     /** ISO 8601 time the episode ended (replay ids and the newest-first listing are built on it). */

@@ -17,7 +17,7 @@ describe('GameEnv', () => {
     // seed null is seed=None: the stream continues, as with no seed at all.
     const c = makeCorridor({ max_length: 64 });
     expect([c.reset({ seed: 5 }), c.reset({ seed: null }), c.reset({}), c.reset(null)].map((r) => r.observation.state.length)).toEqual(lengths);
-    expect(() => c.reset({ seed: '5' as unknown as number })).toThrow(/seed must be an integer, got "5"/);
+    expect(() => c.reset({ seed: '5' as unknown as number })).toThrow(/seed must be a non-negative integer, got "5"/);
   });
 
   it('takes names, indices, aliases, lists and text answers', () => {
@@ -85,8 +85,8 @@ describe('GameEnv', () => {
 });
 
 describe('VectorEnv', () => {
-  it('autoresets ended instances and keeps their last observation', () => {
-    const vec = new VectorEnv(3, () => makeCorridor({ max_length: 3 }));
+  it('autoresets ended instances and keeps their last observation (same-step mode)', () => {
+    const vec = new VectorEnv(3, () => makeCorridor({ max_length: 3 }), { autoresetMode: 'same-step' });
     vec.reset(10);
     let ended = 0;
     for (let t = 0; t < 10; t++) {
