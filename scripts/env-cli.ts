@@ -4,9 +4,10 @@
 import { Command } from 'commander';
 import { listEnvs, make } from '../envs/index.js';
 import { AGENT_NAMES } from './cli/agents.js';
-import { datasetCommand, parseFormat, rolloutCommand, solveCommand } from './cli/commands.js';
+import { datasetCommand, parseFormat, rolloutCommand, solveCommand, type RolloutArgs, type SolveArgs } from './cli/commands.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { parseInteger, parseJsonObject, parsePositive } from './cli/io.js';
+import { withLevelsFile } from './cli/levels.js';
 import { playInTerminal } from './cli/play.js';
 
 const program = new Command('env')
@@ -33,8 +34,9 @@ program
   .description('play an environment with the keyboard in this terminal')
   .option('--seed <n>', 'level seed', parseInteger, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
-  .action(async (id: string, opts: { seed: number; options: Record<string, never> }) => {
-    await playInTerminal(make(id, opts.options), opts.seed);
+  .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
+  .action(async (id: string, opts: { seed: number; options: Record<string, never>; levels?: string }) => {
+    await playInTerminal(make(id, withLevelsFile(opts.options, opts.levels)), opts.seed);
   });
 
 program
@@ -43,8 +45,9 @@ program
   .option('--seed <n>', 'level seed', parseInteger, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
   .option('--out <file>', 'PNG file to write', 'frame.png')
-  .action((id: string, opts: { seed: number; options: Record<string, never>; out: string }) => {
-    const env = make(id, opts.options);
+  .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
+  .action((id: string, opts: { seed: number; options: Record<string, never>; out: string; levels?: string }) => {
+    const env = make(id, withLevelsFile(opts.options, opts.levels));
     const { observation } = env.reset({ seed: opts.seed });
     writeFileAtomic(opts.out, env.render('png'));
     console.log(observation.text);
@@ -57,7 +60,8 @@ program
   .option('--seed <n>', 'level seed', parseInteger, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
   .option('--gif <file>', 'GIF file to write')
-  .action(solveCommand);
+  .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
+  .action((id: string, opts: SolveArgs & { levels?: string }) => solveCommand(id, { ...opts, options: withLevelsFile(opts.options, opts.levels) }));
 
 program
   .command('rollout <id>')
@@ -67,7 +71,8 @@ program
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
   .option('--gif <file>', 'GIF file of the episode')
   .option('--replay <file>', 'replay JSON of the episode (viewable in the viewer)')
-  .action(rolloutCommand);
+  .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
+  .action((id: string, opts: RolloutArgs & { levels?: string }) => rolloutCommand(id, { ...opts, options: withLevelsFile(opts.options, opts.levels) }));
 
 program
   .command('dataset <name>')

@@ -22,14 +22,19 @@ export interface NamedLevel {
 }
 
 /**
- * Parses one level. Rows shorter than the longest are padded with wall. `firstLine` numbers the
+ * Parses one level, with or without its `; N` header line. Rows shorter than the longest are padded with wall. `firstLine` numbers the
  * lines in error messages (1-based), so that errors point into the file a level came from.
  */
 export function parseBoxoban(text: string, firstLine = 1): SokobanLevel {
   const lines = text.replace(/\r/g, '').split('\n');
-  // Blank lines around the level are layout, not rows.
+  // Blank lines around the level are layout, not rows; so are `; N` header lines above it, as a
+  // level copied out of a Boxoban file has.
   let start = 0;
-  while (start < lines.length && lines[start].trim() === '') start++;
+  while (start < lines.length && (lines[start].trim() === '' || lines[start].trimStart().startsWith(';'))) start++;
+  const header = lines.findIndex((l, i) => i >= start && l.trimStart().startsWith(';'));
+  if (header >= 0) {
+    throw new BoxobanError(`line ${firstLine + header}: a second header (${JSON.stringify(lines[header].trim().slice(0, 20))}): this text holds more than one level; read it with parseBoxobanFile (or give it whole as the levels option)`);
+  }
   let end = lines.length;
   while (end > start && lines[end - 1].trim() === '') end--;
   // trimEnd, not /\s+$/: that regex retries from every space of a long inner run (quadratic).

@@ -1,6 +1,7 @@
 /** Sokoban: gym-sokoban's game with generated levels, an exact solver, renders and Boxoban text. */
 export {
   SOKOBAN_ACTIONS,
+  SOKOBAN_ACTIONS_9,
   SOKOBAN_ALIASES,
   SOKOBAN_REWARD,
   SOKOBAN_ROOM_CODE,
@@ -29,5 +30,5 @@ export {
 } from './text.js';
 export { drawSokoban, drawTile as drawSokobanTile, PALETTE as SOKOBAN_PALETTE } from './render.js';
 export { rasterizeSokoban } from './raster.js';
-export { sokobanGame, initialSokoban, stepSokoban, sokobanRoom, sokobanScore } from './game.js';
-export { SOKOBAN_VARIANTS } from './register.js';
+export { sokobanGame, initialSokoban, stepSokoban, sokobanRoom, sokobanScore, sokobanLimits, sokobanEpisodeRecord, type SokobanOutcome } from './game.js';
+export { SOKOBAN_VARIANTS, SOKOBAN_STEP_LIMITS } from './register.js';

@@ -3,6 +3,8 @@
  * common size (the frame size is fixed per env), and each level's solution solved once, on first
  * use, then remembered.
  */
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { BoxobanError, parseBoxoban, parseBoxobanFile, type NamedLevel } from './boxoban.js';
 import { isSolved } from './rules.js';
 import { simulateSokoban } from './simulate.js';
@@ -14,6 +16,11 @@ export interface LevelSet {
   levels: SokobanLevel[];
   rows: number;
   cols: number;
+  /**
+   * SHA-256 (hex) of the source as given: the file's text (what `sha256sum` prints for a file
+   * read as UTF-8), or for a list of levels the JSON text of the list. Replays name the set by it.
+   */
+  sha256: string;
   /** Solutions by `${index}/${budget}`, filled on demand. */
   solutions: Map<string, KnownSolution | null>;
 }
@@ -48,6 +55,7 @@ export function loadLevelSet(source: string | readonly string[]): LevelSet {
     levels: named.map((n) => padLevel(n.level, rows, cols)),
     rows,
     cols,
+    sha256: bytesToHex(sha256(utf8ToBytes(key))),
     solutions: new Map(),
   };
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);

@@ -5,7 +5,7 @@
  * as one rectangle per pixel row.
  *
  * Tiles: brick walls, dark floor, a red dot on targets, a yellow box (with the red dot on it when
- * it sits on a target), a green player. Shapes are laid out on a 16-unit grid and scaled to the
+ * it sits on a target), a green player (in a red frame when it stands on a target). Shapes are laid out on a 16-unit grid and scaled to the
  * tile size.
  */
 import type { Context2D } from '../render/context.js';
@@ -140,8 +140,14 @@ export function drawTile(ctx: Context2D, tile: Tile, x: number, y: number, t: nu
       player();
       break;
     case Tile.PlayerOnTarget:
+      // The player hides the target's dot, so a red frame around the tile says it stands on one
+      // (the dot alone left 2 of its 32 red pixels showing at 16 px).
       floor();
       disc(PALETTE.target, 8, 8, 3.5);
+      rect(PALETTE.target, 1, 1, 14, 1);
+      rect(PALETTE.target, 1, 14, 14, 1);
+      rect(PALETTE.target, 1, 2, 1, 12);
+      rect(PALETTE.target, 14, 2, 1, 12);
       player();
       break;
   }

@@ -2,10 +2,10 @@
  * The rules, pure: one move on a level gives a new level and its reward (gym-sokoban semantics).
  *
  * A move walks the player one cell; walking into a box pushes it when the cell beyond is floor or
- * target and holds no box, else nothing moves. Reward: -0.1 a move (noop included), +1 when the
+ * target and holds no box, else nothing moves (gym-sokoban's walk-only moves 5-8 never push). Reward: -0.1 a move (noop included), +1 when the
  * count of boxes on targets goes up, -1 when it goes down, +10 more when every box is on a target.
  */
-import { DELTAS, SOKOBAN_REWARD, TARGET, WALL, type SokobanCell, type SokobanLevel } from './types.js';
+import { DELTAS, FIRST_WALK_ACTION, SOKOBAN_REWARD, TARGET, WALL, type SokobanCell, type SokobanLevel } from './types.js';
 
 // Module-local copies for the hot path (imported bindings can be property getters under loaders).
 const DROW = DELTAS.map((d) => d[0]);
@@ -46,12 +46,17 @@ function isOpen(fixed: number[][], row: number, col: number): boolean {
   return row >= 0 && row < fixed.length && col >= 0 && col < fixed[row].length && fixed[row][col] !== WALL_CODE;
 }
 
-/** One move (0 noop, 1 up, 2 down, 3 left, 4 right); never mutates `level`. */
+/**
+ * One move (0 noop, 1 up, 2 down, 3 left, 4 right; 5-8 gym-sokoban's walks up, down, left, right
+ * that never push); never mutates `level`.
+ */
 export function moveSokoban<L extends SokobanLevel>(level: L, action: number): MoveResult<L> {
-  if (!(action >= 0 && action <= 4) || !Number.isInteger(action)) throw new RangeError(`Sokoban action must be 0-4, got ${action}`);
+  if (!(action >= 0 && action <= 8) || !Number.isInteger(action)) throw new RangeError(`Sokoban action must be 0-8, got ${action}`);
   const before = countBoxesOnTarget(level);
-  const dr = DROW[action];
-  const dc = DCOL[action];
+  const walkOnly = action >= FIRST_WALK_ACTION;
+  const dir = walkOnly ? action - 4 : action;
+  const dr = DROW[dir];
+  const dc = DCOL[dir];
   const pr = level.player[0];
   const pc = level.player[1];
   const tr = pr + dr;
@@ -59,11 +64,11 @@ export function moveSokoban<L extends SokobanLevel>(level: L, action: number): M
   let state = level;
   let pushed = false;
   let after = before;
-  if (action !== 0 && isOpen(level.fixed, tr, tc)) {
+  if (dir !== 0 && isOpen(level.fixed, tr, tc)) {
     const box = boxIndexAt(level.boxes, tr, tc);
     if (box < 0) {
       state = { ...level, player: [tr, tc] };
-    } else {
+    } else if (!walkOnly) {
       const br = tr + dr;
       const bc = tc + dc;
       if (isOpen(level.fixed, br, bc) && boxIndexAt(level.boxes, br, bc) < 0) {

@@ -21,7 +21,8 @@ export type SolveResult =
   | { solved: true; /** Moves 1 up, 2 down, 3 left, 4 right. */ plan: number[]; length: number; explored: number }
   | { solved: false; reason: 'unsolvable' | 'budget'; explored: number };
 
-const DEFAULT_MAX_STATES = 2_000_000;
+/** The solver's own budget; the env's `solver_states` default is the same, so both find the same plans. */
+export const DEFAULT_MAX_STATES = 2_000_000;
 
 export function solveSokoban(level: SokobanLevel, opts: SolveOptions = {}): SolveResult {
   const graph = compileLevel(level.fixed);

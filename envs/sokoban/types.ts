@@ -54,6 +54,15 @@ export const RIGHT = 4;
 export const SOKOBAN_ACTIONS = ['noop', 'up', 'down', 'left', 'right'] as const;
 export type SokobanActionName = (typeof SOKOBAN_ACTIONS)[number];
 
+/**
+ * gym-sokoban's full action space (option `num_actions: 9`): its 5-8 walk without pushing, so a
+ * walk into a box leaves both where they are. Indices 0-4 are the same moves as SOKOBAN_ACTIONS.
+ */
+export const SOKOBAN_ACTIONS_9 = [...SOKOBAN_ACTIONS, 'move up', 'move down', 'move left', 'move right'] as const;
+export type SokobanActionName9 = (typeof SOKOBAN_ACTIONS_9)[number];
+/** First index of the walk-only moves; index `a` walks like push move `a - 4`. */
+export const FIRST_WALK_ACTION = 5;
+
 /** Row and column deltas by action index (noop stays). */
 export const DELTAS: readonly (readonly [number, number])[] = [
   [0, 0],
@@ -66,7 +75,10 @@ export const DELTAS: readonly (readonly [number, number])[] = [
 /** The move that undoes a walk in the other direction: up <-> down, left <-> right. */
 export const OPPOSITE = [NOOP, DOWN, UP, RIGHT, LEFT] as const;
 
-/** Other spellings of the actions in text answers, lower case. */
+/**
+ * Other spellings of the actions in text answers, lower case. With 9 actions the `move ...`
+ * spellings are the walk-only moves' own names, so they are left out of this table there.
+ */
 export const SOKOBAN_ALIASES: Readonly<Record<string, SokobanActionName>> = {
   u: 'up',
   d: 'down',

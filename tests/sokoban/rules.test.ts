@@ -67,8 +67,10 @@ describe('moveSokoban', () => {
     expect(r.solved).toBe(true);
   });
 
-  it('rejects an action index outside 0-4', () => {
-    expect(() => moveSokoban(level, 5)).toThrow(RangeError);
+  it('rejects an action index outside 0-8 (5-8 are gym-sokoban\'s walks without pushing)', () => {
+    expect(() => moveSokoban(level, 9)).toThrow(RangeError);
+    expect(() => moveSokoban(level, -1)).toThrow(RangeError);
+    expect(() => moveSokoban(level, 1.5)).toThrow(RangeError);
   });
 });
 
