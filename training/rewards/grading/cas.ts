@@ -2,8 +2,11 @@
  * Symbolic equivalence through a computer-algebra library: @cortex-js/compute-engine reads the
  * LaTeX and evaluates it (exact constants, roots, factorials, logs, trig), and two expressions are
  * equal when their values agree at the same sample points of their free variables. Chosen over
- * mathjs by measurement (BENCHMARKS.md, "Answer grading"): it agreed with the corpus verdicts on
- * more pairs because it reads LaTeX itself, where mathjs needs a LaTeX translation of our own.
+ * mathjs by measurement (scripts/measure-cas.ts; BENCHMARKS.md, "Answer grading"): behind the same
+ * grader it got 301 of 301 corpus verdicts right, mathjs 296 (mathjs reads no LaTeX, and each miss,
+ * `\log_2 8`, `\ln e`, `\arctan 1`, `x_1`, would be more translation code of our own), at about
+ * 340 µs a call against 27 µs. Only formulas the exact path cannot decide reach it, cached, so
+ * typical answers never pay that.
  *
  * The library is not safe on hostile input: `9^{9^{9}}` ran it out of a 4 GB heap, and every new
  * identifier it meets is declared in the engine for good. So nothing reaches it that `casGuard`
@@ -34,7 +37,12 @@ export function casGuard(latex: string): string | null {
   let exponentDepth = -1;
   for (let i = 0; i < latex.length; i++) {
     const c = latex[i];
-    if (c === '\\') {
+    if (c === '\\' && latex.startsWith('\\mathrm{', i)) {
+      // Only a subscripted variable, "\mathrm{x_1}" (grade.ts writes x_1 so: the library reads a
+      // bare x_1 + 1 as x indexed by 1 + 1). One letter and one character: a few thousand names.
+      if (!/^\\mathrm\{[a-zA-Z]_[a-zA-Z0-9]\}/.test(latex.slice(i, i + 13))) return '\\mathrm other than a subscripted variable';
+      i += 11;
+    } else if (c === '\\') {
       const name = /^[a-zA-Z]+/.exec(latex.slice(i + 1, i + 12))?.[0] ?? '';
       if (!ALLOWED_COMMANDS.has(name)) return `command \\${name || latex[i + 1]} not allowed`;
       i += name.length;
@@ -93,6 +101,28 @@ function ce(): ComputeEngine {
 const cache = new Map<string, Fingerprint>();
 const CACHE_CAPACITY = 20_000;
 
+/** What the grader needs of a library: the values of guarded LaTeX at the sample points. */
+export interface CasBackend {
+  name: string;
+  /** May throw on input the library cannot read; that counts as "no value". */
+  values(latex: string, sample: (variable: string, point: number) => number, points: number): Fingerprint;
+}
+
+export const computeEngineBackend: CasBackend = { name: '@cortex-js/compute-engine', values: (latex) => compute(latex) };
+
+let backend: CasBackend = computeEngineBackend;
+
+/**
+ * Swaps the library (scripts/measure-cas.ts compares candidates on the corpus with it); the
+ * cache is emptied, since its values came from the other one.
+ */
+export function useCasBackend(next: CasBackend): void {
+  backend = next;
+  cache.clear();
+}
+
+export { sampleValue, POINTS as SAMPLE_POINTS };
+
 function compute(latex: string): Fingerprint {
   const expr = ce().parse(latex);
   if (!expr.isValid) return null;
@@ -120,7 +150,7 @@ export function fingerprint(latex: string): Fingerprint {
   let fp: Fingerprint = null;
   if (casGuard(latex) === null) {
     try {
-      fp = compute(latex);
+      fp = backend.values(latex, sampleValue, POINTS);
     } catch {
       // The library throws on some malformed input instead of returning an error expression;
       // for grading that is the same as "no value".

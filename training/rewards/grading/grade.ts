@@ -47,7 +47,9 @@ function toLatex(text: string): string {
     .replace(/[\u2212\u2013]/g, '-')
     .replace(/(?<![\\a-zA-Z])(pi|infty|ln|log|exp|sin|cos|tan)(?![a-zA-Z])/g, '\\$1 ')
     .replace(/(?<![a-zA-Z])inf(?:inity)?(?![a-zA-Z])/g, '\\infty ')
-    .replace(/\\(?:left|right)(?![a-zA-Z])/g, '');
+    .replace(/\\(?:left|right)(?![a-zA-Z])/g, '')
+    // x_1 as one symbol: the library reads a bare "x_1 + 1" as x indexed by 1 + 1.
+    .replace(/(?<![\\a-zA-Z])([a-zA-Z])_(?:\{([a-zA-Z0-9])\}|([a-zA-Z0-9]))/g, '\\mathrm{$1_$2$3}');
   // sqrt(...) -> \sqrt{...}, the bracket matched by depth (one pass per occurrence, few of them).
   for (let at = s.search(/(?<!\\)sqrt\s*\(/); at >= 0; at = s.search(/(?<!\\)sqrt\s*\(/)) {
     const open = s.indexOf('(', at);
