@@ -14,7 +14,14 @@ const CURVES: Record<string, { title: string; keys: string[] }> = {
   mgt: { title: 'MGT (RL on frames)', keys: ['reward', 'success', 'kl_k1', 'entropy', 'response_length', 'groups_mixed'] },
 };
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** Chart.js's UMD build, safe to inline in a <script> element (pages that open offline). */
+export function chartJsScript(): string {
+  // The UMD build is not in the package's exports map: found beside its CommonJS entry.
+  const src = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+  return src.replace(/<\/script/gi, '<\\/script');
+}
+
+export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Moving average over `w` points: RL curves are noisy step to step. */
 function smooth(xs: number[], w = 5): number[] {
@@ -66,13 +73,12 @@ export function reportHtml(metrics: Row[], columns: { name: string; results: Tas
       return `<tr><td>${esc(t)}</td>${cells}${change}</tr>`;
     })
     .join('')}</table>`;
-  // The UMD build is not in the package's exports map: found beside its CommonJS entry.
-  const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+  const chartJs = chartJsScript();
   const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}.grid div{height:240px}</style>
-<script>${chartJs.replace(/<\/script/gi, '<\\/script')}</script></head><body>
+<script>${chartJs}</script></head><body>
 <h1>${esc(title)}</h1><h2>Held-out evaluation</h2>
 <p>Greedy pass@1 with 95% percentile-bootstrap intervals over the items; pass@k from k samples at temperature 1 (unbiased estimator); score: MageBench's Sokoban score (100 = optimal, idling about 41-49).</p>
 ${table}<h2>Training curves</h2><p>Moving averages over 5 steps.</p><div class="grid">${charts.map((c) => `<div><canvas id="${c.id}"></canvas></div>`).join('')}</div>

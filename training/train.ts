@@ -91,8 +91,10 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
       run.say(`${stage}: done in ${minutes().toFixed(1)} min so far; checkpoint ${run.path(stage)}`);
       if (stage === 'sft') before = stored('sft') ?? (await evalNow('sft'));
     }
-    const after = await evalNow('final');
-    const columns = [...(before ? [{ name: c.stages[0] === 'sft' ? 'sft' : 'before', results: before }] : []), { name: 'final', results: after }];
+    // A warm start alone is its own final model: evaluated once.
+    const warmOnly = c.stages.length === 1 && c.stages[0] === 'sft' && before;
+    const after = warmOnly && before ? before : await evalNow('final');
+    const columns = warmOnly ? [{ name: 'sft', results: after }] : [...(before ? [{ name: c.stages[0] === 'sft' ? 'sft' : 'before', results: before }] : []), { name: 'final', results: after }];
     const table = evalTable(columns);
     run.writeJson('eval.json', { columns });
     writeFileAtomic(run.path('eval.md'), `${table}\n`);

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { bootstrapCI, mean, meanPassAtK, pairedDifferenceCI, passAtK, quantile, standardError } from '../../training/eval/stats.js';
+import { bootstrapCI, mean, meanPassAtK, pairedDifferenceCI, passAtK, quantile, seedItemBootstrapCI, standardError } from '../../training/eval/stats.js';
 
 function binom(n: number, k: number): bigint {
   let r = 1n;
@@ -142,5 +142,26 @@ describe('paired difference CI', () => {
   it('refuses unpaired data and is 0 for identical results', () => {
     expect(() => pairedDifferenceCI([1, 0], [1])).toThrow(/2 values before, 1 after/);
     expect(pairedDifferenceCI([1, 0, 1], [1, 0, 1])).toEqual({ mean: 0, low: 0, high: 0 });
+  });
+});
+
+describe('seed-item bootstrap', () => {
+  it('with one seed is the plain item bootstrap; seeds that disagree widen the interval', () => {
+    const r = seedrandom('groups');
+    const items = (p: number) => Array.from({ length: 100 }, () => (r() < p ? 1 : 0));
+    const one = items(0.4);
+    const single = seedItemBootstrapCI([one], { seed: 'x' });
+    expect(single.mean).toBe(mean(one));
+    expect(single.high - single.low).toBeGreaterThan(0.1);
+    expect(single.high - single.low).toBeLessThan(0.25);
+    // Three seeds that agree (each about 40%) against three that do not (10%, 40%, 70%).
+    const agree = [items(0.4), items(0.4), items(0.4)];
+    const spread = [items(0.1), items(0.4), items(0.7)];
+    const a = seedItemBootstrapCI(agree, { seed: 'x' });
+    const s = seedItemBootstrapCI(spread, { seed: 'x' });
+    expect(s.mean).toBeCloseTo(mean(spread.map(mean)), 15);
+    expect(s.high - s.low).toBeGreaterThan(2 * (a.high - a.low));
+    expect(seedItemBootstrapCI(agree, { seed: 'x' })).toEqual(a);
+    expect(() => seedItemBootstrapCI([[1], []])).toThrow(/without values/);
   });
 });

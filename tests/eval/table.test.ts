@@ -6,7 +6,7 @@ import { bootstrapCI } from '../../training/eval/stats.js';
 
 function result(task: string, outcomes: number[] | undefined): TaskResult {
   const xs = outcomes ?? [0];
-  return { task, items: xs.length, success: bootstrapCI(xs), outcomes: outcomes as number[], score: null, reward: 0, passAtK: null, formatOk: 1, examples: [] };
+  return { task, items: xs.length, success: bootstrapCI(xs), outcomes: outcomes as number[], score: null, scores: [], reward: 0, passAtK: null, formatOk: 1, examples: [] };
 }
 
 describe('evalTable', () => {

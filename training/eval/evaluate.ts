@@ -48,6 +48,8 @@ export interface TaskResult {
   outcomes: number[];
   /** Mean task score of the greedy answers, where the task has one (MageBench's Sokoban score). */
   score: Interval | null;
+  /** Per item, the greedy answer's score (empty where the task has none). */
+  scores: number[];
   reward: number;
   /** pass@k over `samples` answers at temperature 1 (unbiased estimator), when k > 0. */
   passAtK: { k: number; samples: number; value: Interval } | null;
@@ -117,6 +119,7 @@ export async function evaluate(model: TinyLMM, suite: readonly EvalTask[], opts:
       success: bootstrapCI(outcomes, { seed: `${t.task}/success` }),
       outcomes,
       score: scores.length === scored.length ? bootstrapCI(scores, { seed: `${t.task}/score` }) : null,
+      scores: scores.length === scored.length ? scores : [],
       reward: mean(scored.map((s) => s.reward)),
       passAtK: pk,
       formatOk: mean(scored.map((s) => ((s.parts.format ?? 0) > 0 ? 1 : 0))),

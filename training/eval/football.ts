@@ -57,6 +57,7 @@ export async function evalFootball(model: TinyLMM, scenario: ScenarioId | string
     success: bootstrapCI(eps.map((e) => (e.goal ? 1 : 0)), { seed: `${task.name}/success` }),
     outcomes: eps.map((e) => (e.goal ? 1 : 0)),
     score: bootstrapCI(eps.map((e) => e.score), { seed: `${task.name}/score` }),
+    scores: eps.map((e) => e.score),
     // What the first turn's reward-to-go holds, averaged over turns' formats: env return + format.
     reward: mean(eps.map((e) => e.envReturn + mean(e.turns.map((t) => t.format)))),
     passAtK: null,

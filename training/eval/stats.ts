@@ -85,6 +85,35 @@ export function pairedDifferenceCI(before: readonly number[], after: readonly nu
   return bootstrapCI(after.map((a, i) => a - before[i]), opts);
 }
 
+/**
+ * CI of a mean over seeds of per-item values (`groups[s][i]`: seed s, item i), by a two-level
+ * bootstrap: seeds resampled with replacement, then items within each drawn seed. The interval
+ * holds both the seed-to-seed spread of training and the item sampling of the held-out set; with
+ * one seed it is the plain bootstrap over items. The point estimate is the mean of the seeds' means.
+ */
+export function seedItemBootstrapCI(groups: readonly (readonly number[])[], opts: BootstrapOptions = {}): Interval {
+  if (groups.length === 0 || groups.some((g) => g.length === 0)) throw new Error('seed-item bootstrap: a seed without values');
+  const resamples = opts.resamples ?? 1000;
+  const level = opts.level ?? 0.95;
+  if (!Number.isInteger(resamples) || resamples < 1) throw new Error(`bootstrap: ${resamples} resamples`);
+  if (!(level > 0 && level < 1)) throw new Error(`bootstrap: level ${level} is not in (0, 1)`);
+  const rng = seedrandom(opts.seed ?? 'bootstrap');
+  const S = groups.length;
+  const means = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let total = 0;
+    for (let k = 0; k < S; k++) {
+      const g = groups[Math.floor(rng() * S)];
+      let s = 0;
+      for (let i = 0; i < g.length; i++) s += g[Math.floor(rng() * g.length)];
+      total += s / g.length;
+    }
+    means[b] = total / S;
+  }
+  means.sort();
+  return { mean: mean(groups.map(mean)), low: quantile(means, (1 - level) / 2), high: quantile(means, (1 + level) / 2) };
+}
+
 /** The q-quantile of sorted values, linear between order statistics (numpy's 'linear'). */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) throw new Error('quantile of no values');

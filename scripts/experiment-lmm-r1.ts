@@ -1,0 +1,103 @@
+/**
+ * `npm run experiment:lmm-r1 -- --seeds 3 [--preset tiny|small] [--out DIR]`: LMM-R1's Table 3 on
+ * TinyLMM. Per seed one warm start, then FRE, Direct-RL, FRE -> MGT and the compute control (Direct-RL
+ * with the fre + mgt budget), all evaluated on one held-out suite; RESULTS.md and results.html
+ * summarise them. Resumable: run the same command again to continue.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { checkConfig, defaultConfig, mergeConfig, type TrainConfig } from '../training/config.js';
+import { ARMS, type ArmName } from '../training/experiment/arms.js';
+import { QUICK_BUDGET, runExperiment } from '../training/experiment/run.js';
+import { resultsHtml, resultsMarkdown } from '../training/experiment/results.js';
+import { summarize } from '../training/experiment/summary.js';
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${v}" is not a positive whole number`);
+  return n;
+};
+
+const program = new Command('experiment:lmm-r1')
+  .description("LMM-R1's Table 3 on TinyLMM: warm start, FRE, Direct-RL, FRE -> MGT and a compute control, over several seeds")
+  .option('--seeds <n>', 'training seeds (0 .. n-1)', int, 3)
+  .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
+  .option('--out <dir>', 'experiment directory (one run directory per seed and arm)', 'runs/lmm-r1')
+  .option('--config <file>', "a JSON file of config overrides, as train:agent's --config (budgets, suite)")
+  .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', int)
+  .option('--arms <list>', `run only these arms (of ${ARMS.map((a) => a.name).join(', ')}); the results cover the arms done for every seed`)
+  .option('--quick', 'a minute-sized budget that runs every arm end to end (a smoke test, not a result)')
+  .option('--results <file>', 'where RESULTS.md goes (results.html beside it)', '')
+  .option('--quiet', 'no progress bars')
+  .addHelpText('after', '\nRun it again with the same flags to continue: a finished arm is read back, a stopped one resumes.')
+  .parse();
+
+interface Flags {
+  seeds: number;
+  preset?: TrainConfig['preset'];
+  out: string;
+  config?: string;
+  threads?: number;
+  quick?: boolean;
+  arms?: string;
+  results: string;
+  quiet?: boolean;
+}
+
+function baseConfig(f: Flags): { config: TrainConfig; budget: string } {
+  let c = defaultConfig();
+  if (f.quick) c = mergeConfig(c, QUICK_BUDGET);
+  if (f.config) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(f.config, 'utf8'));
+    } catch (e) {
+      throw new Error(`--config ${f.config}: ${(e as Error).message}`);
+    }
+    c = mergeConfig(c, raw);
+  }
+  if (f.preset) c.preset = f.preset;
+  if (f.threads) c.threads = f.threads;
+  checkConfig(c);
+  const stage = (name: string, st: { steps: number; minutes: number | null }) => `${name} ${st.minutes !== null ? `${st.minutes} min` : `${st.steps} steps`}`;
+  return { config: c, budget: `${stage('sft', c.sft)}, ${stage('fre', c.fre)}, ${stage('mgt', c.mgt)} (Direct-RL control: mgt for fre + mgt)` };
+}
+
+function parseArms(list: string): ArmName[] {
+  const names = list.split(',').map((s) => s.trim());
+  for (const n of names) if (!ARMS.some((a) => a.name === n)) throw new Error(`--arms: "${n}" is not one of ${ARMS.map((a) => a.name).join(', ')}`);
+  return names as ArmName[];
+}
+
+async function main(): Promise<void> {
+  const f = program.opts<Flags>();
+  const { config, budget } = baseConfig(f);
+  const t0 = performance.now();
+  const r = await runExperiment({
+    out: f.out,
+    seeds: f.seeds,
+    base: config,
+    quiet: f.quiet,
+    arms: f.arms ? parseArms(f.arms) : undefined,
+    onArm: (seed, arm, cached) => {
+      if (!f.quiet) console.log(`${cached ? 'done already' : 'running'}: seed ${seed}, ${arm.label} (${((performance.now() - t0) / 60000).toFixed(1)} min so far)`);
+    },
+  });
+  const summary = summarize(r.outcomes);
+  const resultsFile = f.results || join(f.out, 'RESULTS.md');
+  const flags = process.argv.slice(2).join(' ');
+  const ctx = { out: relative(join(resultsFile, '..'), f.out) || '.', command: `npm run experiment:lmm-r1${flags ? ` -- ${flags}` : ''}`, preset: config.preset, threads: config.threads, budget, date: new Date().toISOString().slice(0, 10) };
+  const md = resultsMarkdown(summary, ctx);
+  writeFileAtomic(resultsFile, md);
+  writeFileAtomic(join(f.out, 'results.html'), resultsHtml(summary, { ...ctx, out: f.out }, md));
+  if (!f.quiet) console.log(`\n${md}`);
+  console.log(`${r.interrupted ? 'interrupted; run the same command to continue. Partial ' : ''}results: ${resultsFile}, ${join(f.out, 'results.html')}`);
+  if (r.interrupted) process.exitCode = 130;
+}
+
+main().catch((e: unknown) => {
+  console.error(`experiment:lmm-r1: ${(e as Error).message}`);
+  process.exitCode = 1;
+});

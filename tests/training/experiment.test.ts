@@ -1,0 +1,83 @@
+// The LMM-R1 experiment end to end on a minute-sized budget, one seed: each arm in its own test
+// (the experiment is resumable, so every test reads back the arms before it), then the shape of
+// what it writes: arm runs built on the right checkpoints, the control's budget, RESULTS.md's
+// sections and rows, and the HTML page.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultConfig, mergeConfig, type TrainConfig } from '../../training/config.js';
+import { ARMS, type ArmName } from '../../training/experiment/arms.js';
+import { resultsHtml, resultsMarkdown } from '../../training/experiment/results.js';
+import { QUICK_BUDGET, runExperiment, type ArmOutcome } from '../../training/experiment/run.js';
+import { summarize } from '../../training/experiment/summary.js';
+
+const out = mkdtempSync(join(tmpdir(), 'lmm-r1-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const base = mergeConfig(defaultConfig(), QUICK_BUDGET);
+const seen: string[] = [];
+let outcomes: ArmOutcome[] = [];
+
+async function upTo(arm: ArmName): Promise<void> {
+  const names = ARMS.map((a) => a.name);
+  const r = await runExperiment({ out, seeds: 1, base, quiet: true, arms: names.slice(0, names.indexOf(arm) + 1), onArm: (s, a, cached) => seen.push(`${a.name}:${cached ? 'cached' : 'ran'}`) });
+  expect(r.interrupted).toBe(false);
+  outcomes = r.outcomes;
+}
+
+const config = (arm: ArmName) => JSON.parse(readFileSync(join(out, 'seed-0', arm, 'config.json'), 'utf8')) as TrainConfig;
+
+describe('experiment:lmm-r1 on a minute-sized budget', () => {
+  it('an arm that builds on one not yet run is refused, naming it', async () => {
+    await expect(runExperiment({ out, seeds: 1, base, quiet: true, arms: ['fre'] })).rejects.toThrow(/run arm sft first/);
+    rmSync(join(out, 'seed-0', 'fre'), { recursive: true, force: true });
+  });
+
+  for (const arm of ARMS.map((a) => a.name)) {
+    it(`runs the ${arm} arm, reading back the arms before it`, async () => {
+      seen.length = 0;
+      await upTo(arm);
+      expect(seen[seen.length - 1]).toBe(`${arm}:ran`);
+      expect(seen.slice(0, -1).every((s) => s.endsWith(':cached'))).toBe(true);
+      expect(existsSync(join(out, 'seed-0', arm, 'arm.json'))).toBe(true);
+    }, 60_000);
+  }
+
+  it('builds each arm on the right checkpoint with the right budget', () => {
+    expect(config('sft').stages).toEqual(['sft']);
+    expect(config('sft').init).toBeNull();
+    expect(config('fre').init).toBe(join(out, 'seed-0', 'sft', 'sft'));
+    expect(config('direct').init).toBe(join(out, 'seed-0', 'sft', 'sft'));
+    expect(config('fre-mgt').init).toBe(join(out, 'seed-0', 'fre', 'fre'));
+    expect(config('fre-mgt').stages).toEqual(['mgt']);
+    expect(config('direct').mgt.steps).toBe(base.mgt.steps);
+    expect(config('direct-long').mgt.steps).toBe(base.fre.steps + base.mgt.steps);
+  });
+
+  it('writes RESULTS.md and results.html with every arm, task and comparison', () => {
+    const s = summarize(outcomes);
+    expect(s.arms).toEqual(ARMS.map((a) => a.name));
+    expect(s.tasks).toEqual(base.eval.tasks.map((t) => t.task));
+    for (const arm of s.arms) {
+      for (const t of s.tasks) {
+        const c = s.success[arm]![t];
+        expect(c.perSeed).toHaveLength(1);
+        expect(c.low).toBeLessThanOrEqual(c.mean);
+        expect(c.high).toBeGreaterThanOrEqual(c.mean);
+        expect(c.mean).toBeGreaterThanOrEqual(0);
+        expect(c.mean).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(s.differences.filter((d) => d.a === 'fre-mgt' && d.b === 'direct').map((d) => d.task)).toEqual(s.tasks);
+    const ctx = { out, command: 'npm run experiment:lmm-r1 -- --quick --seeds 1', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-01' };
+    const md = resultsMarkdown(s, ctx);
+    for (const h of ['## Table 3 layout', '## Greedy pass@1 per task', '## Per-seed pass@1', '## Paired differences', '## The accuracy ladder']) expect(md).toContain(h);
+    for (const a of ARMS) expect(md).toContain(`| ${a.label} |`);
+    expect(md).toContain('| 42.35 | 15.36 |'); // the paper's base row beside ours
+    expect(md).toContain(ctx.command);
+    const html = resultsHtml(s, ctx, md);
+    expect(html).toContain('new Chart(');
+    expect(html.match(/<canvas/g)?.length).toBeGreaterThanOrEqual(s.tasks.length);
+    expect(html).not.toMatch(/<script src=/); // opens offline
+  });
+});

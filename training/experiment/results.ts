@@ -1,0 +1,172 @@
+// RESULTS.md and results.html of the experiment: Table 3's layout with our rows beside the paper's,
+// pass@1 per task with CIs and per-seed values, the paired differences, the accuracy ladder, the
+// curves per stage (Chart.js, inlined so the page opens offline), wall-clock, machine and command.
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { chartJsScript, esc } from '../report.js';
+import { ARMS, type ArmName } from './arms.js';
+import { armDir } from './run.js';
+import type { Cell, Summary } from './summary.js';
+
+export interface ResultsContext {
+  out: string;
+  command: string;
+  preset: string;
+  threads: number;
+  /** The budgets of the arms (steps or minutes per stage), as said in the header. */
+  budget: string;
+  date: string;
+}
+
+const label = (a: ArmName) => ARMS.find((x) => x.name === a)!.label;
+const pts = (c: Cell) => `${(100 * c.mean).toFixed(1)} [${(100 * c.low).toFixed(1)}, ${(100 * c.high).toFixed(1)}]`;
+const signedPts = (c: Cell) => {
+  const s = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+  return `${s(c.mean)} [${s(c.low)}, ${s(c.high)}]`;
+};
+const num = (c: Cell | null | undefined) => (c ? `${c.mean.toFixed(1)} [${c.low.toFixed(1)}, ${c.high.toFixed(1)}]` : '-');
+const signedNum = (c: Cell | null) => (c ? `${c.mean >= 0 ? '+' : ''}${c.mean.toFixed(1)} [${c.low.toFixed(1)}, ${c.high.toFixed(1)}]` : '-');
+const excludesZero = (c: Cell) => c.low > 0 || c.high < 0;
+
+/** The machine, in one line. */
+export function machineLine(threads: number): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} logical cores), ${threads} ORT threads, Node ${process.version}`;
+}
+
+/** The ladder's rows: a task, its floor and goal (issue 9), and how our best arm is read. */
+const LADDER: { what: string; task: string; floor: number; goal: string }[] = [
+  { what: 'text Sokoban 6x6/1 box', task: 'sokoban-text-6x6-1', floor: 0.8, goal: '>= 90%, optimal-length plans' },
+  { what: 'text Sokoban 7x7/2 boxes', task: 'sokoban-text-7x7-2', floor: 0.5, goal: '>= 75%' },
+  { what: 'Countdown, 3 numbers', task: 'countdown-d1', floor: 0.8, goal: 'Countdown-4 >= 50%' },
+];
+
+function best(s: Summary, task: string): { arm: ArmName; cell: Cell } | null {
+  let top: { arm: ArmName; cell: Cell } | null = null;
+  for (const arm of s.arms) {
+    const c = s.success[arm]?.[task];
+    if (c && (!top || c.mean > top.cell.mean)) top = { arm, cell: c };
+  }
+  return top;
+}
+
+export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
+  const L: string[] = [];
+  L.push(`# LMM-R1's Table 3 on TinyLMM`, '');
+  L.push(`Measured ${ctx.date} on ${machineLine(ctx.threads)}. Preset \`${ctx.preset}\`, seeds ${s.seeds.join(', ')}; budget: ${ctx.budget}.`);
+  L.push(`Reproduce with \`${ctx.command}\` (resumable: finished arms are read back).`, '');
+  L.push('Every arm is evaluated on the same held-out suite (levels and puzzles disjoint by content from all training items). Intervals are 95% two-level bootstrap CIs: seeds resampled, then items within each seed; with one seed they cover item sampling only.', '');
+
+  const imageTasks = s.tasks.filter((t) => t.startsWith('sokoban-image-'));
+  const football = s.tasks.filter((t) => t.startsWith('football-online-'));
+  L.push('## Table 3 layout', '');
+  L.push("The paper's columns are MageBench scores of Qwen2.5-VL-3B (Sokoban-Global: the whole plan from the first frame; Football-Online); ours are the same scores on TinyLMM: Sokoban from frames in the global protocol (100 = optimal, idling about 41-49) and the Football drill's MageBench score.", '');
+  L.push(`| arm | paper: Sokoban-Global | paper: Football-Online | ${[...imageTasks, ...football].map((t) => `ours: ${t} score`).join(' | ')} |`);
+  L.push(`|---|---|---|${[...imageTasks, ...football].map(() => '---|').join('')}`);
+  for (const arm of s.arms) {
+    const p = ARMS.find((a) => a.name === arm)!.paper;
+    L.push(`| ${label(arm)} | ${p ? p.sokoban.toFixed(2) : '-'} | ${p ? p.football.toFixed(2) : '-'} | ${[...imageTasks, ...football].map((t) => num(s.score[arm]?.[t])).join(' | ')} |`);
+  }
+  L.push('');
+
+  L.push('## Greedy pass@1 per task (%, mean over seeds [95% CI])', '');
+  L.push(`| arm | ${s.tasks.join(' | ')} |`, `|---|${s.tasks.map(() => '---|').join('')}`);
+  for (const arm of s.arms) L.push(`| ${label(arm)} | ${s.tasks.map((t) => pts(s.success[arm]![t])).join(' | ')} |`);
+  L.push('');
+
+  L.push('## Per-seed pass@1 (%)', '');
+  L.push(`| arm | task | ${s.seeds.map((x) => `seed ${x}`).join(' | ')} | minutes per seed |`, `|---|---|${s.seeds.map(() => '---|').join('')}---|`);
+  for (const arm of s.arms) {
+    for (const t of s.tasks) {
+      L.push(`| ${label(arm)} | ${t} | ${s.success[arm]![t].perSeed.map((v) => (100 * v).toFixed(1)).join(' | ')} | ${t === s.tasks[0] ? s.minutes[arm]!.map((m) => m.toFixed(1)).join(', ') : ''} |`);
+    }
+  }
+  L.push('');
+
+  L.push('## Paired differences (the same items under two arms, seed by seed)', '');
+  L.push('A difference whose interval excludes 0 is marked **bold**.', '');
+  L.push('| comparison | task | pass@1 points [95% CI] | score [95% CI] | per seed (points) |', '|---|---|---|---|---|');
+  for (const d of s.differences) {
+    const cellText = excludesZero(d.success) ? `**${signedPts(d.success)}**` : signedPts(d.success);
+    L.push(`| ${label(d.a)} - ${label(d.b)} | ${d.task} | ${cellText} | ${signedNum(d.score)} | ${d.success.perSeed.map((v) => (100 * v).toFixed(1)).join(', ')} |`);
+  }
+  L.push('');
+
+  L.push('## The accuracy ladder', '');
+  L.push('Our best arm per task (greedy pass@1, held out) against the floors and goals of the ladder.', '');
+  L.push('| task | floor | goal | best arm | pass@1 % [95% CI] | floor met |', '|---|---|---|---|---|---|');
+  for (const row of LADDER) {
+    const b = best(s, row.task);
+    if (!b) continue;
+    const gap = row.floor - b.cell.mean;
+    L.push(`| ${row.what} | >= ${100 * row.floor}% | ${row.goal} | ${label(b.arm)} | ${pts(b.cell)} | ${gap <= 0 ? 'yes' : `no, ${(100 * gap).toFixed(1)} points short`} |`);
+  }
+  for (const size of ['6x6-1', '7x7-2']) {
+    const text = best(s, `sokoban-text-${size}`);
+    const image = best(s, `sokoban-image-${size}`);
+    if (!text || !image) continue;
+    const gap = text.cell.mean - image.cell.mean;
+    L.push(`| Sokoban ${size} from frames | within 10 points of text | equal to text | ${label(image.arm)} | ${pts(image.cell)} (text ${(100 * text.cell.mean).toFixed(1)}) | ${gap <= 0.1 ? 'yes' : `no, ${(100 * gap).toFixed(1)} points below text`} |`);
+  }
+  for (const t of football) {
+    const b = best(s, t);
+    const base = s.success.sft?.[t];
+    if (!b || !base) continue;
+    L.push(`| Football (${t}), goal rate | above the sft base (${(100 * base.mean).toFixed(1)}%) | a goal in >= 70% of episodes | ${label(b.arm)} | ${pts(b.cell)} | ${b.cell.mean > base.mean ? 'yes' : 'no'} |`);
+  }
+  const claim = s.differences.filter((d) => d.a === 'fre-mgt' && d.b === 'direct');
+  if (claim.length) {
+    const sig = claim.filter((d) => excludesZero(d.success));
+    L.push(`| FRE -> MGT vs Direct-RL | measured, 3 seeds, CI | a consistent gain, or a clean null | - | ${sig.length} of ${claim.length} tasks with a CI excluding 0 | ${s.seeds.length >= 3 ? 'yes' : `no, ${s.seeds.length} seed(s)`} |`);
+  }
+  L.push('');
+  L.push(`Curves per stage and arm: [results.html](${ctx.out.replace(/^\.\//, '')}/results.html).`, '');
+  return `${L.join('\n')}\n`;
+}
+
+type Row = Record<string, unknown>;
+
+/** Mean reward and success per RL step of an arm's stage, averaged over the seeds that have it. */
+function curve(out: string, seeds: number[], arm: ArmName, stage: 'fre' | 'mgt', key: 'reward' | 'success'): number[] {
+  const perSeed = seeds.map((seed) => {
+    const f = join(armDir(out, seed, arm), 'metrics.jsonl');
+    if (!existsSync(f)) return [];
+    return readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Row)
+      .filter((r) => r.stage === stage && r.kind === undefined && typeof r[key] === 'number')
+      .map((r) => r[key] as number);
+  });
+  const n = Math.max(0, ...perSeed.map((x) => x.length));
+  return Array.from({ length: n }, (_, i) => {
+    const xs = perSeed.map((x) => x[i]).filter((v) => v !== undefined);
+    return xs.reduce((a, v) => a + v, 0) / xs.length;
+  });
+}
+
+export function resultsHtml(s: Summary, ctx: ResultsContext, markdown: string): string {
+  const charts: { id: string; title: string; type: 'bar' | 'line'; labels: (string | number)[]; datasets: { label: string; data: number[] }[] }[] = [];
+  for (const t of s.tasks) {
+    charts.push({ id: `b${charts.length}`, title: `${t}: greedy pass@1 %`, type: 'bar', labels: s.arms.map(label), datasets: [{ label: 'mean over seeds', data: s.arms.map((a) => 100 * s.success[a]![t].mean) }, { label: '95% CI low', data: s.arms.map((a) => 100 * s.success[a]![t].low) }, { label: '95% CI high', data: s.arms.map((a) => 100 * s.success[a]![t].high) }] });
+  }
+  for (const stage of ['fre', 'mgt'] as const) {
+    for (const key of ['reward', 'success'] as const) {
+      const sets = s.arms.map((a) => ({ label: label(a), data: curve(ctx.out, s.seeds, a, stage, key) })).filter((d) => d.data.length > 0);
+      if (sets.length === 0) continue;
+      const n = Math.max(...sets.map((d) => d.data.length));
+      charts.push({ id: `c${charts.length}`, title: `${stage.toUpperCase()}: ${key} per step (mean over seeds)`, type: 'line', labels: Array.from({ length: n }, (_, i) => i), datasets: sets });
+    }
+  }
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd'];
+  return `<!doctype html><html><head><meta charset="utf-8"><title>LMM-R1 Table 3 on TinyLMM</title>
+<style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1200px}pre{white-space:pre-wrap;background:#f6f6f6;padding:12px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:16px}.grid div{height:260px}</style>
+<script>${chartJsScript()}</script></head><body>
+<h1>LMM-R1's Table 3 on TinyLMM</h1><p>${esc(machineLine(ctx.threads))}; preset ${esc(ctx.preset)}; seeds ${s.seeds.join(', ')}; command <code>${esc(ctx.command)}</code></p>
+<div class="grid">${charts.map((c) => `<div><canvas id="${c.id}"></canvas></div>`).join('')}</div>
+<h2>Tables</h2><pre>${esc(markdown)}</pre>
+<script>const charts=${JSON.stringify(charts).replace(/</g, '\\u003c')};const colours=${JSON.stringify(colours)};
+for(const c of charts){new Chart(document.getElementById(c.id),{type:c.type,data:{labels:c.labels,datasets:c.datasets.map((d,i)=>({...d,borderColor:colours[i%colours.length],backgroundColor:colours[i%colours.length]+'99',pointRadius:0,spanGaps:true,borderWidth:1.5}))},options:{animation:false,maintainAspectRatio:false,plugins:{title:{display:true,text:c.title}}}});}</script>
+</body></html>`;
+}
