@@ -32,7 +32,7 @@ describe('the grading corpus', () => {
 });
 
 describe('LMM-R1 labels', () => {
-  it.each(PUZZLE_FAMILIES.filter((f) => f !== 'sokoban').map((f) => [f]))('%s: fromLmmR1Jsonl -> gold -> the correct answer scores 1', (family) => {
+  it.each(PUZZLE_FAMILIES.map((f) => [f]))('%s: fromLmmR1Jsonl -> gold -> the correct answer scores 1', (family) => {
     const items = makeDataset(family, { size: 10, seed: 3 });
     const records = fromLmmR1Jsonl(toLmmR1Jsonl(items));
     records.forEach((record, i) => {
@@ -40,6 +40,28 @@ describe('LMM-R1 labels', () => {
         expect(rewardForLabel(resp(items[i].answer), label)?.task, `${items[i].id} ${label}`).toBe(1);
         expect(rewardForLabel(resp(`\\boxed{${items[i].answer}}`), label)?.task).toBe(1);
       }
+    });
+  });
+
+  it('LMM-R1 JSONL lines with boxed answers: fromLmmR1Jsonl -> gold -> correct answers score 1, wrong ones 0', () => {
+    const cases: [label: string, right: string, wrong: string][] = [
+      ['$\\boxed{60}$', '60', '61'],
+      ['$\\boxed{\\frac{1}{2}}$', '0.5', '\\frac{1}{3}'],
+      ['$\\boxed{3\\sqrt{2}}$', '\\sqrt{18}', '\\sqrt{17}'],
+      ['$\\boxed{(1, 2)}$', '\\left(1, 2\\right)', '(2, 1)'],
+      ['$\\boxed{[1, 3)}$', '[1,3)', '[1, 3]'],
+      ['$\\boxed{\\text{B}}$', '(B)', 'C'],
+      ['$\\boxed{x = 5}$', '5', '6'],
+      ['$\\boxed{\\{1, 2\\}}$', '\\{2, 1\\}', '\\{1\\}'],
+      ['$\\boxed{12\\text{ cm}}$', '12', '13 cm'],
+    ];
+    const message = JSON.stringify([{ role: 'user', content: [{ type: 'text', text: 'Q?' }] }]);
+    const records = fromLmmR1Jsonl(cases.map(([answer]) => JSON.stringify({ message, answer })).join('\n'));
+    records.forEach((record, i) => {
+      const [, right, wrong] = cases[i];
+      expect(rewardForLabel(resp(right), record.gold)?.task, `${record.answer} / ${right}`).toBe(1);
+      expect(rewardForLabel(resp(right), record.answer)?.task).toBe(1);
+      expect(rewardForLabel(resp(wrong), record.gold)?.task, `${record.answer} / ${wrong}`).toBe(0);
     });
   });
 
