@@ -168,7 +168,7 @@ export function splitUnit(text: string): ValueWithUnit {
         : words.every((w) => w.replace('.', '').length > 1));
     if (isUnit) return { value: head, unit: unit ?? canonicalUnit(words.join('').replace(/\./g, '') + (power ? `^${power[1]}` : '')) };
   }
-  // Currency words after the number ("5 dollars") were handled above; what is left has no unit.
+  // No unit after the value (a leading currency sign, if any, was split off above).
   return { value: s.trim(), unit };
 }
 
