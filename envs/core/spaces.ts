@@ -120,10 +120,11 @@ export function sampleSpace(space: Space, rng: Rng): unknown {
       const size = space.shape.reduce((a, b) => a * b, 1);
       const out = space.dtype === 'uint8' ? new Uint8Array(size) : space.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
       const integral = space.dtype !== 'float32';
+      const lo = Math.ceil(space.low);
+      const hi = Math.floor(space.high);
+      if (integral && lo > hi) throw new RangeError(`a ${space.dtype} box over [${space.low}, ${space.high}] holds no integer to sample`);
       for (let i = 0; i < size; i++) {
         if (integral) {
-          const lo = Math.ceil(space.low);
-          const hi = Math.floor(space.high);
           out[i] = rng.range(lo, hi);
         } else {
           // Float32 rounding can step just outside the bounds: clamp into them.
