@@ -105,6 +105,7 @@ describe("spaces: Gymnasium's sample(rng) and contains(x)", () => {
       }),
       { numRuns: 50 },
     );
+    expect(() => withMethods({ type: 'box', shape: [1], low: 0.2, high: 0.7, dtype: 'int32' }).sample(makeRng(0))).toThrow(/holds no integer/);
   });
 });
 
