@@ -34,8 +34,9 @@ export interface Observation {
 
 /**
  * What `step` takes. A structured action (a name or an index of the action space) runs exactly one
- * move; a list runs its moves in order; `{ text }` is a raw LMM response that the env's protocol
- * parses (see `parseAnswer`).
+ * move; a list is one turn under the protocol's rules, as the same moves in text (at most
+ * `max_actions_per_turn` of them online; under `global` the whole plan, which ends the episode);
+ * `{ text }` is a raw LMM response that the env's protocol parses (see `parseAnswer`).
  */
 export type Action = number | string | ReadonlyArray<number | string> | { text: string };
 
