@@ -16,15 +16,17 @@ const program = new Command()
   .option('--suite <name>', 'a suite in assets/benchmarks/ (default, quick)', 'default')
   .option('--quick', 'shorthand for --suite quick (seconds; what CI runs)')
   .option('--levels <file>', 'also play every level of this Boxoban file (global protocol)')
+  .option('--only <text>', 'play only the entries whose id contains this (tinylmm plays Sokoban only: --only sokoban)')
   .option('--out <dir>', 'output directory (replays, records, reports); re-running resumes it', 'runs/leaderboard')
   .option('--viewer <url>', 'the viewer that replay links open (the env server serves it at /viewer/)', '/viewer/')
-  .action(async (opts: { agents: string; suite: string; quick?: boolean; levels?: string; out: string; viewer: string }) => {
+  .action(async (opts: { agents: string; suite: string; quick?: boolean; levels?: string; only?: string; out: string; viewer: string }) => {
     const agents = opts.agents.split(',').map((a) => a.trim()).filter(Boolean);
     if (agents.length === 0) throw new Error('--agents: name at least one agent');
     const result = await runLeaderboard({
       agents,
       suite: opts.quick ? 'quick' : opts.suite,
       levels: opts.levels,
+      only: opts.only,
       out: opts.out,
       viewer: opts.viewer,
       log: (line) => console.log(line),

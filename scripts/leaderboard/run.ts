@@ -15,6 +15,8 @@ export interface LeaderboardOptions {
   levels?: string;
   out: string;
   viewer: string;
+  /** Play only the entries whose id contains this (e.g. `sokoban` for Sokoban-only agents). */
+  only?: string;
   /** Where suites are read from (tests point it elsewhere). */
   benchmarkDir?: string;
   log?: (line: string) => void;
@@ -30,7 +32,9 @@ export interface LeaderboardResult {
 export async function runLeaderboard(o: LeaderboardOptions): Promise<LeaderboardResult> {
   const log = o.log ?? (() => {});
   const started = performance.now();
-  const suite = loadSuite(o.suite, o.levels, o.benchmarkDir);
+  const loaded = loadSuite(o.suite, o.levels, o.benchmarkDir);
+  const suite = { ...loaded, entries: loaded.entries.filter((e) => e.id.includes(o.only ?? '')) };
+  if (suite.entries.length === 0) throw new Error(`--only ${o.only}: no entry of suite ${loaded.name} matches (${loaded.entries.map((e) => e.id).join(', ')})`);
   log(`suite ${suite.name} (hash ${suite.hash}): ${suite.entries.length} entries, ${suite.entries.reduce((a, e) => a + e.seeds.length, 0)} episodes per agent`);
   // Every name is checked before anything runs, so a typo in the third agent costs nothing.
   const specs = await Promise.all(o.agents.map(agentSpec));
@@ -63,7 +67,7 @@ export async function runLeaderboard(o: LeaderboardOptions): Promise<Leaderboard
     log(`${spec.label}: ${records.length} episodes, every replay verified`);
     return aggregate(spec.label, records, suite.entries.map((e) => e.id));
   }
-  const meta: ReportMeta = { suite: suite.name, suite_hash: suite.hash, created_at: new Date().toISOString(), viewer: o.viewer, seconds: (performance.now() - started) / 1000 };
+  const meta: ReportMeta = { suite: o.only ? `${suite.name}, entries matching "${o.only}"` : suite.name, suite_hash: suite.hash, created_at: new Date().toISOString(), viewer: o.viewer, seconds: (performance.now() - started) / 1000 };
   writeFileAtomic(join(o.out, 'leaderboard.json'), toJson(meta, rows));
   writeFileAtomic(join(o.out, 'leaderboard.md'), toMarkdown(meta, rows));
   writeFileAtomic(join(o.out, 'leaderboard.html'), toHtml(meta, rows));
