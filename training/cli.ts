@@ -6,10 +6,9 @@
  *   npm run train:agent -- --stages sft,mgt              # LMM-R1's Direct-RL baseline
  *   npm run train:agent -- --out runs/a --resume         # continue an interrupted run exactly
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkConfig, defaultConfig, mergeConfig, withSeed, type TrainConfig } from './config.js';
-import type { StageName } from './run.js';
+import { WARM_START } from './config.js';
+import { resolveConfig, type Flags } from './flags.js';
 import { trainAgent } from './train.js';
 
 const int = (v: string): number => {
@@ -32,7 +31,7 @@ const program = new Command('train:agent')
   .option('--seed <n>', 'seed of the model initialisation and every stage', int)
   .option('--out <dir>', 'run directory', 'runs/default')
   .option('--resume', 'continue the run in --out from its resume point (same result as never stopping)')
-  .option('--init <ckpt>', 'start from this checkpoint instead of a fresh model')
+  .option('--init <ckpt>', `start from this checkpoint ("none": a fresh model); default ${WARM_START}, or a fresh model when the stages include sft`)
   .addOption(new Option('--device <device>', 'ORT execution provider').choices(['cpu', 'cuda']))
   .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', int)
   .option('--sft-steps <n>', 'warm-start steps', int)
@@ -46,69 +45,6 @@ const program = new Command('train:agent')
   .option('--quiet', 'no progress bars or tables')
   .addHelpText('after', '\nThe run directory gets config.json, metrics.jsonl, a checkpoint per stage, eval.json, eval.md and report.html.\nCtrl-C saves a resume point and exits; --resume continues from it.')
   .parse();
-
-interface Flags {
-  config?: string;
-  preset?: TrainConfig['preset'];
-  stages?: string;
-  estimator?: TrainConfig['fre']['estimator'];
-  seed?: number;
-  out: string;
-  resume?: boolean;
-  init?: string;
-  device?: TrainConfig['device'];
-  threads?: number;
-  sftSteps?: number;
-  freSteps?: number;
-  mgtSteps?: number;
-  sftMinutes?: number;
-  freMinutes?: number;
-  mgtMinutes?: number;
-  lr?: number;
-  evalScale?: number;
-  quiet?: boolean;
-}
-
-function resolveConfig(f: Flags): TrainConfig {
-  let c = defaultConfig();
-  const saved = `${f.out}/config.json`;
-  // A resumed run reads its own resolved config: the same run, whatever the defaults are today.
-  if (f.resume) {
-    if (!existsSync(saved)) throw new Error(`--resume: ${saved} does not exist (nothing to resume in ${f.out})`);
-    c = mergeConfig(c, JSON.parse(readFileSync(saved, 'utf8')) as unknown);
-  }
-  if (f.config) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(f.config, 'utf8'));
-    } catch (e) {
-      throw new Error(`--config ${f.config}: ${(e as Error).message}`);
-    }
-    c = mergeConfig(c, raw);
-  }
-  if (f.preset) c.preset = f.preset;
-  if (f.stages) c.stages = f.stages.split(',').map((s) => s.trim()) as StageName[];
-  if (f.estimator) c.fre.estimator = c.mgt.estimator = f.estimator;
-  if (f.seed !== undefined) c = withSeed(c, f.seed);
-  if (f.init) c.init = f.init;
-  if (f.device) c.device = f.device;
-  if (f.threads) c.threads = f.threads;
-  if (f.sftSteps !== undefined) c.sft.steps = f.sftSteps;
-  if (f.freSteps !== undefined) c.fre.steps = f.freSteps;
-  if (f.mgtSteps !== undefined) c.mgt.steps = f.mgtSteps;
-  // A minutes budget keeps the steps as a cap, raised so that the time is what ends the stage.
-  const minutes = (st: { steps: number; minutes: number | null }, m: number | undefined, stepsGiven: boolean) => {
-    if (m === undefined) return;
-    st.minutes = m;
-    if (!stepsGiven) st.steps = 1_000_000;
-  };
-  minutes(c.sft, f.sftMinutes, f.sftSteps !== undefined);
-  minutes(c.fre, f.freMinutes, f.freSteps !== undefined);
-  minutes(c.mgt, f.mgtMinutes, f.mgtSteps !== undefined);
-  if (f.lr !== undefined) c.fre.lr = c.mgt.lr = f.lr;
-  if (f.evalScale !== undefined) c.eval.tasks = c.eval.tasks.map((t) => ({ ...t, count: Math.max(1, Math.round(t.count * f.evalScale!)) }));
-  return checkConfig(c);
-}
 
 async function main(): Promise<void> {
   const f = program.opts<Flags>();

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from '../agent/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import type { TrainConfig } from './config.js';
+import { resolveInit, type TrainConfig } from './config.js';
 import { evalTable, evaluate, heldOutKeys, type TaskResult } from './eval/evaluate.js';
 import { writeReport } from './report.js';
 import { Run, type ResumePoint, type StageName } from './run.js';
@@ -44,7 +44,7 @@ function startModel(c: TrainConfig, o: TrainOptions): { model: TinyLMM; resume: 
     if (!stage) throw new Error(`${o.out}/resume has no resume_stage in its metrics: not a resume point`);
     return { model: loadModel(`${o.out}/resume`, opts), resume: { stage, step: ck.metrics.resume_step, spentS: ck.metrics.resume_spent_s ?? 0 }, state: ck.state };
   }
-  if (c.init) return { model: loadModel(c.init, opts), resume: null };
+  if (c.init) return { model: loadModel(resolveInit(c.init), opts), resume: null };
   return { model: createModel(c.preset, { seed: c.seed, ...opts }), resume: null };
 }
 

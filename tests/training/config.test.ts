@@ -2,7 +2,11 @@
 // them), checked values, and the command's --help and bad-flag errors.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, defaultConfig, mergeConfig } from '../../training/config.js';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkConfig, defaultConfig, mergeConfig, resolveInit, WARM_START } from '../../training/config.js';
+import { resolveConfig } from '../../training/flags.js';
 
 describe('train:agent config', () => {
   it('merges known keys deeply and replaces the SFT mix whole', () => {
@@ -24,7 +28,7 @@ describe('train:agent config', () => {
     expect(bad({ stages: ['mgt', 'sft'] })).toThrow(/order sft, fre, mgt/);
     expect(bad({ fre: { estimator: 'a2c' } })).toThrow(/fre\.estimator "a2c"/);
     expect(bad({ mgt: { promptsPerStep: 0 } })).toThrow(/mgt\.promptsPerStep/);
-    expect(checkConfig(defaultConfig()).stages).toEqual(['sft', 'fre', 'mgt']);
+    expect(checkConfig(defaultConfig()).stages).toEqual(['fre', 'mgt']);
   });
 
   it('the command has --help and refuses a bad flag with a message', () => {
@@ -35,4 +39,31 @@ describe('train:agent config', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/a2c/);
   }, 30_000);
+});
+
+describe('where a run starts', () => {
+  const out = '/nonexistent/run';
+  it('the default runs FRE and MGT from the committed warm start, which exists', () => {
+    const c = resolveConfig({ out });
+    expect(c.stages).toEqual(['fre', 'mgt']);
+    expect(c.init).toBe(WARM_START);
+    expect(existsSync(join(resolveInit(WARM_START), 'manifest.json'))).toBe(true);
+  });
+
+  it('stages that train the warm start start from a fresh model, unless an init is chosen', () => {
+    expect(resolveConfig({ out, stages: 'sft,fre,mgt' }).init).toBeNull();
+    expect(resolveConfig({ out, stages: 'sft,mgt' }).init).toBeNull();
+    expect(resolveConfig({ out, stages: 'sft,mgt', init: 'runs/x/sft' }).init).toBe('runs/x/sft');
+    expect(resolveConfig({ out, stages: 'fre', init: 'none' }).init).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'flags-'));
+    try {
+      const file = join(dir, 'c.json');
+      writeFileSync(file, JSON.stringify({ stages: ['sft', 'fre'], init: WARM_START }));
+      expect(resolveConfig({ out, config: file }).init).toBe(WARM_START); // chosen in the file: kept
+      writeFileSync(file, JSON.stringify({ stages: ['sft', 'fre'] }));
+      expect(resolveConfig({ out, config: file }).init).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
