@@ -4,11 +4,10 @@
  * with the fre + mgt budget), all evaluated on one held-out suite; RESULTS.md and results.html
  * summarise them. Resumable: run the same command again to continue.
  */
-import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { checkConfig, defaultConfig, mergeConfig, type TrainConfig } from '../training/config.js';
+import { checkConfig, defaultConfig, mergeConfig, readConfigFile, type TrainConfig } from '../training/config.js';
 import { ARMS, type ArmName } from '../training/experiment/arms.js';
 import { QUICK_BUDGET, runExperiment } from '../training/experiment/run.js';
 import { resultsHtml, resultsMarkdown } from '../training/experiment/results.js';
@@ -49,15 +48,7 @@ interface Flags {
 function baseConfig(f: Flags): { config: TrainConfig; budget: string } {
   let c = defaultConfig();
   if (f.quick) c = mergeConfig(c, QUICK_BUDGET);
-  if (f.config) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(f.config, 'utf8'));
-    } catch (e) {
-      throw new Error(`--config ${f.config}: ${(e as Error).message}`);
-    }
-    c = mergeConfig(c, raw);
-  }
+  if (f.config) c = mergeConfig(c, readConfigFile(f.config));
   if (f.preset) c.preset = f.preset;
   if (f.threads) c.threads = f.threads;
   checkConfig(c);

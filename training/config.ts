@@ -1,6 +1,7 @@
 // The one typed configuration of `train:agent`: defaults with a comment wherever a value is not
 // obvious, a JSON file or flags on top, and a strict merge (an unknown key or a wrong type is an
 // error naming it). The resolved config is written into the run directory.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PRESET_NAMES, type PresetName } from '../agent/index.js';
 import type { Estimator } from './rl/advantages.js';
@@ -94,6 +95,15 @@ export function withSeed(c: TrainConfig, seed: number): TrainConfig {
 
 const ESTIMATORS: readonly Estimator[] = ['reinforce_baseline', 'grpo', 'rloo', 'ppo'];
 const STAGES: readonly StageName[] = ['sft', 'fre', 'mgt'];
+
+/** The JSON of a --config file, or an error naming the file and what is wrong with it. */
+export function readConfigFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`--config ${file}: ${(e as Error).message}`);
+  }
+}
 
 /** Deep-merges `patch` into `base`, rejecting keys `base` lacks and values of another type. */
 export function mergeConfig<T>(base: T, patch: unknown, path = 'config'): T {

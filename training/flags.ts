@@ -1,7 +1,7 @@
 // train:agent's flags on top of the config: defaults, then a resumed run's own config, then a
 // --config file, then flags. Kept apart from the CLI so that the rules are tested as functions.
 import { existsSync, readFileSync } from 'node:fs';
-import { checkConfig, defaultConfig, mergeConfig, withSeed, type TrainConfig } from './config.js';
+import { checkConfig, defaultConfig, mergeConfig, readConfigFile, withSeed, type TrainConfig } from './config.js';
 import type { StageName } from './run.js';
 
 export interface Flags {
@@ -38,12 +38,7 @@ export function resolveConfig(f: Flags): TrainConfig {
     initChosen = true;
   }
   if (f.config) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(f.config, 'utf8'));
-    } catch (e) {
-      throw new Error(`--config ${f.config}: ${(e as Error).message}`);
-    }
+    const raw = readConfigFile(f.config);
     c = mergeConfig(c, raw);
     if (typeof raw === 'object' && raw !== null && 'init' in raw) initChosen = true;
   }

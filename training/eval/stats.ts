@@ -58,18 +58,23 @@ export interface Interval {
  */
 export function bootstrapCI(xs: readonly number[], opts: BootstrapOptions = {}): Interval {
   const m = mean(xs);
+  const n = xs.length;
+  return percentileInterval(m, opts, (rng) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += xs[Math.floor(rng() * n)];
+    return s / n;
+  });
+}
+
+/** The percentile interval of `resamples` draws of `draw` (seeded), around the point estimate `m`. */
+function percentileInterval(m: number, opts: BootstrapOptions, draw: (rng: () => number) => number): Interval {
   const resamples = opts.resamples ?? 1000;
   const level = opts.level ?? 0.95;
   if (!Number.isInteger(resamples) || resamples < 1) throw new Error(`bootstrap: ${resamples} resamples`);
   if (!(level > 0 && level < 1)) throw new Error(`bootstrap: level ${level} is not in (0, 1)`);
   const rng = seedrandom(opts.seed ?? 'bootstrap');
-  const n = xs.length;
   const means = new Float64Array(resamples);
-  for (let b = 0; b < resamples; b++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += xs[Math.floor(rng() * n)];
-    means[b] = s / n;
-  }
+  for (let b = 0; b < resamples; b++) means[b] = draw(rng);
   means.sort();
   return { mean: m, low: quantile(means, (1 - level) / 2), high: quantile(means, (1 + level) / 2) };
 }
@@ -93,14 +98,8 @@ export function pairedDifferenceCI(before: readonly number[], after: readonly nu
  */
 export function seedItemBootstrapCI(groups: readonly (readonly number[])[], opts: BootstrapOptions = {}): Interval {
   if (groups.length === 0 || groups.some((g) => g.length === 0)) throw new Error('seed-item bootstrap: a seed without values');
-  const resamples = opts.resamples ?? 1000;
-  const level = opts.level ?? 0.95;
-  if (!Number.isInteger(resamples) || resamples < 1) throw new Error(`bootstrap: ${resamples} resamples`);
-  if (!(level > 0 && level < 1)) throw new Error(`bootstrap: level ${level} is not in (0, 1)`);
-  const rng = seedrandom(opts.seed ?? 'bootstrap');
   const S = groups.length;
-  const means = new Float64Array(resamples);
-  for (let b = 0; b < resamples; b++) {
+  return percentileInterval(mean(groups.map(mean)), opts, (rng) => {
     let total = 0;
     for (let k = 0; k < S; k++) {
       const g = groups[Math.floor(rng() * S)];
@@ -108,10 +107,8 @@ export function seedItemBootstrapCI(groups: readonly (readonly number[])[], opts
       for (let i = 0; i < g.length; i++) s += g[Math.floor(rng() * g.length)];
       total += s / g.length;
     }
-    means[b] = total / S;
-  }
-  means.sort();
-  return { mean: mean(groups.map(mean)), low: quantile(means, (1 - level) / 2), high: quantile(means, (1 + level) / 2) };
+    return total / S;
+  });
 }
 
 /** The q-quantile of sorted values, linear between order statistics (numpy's 'linear'). */
