@@ -7,7 +7,7 @@
 import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { checkConfig, defaultConfig, mergeConfig, readConfigFile, type TrainConfig } from '../training/config.js';
+import { checkConfig, defaultConfig, mergeConfig, readConfigFile, WARM_START, type TrainConfig } from '../training/config.js';
 import { ARMS, type ArmName } from '../training/experiment/arms.js';
 import { QUICK_BUDGET, runExperiment } from '../training/experiment/run.js';
 import { resultsHtml, resultsMarkdown } from '../training/experiment/results.js';
@@ -27,6 +27,7 @@ const program = new Command('experiment:lmm-r1')
   .option('--config <file>', "a JSON file of config overrides, as train:agent's --config (budgets, suite)")
   .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', int)
   .option('--arms <list>', `run only these arms (of ${ARMS.map((a) => a.name).join(', ')}); the results cover the arms done for every seed`)
+  .option('--warm-start <seed=dir...>', `use an already trained warm start as a seed's sft arm (e.g. 0=${WARM_START}, the default's seed 0), instead of training it`)
   .option('--quick', 'a minute-sized budget that runs every arm end to end (a smoke test, not a result)')
   .option('--results <file>', 'where RESULTS.md goes (results.html beside it)', '')
   .option('--quiet', 'no progress bars')
@@ -41,6 +42,7 @@ interface Flags {
   threads?: number;
   quick?: boolean;
   arms?: string;
+  warmStart?: string[];
   results: string;
   quiet?: boolean;
 }
@@ -54,6 +56,12 @@ function baseConfig(f: Flags): { config: TrainConfig; budget: string } {
   checkConfig(c);
   const stage = (name: string, st: { steps: number; minutes: number | null }) => `${name} ${st.minutes !== null ? `${st.minutes} min` : `${st.steps} steps`}`;
   return { config: c, budget: `${stage('sft', c.sft)}, ${stage('fre', c.fre)}, ${stage('mgt', c.mgt)} (Direct-RL control: mgt for fre + mgt)` };
+}
+
+function parseWarmStart(v: string): [number, string] {
+  const m = /^(\d+)=(.+)$/.exec(v);
+  if (!m) throw new Error(`--warm-start: expected SEED=DIR, got "${v}"`);
+  return [Number(m[1]), m[2]];
 }
 
 function parseArms(list: string): ArmName[] {
@@ -72,6 +80,7 @@ async function main(): Promise<void> {
     base: config,
     quiet: f.quiet,
     arms: f.arms ? parseArms(f.arms) : undefined,
+    warmStarts: Object.fromEntries((f.warmStart ?? []).map(parseWarmStart)),
     onArm: (seed, arm, cached) => {
       if (!f.quiet) console.log(`${cached ? 'done already' : 'running'}: seed ${seed}, ${arm.label} (${((performance.now() - t0) / 60000).toFixed(1)} min so far)`);
     },

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig, mergeConfig, type TrainConfig } from '../../training/config.js';
+import { defaultConfig, mergeConfig, WARM_START, type TrainConfig } from '../../training/config.js';
 import { ARMS, type ArmName } from '../../training/experiment/arms.js';
 import { resultsHtml, resultsMarkdown } from '../../training/experiment/results.js';
 import { QUICK_BUDGET, runExperiment, type ArmOutcome } from '../../training/experiment/run.js';
@@ -29,8 +29,7 @@ const config = (arm: ArmName) => JSON.parse(readFileSync(join(out, 'seed-0', arm
 
 describe('experiment:lmm-r1 on a minute-sized budget', () => {
   it('an arm that builds on one not yet run is refused, naming it', async () => {
-    await expect(runExperiment({ out, seeds: 1, base, quiet: true, arms: ['fre'] })).rejects.toThrow(/run arm sft first/);
-    rmSync(join(out, 'seed-0', 'fre'), { recursive: true, force: true });
+    await expect(runExperiment({ out, seeds: 1, base, quiet: true, arms: ['fre'] })).rejects.toThrow(/arm sft, which has not run: run arm sft first/);
   });
 
   for (const arm of ARMS.map((a) => a.name)) {
@@ -53,6 +52,19 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
     expect(config('direct').mgt.steps).toBe(base.mgt.steps);
     expect(config('direct-long').mgt.steps).toBe(base.fre.steps + base.mgt.steps);
   });
+
+  it('a given warm start is evaluated as the sft arm, not trained, and the next arm starts from it', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'lmm-r1-warm-'));
+    try {
+      const r = await runExperiment({ out: other, seeds: 1, base, quiet: true, arms: ['sft', 'fre'], warmStarts: { 0: WARM_START } });
+      expect(r.outcomes.map((x) => x.arm)).toEqual(['sft', 'fre']);
+      expect(r.outcomes[0].checkpoint).toBe(WARM_START);
+      expect(existsSync(join(other, 'seed-0', 'sft', 'metrics.jsonl'))).toBe(false);
+      expect((JSON.parse(readFileSync(join(other, 'seed-0', 'fre', 'config.json'), 'utf8')) as TrainConfig).init).toBe(WARM_START);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('writes RESULTS.md and results.html with every arm, task and comparison', () => {
     const s = summarize(outcomes);

@@ -4,8 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
-import { withSeed, type TrainConfig } from '../config.js';
-import type { TaskResult } from '../eval/evaluate.js';
+import { loadModel } from '../../agent/index.js';
+import { resolveInit, withSeed, type TrainConfig } from '../config.js';
+import { evaluate, type TaskResult } from '../eval/evaluate.js';
 import { trainAgent } from '../train.js';
 import { ARMS, armCheckpoint, armConfig, type Arm, type ArmName } from './arms.js';
 
@@ -33,6 +34,12 @@ export interface ExperimentOptions {
   quiet?: boolean;
   /** Run only these arms (default all); an arm they build on must be among them or done already. */
   arms?: readonly ArmName[];
+  /**
+   * Warm starts already trained, by seed: that seed's sft arm is this checkpoint, evaluated, not
+   * retrained (it must be the sft stage of the same config and seed, e.g. assets/checkpoints/tiny-sft
+   * for seed 0 of the default).
+   */
+  warmStarts?: Readonly<Record<number, string>>;
   /** Told before each arm starts (or is read back). */
   onArm?: (seed: number, arm: Arm, cached: boolean) => void;
 }
@@ -45,6 +52,8 @@ export interface ArmOutcome {
   results: TaskResult[];
   /** Wall-clock of the arm's own run (its stages and evaluations). */
   minutes: number;
+  /** The arm's final checkpoint, which arms after it start from. */
+  checkpoint: string;
 }
 
 export interface ExperimentResult {
@@ -70,17 +79,37 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
         continue;
       }
       o.onArm?.(seed, arm, false);
-      const from = arm.from ? ARMS.find((a) => a.name === arm.from)! : null;
-      const init = from ? armCheckpoint(armDir(o.out, seed, from.name), from) : null;
-      if (init && !existsSync(init)) throw new Error(`arm ${arm.name} (seed ${seed}) starts from ${init}, which does not exist: run arm ${from!.name} first`);
+      const given = arm.name === 'sft' ? o.warmStarts?.[seed] : undefined;
+      if (given) {
+        const outcome = await evaluateWarmStart(given, base, seed, dir);
+        writeFileAtomic(done, `${JSON.stringify(outcome)}\n`);
+        outcomes.push(outcome);
+        continue;
+      }
+      const fromDone = arm.from ? join(armDir(o.out, seed, arm.from), 'arm.json') : null;
+      if (fromDone && !existsSync(fromDone)) throw new Error(`arm ${arm.name} (seed ${seed}) starts from arm ${arm.from}, which has not run: run arm ${arm.from} first`);
+      const init = fromDone ? (JSON.parse(readFileSync(fromDone, 'utf8')) as ArmOutcome).checkpoint : null;
       const r = await trainAgent(armConfig(base, arm, init), { out: dir, resume: existsSync(join(dir, 'metrics.jsonl')), quiet: o.quiet, evalBefore: false });
       if (r.interrupted) return { outcomes, interrupted: true };
       const final = r.columns[r.columns.length - 1];
       // Minutes across a resume are those of the last part only; the metrics hold every step's time.
-      const outcome: ArmOutcome = { seed, arm: arm.name, dir, results: final.results, minutes: r.minutes };
+      const outcome: ArmOutcome = { seed, arm: arm.name, dir, results: final.results, minutes: r.minutes, checkpoint: armCheckpoint(dir, arm) };
       writeFileAtomic(done, `${JSON.stringify(outcome)}\n`);
       outcomes.push(outcome);
     }
   }
   return { outcomes, interrupted: false };
+}
+
+/** A given warm start as a seed's sft arm: its held-out evaluation, and it as the checkpoint to build on. */
+async function evaluateWarmStart(ckpt: string, c: TrainConfig, seed: number, dir: string): Promise<ArmOutcome> {
+  const t0 = performance.now();
+  const model = loadModel(resolveInit(ckpt), { threads: c.threads, device: c.device });
+  try {
+    if (model.preset !== c.preset) throw new Error(`warm start ${ckpt} is a ${model.preset} model, the experiment's preset is ${c.preset}`);
+    const results = await evaluate(model, c.eval.tasks, { ...c.eval.options, replayDir: join(dir, 'replays', 'sft') });
+    return { seed, arm: 'sft', dir, results, minutes: (performance.now() - t0) / 60000, checkpoint: ckpt };
+  } finally {
+    await model.dispose();
+  }
 }
