@@ -1,11 +1,13 @@
 // `npm run model -- <command>`: create, inspect, sample from and export TinyLMM checkpoints.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { createModel, exportOnnx, loadModel, saveModel, countParameters, PRESET_NAMES, type PresetName, type TinyLMM } from './index.js';
 import type { ModelConfig } from './model/config.js';
 import type { RGBAImage } from './model/image.js';
 import type { Device } from './engine/index.js';
+import { userPath } from '../envs/node/user-path.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -48,7 +50,7 @@ function parseOverrides(json: string): Partial<ModelConfig> {
 async function readImage(file: string): Promise<RGBAImage> {
   let img: Awaited<ReturnType<typeof loadImage>>;
   try {
-    img = await loadImage(readFileSync(file));
+    img = await loadImage(readFileSync(userPath(file)));
   } catch (e) {
     throw new Error(`--image ${file}: ${(e as Error).message}`);
   }
@@ -57,6 +59,16 @@ async function readImage(file: string): Promise<RGBAImage> {
   ctx.drawImage(img, 0, 0);
   const data = ctx.getImageData(0, 0, img.width, img.height).data;
   return { width: img.width, height: img.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** "tiny, step 1000" from a manifest, without loading the weights (or "unreadable manifest"). */
+function manifestSummary(file: string): string {
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as { preset?: unknown; step?: unknown };
+    return `${String(m.preset)}, step ${String(m.step ?? 0)}`;
+  } catch {
+    return 'unreadable manifest';
+  }
 }
 
 function describe(model: TinyLMM): string {
@@ -82,10 +94,15 @@ program
   .addOption(new Option('--preset <name>', 'model size').choices([...PRESET_NAMES]).default('tiny'))
   .option('--seed <n>', 'initialisation seed', int, 0)
   .option('--config <json>', 'config overrides as JSON, e.g. \'{"positions":"rope"}\'')
-  .action((dir: string, o: { preset: PresetName; seed: number; config?: string }) => {
+  .option('--force', 'replace a checkpoint already in <dir> (its weights and step are lost)')
+  .action((dir: string, o: { preset: PresetName; seed: number; config?: string; force?: boolean }) => {
     const overrides = o.config ? parseOverrides(o.config) : {};
+    // A trained checkpoint silently swapped for step 0 is hours lost: replacing one must be asked for.
+    if (!o.force && existsSync(join(userPath(dir), 'manifest.json'))) {
+      throw new Error(`${dir} already holds a checkpoint (${manifestSummary(join(userPath(dir), 'manifest.json'))}); pass --force to replace it with a fresh one`);
+    }
     const model = createModel(o.preset, { seed: o.seed, config: overrides });
-    saveModel(model, dir);
+    saveModel(model, userPath(dir));
     console.log(`wrote ${dir}\n${describe(model)}`);
   });
 
@@ -95,7 +112,7 @@ program
   .argument('<dir-or-preset>')
   .option('--json', 'print the resolved config as JSON')
   .action((what: string, o: { json?: boolean }) => {
-    const model = (PRESET_NAMES as readonly string[]).includes(what) ? createModel(what as PresetName) : loadModel(what);
+    const model = (PRESET_NAMES as readonly string[]).includes(what) ? createModel(what as PresetName) : loadModel(userPath(what));
     console.log(o.json ? JSON.stringify({ preset: model.preset, parameters: model.parameterCount, step: model.step, config: model.config }, null, 2) : describe(model));
   });
 
@@ -120,7 +137,9 @@ runtimeOptions(
   maxNewTokens: number; temperature: number; topP: number; seed: number; stop?: string[];
 }) => {
   if (!dir && !o.preset) throw new InvalidArgumentError('give a checkpoint directory or --preset');
-  const model = dir ? loadModel(dir, { threads: o.threads, device: o.device }) : createModel(o.preset!, { threads: o.threads, device: o.device });
+  const model = dir ? loadModel(userPath(dir), { threads: o.threads, device: o.device }) : createModel(o.preset!, { threads: o.threads, device: o.device });
+  // Random weights print random bytes: say so, or the output reads as a broken model.
+  if (model.step === 0) console.error(`note: ${dir ? `${dir} is an untrained checkpoint (step 0)` : `--preset ${o.preset} is freshly initialised`}: its samples are random bytes; train it first (npm run train:agent)`);
   const image = o.image ? await readImage(o.image) : null;
   const user = image ? [{ type: 'image' as const, image }, { type: 'text' as const, text: o.prompt }] : o.prompt;
   const chat = [...(o.system ? [{ role: 'system' as const, content: o.system }] : []), { role: 'user' as const, content: user }];
@@ -148,8 +167,8 @@ program
   .argument('<dir>', 'checkpoint directory')
   .argument('<file>', 'output .onnx file')
   .action((dir: string, file: string) => {
-    const model = loadModel(dir);
-    exportOnnx(model, file);
+    const model = loadModel(userPath(dir));
+    exportOnnx(model, userPath(file));
     console.log(`wrote ${file} (${model.preset}, ${countParameters(model.config).toLocaleString('en-US')} parameters, step ${model.step})`);
   });
 

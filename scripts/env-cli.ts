@@ -6,6 +6,7 @@ import { listEnvs, make } from '../envs/index.js';
 import { AGENT_NAMES } from './cli/agents.js';
 import { datasetCommand, parseFormat, rolloutCommand, solveCommand, type RolloutArgs, type SolveArgs } from './cli/commands.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { userPath } from '../envs/node/user-path.js';
 import { parseInteger, parseJsonObject, parsePositive } from './cli/io.js';
 import { withLevelsFile } from './cli/levels.js';
 import { playInTerminal } from './cli/play.js';
@@ -49,7 +50,7 @@ program
   .action((id: string, opts: { seed: number; options: Record<string, never>; out: string; levels?: string }) => {
     const env = make(id, withLevelsFile(opts.options, opts.levels));
     const { observation } = env.reset({ seed: opts.seed });
-    writeFileAtomic(opts.out, env.render('png'));
+    writeFileAtomic(userPath(opts.out), env.render('png'));
     console.log(observation.text);
     console.log(`wrote ${opts.out} (${observation.image.width}x${observation.image.height})`);
   });

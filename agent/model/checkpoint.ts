@@ -10,6 +10,7 @@ import { parseConfig, type ModelConfig, type PresetName, isPresetName } from './
 import { checkParams, type Params } from './params.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { Tokenizer, type TokenizerSpec } from './tokenizer.js';
+import { ensureDir } from '../../envs/node/atomic-file.js';
 
 export const CHECKPOINT_FORMAT = 'tinylmm-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -65,7 +66,7 @@ export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
   const dir = resolve(dirIn);
   checkParams(ck.config, ck.params, 'refusing to save');
   const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
+  ensureDir(parent); // not mkdirSync's recursive flag: it never returns under /proc on Node 20
   recoverInterruptedSwap(dir);
   refuseToReplaceOther(dir);
   removeDeadTemporaries(dir);

@@ -9,6 +9,7 @@ import { writeLmmR1File } from '../../envs/puzzles/jsonl-file.js';
 import { ReplayRecorder, type Replay } from '../../envs/replay/index.js';
 import { agentByName } from './agents.js';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
+import { userPath } from '../../envs/node/user-path.js';
 import { progressBar } from './progress.js';
 
 export interface SolveArgs {
@@ -44,7 +45,7 @@ export function solveCommand(id: string, args: SolveArgs): void {
   // The env scores against a proven optimum only (its own solver budget, solver_states).
   console.log(score === null ? 'score unknown: the env found no proven optimum within solver_states' : `score ${String(score)} (100 = optimal)`);
   if (args.gif) {
-    writeFileAtomic(args.gif, encodeGif(frames, 150));
+    writeFileAtomic(userPath(args.gif), encodeGif(frames, 150));
     console.log(`wrote ${args.gif} (${frames.length} frames)`);
   }
 }
@@ -71,12 +72,12 @@ export async function rolloutCommand(id: string, args: RolloutArgs): Promise<voi
   const end = last?.terminated ? 'terminated' : last?.truncated ? 'truncated' : 'stopped';
   console.log(`${id} seed ${args.seed} agent ${args.agent}: ${result.length} steps, return ${result.return.toFixed(3)}, score ${result.score ?? '-'} (${end})`);
   if (args.gif && result.frames) {
-    writeFileAtomic(args.gif, encodeGif(result.frames, 100));
+    writeFileAtomic(userPath(args.gif), encodeGif(result.frames, 100));
     console.log(`wrote ${args.gif} (${result.frames.length} frames)`);
   }
   if (args.replay) {
     if (!replay) throw new Error('the episode did not end, so no replay was recorded');
-    writeFileAtomic(args.replay, JSON.stringify(replay));
+    writeFileAtomic(userPath(args.replay), JSON.stringify(replay));
     console.log(`wrote ${args.replay}`);
   }
 }
@@ -98,7 +99,7 @@ export function parseFormat(value: string): DatasetFormat {
 /** Writes a puzzle dataset, or game levels when `name` is an env id. */
 export async function datasetCommand(name: string, args: DatasetArgs): Promise<void> {
   if (listEnvs().some((s) => s.id === name)) {
-    const rows = writeGameDataset(name, { size: args.size, seed: args.seed, options: args.options, format: args.format, out: args.out });
+    const rows = writeGameDataset(name, { size: args.size, seed: args.seed, options: args.options, format: args.format, out: userPath(args.out) });
     console.log(`wrote ${rows.length} ${name} levels to ${args.out} (${args.format}; frames in ${dirname(rows[0]?.imagePath ?? args.out)})`);
     return;
   }
@@ -119,9 +120,9 @@ export async function datasetCommand(name: string, args: DatasetArgs): Promise<v
     // The item itself as the label: POST /v1/reward then grades with the family's verifier (the
     // gold text alone would let a bare countdown target match the gold expression's value).
     const lines = items.map((item) => JSON.stringify({ input: item.prompt, label: puzzleLabel(item) }));
-    writeFileAtomic(args.out, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
+    writeFileAtomic(userPath(args.out), lines.join('\n') + (lines.length > 0 ? '\n' : ''));
   } else {
-    await writeLmmR1File(args.out, items);
+    await writeLmmR1File(userPath(args.out), items);
   }
   console.log(`wrote ${items.length} ${family} items to ${args.out} (${args.format})`);
 }

@@ -7,11 +7,10 @@
  * (--data.image_key); `label` must be named (--data.label_key label). LMM-R1's fork reads
  * `message` (a JSON string of messages with image parts) and the label from `answer`.
  */
-import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { footballTaskPrompt, make } from '../../envs/index.js';
 import type { JsonObject } from '../../envs/core/types.js';
-import { writeFileAtomic } from '../../envs/node/atomic-file.js';
+import { ensureDir, writeFileAtomic } from '../../envs/node/atomic-file.js';
 
 export type DatasetFormat = 'openrlhf' | 'lmm-r1';
 
@@ -55,7 +54,7 @@ function taskText(envId: string, options: Record<string, unknown>): string {
 export function writeGameDataset(envId: string, args: GameDatasetArgs): GameRow[] {
   const out = resolve(args.out);
   const imageDir = join(dirname(out), `${basename(out).replace(/\.jsonl$/, '')}-frames`);
-  mkdirSync(imageDir, { recursive: true });
+  ensureDir(imageDir);
   const env = make(envId, args.options);
   // The resolved options (defaults filled in) say what the prompt must, e.g. actions per turn.
   const resolved = (env as unknown as { options?: Record<string, unknown> }).options ?? args.options;

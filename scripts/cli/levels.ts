@@ -1,6 +1,6 @@
 /** `--levels FILE`: a Boxoban level file as the `levels` option, instead of pasting it into `--options`. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { userPath } from '../../envs/node/user-path.js';
 
 /**
  * The env options with `levels` set from `file` (a path as the user typed it: relative to the
@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 export function withLevelsFile(options: Record<string, unknown>, file: string | undefined): Record<string, never> {
   if (file === undefined) return options as Record<string, never>;
   if (Object.hasOwn(options, 'levels')) throw new Error('levels given twice: by --levels and inside --options; give one');
-  const path = resolve(process.env.INIT_CWD ?? process.cwd(), file);
+  const path = userPath(file);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

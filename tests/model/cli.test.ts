@@ -49,4 +49,24 @@ describe('model CLI', () => {
     expect(r.stderr).toMatch(/refusing to save/);
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('keep');
   }, 60_000);
+
+  it('init onto an existing checkpoint refuses without --force, and keeps it', () => {
+    const dir = join(root, 'trained');
+    expect(cli('init', dir, '--seed', '1', '--config', '{"positions":"rope"}').status).toBe(0);
+    const before = readFileSync(join(dir, 'manifest.json'), 'utf8');
+    const r = cli('init', dir, '--seed', '2');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/already holds a checkpoint \(tiny, step 0\); pass --force/);
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe(before);
+    expect(cli('init', dir, '--seed', '2', '--force').status).toBe(0);
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).not.toBe(before);
+  }, 90_000);
+
+  it('sample on an untrained checkpoint says it is untrained', () => {
+    const dir = join(root, 'fresh');
+    expect(cli('init', dir).status).toBe(0);
+    const r = cli('sample', dir, '--max-new-tokens', '4', '--threads', '1');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/untrained checkpoint \(step 0\)/);
+  }, 90_000);
 });
