@@ -60,7 +60,8 @@ program
   .description('print the optimal plan of a Sokoban level; --gif animates it')
   .option('--seed <n>', 'level seed', parseInteger, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
-  .option('--gif <file>', 'GIF file to write')
+  .option('--gif <file>', 'GIF file to write (the final frame held 2 s)')
+  .option('--scale <n>', 'GIF upscale factor, 1-16', parsePositive, 1)
   .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
   .action((id: string, opts: SolveArgs & { levels?: string }) => solveCommand(id, { ...opts, options: withLevelsFile(opts.options, opts.levels) }));
 
@@ -70,7 +71,8 @@ program
   .option('--agent <name>', `agent: ${AGENT_NAMES.join(', ')}`, 'random')
   .option('--seed <n>', 'episode seed', parseInteger, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
-  .option('--gif <file>', 'GIF file of the episode')
+  .option('--gif <file>', 'GIF file of the episode (the final frame held 2 s)')
+  .option('--scale <n>', 'GIF upscale factor, 1-16', parsePositive, 1)
   .option('--replay <file>', 'replay JSON of the episode (viewable in the viewer)')
   .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
   .action((id: string, opts: RolloutArgs & { levels?: string }) => rolloutCommand(id, { ...opts, options: withLevelsFile(opts.options, opts.levels) }));

@@ -16,6 +16,8 @@ export interface SolveArgs {
   seed: number;
   options: Record<string, never>;
   gif?: string;
+  /** GIF upscale factor (nearest neighbour). */
+  scale: number;
 }
 
 /** Prints the optimal plan of a Sokoban level and optionally animates it. */
@@ -45,7 +47,7 @@ export function solveCommand(id: string, args: SolveArgs): void {
   // The env scores against a proven optimum only (its own solver budget, solver_states).
   console.log(score === null ? 'score unknown: the env found no proven optimum within solver_states' : `score ${String(score)} (100 = optimal)`);
   if (args.gif) {
-    writeFileAtomic(userPath(args.gif), encodeGif(frames, 150));
+    writeFileAtomic(userPath(args.gif), encodeGif(frames, 150, { scale: args.scale }));
     console.log(`wrote ${args.gif} (${frames.length} frames)`);
   }
 }
@@ -55,6 +57,7 @@ export interface RolloutArgs {
   agent: string;
   options: Record<string, never>;
   gif?: string;
+  scale: number;
   replay?: string;
 }
 
@@ -72,7 +75,7 @@ export async function rolloutCommand(id: string, args: RolloutArgs): Promise<voi
   const end = last?.terminated ? 'terminated' : last?.truncated ? 'truncated' : 'stopped';
   console.log(`${id} seed ${args.seed} agent ${args.agent}: ${result.length} steps, return ${result.return.toFixed(3)}, score ${result.score ?? '-'} (${end})`);
   if (args.gif && result.frames) {
-    writeFileAtomic(userPath(args.gif), encodeGif(result.frames, 100));
+    writeFileAtomic(userPath(args.gif), encodeGif(result.frames, 100, { scale: args.scale }));
     console.log(`wrote ${args.gif} (${result.frames.length} frames)`);
   }
   if (args.replay) {

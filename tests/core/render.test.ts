@@ -50,4 +50,37 @@ describe('image encoding', () => {
     const gif = encodeGif([a.image, a.image], 100);
     expect(Buffer.from(gif.subarray(0, 6)).toString()).toBe('GIF89a');
   });
+
+  it('GIFs hold the final frame and upscale by an integer factor', () => {
+    const a = new RasterContext(20, 12);
+    scene(a);
+    const gif = encodeGif([a.image, a.image, a.image], 100, { scale: 3 });
+    const { width, height, delays } = readGif(gif);
+    expect([width, height]).toEqual([60, 36]);
+    // GIF delays are in hundredths of a second: 100 ms twice, then the 2 s hold.
+    expect(delays).toEqual([10, 10, 200]);
+    expect(readGif(encodeGif([a.image], 100, { holdLastMs: 500 })).delays).toEqual([50]);
+    expect(() => encodeGif([a.image], 100, { scale: 0 })).toThrow(/scale must be an integer from 1 to 16/);
+  });
 });
+
+/** The screen size and each frame's delay, by walking the GIF's blocks (enough for gifenc's output). */
+function readGif(bytes: Uint8Array): { width: number; height: number; delays: number[] } {
+  const u16 = (i: number) => bytes[i] | (bytes[i + 1] << 8);
+  const skipSubBlocks = (i: number): number => {
+    while (bytes[i] !== 0) i += bytes[i] + 1;
+    return i + 1;
+  };
+  const tableSize = (packed: number) => (packed & 0x80 ? 3 * 2 ** ((packed & 7) + 1) : 0);
+  const delays: number[] = [];
+  let i = 13 + tableSize(bytes[10]);
+  while (bytes[i] !== 0x3b) {
+    if (bytes[i] === 0x21) {
+      if (bytes[i + 1] === 0xf9) delays.push(u16(i + 4));
+      i = skipSubBlocks(i + 2);
+    } else if (bytes[i] === 0x2c) {
+      i = skipSubBlocks(i + 10 + tableSize(bytes[i + 9]) + 1);
+    } else throw new Error(`unexpected GIF block 0x${bytes[i].toString(16)} at ${i}`);
+  }
+  return { width: u16(6), height: u16(8), delays };
+}

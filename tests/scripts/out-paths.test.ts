@@ -46,9 +46,12 @@ describe('output paths', () => {
   it('relative --out and --gif land in the directory npm was run from (INIT_CWD)', async () => {
     const where = join(dir, 'user-cwd');
     mkdirSync(where);
-    const r = await cli(['solve', 'Sokoban-small-v0', '--seed', '3', '--gif', 'sub/plan.gif'], { INIT_CWD: where });
+    const r = await cli(['solve', 'Sokoban-small-v0', '--seed', '3', '--gif', 'sub/plan.gif', '--scale', '2'], { INIT_CWD: where });
     expect(r.code).toBe(0);
-    expect(readFileSync(join(where, 'sub', 'plan.gif')).subarray(0, 6).toString()).toBe('GIF89a');
+    const gif = readFileSync(join(where, 'sub', 'plan.gif'));
+    expect(gif.subarray(0, 6).toString()).toBe('GIF89a');
+    // --scale 2: a 7x7 board of 16 px cells is 112 px wide, 224 in the GIF.
+    expect(gif.readUInt16LE(6)).toBe(224);
     expect(existsSync(join(process.cwd(), 'sub', 'plan.gif'))).toBe(false);
   }, 30_000);
 
