@@ -10,6 +10,8 @@ export { plainObservation } from './core/observation.js';
 export * from './core/options.js';
 export * from './core/vector.js';
 export * from './core/check.js';
+export * from './core/keymap.js';
+export * from './core/human-format.js';
 export * from './render/context.js';
 export * from './render/png.js';
 export * from './render/gif.js';

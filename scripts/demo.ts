@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { createModel, saveModel, type ChatMessage } from '../agent/index.js';
 import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js';
 import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
-import { encodeGif, make, makeDataset, PUZZLE_FAMILIES, SOKOBAN_ACTIONS, verifyPuzzle, GameEnv, type RgbaImage, type SokobanState } from '../envs/index.js';
+import { encodeGif, formatPlan, make, makeDataset, PUZZLE_FAMILIES, SOKOBAN_ACTIONS, verifyPuzzle, GameEnv, type RgbaImage, type SokobanState } from '../envs/index.js';
 import { ReplayRecorder, verifyReplay, type Replay } from '../envs/replay/index.js';
 import { mathReward, sokobanReward } from '../training/rewards/index.js';
 import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
@@ -42,7 +42,7 @@ for (let i = 0; i < 24; i++) {
 }
 const shown = plans[0];
 console.log(shown.text);
-console.log(`optimal plan (${shown.plan.length} moves): ${shown.plan.join(', ')}`);
+console.log(`optimal plan (${shown.plan.length} moves): ${formatPlan(shown.plan)}`);
 sokoban.reset({ seed: opts.seed });
 const frames = [sokoban.render('rgb')];
 let score: unknown;

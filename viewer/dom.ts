@@ -1,5 +1,7 @@
 /** The few DOM helpers the viewer needs (no framework: the page is small). */
 
+import { formatNumber } from '../envs/core/human-format.js';
+
 type Attrs = Record<string, string | number | boolean | ((ev: Event) => void)>;
 
 /** Creates an element with attributes, `on*` listeners and children. */
@@ -20,6 +22,7 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
+/** A number for reading, rounded as the CLIs round it; '-' when absent. */
 export function fmt(n: number | null | undefined, digits = 2): string {
-  return n === null || n === undefined ? '-' : Number.isInteger(n) ? String(n) : n.toFixed(digits);
+  return n === null || n === undefined ? '-' : formatNumber(n, digits);
 }

@@ -6,26 +6,12 @@
 import { GameEnv } from '../envs/core/game-env.js';
 import { make } from '../envs/core/registry.js';
 import type { Env } from '../envs/core/types.js';
+import { actionForKey, keyBindings, keyHelp, keyLabel, type KeyBinding } from '../envs/core/keymap.js';
 import type { Context2D } from '../envs/render/context.js';
 import { ReplayRecorder } from '../envs/replay/recorder.js';
 import type { Replay } from '../envs/replay/schema.js';
 import { uploadReplay } from './api.js';
 import { byId, fmt, h } from './dom.js';
-
-/** Keys to the first action name present in the env, so each game gets sensible arrows. */
-const KEYS: Record<string, string[]> = {
-  ArrowUp: ['up', 'top'],
-  ArrowDown: ['down', 'bottom'],
-  ArrowLeft: ['left'],
-  ArrowRight: ['right'],
-  ' ': ['noop', 'idle'],
-  s: ['shot'],
-  p: ['short_pass'],
-  l: ['long_pass'],
-  h: ['high_pass'],
-  d: ['dribble'],
-  Shift: ['sprint'],
-};
 
 function draw(env: Env, canvas: HTMLCanvasElement): void {
   const ctx = canvas.getContext('2d');
@@ -40,7 +26,7 @@ function draw(env: Env, canvas: HTMLCanvasElement): void {
 
 export class HumanGame {
   private recorder: ReplayRecorder | null = null;
-  private names: string[] = [];
+  private bindings: KeyBinding[] = [];
   private total = 0;
   /** The last saved replay's id (or "download"), for the page and its tests. */
   savedId: string | null = null;
@@ -52,11 +38,10 @@ export class HumanGame {
     window.addEventListener('keydown', (e) => {
       if (!this.recorder || this.recorder.episodeDone) return;
       if ((e.target as HTMLElement | null)?.closest('input, select, textarea')) return;
-      const name = KEYS[e.key]?.find((n) => this.names.includes(n));
-      const digit = /^[0-9]$/.test(e.key) ? Number(e.key) : null;
-      if (name !== undefined) this.act(this.names.indexOf(name));
-      else if (digit !== null && digit < this.names.length) this.act(digit);
-      else return;
+      // The terminal's key map (envs/core/keymap.ts), so a level plays the same in both.
+      const action = actionForKey(this.bindings, e.key);
+      if (action === undefined) return;
+      this.act(action);
       e.preventDefault();
     });
   }
@@ -70,6 +55,7 @@ export class HumanGame {
   stop(): void {
     this.recorder = null;
     byId('human-actions').replaceChildren();
+    byId('human-keys').textContent = '';
     this.status('');
   }
 
@@ -77,7 +63,7 @@ export class HumanGame {
     const env = make(envId);
     this.recorder = new ReplayRecorder(env, { agent: { name: 'human', model: null }, onEpisodeEnd: (r) => void this.finish(r) });
     this.recorder.reset({ seed });
-    this.names = env.spaces.action.type === 'discrete' ? (env.spaces.action.names ?? []) : [];
+    this.bindings = keyBindings(env.spaces.action.type === 'discrete' ? (env.spaces.action.names ?? []) : []);
     this.total = 0;
     this.savedId = null;
     const image = env.spaces.observation.type === 'dict' ? env.spaces.observation.spaces.image : null;
@@ -86,9 +72,10 @@ export class HumanGame {
       this.canvas.height = image.height;
     }
     byId('human-actions').replaceChildren(
-      ...this.names.map((name, i) => h('button', { 'data-action': name, onclick: () => this.act(i) }, `${i <= 9 ? `${i} ` : ''}${name}`)),
+      ...this.bindings.map((b) => h('button', { 'data-action': b.name, title: keyHelp([b]), onclick: () => this.act(b.action) }, b.keys.length > 0 ? `${b.name} (${keyLabel(b.keys[0])})` : b.name)),
     );
-    this.status(`playing ${envId}, seed ${seed}: arrows move, space waits, digits pick an action`);
+    byId('human-keys').textContent = `keys: ${keyHelp(this.bindings)}`;
+    this.status(`playing ${envId}, seed ${seed}`);
     draw(env, this.canvas);
   }
 

@@ -42,6 +42,7 @@ function layout(): void {
           h('span', { id: 'turn' }),
         ),
         h('div', { id: 'human-actions' }),
+        h('div', { id: 'human-keys', class: 'hint' }),
         h('div', { id: 'human-status' }),
         h('pre', { id: 'frame-text' }),
       ),
@@ -58,7 +59,7 @@ function layout(): void {
         h('h3', {}, 'reasoning'), h('pre', { id: 'reasoning' }),
         h('h3', {}, 'answer'), h('pre', { id: 'answer' }),
         h('details', {}, h('summary', {}, 'step info'), h('pre', { id: 'info' })),
-        h('p', { class: 'hint' }, 'keys: ← → step, space play/pause, Home/End; in human play: arrows move, space waits, digits pick an action'),
+        h('p', { class: 'hint' }, 'replay keys: Left/Right step, Space play/pause, Home/End; in human play the keys are listed under the frame'),
       ),
     ),
   );

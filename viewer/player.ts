@@ -3,6 +3,7 @@
  * it the turn's reasoning and answer, step reward, running return, validity and verification.
  */
 import { byId, fmt, h } from './dom.js';
+import { formatPlan } from '../envs/core/human-format.js';
 import { splitResponse } from './reasoning.js';
 import type { Timeline } from './timeline.js';
 
@@ -74,7 +75,7 @@ export class Player {
     const { reasoning, answer } = splitResponse(step?.text ?? null);
     byId('reasoning').textContent = step ? reasoning || '(none)' : '(initial frame)';
     byId('answer').textContent = step ? (step.text === null ? JSON.stringify(step.action) : answer || '(none)') : '';
-    byId('parsed').textContent = step ? step.parsed_actions.join(', ') || '(no moves)' : '';
+    byId('parsed').textContent = step ? formatPlan(step.parsed_actions) || '(no moves)' : '';
     byId('reward').textContent = step ? fmt(step.reward) : '-';
     byId('running').textContent = fmt(frame.running);
     const flags = byId('flags');

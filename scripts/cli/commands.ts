@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { rolloutEpisode } from '../../agent/baselines/rollout.js';
 import { listEnvs } from '../../envs/index.js';
 import { writeGameDataset, type DatasetFormat } from './game-dataset.js';
-import { GameEnv, encodeGif, make, makePuzzle, puzzleLabel, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../../envs/index.js';
+import { GameEnv, encodeGif, formatNumber, formatPlan, make, makePuzzle, puzzleLabel, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../../envs/index.js';
 import { writeLmmR1File } from '../../envs/puzzles/jsonl-file.js';
 import { ReplayRecorder, type Replay } from '../../envs/replay/index.js';
 import { agentByName } from './agents.js';
@@ -34,18 +34,17 @@ export function solveCommand(id: string, args: SolveArgs): void {
     console.log(`no plan: ${result.reason} after ${result.explored} states (${ms.toFixed(1)} ms)`);
     return;
   }
-  const names = result.plan.map((m) => SOKOBAN_ACTIONS[m]);
   console.log(`optimal plan, ${result.length} moves (${result.explored} states, ${ms.toFixed(1)} ms):`);
-  console.log(names.map((n) => n[0].toUpperCase() + n.slice(1)).join(', '));
+  console.log(formatPlan(result.plan.map((m) => SOKOBAN_ACTIONS[m])));
   const frames: RgbaImage[] = [observation.image];
-  let score: unknown = null;
+  let score: number | null = null;
   for (const move of result.plan) {
     const r = env.step(move);
     frames.push(r.observation.image);
-    if (r.terminated || r.truncated) score = r.info.score;
+    if ((r.terminated || r.truncated) && typeof r.info.score === 'number') score = r.info.score;
   }
   // The env scores against a proven optimum only (its own solver budget, solver_states).
-  console.log(score === null ? 'score unknown: the env found no proven optimum within solver_states' : `score ${String(score)} (100 = optimal)`);
+  console.log(score === null ? 'score unknown: the env found no proven optimum within solver_states' : `score ${formatNumber(score)} (100 = optimal)`);
   if (args.gif) {
     writeFileAtomic(userPath(args.gif), encodeGif(frames, 150, { scale: args.scale }));
     console.log(`wrote ${args.gif} (${frames.length} frames)`);
@@ -73,7 +72,7 @@ export async function rolloutCommand(id: string, args: RolloutArgs): Promise<voi
   const result = await rolloutEpisode(env, agent, args.seed, { frames: args.gif !== undefined });
   const last = result.steps.at(-1);
   const end = last?.terminated ? 'terminated' : last?.truncated ? 'truncated' : 'stopped';
-  console.log(`${id} seed ${args.seed} agent ${args.agent}: ${result.length} steps, return ${result.return.toFixed(3)}, score ${result.score ?? '-'} (${end})`);
+  console.log(`${id} seed ${args.seed} agent ${args.agent}: ${result.length} steps, return ${formatNumber(result.return)}, score ${result.score === null ? '-' : formatNumber(result.score)} (${end})`);
   if (args.gif && result.frames) {
     writeFileAtomic(userPath(args.gif), encodeGif(result.frames, 100, { scale: args.scale }));
     console.log(`wrote ${args.gif} (${result.frames.length} frames)`);

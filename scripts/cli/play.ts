@@ -1,36 +1,34 @@
 /**
- * Keyboard play in the terminal: arrow keys move, and every other action has a key shown on
- * screen. Works for any registered env.
+ * Keyboard play in the terminal, with the viewer's key map (envs/core/keymap.ts) printed on screen.
+ * Works for any registered env.
  */
-import type { Env, StepResult } from '../../envs/index.js';
+import { actionForKey, formatNumber, humanJson, keyBindings, keyHelp, type Env, type StepResult } from '../../envs/index.js';
 
-const ARROWS: Record<string, string[]> = {
-  '\u001b[A': ['up', 'top'],
-  '\u001b[B': ['down', 'bottom'],
-  '\u001b[D': ['left'],
-  '\u001b[C': ['right'],
+/** Terminal escape sequences as the DOM's key names, so the viewer's key map applies (normal and application cursor mode). */
+const SEQUENCES: Record<string, string> = {
+  '\u001b[A': 'ArrowUp',
+  '\u001b[B': 'ArrowDown',
+  '\u001b[C': 'ArrowRight',
+  '\u001b[D': 'ArrowLeft',
+  '\u001bOA': 'ArrowUp',
+  '\u001bOB': 'ArrowDown',
+  '\u001bOC': 'ArrowRight',
+  '\u001bOD': 'ArrowLeft',
 };
-// Neither q (quit) nor r (restart) names an action.
-const KEYS = '1234567890abcdefghijklmnopstuvwxyz';
 
 export async function playInTerminal(env: Env, seed: number): Promise<void> {
   const { stdin, stdout } = process;
   if (!stdin.isTTY) throw new Error('play needs an interactive terminal (stdin is not a TTY)');
   const names = env.spaces.action.type === 'discrete' ? (env.spaces.action.names ?? []) : [];
-  const keyFor = new Map<string, number>();
-  names.forEach((_, i) => keyFor.set(KEYS[i], i));
-  for (const [seq, candidates] of Object.entries(ARROWS)) {
-    const i = names.findIndex((n) => candidates.includes(n));
-    if (i >= 0) keyFor.set(seq, i);
-  }
+  const bindings = keyBindings(names);
   let { observation } = env.reset({ seed });
   let total = 0;
   let last: StepResult | null = null;
   const draw = () => {
     stdout.write('\u001b[2J\u001b[H');
-    stdout.write(`${env.id}  seed ${seed}  return ${total.toFixed(2)}\n\n${observation.text}\n\n`);
-    if (last) stdout.write(`last reward ${last.reward.toFixed(2)}  ${JSON.stringify(last.info)}\n\n`);
-    stdout.write(`arrows move; ${names.map((n, i) => `${KEYS[i]}=${n}`).join(' ')}; r restarts, q or Esc quits\n`);
+    stdout.write(`${env.id}  seed ${seed}  return ${formatNumber(total)}\n\n${observation.text}\n\n`);
+    if (last) stdout.write(`last reward ${formatNumber(last.reward)}  ${humanJson(last.info)}\n\n`);
+    stdout.write(`keys: ${keyHelp(bindings)}; r restarts, q or Esc quits\n`);
   };
   draw();
   stdin.setRawMode(true);
@@ -53,7 +51,7 @@ export async function playInTerminal(env: Env, seed: number): Promise<void> {
         total = 0;
         last = null;
       } else {
-        const action = keyFor.get(key);
+        const action = actionForKey(bindings, SEQUENCES[key] ?? key);
         if (action === undefined) return false;
         if (last && (last.terminated || last.truncated)) return false;
         last = env.step(action);
@@ -61,7 +59,7 @@ export async function playInTerminal(env: Env, seed: number): Promise<void> {
         total += last.reward;
         if (last.terminated || last.truncated) {
           draw();
-          stdout.write(`\nepisode over (${last.terminated ? 'terminated' : 'truncated'}), score ${String(last.info.score ?? '-')}; r restarts, q quits\n`);
+          stdout.write(`\nepisode over (${last.terminated ? 'terminated' : 'truncated'}), score ${typeof last.info.score === 'number' ? formatNumber(last.info.score) : '-'}; r restarts, q quits\n`);
           return false;
         }
       }

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { splitKeys } from '../../scripts/cli/play.js';
 
 const ARROW: Record<string, string> = { up: '\u001b[A', down: '\u001b[B', right: '\u001b[C', left: '\u001b[D' };
+// The viewer's WASD too: the terminal and the viewer share one key map (envs/core/keymap.ts).
+const WASD: Record<string, string> = { up: 'w', down: 's', right: 'd', left: 'a' };
 const hasScript = spawnSync('script', ['--version']).status === 0;
 if (!hasScript) console.warn('SKIPPING the terminal play test: util-linux `script` is not installed');
 
@@ -27,9 +29,9 @@ describe.runIf(hasScript)('npm run env -- play', () => {
     const ready = async (text: string) => {
       for (let i = 0; i < 600 && !screen.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
     };
-    await ready('arrows move');
-    // All moves in one write: the game must take them one by one.
-    child.stdin.write(plan.map((m) => ARROW[m]).join(''));
+    await ready('keys: Up/w up');
+    // All moves in one write, arrows and WASD alternating: the game must take them one by one.
+    child.stdin.write(plan.map((m, i) => (i % 2 ? WASD[m] : ARROW[m])).join(''));
     await ready('episode over');
     child.stdin.write('q');
     const code = await new Promise<number | null>((r) => child.on('close', r));
