@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import '../envs/index.js';
 import { buildApp } from './app.js';
-import { CHAT_TEMPLATES } from './options.js';
+import { CHAT_TEMPLATES, DEFAULT_REWARD_WORKERS } from './options.js';
 import type { AnswerSearch } from '../training/rewards/config.js';
 
 /** `--model NAME=DIR`, repeatable: collected into a name -> directory map. */
@@ -43,6 +43,8 @@ const program = new Command()
   .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
   .option('--reward-answer-search <mode>', 'where /v1/reward finds a math answer: answer-block (the <answer> block) or whole-response (LMM-R1: last \\boxed{} anywhere)', 'answer-block')
   .option('--reward-strict-labels', 'fail a whole /v1/reward request with a 400 on one label that cannot be graded')
+  .option('--reward-workers <n>', 'worker threads grading /v1/reward samples (0: in the request thread)', int('reward-workers', 0), DEFAULT_REWARD_WORKERS)
+  .option('--reward-worker-timeout <seconds>', 'a reward worker busy this long on one message is replaced and its requests get a 500', int('reward-worker-timeout', 1), 60)
   .option('--max-replay-bytes <bytes>', 'memory budget of one episode replay; longer episodes are not saved', int('max-replay-bytes', 1024), 4 << 20)
   .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
   .option('--model <name=dir>', 'serve a TinyLMM checkpoint at /v1/chat/completions under this name (repeatable)', modelEntry, {})
@@ -62,6 +64,8 @@ async function main(): Promise<void> {
   const app = await buildApp({
     rewardAnswerSearch: search as AnswerSearch,
     rewardStrictLabels: Boolean(o.rewardStrictLabels),
+    rewardWorkers: o.rewardWorkers as number,
+    rewardWorkerTimeoutMs: (o.rewardWorkerTimeout as number) * 1000,
     token: (o.token as string | undefined) ?? process.env.ENV_SERVER_TOKEN,
     replayDir: o.replays ? (o.replayDir as string) : undefined,
     viewerDir: o.viewerDir as string | undefined,

@@ -1,4 +1,5 @@
 /** The server's settings, one typed object with the defaults the issue asks for. */
+import { availableParallelism } from 'node:os';
 import type { TinyLMM } from '../agent/model/tinylmm.js';
 import type { AnswerSearch } from '../training/rewards/config.js';
 
@@ -49,6 +50,12 @@ export interface ServerOptions {
    * of scoring 0 and being reported in `errors` and `extra_logs.label_error` (default).
    */
   rewardStrictLabels: boolean;
+  /** Worker threads that grade /v1/reward samples; 0 grades in the request thread. */
+  rewardWorkers: number;
+  /** A reward worker that has not answered one message in this long is terminated and replaced. */
+  rewardWorkerTimeoutMs: number;
+  /** URL of the module whose `gradeOne` grades reward samples (tests substitute failing ones). */
+  rewardGrader?: string;
   chatTemplate: ChatTemplate;
   /** Models served at /v1/chat/completions by name: a checkpoint directory or a loaded model. */
   models: Readonly<Record<string, string | TinyLMM>>;
@@ -70,6 +77,9 @@ export interface ServerOptions {
   logRequests: boolean;
 }
 
+/** One reward worker a core, at most 8 (see BENCHMARKS.md, "Reward workers", for the choice). */
+export const DEFAULT_REWARD_WORKERS = Math.min(8, availableParallelism());
+
 export const DEFAULT_OPTIONS: ServerOptions = {
   maxInstances: 1024,
   idleTimeoutMs: 10 * 60_000,
@@ -81,6 +91,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxRewardBatch: 65_536,
   rewardAnswerSearch: 'answer-block',
   rewardStrictLabels: false,
+  rewardWorkers: DEFAULT_REWARD_WORKERS,
+  rewardWorkerTimeoutMs: 60_000,
   chatTemplate: CHATML,
   models: {},
   chatBatchWindowMs: 10,

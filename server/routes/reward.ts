@@ -8,22 +8,42 @@
  * family) scores 0 and is reported in `errors` and `extra_logs.label_error`, so that one bad
  * label does not fail a 4,096-sample batch; `strict: true` in the body, or the server's
  * `rewardStrictLabels`, turns it into a 400 naming the label instead.
+ *
+ * Grading runs on `rewardWorkers` worker threads (server/reward/pool.ts), or in the request
+ * thread when that is 0; both use the same grader and give the same answers. A grader that
+ * throws, or a worker that dies, is a 500 naming the samples; the server goes on answering.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { EnvError, type JsonObject } from '../../envs/core/types.js';
-import { badRequest } from '../errors.js';
+import type { JsonObject } from '../../envs/core/types.js';
+import { ApiError, badRequest } from '../errors.js';
 import { extractResponse } from '../reward/extract.js';
-import { scoreSample, type SampleScore } from '../reward/score.js';
+import { gradeOne, guarded, type Grader, type GradeOutcome, type GradeSettings, type RewardTask } from '../reward/grade.js';
+import { RewardPool, RewardWorkerError } from '../reward/pool.js';
+import type { SampleScore } from '../reward/score.js';
 import { ErrorSchema } from '../schemas.js';
 import { mapYielding } from '../services/yielding.js';
-import { RewardLabelError } from '../../training/rewards/dispatch.js';
 
 /** Longest accepted query or label, in characters. */
 const MAX_TEXT = 1 << 20;
 
 export default async function rewardRoutes(app: FastifyInstance): Promise<void> {
-  const { maxRewardBatch, rewardBodyLimit, chatTemplate, rewardAnswerSearch, rewardStrictLabels } = app.settings;
+  const { maxRewardBatch, rewardBodyLimit, chatTemplate, rewardAnswerSearch, rewardStrictLabels, rewardWorkers, rewardWorkerTimeoutMs } = app.settings;
+  const settings: GradeSettings = { answerSearch: rewardAnswerSearch };
+  // The module is named by URL because workers load it themselves.
+  const graderUrl = app.settings.rewardGrader ?? new URL('../reward/grade.ts', import.meta.url).href;
+  const grader = guarded(app.settings.rewardGrader ? ((await import(graderUrl)) as { gradeOne: Grader }).gradeOne : gradeOne);
+  const pool =
+    rewardWorkers > 0
+      ? new RewardPool({
+          size: rewardWorkers,
+          settings,
+          grader: graderUrl,
+          timeoutMs: rewardWorkerTimeoutMs,
+          onWorkerLost: (reason) => app.log.error(`a reward worker was lost (${reason}); it is replaced on the next request`),
+        })
+      : null;
+  if (pool) app.addHook('onClose', () => pool.close());
   const Texts = Type.Array(Type.String({ maxLength: MAX_TEXT }), { maxItems: maxRewardBatch });
   // OpenRLHF passes each dataset's label on as it is: a string, but also a bare number (a numeric
   // gold answer) or the level object itself.
@@ -59,6 +79,7 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
             errors: Type.Optional(Type.Array(SampleError, { description: 'labels that could not be graded (scored 0)' })),
           }),
           400: ErrorSchema,
+          500: ErrorSchema,
         },
       },
     },
@@ -78,19 +99,24 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
             'set the dataset\'s label column (OpenRLHF --data.label_key / --label_key; `npm run env -- dataset --format openrlhf` writes one)',
         );
       }
-      const results: SampleScore[] = await mapYielding(query, (q, i) => {
-        try {
-          const label = labels[i];
-          return scoreSample(extractResponse(q, chatTemplate, prompts?.[i]), typeof label === 'number' ? String(label) : (label as string | JsonObject), {
-            answerSearch: rewardAnswerSearch,
-          });
-        } catch (e) {
-          if (!(e instanceof EnvError) && !(e instanceof RewardLabelError)) throw e;
-          const message = `body.labels[${i}]: ${e.message}`;
-          if (strict) throw badRequest(message);
-          errors.push({ index: i, message });
-          return { reward: 0, score: 0, logs: { label_error: 1 } };
-        }
+      const tasks: RewardTask[] = query.map((q, i) => {
+        const label = labels[i];
+        return { response: extractResponse(q, chatTemplate, prompts?.[i]), label: typeof label === 'number' ? String(label) : (label as string | JsonObject) };
+      });
+      let outcomes: GradeOutcome[];
+      try {
+        outcomes = pool ? await pool.grade(tasks) : await mapYielding(tasks, (t) => grader(t, settings));
+      } catch (e) {
+        if (e instanceof RewardWorkerError) throw new ApiError(500, 'internal', e.message);
+        throw e;
+      }
+      const results: SampleScore[] = outcomes.map((o, i) => {
+        if ('score' in o) return o.score;
+        if ('failure' in o) throw new ApiError(500, 'internal', `grading sample ${i} (body.query[${i}], body.labels[${i}]) failed: ${o.failure}`);
+        const message = `body.labels[${i}]: ${o.labelError}`;
+        if (strict) throw badRequest(message);
+        errors.push({ index: i, message });
+        return { reward: 0, score: 0, logs: { label_error: 1 } };
       });
       app.metrics.rewardSamplesTotal += results.length;
       const keys = [...new Set(results.flatMap((r) => Object.keys(r.logs)))];
