@@ -1,6 +1,7 @@
 /**
  * Agents by name on the command line: `idle`, `random`, `oracle`, `tinylmm:DIR[?temperature=0.7&top_p=0.9&max_tokens=96&seed=1&view=image]`
- * and `openai:MODEL@BASE_URL` (agent/openai-agent.ts; the key from OPENAI_API_KEY). An agent is made per suite entry, since
+ * and `openai:MODEL@BASE_URL[?stream=1&max_tokens=64&prompt=tinylmm&...]` (agent/openai-agent.ts; the key from
+ * OPENAI_API_KEY). An agent is made per suite entry, since
  * the baselines depend on the env (the action count, the protocol).
  */
 import { existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { idleAgent } from '../../agent/baselines/idle.js';
 import { oracleAgent } from '../../agent/baselines/oracle.js';
 import { randomAgent } from '../../agent/baselines/random.js';
 import { make } from '../../envs/index.js';
+import { readSpecSettings } from './spec-settings.js';
 import type { JsonObject } from '../../envs/core/types.js';
 
 export interface AgentSpec {
@@ -36,29 +38,47 @@ function actionCount(envId: string, options: JsonObject): number {
   return space.n;
 }
 
+/** `DIR[?settings]` of a `tinylmm:` spec. */
 function parseTinyLmm(rest: string) {
   const q = rest.indexOf('?');
   const dir = q < 0 ? rest : rest.slice(0, q);
-  const params = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1));
-  const num = (key: string, fallback: number, ok: (v: number) => boolean) => {
-    const raw = params.get(key);
-    if (raw === null) return fallback;
-    const v = Number(raw);
-    if (!Number.isFinite(v) || !ok(v)) throw new Error(`tinylmm: ${key}=${raw} is out of range`);
-    return v;
-  };
-  for (const key of params.keys()) {
-    if (!['temperature', 'top_p', 'max_tokens', 'seed', 'view'].includes(key)) throw new Error(`tinylmm: unknown setting "${key}" (temperature, top_p, max_tokens, seed, view)`);
-  }
-  const view = params.get('view') ?? 'text';
-  if (view !== 'text' && view !== 'image') throw new Error(`tinylmm: view must be text or image, got ${view}`);
+  const set = readSpecSettings('tinylmm', q < 0 ? '' : rest.slice(q + 1), ['temperature', 'top_p', 'max_tokens', 'seed', 'view']);
   return {
     dir,
-    temperature: num('temperature', 0, (v) => v >= 0 && v <= 5),
-    topP: num('top_p', 1, (v) => v > 0 && v <= 1),
-    maxTokens: num('max_tokens', 96, (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
-    seed: num('seed', 0, Number.isSafeInteger),
-    view: view as 'text' | 'image',
+    temperature: set.num('temperature', 0, (v) => v >= 0 && v <= 5),
+    topP: set.num('top_p', 1, (v) => v > 0 && v <= 1),
+    maxTokens: set.num('max_tokens', 96, (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
+    seed: set.num('seed', 0, Number.isSafeInteger),
+    view: set.oneOf('view', 'text', ['text', 'image'] as const),
+  };
+}
+
+const OPENAI_SETTINGS = ['stream', 'temperature', 'top_p', 'max_tokens', 'seed', 'prompt', 'concurrency', 'history'] as const;
+
+/**
+ * `MODEL@BASE_URL[?settings]` of an `openai:` spec. The settings start at the first `?` after the
+ * `@` (a base URL has no query of its own). `prompt=tinylmm` sends a served TinyLMM checkpoint
+ * the compact text prompt it was trained on, without frames or past turns.
+ */
+function parseOpenAI(label: string) {
+  const m = /^openai:([^@]+)@([^?]+)(?:\?(.*))?$/.exec(label);
+  if (!m) throw new Error(`openai agent: write openai:MODEL@BASE_URL[?stream=1&max_tokens=..], got "${label}"`);
+  const [, model, baseURL, query = ''] = m;
+  const set = readSpecSettings('openai', query, OPENAI_SETTINGS);
+  const prompt = set.oneOf('prompt', 'chat', ['chat', 'tinylmm'] as const);
+  const tiny = prompt === 'tinylmm';
+  return {
+    model,
+    baseURL,
+    stream: set.bool('stream', false),
+    prompt,
+    // Unset sampling settings are left to the server (sent as absent), as any OpenAI client does.
+    temperature: set.optionalNum('temperature', (v) => v >= 0 && v <= 2),
+    topP: set.optionalNum('top_p', (v) => v > 0 && v <= 1),
+    maxTokens: set.optionalNum('max_tokens', (v) => Number.isInteger(v) && v >= 1),
+    seed: set.optionalNum('seed', Number.isSafeInteger),
+    concurrency: set.num('concurrency', 4, (v) => Number.isInteger(v) && v >= 1 && v <= 64),
+    historyTurns: set.num('history', tiny ? 0 : 4, (v) => Number.isInteger(v) && v >= 0 && v <= 64),
   };
 }
 
@@ -82,23 +102,28 @@ export async function agentSpec(label: string): Promise<AgentSpec> {
     return { ...base, config: { ...o }, forEntry: async () => (shared ??= tinylmmAgent({ ...o, threads: 2 })) };
   }
   if (label.startsWith('openai:')) {
-    const m = /^openai:([^@]+)@(.+)$/.exec(label);
-    if (!m) throw new Error(`openai agent: write openai:MODEL@BASE_URL, got "${label}"`);
-    const [, model, baseURL] = m;
+    const o = parseOpenAI(label);
     const { openaiAgent } = await import('../../agent/openai-agent.js');
+    const { TINYLMM_SOKOBAN_CHAT_PROMPT } = await import('../../agent/prompts/tinylmm-chat.js');
+    const { prompt, ...settings } = o;
+    const tiny = prompt === 'tinylmm';
     // One agent per protocol (its prompt asks for a whole plan or for moves a turn), shared by the
     // entries that use it, so that its concurrency limit holds across them.
     const byProtocol = new Map<string, Agent>();
+    const config = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as JsonObject;
     return {
       ...base,
-      config: { model, baseURL },
+      config,
       forEntry: async (_envId, options) => {
         const protocol = options.protocol === 'global' ? 'global' : 'online';
         let agent = byProtocol.get(protocol);
-        if (!agent) byProtocol.set(protocol, (agent = openaiAgent({ model, baseURL, name: label, protocol })));
+        if (!agent) {
+          agent = openaiAgent({ ...settings, name: label, protocol, ...(tiny ? { prompt: TINYLMM_SOKOBAN_CHAT_PROMPT, images: false } : {}) });
+          byProtocol.set(protocol, agent);
+        }
         return agent;
       },
     };
   }
-  throw new Error(`unknown agent "${label}": use ${BASELINES.join(', ')}, tinylmm:DIR[?temperature=..&top_p=..&max_tokens=..&seed=..] or openai:MODEL@BASE_URL`);
+  throw new Error(`unknown agent "${label}": use ${BASELINES.join(', ')}, tinylmm:DIR[?temperature=..&top_p=..&max_tokens=..&seed=..] or openai:MODEL@BASE_URL[?stream=1&temperature=..&top_p=..&max_tokens=..&seed=..&prompt=chat|tinylmm&concurrency=..&history=..]`);
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rolloutEpisode } from '../../agent/baselines/rollout.js';
+import { rolloutEpisode, type Rollout } from '../../agent/baselines/rollout.js';
 import type { Agent } from '../../agent/baselines/agent.js';
 import { make } from '../../envs/index.js';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
@@ -63,9 +63,16 @@ async function playEpisode(out: string, spec: AgentSpec, agent: Agent, entry: Su
   const env = new ReplayRecorder(make(entry.env_id, options), {
     agent: { name: spec.label.slice(0, 128), model: null, config: spec.config },
   });
-  const r = await rolloutEpisode(env, agent, seed);
+  const name = episodeName(spec.slug, entry.id, seed);
+  let r: Rollout;
+  try {
+    r = await rolloutEpisode(env, agent, seed);
+  } catch (e) {
+    // The agent's own message (an HTTP 400, a refused env) says what; this says where.
+    throw new Error(`episode ${name}: agent ${spec.label} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
   const done = env.lastReplay();
-  if (!done) throw new EpisodeCheckError(episodeName(spec.slug, entry.id, seed), `the episode did not end within the rollout's step cap, so it has no replay`);
+  if (!done) throw new EpisodeCheckError(name, `the episode did not end within the rollout's step cap, so it has no replay`);
   const tokens = r.steps.map((s) => s.usage?.completionTokens).filter((t): t is number => t !== undefined);
   const rel = replayPath(spec.slug, entry.id, seed);
   writeFileAtomic(join(out, rel), JSON.stringify(done));
