@@ -91,6 +91,9 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   // JSON (state, info) and long texts, where native JSON.stringify measured faster.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
+  // Every body is JSON: without Fastify's built-in text/plain parser, a text body is a 415 that says
+  // to send JSON, not a 400 about the body's type.
+  app.removeContentTypeParser('text/plain');
   installErrorHandler(app);
   if (settings.token) installAuth(app, settings.token);
   installBodyDepthLimit(app);

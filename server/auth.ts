@@ -1,5 +1,5 @@
 /**
- * Optional token on every /v1 route (the viewer page, docs and metrics stay open), given as
+ * Optional token on every /v1 route and on /metrics (the viewer page and docs stay open), given as
  * `Authorization: Bearer <token>` or as the password of HTTP Basic auth: OpenRLHF's reward client
  * sends no header of its own, but a URL `http://rm:<token>@host/v1/reward` makes Python's
  * requests send Basic auth.
@@ -28,7 +28,8 @@ export function installAuth(app: FastifyInstance, token: string): void {
     // The matched route's pattern, not the raw URL: the router decodes percent-escapes, so
     // "/%761/envs" reaches the /v1/envs handler while its raw URL does not start with "/v1/".
     const path = req.routeOptions.url ?? req.url.split('?')[0];
-    if (!path.startsWith('/v1/') && path !== '/v1') return;
+    // /metrics names the envs, models and traffic of the server: private when the API is.
+    if (!path.startsWith('/v1/') && path !== '/v1' && path !== '/metrics') return;
     const header = req.headers.authorization ?? '';
     if (same(Buffer.from(header), bearer)) return;
     const basic = basicPassword(header);
@@ -38,9 +39,9 @@ export function installAuth(app: FastifyInstance, token: string): void {
       const e = new OpenAIError(401, 'Incorrect or missing API key: send "Authorization: Bearer <token>"', null, 'invalid_api_key', 'authentication_error');
       return reply.code(401).header('www-authenticate', 'Bearer').send(e.body());
     }
-    return reply
-      .code(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ error: 'unauthorized', message: 'header authorization: expected "Bearer <token>" (or Basic auth with the token as password)' });
+    const message = header
+      ? 'invalid token: the authorization header does not carry this server\'s token (send "Bearer <token>", or Basic auth with the token as password)'
+      : 'missing token: send the header authorization: Bearer <token> (or Basic auth with the token as password)';
+    return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message });
   });
 }

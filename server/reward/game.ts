@@ -5,6 +5,7 @@
 import { make } from '../../envs/core/registry.js';
 import type { JsonObject } from '../../envs/core/types.js';
 import type { SampleScore } from './score.js';
+import { formatReward } from '../../training/rewards/index.js';
 
 export function gameEpisodeReward(response: string, envId: string, seed: number, options: JsonObject): SampleScore {
   // One response is the whole plan, so the global protocol unless the label chose otherwise.
@@ -19,6 +20,9 @@ export function gameEpisodeReward(response: string, envId: string, seed: number,
       // OpenRLHF reads scores in [0, 1]: a game score is out of 100; without one, success counts.
       score: score === null ? (success ? 1 : 0) : Math.min(1, Math.max(0, score / 100)),
       logs: {
+        // As Sokoban and puzzle samples log it, so a mixed batch's format_reward is not 0 for
+        // well-formatted game answers (the route fills keys a sample lacks with 0).
+        format_reward: formatReward(response).total,
         action_valid: r.info.action_is_valid === true ? 1 : 0,
         moves: typeof r.info.moves_executed === 'number' ? r.info.moves_executed : 0,
         success: success ? 1 : 0,

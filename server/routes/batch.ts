@@ -79,7 +79,7 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
       eachItem(req.body.items, (item, i) => {
         const agent = item.agent ?? { name: 'api', model: null };
         const extras = { id: item.instance_id, leaseMs: item.lease_s === undefined ? undefined : item.lease_s * 1000 };
-        const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, agent, item.seed, `body.items.${i}`, extras);
+        const { instance, reset } = pool.create(item.env_id, (item.options ?? {}) as JsonObject, agent, item.seed, `body.items[${i}]`, extras);
         app.metrics.resetsTotal++;
         const body = resetJson(reset, instance.env.currentSeed ?? 0, instance.id, req.query.image);
         return { instance_id: instance.id, env_id: item.env_id, ...body };

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { JsonObject } from '../../envs/core/types.js';
 import { badRequest } from '../errors.js';
-import { resetJson, stepJson } from '../observation.js';
+import { observationJson, resetJson, stepJson } from '../observation.js';
 import { encodePngFast } from '../../envs/render/png-node.js';
 import {
   ActionSchema,
@@ -100,6 +100,40 @@ export default async function instanceRoutes(app: FastifyInstance): Promise<void
       const result = pool.step(instance, req.body.action);
       app.metrics.stepsTotal++;
       return stepJson(result, instance.id, req.query.image);
+    },
+  );
+
+  app.get<{ Params: InstanceIdParams; Querystring: ImageQuery }>(
+    '/v1/instances/:id',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'The current observation again (after a lost response), with the episode\'s progress',
+        params: InstanceIdParams,
+        querystring: ImageQuerySchema,
+        response: {
+          200: Type.Object({
+            instance_id: Type.String(),
+            env_id: Type.String(),
+            seed: Type.Union([Type.Integer(), Type.Null()]),
+            turns: Type.Integer(),
+            done: Type.Boolean(),
+            observation: Type.Unknown(),
+          }),
+          404: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const instance = pool.get(req.params.id);
+      return {
+        instance_id: instance.id,
+        env_id: instance.env.id,
+        seed: instance.env.currentSeed,
+        turns: instance.env.turns,
+        done: instance.env.episodeDone,
+        observation: observationJson(instance.observation, instance.id, req.query.image),
+      };
     },
   );
 

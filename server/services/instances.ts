@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { make } from '../../envs/core/registry.js';
-import { EnvError, type Action, type JsonObject, type ResetResult, type StepResult } from '../../envs/core/types.js';
+import { EnvError, type Action, type JsonObject, type Observation, type ResetResult, type StepResult } from '../../envs/core/types.js';
 import { ReplayRecorder } from '../../envs/replay/recorder.js';
 import type { Replay, ReplayAgent } from '../../envs/replay/schema.js';
 import { badRequest, conflict, notFound, unavailable } from '../errors.js';
@@ -16,6 +16,8 @@ export interface Instance {
   lastUsed: number;
   /** Idle time after which this instance is closed (the server's timeout or a shorter lease). */
   readonly idleMs: number;
+  /** The latest observation (of the last reset or step; its views are drawn when read). */
+  observation: Observation;
 }
 
 /** What a client may choose about a new instance. */
@@ -75,7 +77,7 @@ export class InstancePool {
     const reset = env.reset({ seed: seed ?? freshSeed() });
     const now = Date.now();
     const idleMs = Math.min(this.opts.idleTimeoutMs, extras.leaseMs ?? Infinity);
-    const instance: Instance = { id: extras.id ?? randomUUID(), env, createdAt: now, lastUsed: now, idleMs };
+    const instance: Instance = { id: extras.id ?? randomUUID(), env, createdAt: now, lastUsed: now, idleMs, observation: reset.observation };
     this.instances.set(instance.id, instance);
     return { instance, reset };
   }
@@ -88,13 +90,17 @@ export class InstancePool {
   }
 
   reset(instance: Instance, seed?: number): ResetResult {
-    return instance.env.reset({ seed: seed ?? freshSeed() });
+    const r = instance.env.reset({ seed: seed ?? freshSeed() });
+    instance.observation = r.observation;
+    return r;
   }
 
   step(instance: Instance, action: Action): StepResult {
     if (instance.env.episodeDone) throw conflict('the episode has ended; reset the instance before stepping');
     try {
-      return instance.env.step(action);
+      const r = instance.env.step(action);
+      instance.observation = r.observation;
+      return r;
     } catch (e) {
       // Env misuse that slipped past our own checks is still the client's doing, never a 500.
       if (e instanceof EnvError) throw conflict(e.message);

@@ -91,7 +91,7 @@ describe('instances over HTTP', () => {
       items: [...Array.from({ length: 8 }, (_, i) => ({ env_id: TINY_ID, seed: i })), { env_id: 'Nope-v0' }],
     });
     expect(made.body.results.map((r) => r.status ?? 200)).toEqual([...Array(8).fill(200), 400]);
-    expect((made.body.results[8] as unknown as { message: string }).message).toMatch(/^body\.items\.8\.env_id: unknown env id/);
+    expect((made.body.results[8] as unknown as { message: string }).message).toMatch(/^body\.items\[8\]\.env_id: unknown env id/);
     const ids = made.body.results.slice(0, 8).map((r) => r.instance_id);
     const reset = await s.call<{ results: { seed: number; observation: Obs }[] }>('POST', '/v1/batch/reset', {
       items: ids.map((instance_id, i) => ({ instance_id, seed: 100 + i })),
@@ -222,9 +222,11 @@ describe('token and idle eviction', () => {
       expect((await t.call('POST', '/v1/reward', { query: ['x'], labels: ['1'] }, basic('rm:sesame'))).status).toBe(200);
       expect((await t.call('POST', '/v1/reward', { query: ['x'], labels: ['1'] }, basic('rm:wrong'))).status).toBe(401);
       expect((await t.call('GET', '/v1/health', undefined, basic('sesame'))).status).toBe(401);
-      expect((await t.call('GET', '/metrics')).status).toBe(200);
+      // Metrics are behind the token too when one is set (issue 13, item 16).
+      expect((await t.call('GET', '/metrics')).status).toBe(401);
+      expect((await t.call('GET', '/metrics', undefined, auth)).status).toBe(200);
       // Percent-escaped paths reach the same handlers, and need the token as much.
-      for (const path of ['/%761/envs', '/v%31/health', '/%76%31/instances/x/frame.png']) expect((await t.call('GET', path)).status, path).toBe(401);
+      for (const path of ['/%761/envs', '/v%31/health', '/%6detrics', '/%76%31/instances/x/frame.png']) expect((await t.call('GET', path)).status, path).toBe(401);
       const c = await t.call<Created>('POST', '/v1/instances', { env_id: TINY_ID }, auth);
       // The server's own timer closes it (it looks at least once a second).
       await expect.poll(() => t.app.instances.size, { timeout: 5000, interval: 100 }).toBe(0);

@@ -61,7 +61,7 @@ describe('reward labels', () => {
     for (const label of [[42], true, null]) {
       const r = await s.call<{ message: string }>('POST', '/v1/reward', { query, labels: [label] });
       expect(r.status, JSON.stringify(label)).toBe(400);
-      expect(r.body.message).toMatch(/body\.labels\.0 must be a gold answer/);
+      expect(r.body.message).toMatch(/body\.labels\[0\] must be a gold answer/);
     }
   });
 

@@ -107,8 +107,8 @@ describe('reward endpoint', () => {
     const cases: [unknown, RegExp][] = [
       [{ query: ['a'] }, /missing the field "labels"/],
       [{ query: ['a', 'b'], labels: ['1'] }, /body\.labels has 1 items but body\.query has 2/],
-      [{ query: [1], labels: ['1'] }, /body\.query\.0 must be string/],
-      [{ query: ['a'], labels: [null] }, /body\.labels\.0 must be a gold answer/],
+      [{ query: [1], labels: ['1'] }, /body\.query\[0\] must be string/],
+      [{ query: ['a'], labels: [null] }, /body\.labels\[0\] must be a gold answer/],
       [{ query: ['x'], labels: ['{"env_id": "Nope-v0", "seed": 1}'], strict: true }, /body\.labels\[0\]: unknown env id/],
       [{ query: ['x'], labels: ['{"env_id": "Sokoban-small-v0", "options": {"width": "wide"}}'], strict: true }, /body\.labels\[0\].*width/],
       [{ query: ['x'], labels: ['{"a": 1}'], strict: true }, /body\.labels\[0\]: a JSON label must name a game level .* or a puzzle item/],
