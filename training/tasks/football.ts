@@ -1,57 +1,56 @@
 // Football for the MGT stage, in MageBench's online protocol: one decision a turn from the turn's
-// frame, with a bounded window of past turns as text. Compact prompts, so that a `tiny` context
-// (512 tokens, one 49-token image) holds the frame, the task line, the window and an answer.
+// frame, with a bounded window of past turns as text. The turn prompt, its cropped view and the
+// locate question live in agent/prompts/football.ts, shared with the TinyLMM agent (re-exported
+// here for training's callers); what is training's own stays here:
 //
-// - The frame is cropped to the attacking half before the model's 56x56 preprocessing: a 160x160
-//   square from column 152 (pitch x from -0.06 to past the goal net), resized 2.86x on both axes,
-//   where the whole 320x160 frame is squeezed 5.7x horizontally. On 168 drill frames the brightest
-//   yellow pixel after preprocessing lands 0.016 pitch units from the controlled player in the crop
-//   against 0.035 in the whole frame, with more contrast (0.19 against 0.15 over the next-yellowest
-//   spot), and a vision patch covers 0.16 x 0.16 units instead of 0.32 x 0.16. Every drill starts
-//   at x >= -0.02, so the fixed window holds the play; if the player or the ball goes further back,
-//   the window slides left to keep them in view. (A 168x160 window from column 144, to keep the
-//   run-to-score chasers in view at kick-off, measured 0.024 units.)
 // - Drills where a tiny model can score (empty goal close / from halfway, run to score) with
 //   MageBench's adaptive repeat: a movement runs up to 10 frames, so an episode needs few turns.
-// - Actions offered: 7 for the drills (right, the two forward diagonals, top, bottom, sprint,
-//   shot). The drills have no teammate to pass to (only our keeper), no opponent ahead to dribble
-//   past, and the scripted attacker plays only right, sprint and shot in them; the 16 MageBench names
-//   would cost 160 of the 512 tokens. Other scenarios offer the 16. The env accepts all 19 whatever
-//   the list says, and an unknown word plays idle, never throws.
 //
 // Warm-start items on the same turn prompts: `football-act-*` (the scripted attacker's action after
 // a reading of the frame; a shot on the last turn) and `football-locate-*` (where the player, the ball and the nearest
 // opponent in view are).
-import type { ChatMessage, RGBAImage } from '../../agent/index.js';
 import { footballAttackerAction } from '../../agent/baselines/football-heuristic.js';
 import { make, makeRng, type Env, type Observation } from '../../envs/index.js';
-import { ACTIONS, PROMPT_ACTIONS, actionAliases } from '../../envs/football/actions.js';
-import { FRAME_HEIGHT, FRAME_WIDTH } from '../../envs/football/render.js';
+import { ACTIONS, actionAliases } from '../../envs/football/actions.js';
 import { SCENARIOS, type ScenarioId } from '../../envs/football/types.js';
 import { parseStrictFormat } from '../rewards/index.js';
 import { DEFAULT_MATH_REWARD } from '../rewards/config.js';
 import { contentKey } from './key.js';
 import type { ItemSource, PromptItem, Scored } from './types.js';
+import {
+  columnOf,
+  FOOTBALL_DRILLS,
+  footballLocatePrompt,
+  footballTurnPrompt,
+  footballView,
+  noteOf,
+  rawOf,
+  viewLeft,
+  VIEW_SIZE,
+  type FootballRaw,
+  type RawPlayer,
+  type TurnNote,
+} from '../../agent/prompts/football.js';
 
-/** Turns per episode (the env's max_steps, in decisions) by scenario; others get DEFAULT_TURNS. */
-export const FOOTBALL_DRILLS: Readonly<Partial<Record<ScenarioId, { turns: number }>>> = {
-  // The scripted attacker scores from the first turn here (a shot).
-  'empty-goal-close': { turns: 4 },
-  // From halfway: right x5 then a shot scores 45% of the time in 6 turns (sprint first: 41%;
-  // 8 turns: 95%), so the cap leaves room between a poor and a good policy.
-  'empty-goal': { turns: 6 },
-  'run-to-score': { turns: 6 },
-};
+export {
+  cropFrame,
+  DEFAULT_WINDOW,
+  FOOTBALL_DRILLS,
+  footballLocatePrompt,
+  footballTurnPrompt,
+  footballView,
+  noteOf,
+  offeredActions,
+  rawOf,
+  viewLeft,
+  VIEW_LEFT,
+  VIEW_SIZE,
+  type FootballRaw,
+  type TurnNote,
+} from '../../agent/prompts/football.js';
+
+/** Turns per episode of the scenarios that are not drills (FOOTBALL_DRILLS gives the drills' own). */
 export const DEFAULT_TURNS = 6;
-/** Past turns shown in a turn's prompt. */
-export const DEFAULT_WINDOW = 2;
-
-const DRILL_ACTIONS = ['right', 'top_right', 'bottom_right', 'top', 'bottom', 'sprint', 'shot'] as const;
-
-/** The actions a turn prompt offers for a scenario. */
-export function offeredActions(scenario: ScenarioId): readonly string[] {
-  return scenario in FOOTBALL_DRILLS ? DRILL_ACTIONS : PROMPT_ACTIONS;
-}
 
 export type FootballTaskKind = 'online' | 'act' | 'locate';
 
@@ -75,64 +74,6 @@ export function parseFootballTask(name: string): FootballTask | null {
 /** The env of a task: adaptive repeat, `turns` decisions at most. */
 export function footballEnv(scenario: ScenarioId, turns: number): Env {
   return make(`Football-${scenario}-v0`, { adaptive_repeat: true, max_steps: turns });
-}
-
-// --- the raw state, as envs/football/json.ts writes it (only the fields read here) ---
-
-interface RawPlayer {
-  x: number;
-  y: number;
-  role: string;
-}
-
-export interface FootballRaw {
-  active: number;
-  ball: { x: number; y: number; z: number };
-  ball_owner: number;
-  left_team: RawPlayer[];
-  right_team: RawPlayer[];
-  sticky: { direction: string | null; sprint: boolean; dribble: boolean };
-}
-
-export function rawOf(observation: Observation): FootballRaw {
-  // Plain JSON written by envs/football/json.ts; `FootballRaw` names the fields read here.
-  return observation.state as unknown as FootballRaw;
-}
-
-// --- the view: the attacking half of the frame ---
-
-/** Pixels per pitch unit and the pitch's left edge on the frame (envs/football/render.ts). */
-const PX_PER_UNIT = 144;
-const PITCH_LEFT_PX = 16;
-export const VIEW_SIZE = FRAME_HEIGHT;
-/** Column where the fixed view starts: pitch x = -0.06, so the view ends past the goal net. */
-export const VIEW_LEFT = 152;
-/** Pixels kept left of the rearmost of player and ball (a player's disc has radius 4). */
-const SLIDE_MARGIN = 5;
-
-const columnOf = (x: number) => Math.round(PITCH_LEFT_PX + (x + 1) * PX_PER_UNIT);
-
-/** The view's first column for a state: VIEW_LEFT, or further left to keep player and ball in. */
-export function viewLeft(raw: FootballRaw): number {
-  const me = raw.left_team[raw.active];
-  const back = columnOf(Math.min(me.x, raw.ball.x)) - SLIDE_MARGIN;
-  return Math.max(0, Math.min(VIEW_LEFT, back, FRAME_WIDTH - VIEW_SIZE));
-}
-
-/** The VIEW_SIZE square of the frame starting at `left`. */
-export function cropFrame(frame: RGBAImage, left: number): RGBAImage {
-  const w = VIEW_SIZE;
-  const h = Math.min(VIEW_SIZE, frame.height);
-  const out = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    const from = (y * frame.width + left) * 4;
-    out.set(frame.data.subarray(from, from + w * 4), y * w * 4);
-  }
-  return { width: w, height: h, data: out };
-}
-
-export function footballView(observation: Observation): RGBAImage {
-  return cropFrame(observation.image, viewLeft(rawOf(observation)));
 }
 
 // --- reading the frame: the locate answer, also the act trace's <think> ---
@@ -201,47 +142,6 @@ export function canonicalAction(answer: string): string | null {
   const t = answer.trim().toLowerCase().replace(/\s+/g, ' ');
   if ((ACTIONS as readonly string[]).includes(t)) return t;
   return ALIASES[t] ?? null;
-}
-
-// --- the turn prompt ---
-
-/** A past turn as the window shows it: the action the env played (or `invalid`) and its reward. */
-export interface TurnNote {
-  action: string;
-  reward: number;
-}
-
-const signed = (v: number) => `${v < 0 ? '-' : '+'}${Math.abs(v).toFixed(2)}`;
-
-/**
- * The prompt of turn `turn` (1-based) of `turns`: the view, the task line and the last `window`
- * turns, e.g. `turn 1: right -> +0.08`. The env's feedback lives only here, in the prompt.
- */
-export function footballTurnPrompt(
-  view: RGBAImage,
-  scenario: ScenarioId,
-  turn: number,
-  turns: number,
-  history: readonly TurnNote[],
-  window = DEFAULT_WINDOW,
-): ChatMessage[] {
-  const from = Math.max(0, history.length - window);
-  const past = history.slice(from).map((h, i) => `\nturn ${from + i + 1}: ${h.action} -> ${signed(h.reward)}`);
-  const text = `Football: you are yellow, score in the goal on the right. Turn ${turn}/${turns}. Actions: ${offeredActions(scenario).join(', ')}.${past.join('')}`;
-  return [{ role: 'user', content: [{ type: 'image', image: view }, { type: 'text', text }] }];
-}
-
-/** The locate question on a view. */
-export function footballLocatePrompt(view: RGBAImage): ChatMessage[] {
-  const text = 'Football: where are you (yellow), the ball and the nearest red player? Answer me x,y ball x,y opp x,y or none.';
-  return [{ role: 'user', content: [{ type: 'image', image: view }, { type: 'text', text }] }];
-}
-
-/** How a step reads in the window: the first action the env parsed from the answer, or `invalid`. */
-export function noteOf(info: Readonly<Record<string, unknown>>, reward: number): TurnNote {
-  const parsed = info.parsed_actions;
-  const first = Array.isArray(parsed) && typeof parsed[0] === 'string' ? parsed[0] : null;
-  return { action: info.played_idle || !first ? 'invalid' : first, reward };
 }
 
 // --- warm-start items: a seeded start, a few turns played, then the turn to answer ---
