@@ -10,6 +10,10 @@
  * measured in the same server process (TinyLMM.generate on a batch of that many rows, same prompt
  * and token budget), and the same load with batching off (one row a batch).
  *
+ * Reward endpoint (`--reward-only`): a 256 x 16 batch of mixed answers (text Sokoban plans, math,
+ * puzzle items) as one request and as 4,096 single-sample requests, for each `--reward-workers`
+ * count (0,1,2), beside GET /v1/health's requests/s on the same server in the same run.
+ *
  * Each server runs in a child process, so the load generator does not share its event loop.
  */
 import autocannon from 'autocannon';
@@ -19,6 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { rewardBatch } from './bench/reward-batch.js';
+import { sendRewards, type Timed } from './bench/reward-load.js';
 
 const ENV_ID = 'Sokoban-small-v0';
 const ACTIONS = ['up', 'right', 'down', 'left'];
@@ -45,6 +51,10 @@ async function serve(kind: string, replayDir: string, chatModel: string): Promis
       const s = (performance.now() - t0) / 1000;
       return { tokens: gens.reduce((n, g) => n + g.tokens.length, 0), seconds: s };
     });
+  } else if (kind.startsWith('reward:')) {
+    await import('../envs/index.js');
+    const { buildApp } = await import('../server/app.js');
+    app = await buildApp({ rewardWorkers: Number(kind.slice(7)), rewardWorkersAtStart: true, replayDir: undefined });
   } else if (kind === 'reference') {
     app = Fastify();
     app.post('/step', async () => ({ reward: -0.1, terminated: false, truncated: false, info: {} }));
@@ -244,6 +254,44 @@ async function chatBench(o: { chatModel: string; chatClients: string; duration: 
   for (const [name, f, ratio] of rows) console.log(`| ${name} | ${Math.round(f!.tokensPerS)} | ${f!.requestsPerS.toFixed(1)} | ${f!.p50} | ${ratio.toFixed(3)} | ${f!.failures} |`);
 }
 
+async function rewardBench(o: { rewardWorkers: string; rewardConnections: string; duration: string; connections: string }): Promise<void> {
+  const counts = o.rewardWorkers.split(',').map(Number);
+  const connections = Number(o.rewardConnections);
+  // Two batches of the same mix: the second names other levels, so neither finds its levels made.
+  const batch = rewardBatch(256, 16);
+  const one = JSON.stringify(batch);
+  const other = rewardBatch(256, 16, 100_000);
+  const singles = other.query.map((q, i) => JSON.stringify({ query: [q], prompts: [other.prompts[i]], labels: [other.labels[i]] }));
+  const rows: { workers: number; health: Figures; cold: Timed; warm: Timed; single: Timed }[] = [];
+  for (const workers of counts) {
+    const srv = await startChild(`reward:${workers}`, tmpdir());
+    try {
+      const health = await load({ url: `${srv.url}/v1/health`, connections: Number(o.connections), duration: Number(o.duration) });
+      const cold = await sendRewards(srv.url, [one], 1);
+      const single = await sendRewards(srv.url, singles, connections);
+      const warm = await sendRewards(srv.url, [one], 1);
+      rows.push({ workers, health, cold, warm, single });
+    } finally {
+      await stop(srv.child);
+    }
+  }
+  const mb = (one.length / 2 ** 20).toFixed(1);
+  console.log(`\nreward: 256 prompts x 16 samples (${mb} MiB as one request), 4,096 single requests over up to ${connections} connections; node ${process.version}\n`);
+  console.log('| workers | GET /v1/health req/s | one request: s (samples/s) | x 0 workers | same, levels made: s | 4,096 requests: s (samples/s) | x 0 workers | samples/s per health req/s (one, singles) | slowest health check during one request, during singles: ms | failures | same rewards as first row |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  const base = rows[0];
+  for (const r of rows) {
+    const rate = (t: Timed) => 4096 / t.seconds;
+    const same = JSON.stringify(r.cold.rewards) === JSON.stringify(base.cold.rewards) && JSON.stringify(r.single.rewards) === JSON.stringify(base.single.rewards);
+    console.log(
+      `| ${r.workers} | ${Math.round(r.health.rps)} | ${r.cold.seconds.toFixed(2)} (${Math.round(rate(r.cold))}) | ${(base.cold.seconds / r.cold.seconds).toFixed(2)} | ${r.warm.seconds.toFixed(2)} | ` +
+        `${r.single.seconds.toFixed(2)} (${Math.round(rate(r.single))}) | ${(base.single.seconds / r.single.seconds).toFixed(2)} | ` +
+        `${(rate(r.cold) / r.health.rps).toFixed(3)}, ${(rate(r.single) / r.health.rps).toFixed(3)} | ${Math.round(r.cold.healthMaxMs)}, ${Math.round(r.single.healthMaxMs)} | ` +
+        `${r.cold.failures + r.single.failures + r.warm.failures} | ${same ? 'yes' : 'NO'} |`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const o = new Command()
     .name('bench:server')
@@ -254,11 +302,28 @@ async function main(): Promise<void> {
     .option('--no-chat', 'skip the chat-completions measurement')
     .option('--chat-model <dir>', 'checkpoint served for the chat measurement', 'assets/checkpoints/tiny')
     .option('--chat-clients <n>', 'concurrent chat clients', '64')
+    .option('--reward-only', 'only the reward-endpoint measurement')
+    .option('--reward-workers <list>', 'reward worker counts to measure, comma-separated', '0,1,2')
+    .option('--reward-connections <n>', 'connections carrying the 4,096 single-sample reward requests', '512')
     .option('--child <kind>', '(internal) run one server')
     .option('--replay-dir <dir>', '(internal) replay directory of the child')
     .parse()
-    .opts<{ duration: string; connections: string; textOnly?: boolean; chatOnly?: boolean; chat: boolean; chatModel: string; chatClients: string; child?: string; replayDir?: string }>();
+    .opts<{
+      duration: string;
+      connections: string;
+      textOnly?: boolean;
+      chatOnly?: boolean;
+      chat: boolean;
+      chatModel: string;
+      chatClients: string;
+      rewardOnly?: boolean;
+      rewardWorkers: string;
+      rewardConnections: string;
+      child?: string;
+      replayDir?: string;
+    }>();
   if (o.child) return serve(o.child, o.replayDir ?? tmpdir(), o.chatModel);
+  if (o.rewardOnly) return rewardBench(o);
   if (o.chatOnly) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-replays-'));
     try {

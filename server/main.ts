@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     rewardAnswerSearch: search as AnswerSearch,
     rewardStrictLabels: Boolean(o.rewardStrictLabels),
     rewardWorkers: o.rewardWorkers as number,
+    rewardWorkersAtStart: true,
     rewardWorkerTimeoutMs: (o.rewardWorkerTimeout as number) * 1000,
     token: (o.token as string | undefined) ?? process.env.ENV_SERVER_TOKEN,
     replayDir: o.replays ? (o.replayDir as string) : undefined,

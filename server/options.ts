@@ -56,6 +56,11 @@ export interface ServerOptions {
   rewardWorkerTimeoutMs: number;
   /** URL of the module whose `gradeOne` grades reward samples (tests substitute failing ones). */
   rewardGrader?: string;
+  /**
+   * Start the reward workers with the server (before it listens) instead of on the first reward
+   * request: the serve command does; test servers, most of which never grade, do not.
+   */
+  rewardWorkersAtStart?: boolean;
   chatTemplate: ChatTemplate;
   /** Models served at /v1/chat/completions by name: a checkpoint directory or a loaded model. */
   models: Readonly<Record<string, string | TinyLMM>>;
@@ -77,8 +82,12 @@ export interface ServerOptions {
   logRequests: boolean;
 }
 
-/** One reward worker a core, at most 8 (see BENCHMARKS.md, "Reward workers", for the choice). */
-export const DEFAULT_REWARD_WORKERS = Math.min(8, availableParallelism());
+/**
+ * One reward worker a core but one, which the request thread keeps for HTTP, JSON and env steps;
+ * at least one, at most 8 (each holds its own level cache and grader). BENCHMARKS.md, "Reward
+ * workers", has the measurements behind it.
+ */
+export const DEFAULT_REWARD_WORKERS = Math.max(1, Math.min(8, availableParallelism() - 1));
 
 export const DEFAULT_OPTIONS: ServerOptions = {
   maxInstances: 1024,

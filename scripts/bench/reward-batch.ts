@@ -47,7 +47,8 @@ function chatml(prompt: string, reply: string): { query: string; prompt: string 
   return { query: `${templated}${reply}<|im_end|>`, prompt: templated };
 }
 
-export function rewardBatch(prompts: number, samples: number): RewardBatch {
+/** `seedBase` picks other levels and items: a new batch of the same mix (nothing cached yet). */
+export function rewardBatch(prompts: number, samples: number, seedBase = 0): RewardBatch {
   const batch: RewardBatch = { query: [], prompts: [], labels: [] };
   const push = (prompt: string, reply: string, label: string) => {
     const q = chatml(prompt, reply);
@@ -60,7 +61,7 @@ export function rewardBatch(prompts: number, samples: number): RewardBatch {
     if (kind === 0) {
       // Text Sokoban: small boards and, one group in four, 10x10 ones (costlier to generate).
       const envId = g % 4 === 0 ? 'Sokoban-v0' : 'Sokoban-small-v0';
-      const seed = 1000 + g;
+      const seed = 1000 + seedBase + g;
       const env = make(envId, {});
       if (!(env instanceof GameEnv)) throw new Error(`${envId} is not a GameEnv`);
       const { observation } = env.reset({ seed });
@@ -80,11 +81,11 @@ export function rewardBatch(prompts: number, samples: number): RewardBatch {
         const reason = thinking(500 + 30 * s, g + s);
         const variant = s % 4;
         const answer = variant === 0 ? gold.replace(/^\$|\$$/g, '') : variant === 1 ? `\\boxed{${equal}}` : wrong;
-        push(`Problem ${g}: compute the value.`, variant === 3 ? `The answer is ${answer}.` : response(reason, answer), gold);
+        push(`Problem ${seedBase + g}: compute the value.`, variant === 3 ? `The answer is ${answer}.` : response(reason, answer), gold);
       }
     } else {
       const family = PUZZLE_FAMILIES[Math.floor(g / 3) % PUZZLE_FAMILIES.length];
-      const item = makePuzzle(family, 1 + (g % 5), 7, g);
+      const item = makePuzzle(family, 1 + (g % 5), 7 + seedBase, g);
       const label = puzzleLabel(item);
       const question = item.prompt.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
       for (let s = 0; s < samples; s++) {

@@ -11,10 +11,11 @@
  *
  * A worker that dies (an uncaught error, running out of its heap, `process.exit`) or overruns the
  * timeout fails only the requests it was grading, with an error naming the samples; it is
- * replaced when there is work again. Workers start on the first request that needs them, so a
- * server that never grades pays nothing, and stop on `close()`.
+ * replaced when there is work again. Workers start on the first request that needs them (so a
+ * test server that never grades pays nothing) or on `warm()` (the serve command, so the first
+ * batch does not wait for them to load), and stop on `close()`.
  *
- * (A pool of our own rather than piscina: it is ~150 lines, and what it adds, pieces shared
+ * (A pool of our own rather than piscina: it is about 200 lines, and what it adds, pieces shared
  * across requests and per-request failure, would sit on top of piscina's tasks anyway.)
  */
 import { createRequire } from 'node:module';
@@ -73,6 +74,8 @@ interface Slot {
   worker: Worker;
   /** Set when the worker has loaded its grader (the timeout does not count its start). */
   ready: boolean;
+  /** Settles when the worker is ready or gone. */
+  started: Promise<void>;
   /** The message being graded, null when idle. */
   busy: { id: number; pieces: Piece[]; timer: NodeJS.Timeout } | null;
 }
@@ -106,11 +109,6 @@ export class RewardPool {
     };
   }
 
-  /** Worker threads running now. */
-  get threads(): number {
-    return this.slots.size;
-  }
-
   /** Grades `tasks`; outcomes in the same order. Rejects with a RewardWorkerError when a worker fails. */
   grade(tasks: RewardTask[]): Promise<GradeOutcome[]> {
     if (this.closed) return Promise.reject(new RewardWorkerError('the reward pool is closed (the server is shutting down)'));
@@ -122,6 +120,12 @@ export class RewardPool {
       for (let start = 0; start < tasks.length; start += size) this.queue.push({ job, start, tasks: tasks.slice(start, start + size) });
       this.dispatch();
     });
+  }
+
+  /** Starts every worker now and resolves when all have loaded their grader (or failed to). */
+  async warm(): Promise<void> {
+    for (let n = this.slots.size; n < this.opts.size; n++) this.spawn();
+    await Promise.all([...this.slots].map((slot) => slot.started));
   }
 
   /** Stops every worker; queued requests fail. */
@@ -167,16 +171,21 @@ export class RewardPool {
   private spawn(): Slot {
     const data: WorkerData & { boot: RewardPool['boot'] } = { grader: this.opts.grader, settings: this.opts.settings, boot: this.boot };
     const worker = new Worker(BOOT, { eval: true, workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    const slot: Slot = { worker, ready: false, busy: null };
+    let started = (): void => {};
+    const slot: Slot = { worker, ready: false, busy: null, started: new Promise((resolve) => (started = resolve)) };
     this.slots.add(slot);
     worker.on('message', (reply: WorkerReply | 'ready') => {
       if (reply !== 'ready') return this.settle(slot, reply);
       slot.ready = true;
+      started();
       this.dispatch();
     });
     let reason = '';
     worker.on('error', (err) => (reason = `${err.name}: ${err.message}`));
-    worker.on('exit', (code) => this.lose(slot, reason || `it exited with code ${code}`, false));
+    worker.on('exit', (code) => {
+      started();
+      this.lose(slot, reason || `it exited with code ${code}`, false);
+    });
     return slot;
   }
 

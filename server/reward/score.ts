@@ -13,7 +13,6 @@ import {
   gradedAnswer,
   parseRewardLabel,
   parseStrictFormat,
-  puzzleForLabel,
   RewardLabelError,
   rewardForItem,
   rewardForLabel,
@@ -23,7 +22,7 @@ import {
 import { puzzleFamily } from '../../envs/puzzles/index.js';
 import type { RewardResult } from '../../training/rewards/types.js';
 import { gameEpisodeReward } from './game.js';
-import { sokobanLevel } from './levels.js';
+import { puzzleItem, sokobanLevel } from './levels.js';
 
 export interface SampleScore {
   reward: number;
@@ -54,7 +53,7 @@ export function scoreSample(response: string, label: string | JsonObject, option
   const parsed = parseRewardLabel(label);
   if (parsed.kind === 'invalid') throw new RewardLabelError(parsed.problem);
   if (parsed.kind === 'puzzle') {
-    const item = puzzleForLabel(parsed);
+    const item = puzzleItem(parsed);
     const r = rewardForItem(item, response);
     const answer = gradedAnswer(response);
     const solved = answer !== null && puzzleFamily(item.family).check(item, answer);

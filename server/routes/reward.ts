@@ -44,6 +44,7 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
         })
       : null;
   if (pool) app.addHook('onClose', () => pool.close());
+  if (pool && app.settings.rewardWorkersAtStart) app.addHook('onReady', () => pool.warm());
   const Texts = Type.Array(Type.String({ maxLength: MAX_TEXT }), { maxItems: maxRewardBatch });
   // OpenRLHF passes each dataset's label on as it is: a string, but also a bare number (a numeric
   // gold answer) or the level object itself.
