@@ -1,8 +1,9 @@
 /**
  * A TinyLMM checkpoint as an Agent: the prompts training uses (agent/prompts), sampled with the
- * given settings. Sokoban only for now: the text board prompt by default, the frame with
- * `view: 'image'`. Football's turn prompts still live in training/tasks/football.ts, which an
- * agent may not import (envs <- agent <- training), so a Football id is refused by name.
+ * given settings. Sokoban: the text board prompt by default, the frame with `view: 'image'`.
+ * Football: the turn prompt of training's MGT stage (the cropped view, the turn and the turn
+ * limit, the last two turns' actions and rewards), always with the frame. Other envs are refused
+ * by name: no checkpoint was trained on a prompt for them.
  *
  * Concurrent episodes are batched: every `act` that arrives before the next turn of the event loop
  * goes into one `generate` call, each row with its own seed, so a leaderboard running 16 episodes
@@ -12,6 +13,7 @@ import { loadModel } from './index.js';
 import type { TinyLMM } from './model/tinylmm.js';
 import type { ChatMessage } from './model/chat.js';
 import type { Agent, AgentContext, AgentDecision } from './baselines/agent.js';
+import { footballTurnPromptOf, noteOf } from './prompts/football.js';
 import { sokobanImagePrompt, sokobanTextPrompt } from './prompts/sokoban.js';
 import type { Observation } from '../envs/core/types.js';
 import type { SokobanLevel } from '../envs/sokoban/types.js';
@@ -41,6 +43,21 @@ interface Pending {
   started: number;
   resolve: (d: AgentDecision) => void;
   reject: (e: unknown) => void;
+}
+
+/** Sokoban id in its training prompt, the view chosen; Football in its turn prompt. */
+function turnPrompt(view: 'text' | 'image', observation: Observation, ctx: AgentContext): ChatMessage[] {
+  const envId = ctx.envId ?? '';
+  if (envId.startsWith('Sokoban')) {
+    // Sokoban's raw state carries the level (`fixed`, `boxes`, `player`), which is all the prompts read.
+    const level = observation.state as unknown as SokobanLevel;
+    return view === 'image' ? sokobanImagePrompt(level) : sokobanTextPrompt(level);
+  }
+  if (envId.startsWith('Football')) {
+    // The window shows what the env made of each answer, as in training's episodes.
+    return footballTurnPromptOf(observation, ctx.history.map((turn) => noteOf(turn.info ?? {}, turn.reward)));
+  }
+  throw new Error(`tinylmm agent: ${envId || 'this env'} is not supported (Sokoban and Football ids: no checkpoint was trained on a prompt for other envs)`);
 }
 
 export function tinylmmAgent(opts: TinyLmmAgentOptions): Agent {
@@ -83,13 +100,12 @@ export function tinylmmAgent(opts: TinyLmmAgentOptions): Agent {
     name: `tinylmm:${opts.dir}`,
     concurrency: opts.concurrency ?? TINYLMM_DEFAULTS.concurrency,
     act(observation: Observation, ctx: AgentContext): Promise<AgentDecision> {
-      const envId = ctx.envId ?? '';
-      if (!envId.startsWith('Sokoban')) {
-        return Promise.reject(new Error(`tinylmm agent: ${envId || 'this env'} is not supported yet (Sokoban ids only; the Football turn prompts are not shared with agents yet)`));
+      let prompt: ChatMessage[];
+      try {
+        prompt = turnPrompt(view, observation, ctx);
+      } catch (e) {
+        return Promise.reject(e);
       }
-      // Sokoban's raw state carries the level (`fixed`, `boxes`, `player`), which is all the prompts read.
-      const level = observation.state as unknown as SokobanLevel;
-      const prompt = view === 'image' ? sokobanImagePrompt(level) : sokobanTextPrompt(level);
       // A seed per episode and turn: reproducible whatever else shares the batch.
       const seed = `${opts.seed}/${ctx.episodeSeed ?? 0}/${ctx.history.length}`;
       return new Promise((resolve, reject) => {

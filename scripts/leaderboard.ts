@@ -16,7 +16,7 @@ const program = new Command()
   .option('--suite <name>', 'a suite in assets/benchmarks/ (default, quick)', 'default')
   .option('--quick', 'shorthand for --suite quick (seconds; what CI runs)')
   .option('--levels <file>', 'also play every level of this Boxoban file (global protocol)')
-  .option('--only <text>', 'play only the entries whose id contains this (tinylmm plays Sokoban only: --only sokoban)')
+  .option('--only <text>', 'play only the entries whose id contains this (e.g. --only sokoban, --only football-empty-goal)')
   .option('--out <dir>', 'output directory (replays, records, reports); re-running resumes it', 'runs/leaderboard')
   .option('--viewer <url>', 'the viewer that replay links open (the env server serves it at /viewer/)', '/viewer/')
   .action(async (opts: { agents: string; suite: string; quick?: boolean; levels?: string; only?: string; out: string; viewer: string }) => {

@@ -15,6 +15,8 @@ export interface AgentTurn {
   /** The raw model text behind `action`, for language-model agents. */
   text?: string;
   reward: number;
+  /** The step's info (what the env parsed from the answer, whether it played idle). */
+  info?: Info;
 }
 
 export interface AgentContext {

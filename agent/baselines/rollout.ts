@@ -83,7 +83,7 @@ class Episode {
       ...(usage ? { usage } : {}),
       latencyMs: decision.latencyMs ?? measuredMs,
     });
-    this.history.push({ observation: this.observation, action, reward: r.reward, ...(text !== undefined ? { text } : {}) });
+    this.history.push({ observation: this.observation, action, reward: r.reward, info: r.info, ...(text !== undefined ? { text } : {}) });
     this.total += r.reward;
     this.observation = r.observation;
     this.info = r.info;

@@ -60,6 +60,10 @@ export interface RawPlayer {
 }
 
 export interface FootballRaw {
+  scenario: ScenarioId;
+  /** Decisions played so far, and left before the env's max_steps. */
+  step: number;
+  steps_left: number;
   active: number;
   ball: { x: number; y: number; z: number };
   ball_owner: number;
@@ -150,3 +154,14 @@ export function noteOf(info: Readonly<Record<string, unknown>>, reward: number):
   const first = Array.isArray(parsed) && typeof parsed[0] === 'string' ? parsed[0] : null;
   return { action: info.played_idle || !first ? 'invalid' : first, reward };
 }
+
+/**
+ * The turn prompt of an env's observation, for an agent: the scenario, the turn and the turn limit
+ * read from the raw state (`step` decisions played of `step + steps_left`), which is what training
+ * passes to footballTurnPrompt for its episodes (turn `t` of an env with max_steps `turns`).
+ */
+export function footballTurnPromptOf(observation: Observation, history: readonly TurnNote[], window = DEFAULT_WINDOW): ChatMessage[] {
+  const raw = rawOf(observation);
+  return footballTurnPrompt(footballView(observation), raw.scenario, raw.step + 1, raw.step + raw.steps_left, history, window);
+}
+

@@ -15,7 +15,7 @@ export interface LeaderboardOptions {
   levels?: string;
   out: string;
   viewer: string;
-  /** Play only the entries whose id contains this (e.g. `sokoban` for Sokoban-only agents). */
+  /** Play only the entries whose id contains this (e.g. `sokoban`, or one entry for a slow agent). */
   only?: string;
   /** Where suites are read from (tests point it elsewhere). */
   benchmarkDir?: string;

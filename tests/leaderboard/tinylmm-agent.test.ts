@@ -1,7 +1,9 @@
 /**
  * The TinyLMM agent on the committed checkpoint: concurrent episodes share one batch, every turn
  * carries the model's text and token usage, the replays verify, and a seeded run repeats exactly.
- * Its prompt is the training prompt for the same level (one builder, agent/prompts/sokoban.ts).
+ * Its prompt is the training prompt for the same level (one builder, agent/prompts/sokoban.ts);
+ * Football plays on training's turn prompt (agent/prompts/football.ts, pinned in
+ * tests/training/football-prompt.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { rolloutEpisode } from '../../agent/baselines/rollout.js';
@@ -44,9 +46,23 @@ describe('tinylmm agent', () => {
     expect(again.map((x) => x.r.steps[0].text)).toEqual(first.map((x) => x.r.steps[0].text));
   }, 60_000);
 
-  it('refuses a Football id by name', async () => {
+  it('plays Football turn by turn on the training turn prompt, its replays verifying', async () => {
     const agent = agents[0];
-    await expect(rolloutEpisode(make('Football-empty-goal-close-v0'), agent, 0)).rejects.toThrow(/tinylmm agent: Football-empty-goal-close-v0 is not supported yet/);
+    const env = new ReplayRecorder(make('Football-empty-goal-close-v0', { max_steps: 3 }), { agent: { name: agent.name, model: null } });
+    const r = await rolloutEpisode(env, agent, 0);
+    expect(r.length).toBeGreaterThanOrEqual(1);
+    expect(r.length).toBeLessThanOrEqual(3);
+    for (const st of r.steps) {
+      expect(typeof st.text).toBe('string');
+      // The cropped view's 49 positions and the task line.
+      expect(st.usage!.promptTokens).toBeGreaterThan(49 + 60);
+    }
+    expect(verifyReplay(env.lastReplay()!).ok).toBe(true);
+  }, 60_000);
+
+  it('refuses an env it has no prompt for, by name', async () => {
+    const obs = make('Sokoban-small-v0').reset({ seed: 0 }).observation;
+    await expect(agents[0].act(obs, { history: [], envId: 'Maze-v0' })).rejects.toThrow(/tinylmm agent: Maze-v0 is not supported/);
   });
 
   it('the prompt is the one the checkpoint was trained on, byte for byte', () => {

@@ -41,6 +41,16 @@ describe('the shared Football turn prompt', () => {
     }
   });
 
+  it('an agent builds the same prompt from the env observation alone (turn, limit and scenario from the raw state)', () => {
+    for (const c of fixture.cases) {
+      const task = training.parseFootballTask(c.task)!;
+      const start = training.footballStart(task, c.seed, c.index);
+      const [message] = shared.footballTurnPromptOf(start.observation, start.history, c.window);
+      const text = (message.content as ContentPart[]).flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
+      expect(text, `${c.task} seed ${c.seed} index ${c.index}`).toBe(c.text);
+    }
+  });
+
   it('the fixture covers past-turn windows and the full action list, not only first turns of drills', () => {
     expect(fixture.cases.some((c) => /\nturn \d+: /.test(c.text))).toBe(true);
     expect(fixture.cases.some((c) => c.text.includes('short_pass'))).toBe(true);
