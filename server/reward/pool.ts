@@ -27,7 +27,7 @@ import type { WorkerData, WorkerReply, WorkerRequest } from './worker.js';
 /** Samples in one message to a worker: big enough that messaging costs little, small enough to balance. */
 const PIECE = 256;
 
-/** Old-generation heap of one worker: a runaway formula kills that worker, not the server. */
+/** Old-generation heap of one worker: Node ends a worker past it, so a runaway formula costs that worker, not the server. */
 const WORKER_HEAP_MB = 2048;
 
 /**
@@ -133,7 +133,10 @@ export class RewardPool {
     this.closed = true;
     for (const piece of this.queue.splice(0)) this.fail(piece.job, 'the reward pool closed before these samples were graded');
     const exits = [...this.slots].map((slot) => {
-      if (slot.busy) clearTimeout(slot.busy.timer);
+      if (slot.busy) {
+        clearTimeout(slot.busy.timer);
+        for (const piece of slot.busy.pieces) this.fail(piece.job, 'the reward pool closed while these samples were being graded');
+      }
       return slot.worker.terminate();
     });
     this.slots.clear();
@@ -218,7 +221,7 @@ export class RewardPool {
         runs.set(job, [Math.min(run?.[0] ?? start, start), Math.max(run?.[1] ?? 0, start + tasks.length - 1)]);
       }
       for (const [job, [first, last]] of runs) {
-        this.fail(job, `a reward worker failed while grading samples ${first}-${last} of this request: ${reason}; the worker was replaced`);
+        this.fail(job, `a reward worker failed while grading samples ${first}-${last} of this request: ${reason}; the worker is replaced`);
       }
     }
     if (!slot.ready) {

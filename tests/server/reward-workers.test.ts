@@ -98,7 +98,7 @@ describe('reward grading failures', () => {
       const labels = Array.from({ length: 40 }, (_, i) => (i === 17 ? 'grader:exit' : '42'));
       const exited = await s.call<{ message: string }>('POST', '/v1/reward', { query: labels.map(() => ok), labels });
       expect(exited.status).toBe(500);
-      expect(exited.body.message).toMatch(/a reward worker failed while grading samples 0-19 of this request: it exited with code 7; the worker was replaced/);
+      expect(exited.body.message).toMatch(/a reward worker failed while grading samples 0-19 of this request: it exited with code 7; the worker is replaced/);
       expect((await s.call<RewardResponse>('POST', '/v1/reward', good)).body.rewards).toEqual([1.5, 1.5]);
 
       const hanging = s.call<{ message: string }>('POST', '/v1/reward', { query: [ok], labels: ['grader:hang'] });
@@ -108,7 +108,7 @@ describe('reward grading failures', () => {
       expect((await s.call<RewardResponse>('POST', '/v1/reward', good)).body.rewards).toEqual([1.5, 1.5]);
       const hung = await hanging;
       expect(hung.status).toBe(500);
-      expect(hung.body.message).toMatch(/samples 0-0 of this request: it took over 1.5 s on one message; the worker was replaced/);
+      expect(hung.body.message).toMatch(/samples 0-0 of this request: it took over 1.5 s on one message; the worker is replaced/);
       expect((await s.call<RewardResponse>('POST', '/v1/reward', good)).body.rewards).toEqual([1.5, 1.5]);
     } finally {
       await s.close();
