@@ -1,5 +1,8 @@
 // Running graphs: one ORT InferenceSession per graph, created once and reused for every call.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import type { DType, HostTensor } from './dtype.js';
 import { Graph } from './graph.js';
@@ -25,8 +28,22 @@ export type Feeds = Record<string, HostTensor | ort.Tensor>;
 export type Outputs = Record<string, HostTensor>;
 
 export const CUDA_INSTALL_HINT =
-  'the CUDA execution provider is not installed: reinstall with `npm install --onnxruntime-node-install=cuda12` ' +
-  '(the project .npmrc skips the CUDA download by default)';
+  'the CUDA execution provider is not installed: fetch it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` ' +
+  '(the project .npmrc turns install scripts off, so the CUDA download is skipped by default)';
+
+/**
+ * Whether onnxruntime-node's CUDA provider libraries are beside its binding. Asking ORT for CUDA
+ * without them works (it fails) but first prints a red native "Failed to load library
+ * libonnxruntime_providers_shared.so" line straight to stderr, past every log setting; checking
+ * the files first gives the hint alone.
+ */
+export function cudaProviderInstalled(): boolean {
+  const dist = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
+  const bin = join(dist, '..', 'bin', 'napi-v6', process.platform, process.arch);
+  const ext = process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so';
+  const name = (lib: string) => (process.platform === 'win32' ? `${lib}.${ext}` : `lib${lib}.${ext}`);
+  return existsSync(join(bin, name('onnxruntime_providers_shared'))) && existsSync(join(bin, name('onnxruntime_providers_cuda')));
+}
 
 function toOrt(t: HostTensor | ort.Tensor): ort.Tensor {
   if (t instanceof ort.Tensor) return t;
@@ -50,6 +67,7 @@ export class EngineSession {
   static async create(model: Graph | Uint8Array, opts: SessionOptions = {}): Promise<EngineSession> {
     const bytes = model instanceof Graph ? toOnnx(model) : model;
     const device = opts.device ?? 'cpu';
+    if (device === 'cuda' && !cudaProviderInstalled()) throw new Error(CUDA_INSTALL_HINT);
     const hasF64 = model instanceof Graph && [...model.inputs, ...model.initializers].some((v) => v.dtype === 'float64');
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],

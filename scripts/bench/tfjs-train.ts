@@ -5,8 +5,18 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import type { ModelConfig } from '../../agent/model/config.js';
 
+/**
+ * TF.js's CPU backend prints a banner on first use in Node ("install our node backend") that the
+ * benchmark has already answered (DESIGN.md: tfjs-node cannot be installed here). Its warnings go
+ * through a logger that stays quiet under the PROD flag, which otherwise only drops debug checks.
+ */
+export function silenceTfjsBanner(): void {
+  tf.env().set('PROD', true);
+}
+
 /** Seconds for one train step of `batch` x `seq` tokens (best of `runs`, after a warm-up step). */
 export async function tfjsTrainStepSeconds(c: ModelConfig, batch: number, seq: number, runs = 1): Promise<number> {
+  silenceTfjsBanner();
   await tf.setBackend('cpu');
   const D = c.dModel;
   const H = c.nHeads;
