@@ -13,6 +13,7 @@ import { measurePeakMatmulGflops } from '../agent/engine/bench-matmul.js';
 import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
 import { generateFlops, trainStepFlops } from './bench/model-flops.js';
 import { tfjsTrainStepSeconds } from './bench/tfjs-train.js';
+import { referenceWarning } from './bench/measure.js';
 
 const count = (v: string): number => {
   const n = Number(v);
@@ -61,16 +62,41 @@ async function trainSeconds(preset: PresetName, batch: number, seq: number, step
   return Math.min(...times);
 }
 
+/** Every peak sample of the run, for the stability check. */
+const peaks: number[] = [];
+const ratios: number[] = [];
+
+/** A quick peak (1024 only) right before and after a measured step; the better one is its reference. */
+async function quickPeak(): Promise<number> {
+  const p = (await measurePeakMatmulGflops({ threads, sizes: [1024], runs: 3 })).gflops;
+  peaks.push(p);
+  return p;
+}
+
+/**
+ * Runs `measure` between two quick peaks and returns its reference: the peak and the step share
+ * the machine's state at that moment, so load that comes and goes moves both (a peak taken once
+ * at the start printed "187% of peak" under load).
+ */
+async function interleaved<T>(measure: () => Promise<T>): Promise<{ value: T; reference: number }> {
+  const before = await quickPeak();
+  const value = await measure();
+  const after = await quickPeak();
+  return { value, reference: Math.max(before, after) };
+}
+
 async function main(): Promise<void> {
   const peak = await measurePeakMatmulGflops({ threads });
-  log(`peak MatMul: ${peak.gflops.toFixed(1)} GFLOP/s (${Object.entries(peak.bySize).map(([n, g]) => `${n}: ${g.toFixed(1)}`).join(', ')}; ${threads} threads)`);
+  peaks.push(peak.bySize[1024] ?? peak.gflops);
+  log(`peak MatMul: ${peak.gflops.toFixed(1)} GFLOP/s (${Object.entries(peak.bySize).map(([n, g]) => `${n}: ${g.toFixed(1)}`).join(', ')}; ${threads} threads); each figure below is also divided by a 1024 peak taken just before and after it`);
 
   const train: Record<string, { gflops: number; ratio: number; stepMs: number; batch: number; seq: number }> = {};
   for (const [preset, batch, seq] of [['tiny', 16, 256], ['small', 8, 256]] as const) {
-    const secs = await trainSeconds(preset, batch, seq, opts.steps);
+    const { value: secs, reference } = await interleaved(() => trainSeconds(preset, batch, seq, opts.steps));
     const gflops = trainStepFlops(presetConfig(preset), batch, seq) / secs / 1e9;
-    train[preset] = { gflops, ratio: gflops / peak.gflops, stepMs: secs * 1000, batch, seq };
-    log(`train ${preset} (${batch}x${seq} tokens): ${(secs * 1000).toFixed(0)} ms/step, ${gflops.toFixed(1)} GFLOP/s = ${(100 * gflops / peak.gflops).toFixed(0)}% of peak`);
+    train[preset] = { gflops, ratio: gflops / reference, stepMs: secs * 1000, batch, seq };
+    ratios.push(train[preset].ratio);
+    log(`train ${preset} (${batch}x${seq} tokens): ${(secs * 1000).toFixed(0)} ms/step, ${gflops.toFixed(1)} GFLOP/s = ${(100 * train[preset].ratio).toFixed(0)}% of peak (${reference.toFixed(1)})`);
   }
 
   const small = createModel('small', { seed: 0, threads });
@@ -81,15 +107,19 @@ async function main(): Promise<void> {
     const inputIds = Array.from({ length: batch }, (_, b) => tokens(`p${b}`, prompt));
     const run = () => small.generate({ inputIds, maxNewTokens: newTokens, stopTokens: [], temperature: 1, seed: 1, bakeWeights: true });
     await run(); // warm-up: builds the baked sessions
-    let secs = Infinity;
-    for (let i = 0; i < 2; i++) {
-      const t0 = performance.now();
-      await run();
-      secs = Math.min(secs, (performance.now() - t0) / 1000);
-    }
+    const { value: secs, reference } = await interleaved(async () => {
+      let best = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const t0 = performance.now();
+        await run();
+        best = Math.min(best, (performance.now() - t0) / 1000);
+      }
+      return best;
+    });
     const gflops = generateFlops(small.config, batch, prompt, newTokens) / secs / 1e9;
-    decode[batch] = { tokensPerSec: (batch * newTokens) / secs, gflops, ratio: gflops / peak.gflops };
-    log(`decode small batch ${batch}: ${decode[batch].tokensPerSec.toFixed(0)} tokens/s, ${gflops.toFixed(1)} GFLOP/s = ${(100 * gflops / peak.gflops).toFixed(0)}% of peak`);
+    decode[batch] = { tokensPerSec: (batch * newTokens) / secs, gflops, ratio: gflops / reference };
+    ratios.push(decode[batch].ratio);
+    log(`decode small batch ${batch}: ${decode[batch].tokensPerSec.toFixed(0)} tokens/s, ${gflops.toFixed(1)} GFLOP/s = ${(100 * decode[batch].ratio).toFixed(0)}% of peak (${reference.toFixed(1)})`);
   }
   await small.dispose();
 
@@ -102,8 +132,13 @@ async function main(): Promise<void> {
     log(`small train step ${batch}x${seq}: TF.js cpu ${(seconds * 1000).toFixed(0)} ms, ORT ${(ortSeconds * 1000).toFixed(0)} ms: ${tfjs.speedup.toFixed(0)}x`);
   }
 
+  const unstable = referenceWarning('the peak MatMul', peaks, ratios);
+  if (unstable) console.error(unstable);
+
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({
+      reference_unstable: unstable !== null,
+      peak_samples: peaks,
       matmul_gflops: peak.gflops,
       train_gflops_tiny: train.tiny.gflops,
       train_ratio_tiny: train.tiny.ratio,

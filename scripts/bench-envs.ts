@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { makeRng, make, GameEnv, encodePng, generateLevel, solveSokoban, SOKOBAN_VARIANTS, footballGame, sokobanGame, type Env, type SokobanState } from '../envs/index.js';
-import { formatRate, measure, referenceRate } from './bench/measure.js';
+import { formatRate, formatRatio, measure, referenceRate, referenceWarning } from './bench/measure.js';
 
 interface Row {
   name: string;
@@ -32,7 +32,7 @@ log(`machine reference: ${formatRate(reference)} FNV-1a hashes of 64 KiB per sec
 function add(row: Row): void {
   rows.push(row);
   const target = row.target ? `  target ${formatRate(row.target)}/s: ${row.perSec >= row.target ? 'met' : 'NOT met'}` : '';
-  log(`${row.name.padEnd(44)} ${formatRate(row.perSec).padStart(8)} ${row.unit}/s  (x${(row.perSec / reference).toFixed(1)} reference)${target}`);
+  log(`${row.name.padEnd(44)} ${formatRate(row.perSec).padStart(8)} ${row.unit}/s  (${formatRatio(row.perSec / reference)} reference)${target}`);
 }
 
 /** Steps an env with a fixed cycle of actions, resetting at episode ends. */
@@ -93,14 +93,19 @@ for (const [id, [rows_, cols, boxes]] of Object.entries(SOKOBAN_VARIANTS)) {
   const sample = levels.slice(0, opts.quick ? 10 : 30);
   const t0 = performance.now();
   let total = 0;
+  let solved = 0;
   for (const level of sample) {
     const r = solveSokoban(level);
-    if (r.solved) total += r.length;
+    if (r.solved) {
+      total += r.length;
+      solved++;
+    }
   }
   const solverMs = (performance.now() - t0) / sample.length;
-  perVariant[id] = { levels_per_s: levelsPerSec, solver_ms: solverMs, mean_length: total / sample.length };
+  // Over the solved levels only: an unsolved one (solver budget) is not a length of 0.
+  perVariant[id] = { levels_per_s: levelsPerSec, solver_ms: solverMs, mean_length: solved > 0 ? total / solved : Number.NaN };
   add({ name: `${id} solvable levels generated`, perSec: levelsPerSec, unit: 'levels', target: id === 'Sokoban-small-v0' ? 2000 : undefined });
-  log(`${''.padEnd(44)} solver ${solverMs.toFixed(2)} ms/level (mean optimal length ${(total / sample.length).toFixed(1)})`);
+  log(`${''.padEnd(44)} solver ${solverMs.toFixed(2)} ms/level (mean optimal length ${perVariant[id].mean_length.toFixed(1)} over ${solved}/${sample.length} solved)`);
 }
 
 // --- Football ---
@@ -148,8 +153,13 @@ for (const [id, [rows_, cols, boxes]] of Object.entries(SOKOBAN_VARIANTS)) {
   add({ name: `Football PNG frames ${frame.width}x${frame.height}`, perSec: measure(() => env.render('png'), 1, ms).perSec, unit: 'frames' });
 }
 
+// The reference again at the end: a machine that got busier (or calmer) mid-run shows here.
+const referenceEnd = referenceRate(ms).perSec;
+const unstable = referenceWarning('the machine reference', [reference, referenceEnd], []);
+if (unstable) console.error(unstable);
+
 if (opts.json) {
-  const out: Record<string, unknown> = { reference_hashes_per_s: reference };
+  const out: Record<string, unknown> = { reference_hashes_per_s: reference, reference_end_hashes_per_s: referenceEnd };
   for (const r of rows) out[r.name.trim().replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()] = r.perSec;
   out.sokoban_variants = perVariant;
   console.log(JSON.stringify(out, null, 2));

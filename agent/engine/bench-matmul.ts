@@ -37,10 +37,10 @@ async function timeSquare(n: number, threads: number, runs: number): Promise<num
  * Peak MatMul GFLOP/s: float32 square products of 1024 and 2048 with all intra-op threads (or
  * `threads`), best of `runs` timings each, the better size reported. Takes a few seconds.
  */
-export async function measurePeakMatmulGflops(opts: { threads?: number; runs?: number } = {}): Promise<MatmulPeak> {
+export async function measurePeakMatmulGflops(opts: { threads?: number; runs?: number; sizes?: readonly number[] } = {}): Promise<MatmulPeak> {
   const threads = opts.threads ?? os.availableParallelism();
   const runs = opts.runs ?? 5;
   const bySize: Record<number, number> = {};
-  for (const n of [1024, 2048]) bySize[n] = await timeSquare(n, threads, runs);
+  for (const n of opts.sizes ?? [1024, 2048]) bySize[n] = await timeSquare(n, threads, runs);
   return { gflops: Math.max(...Object.values(bySize)), bySize, threads };
 }

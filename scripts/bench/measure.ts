@@ -55,3 +55,28 @@ export function formatRate(perSec: number): string {
   if (perSec >= 1e3) return `${(perSec / 1e3).toFixed(1)}k`;
   return perSec.toFixed(1);
 }
+
+/**
+ * A rate over the reference as "x12", "x1.5" or "x0.0031": two significant digits below 1, so that
+ * slow rows (PNG frames, solving) do not all print as x0.0.
+ */
+export function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio) || ratio <= 0) return `x${ratio}`;
+  if (ratio >= 10) return `x${ratio.toFixed(0)}`;
+  if (ratio >= 1) return `x${ratio.toFixed(1)}`;
+  return `x${Number(ratio.toPrecision(2))}`;
+}
+
+/**
+ * A warning when a reference measured several times in one run moved by more than `tolerance`
+ * (max / min), or a figure came out above its reference: ratios against it are then unreliable.
+ */
+export function referenceWarning(name: string, samples: readonly number[], ratios: readonly number[], tolerance = 1.2): string | null {
+  const lo = Math.min(...samples);
+  const hi = Math.max(...samples);
+  const problems: string[] = [];
+  if (samples.length > 1 && hi / lo > tolerance) problems.push(`${name} ranged ${lo.toFixed(1)}-${hi.toFixed(1)} across the run (x${(hi / lo).toFixed(2)})`);
+  const over = ratios.filter((r) => r > 1);
+  if (over.length > 0) problems.push(`${over.length} figure(s) above 100% of ${name} (up to ${(100 * Math.max(...over)).toFixed(0)}%)`);
+  return problems.length === 0 ? null : `WARNING: unstable reference: ${problems.join('; ')}; the machine is probably busy, so the % figures are unreliable (check uptime and rerun)`;
+}
