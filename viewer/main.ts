@@ -28,6 +28,11 @@ function layout(): void {
       h('input', { id: 'token', placeholder: 'token', size: 8, value: getToken() }),
     ),
     h('div', { id: 'error', class: 'bad' }),
+    h('div', { id: 'empty', class: 'empty' },
+      h('h2', {}, 'No replay open'),
+      h('p', {}, 'Pick one from the server list above, paste a replay URL or id and press open, choose or drop a replay JSON file, or pick a game and press start to play it yourself.'),
+      h('p', { class: 'hint' }, 'Replays come from the env server (npm run serve) or from npm run env -- rollout --replay FILE.'),
+    ),
     h('main', {},
       h('section', { id: 'stage' },
         h('canvas', { id: 'frame', width: 1, height: 1 }),
@@ -82,9 +87,18 @@ async function main(): Promise<void> {
       error(e);
     }
   };
+  /** The server list shows the replay open now, also one opened by URL (added when the list lacks it). */
+  const selectInList = (url: string) => {
+    const id = /\/v1\/replays\/([^/?#]+)$/.exec(url)?.[1];
+    const list = byId<HTMLSelectElement>('replay-list');
+    if (!id) return void (list.value = '');
+    if (!Array.from(list.options).some((o) => o.value === id)) list.append(h('option', { value: id }, `${id} (opened by URL)`));
+    list.value = id;
+  };
   const openUrl = async (url: string) => {
     try {
       open(await fetchReplayJson(url));
+      selectInList(url);
     } catch (e) {
       error(e);
     }
@@ -132,6 +146,8 @@ async function main(): Promise<void> {
     try {
       error(null);
       player.unload();
+      byId<HTMLSelectElement>('replay-list').value = '';
+      document.body.classList.add('human');
       human.start(envSelect.value, Number(byId<HTMLInputElement>('seed').value) || 0);
     } catch (e) {
       error(e);

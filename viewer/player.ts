@@ -33,10 +33,15 @@ export class Player {
     return this.timeline?.frames.length ?? 0;
   }
 
-  /** Forgets the replay (human play takes the canvas). */
+  /** Forgets the replay (human play takes the canvas): its title, result and playback go too. */
   unload(): void {
     this.pause();
     this.timeline = null;
+    document.body.classList.remove('has-replay');
+    byId('replay-title').textContent = 'human play';
+    for (const id of ['result', 'verification', 'flags', 'parsed', 'reasoning', 'answer', 'info', 'turn']) byId(id).textContent = '';
+    byId('reward').textContent = '-';
+    byId('running').textContent = '-';
   }
 
   toggle(): void {
@@ -47,6 +52,9 @@ export class Player {
   load(timeline: Timeline): void {
     this.pause();
     this.timeline = timeline;
+    // Shows the playback controls and hides the empty state (style.css).
+    document.body.classList.add('has-replay');
+    document.body.classList.remove('human');
     const { replay, verification } = timeline;
     this.canvas.width = timeline.width;
     this.canvas.height = timeline.height;
@@ -98,7 +106,7 @@ export class Player {
     if (this.index >= this.timeline.frames.length - 1) this.show(0);
     const speed = Number(byId<HTMLSelectElement>('speed').value) || 1;
     this.timer = setInterval(() => this.show(this.index + 1), 1000 / (BASE_FPS * speed));
-    byId('play').textContent = '⏸ pause';
+    byId('play').textContent = '❙❙ pause';
   }
 
   pause(): void {
