@@ -28,8 +28,10 @@ describe.runIf(hasScript)('npm run env -- play', () => {
     child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
     const ready = async (text: string) => {
       for (let i = 0; i < 600 && !screen.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+      // A wait that ran out is a failure, not a silent 30 s pause (it hid a stale prompt text).
+      if (!screen.includes(text)) throw new Error(`the terminal never showed "${text}"; it showed:\n${screen.slice(-2000)}`);
     };
-    await ready('keys: Up/w up');
+    await ready('Up/w up');
     // All moves in one write, arrows and WASD alternating: the game must take them one by one.
     child.stdin.write(plan.map((m, i) => (i % 2 ? WASD[m] : ARROW[m])).join(''));
     await ready('episode over');
