@@ -150,7 +150,6 @@ describe('hardening', () => {
     const bodies: [string, string][] = [
       ['/v1/instances', `{"env_id":"${TINY_ID}","options":{"length":${deep}}}`],
       ['/v1/instances', `{"env_id":"${TINY_ID}","agent":{"name":"a","config":{"x":${deep}}}}`],
-      ['/v1/reward', `{"query":["x"],"labels":["{\\"env_id\\":\\"${TINY_ID}\\",\\"options\\":{\\"length\\":${deep}}}"]}`],
       ['/v1/reward', `{"query":["x"],"labels":[{"env_id":"${TINY_ID}","options":{"length":${deep}}}]}`],
       ['/v1/replays', `{"version":1,"env_id":"${TINY_ID}","options":${deep}}`],
     ];
@@ -158,6 +157,14 @@ describe('hardening', () => {
       const r = await s.call<{ message: string }>('POST', path, body);
       expect(r.status, `${path} ${body.slice(0, 80)}`).toBe(400);
     }
+    // The same depth inside a label's JSON text is that sample's error (a batch is never failed for
+    // one bad label), or the 400 in strict mode.
+    const label = `{"query":["x"],"labels":["{\\"env_id\\":\\"${TINY_ID}\\",\\"options\\":{\\"length\\":${deep}}}"]`;
+    const soft = await s.call<{ rewards: number[]; errors: { index: number; message: string }[] }>('POST', '/v1/reward', `${label}}`);
+    expect(soft.status).toBe(200);
+    expect(soft.body.rewards).toEqual([0]);
+    expect(soft.body.errors[0].message).toMatch(/nest deeper than/);
+    expect((await s.call('POST', '/v1/reward', `${label},"strict":true}`)).status).toBe(400);
     await s.call('DELETE', `/v1/instances/${c.body.instance_id}`);
   });
 
