@@ -4,7 +4,7 @@
  * with the fre + mgt budget), all evaluated on one held-out suite; RESULTS.md and results.html
  * summarise them. Resumable: run the same command again to continue.
  */
-import { join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { checkConfig, defaultConfig, mergeConfig, readConfigFile, WARM_START, type TrainConfig } from '../training/config.js';
@@ -29,7 +29,8 @@ const program = new Command('experiment:lmm-r1')
   .option('--arms <list>', `run only these arms (of ${ARMS.map((a) => a.name).join(', ')}); the results cover the arms done for every seed`)
   .option('--warm-start <seed=dir...>', `use an already trained warm start as a seed's sft arm (e.g. 0=${WARM_START}, the default's seed 0), instead of training it`)
   .option('--quick', 'a minute-sized budget that runs every arm end to end (a smoke test, not a result)')
-  .option('--results <file>', 'where RESULTS.md goes (results.html beside it)', '')
+  .option('--results <file>', 'where RESULTS.md goes (its .html beside it)', '')
+  .option('--note <text>', 'a line about the conditions of the run, printed under the header')
   .option('--quiet', 'no progress bars')
   .addHelpText('after', '\nRun it again with the same flags to continue: a finished arm is read back, a stopped one resumes.')
   .parse();
@@ -44,6 +45,7 @@ interface Flags {
   arms?: string;
   warmStart?: string[];
   results: string;
+  note?: string;
   quiet?: boolean;
 }
 
@@ -87,13 +89,18 @@ async function main(): Promise<void> {
   });
   const summary = summarize(r.outcomes);
   const resultsFile = f.results || join(f.out, 'RESULTS.md');
-  const flags = process.argv.slice(2).join(' ');
-  const ctx = { out: relative(join(resultsFile, '..'), f.out) || '.', command: `npm run experiment:lmm-r1${flags ? ` -- ${flags}` : ''}`, preset: config.preset, threads: config.threads, budget, date: new Date().toISOString().slice(0, 10) };
+  // The command that reproduces the results: the flags as given, less the note about this run.
+  const args = process.argv.slice(2);
+  const noteAt = args.findIndex((x) => x === '--note' || x.startsWith('--note='));
+  if (noteAt >= 0) args.splice(noteAt, args[noteAt] === '--note' ? 2 : 1);
+  const flags = args.join(' ');
+  const htmlFile = join(dirname(resultsFile), `${basename(resultsFile).replace(/\.md$/i, '')}.html`);
+  const ctx = { out: f.out, html: basename(htmlFile), note: f.note, command: `npm run experiment:lmm-r1${flags ? ` -- ${flags}` : ''}`, preset: config.preset, threads: config.threads, budget, date: new Date().toISOString().slice(0, 10) };
   const md = resultsMarkdown(summary, ctx);
   writeFileAtomic(resultsFile, md);
-  writeFileAtomic(join(f.out, 'results.html'), resultsHtml(summary, { ...ctx, out: f.out }, md));
+  writeFileAtomic(htmlFile, resultsHtml(summary, ctx, md));
   if (!f.quiet) console.log(`\n${md}`);
-  console.log(`${r.interrupted ? 'interrupted; run the same command to continue. Partial ' : ''}results: ${resultsFile}, ${join(f.out, 'results.html')}`);
+  console.log(`${r.interrupted ? 'interrupted; run the same command to continue. Partial ' : ''}results: ${resultsFile}, ${htmlFile}`);
   if (r.interrupted) process.exitCode = 130;
 }
 

@@ -81,7 +81,7 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
       }
     }
     expect(s.differences.filter((d) => d.a === 'fre-mgt' && d.b === 'direct').map((d) => d.task)).toEqual(s.tasks);
-    const ctx = { out, command: 'npm run experiment:lmm-r1 -- --quick --seeds 1', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-01' };
+    const ctx = { out, html: 'RESULTS.html', command: 'npm run experiment:lmm-r1 -- --quick --seeds 1', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-01' };
     const md = resultsMarkdown(s, ctx);
     for (const h of ['## Table 3 layout', '## Greedy pass@1 per task', '## Per-seed pass@1', '## Paired differences', '## The accuracy ladder']) expect(md).toContain(h);
     for (const a of ARMS) expect(md).toContain(`| ${a.label} |`);

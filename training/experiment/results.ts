@@ -10,7 +10,12 @@ import { armDir } from './run.js';
 import type { Cell, Summary } from './summary.js';
 
 export interface ResultsContext {
+  /** The experiment directory (arm runs, their metrics). */
   out: string;
+  /** The HTML page's file name, linked from the Markdown beside it. */
+  html: string;
+  /** A line about the conditions of the run (what else the machine ran), when there is one. */
+  note?: string;
   command: string;
   preset: string;
   threads: number;
@@ -55,6 +60,7 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
   const L: string[] = [];
   L.push(`# LMM-R1's Table 3 on TinyLMM`, '');
   L.push(`Measured ${ctx.date} on ${machineLine(ctx.threads)}. Preset \`${ctx.preset}\`, seeds ${s.seeds.join(', ')}; budget: ${ctx.budget}.`);
+  if (ctx.note) L.push(ctx.note);
   L.push(`Reproduce with \`${ctx.command}\` (resumable: finished arms are read back).`, '');
   L.push('Every arm is evaluated on the same held-out suite (levels and puzzles disjoint by content from all training items). Intervals are 95% two-level bootstrap CIs: seeds resampled, then items within each seed; with one seed they cover item sampling only.', '');
 
@@ -121,7 +127,7 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
     L.push(`| FRE -> MGT vs Direct-RL | measured, 3 seeds, CI | a consistent gain, or a clean null | - | ${sig.length} of ${claim.length} tasks with a CI excluding 0 | ${s.seeds.length >= 3 ? 'yes' : `no, ${s.seeds.length} seed(s)`} |`);
   }
   L.push('');
-  L.push(`Curves per stage and arm: [results.html](${ctx.out.replace(/^\.\//, '')}/results.html).`, '');
+  L.push(`Curves per stage and arm: [${ctx.html}](${ctx.html}).`, '');
   return `${L.join('\n')}\n`;
 }
 
