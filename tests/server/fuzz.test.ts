@@ -13,7 +13,9 @@ import { startServer, type TestServer } from './helpers.js';
 
 registerTinyGame();
 
-const REQUESTS = 10_500;
+// Two runs of half the requests each (other streams of the same generator): the same coverage,
+// and no single test of more than a few seconds.
+const REQUESTS = 5_250;
 const CONCURRENCY = 32;
 
 setFlagsFromString('--expose-gc');
@@ -95,10 +97,10 @@ beforeAll(async () => {
 afterAll(async () => s.close());
 
 describe('fuzz', () => {
-  it(`answers ${REQUESTS} random and malformed requests without a 5xx, stays up, heap bounded`, async () => {
+  it.each(['fuzz', 'fuzz-2'])(`answers ${REQUESTS} random and malformed requests (stream %s) without a 5xx, stays up, heap bounded`, async (stream) => {
     const pool = fc.sample(fc.jsonValue(), { numRuns: 300, seed: 42 }) as unknown[];
     const actions = fc.sample(fc.string({ maxLength: 40 }), { numRuns: 200, seed: 7 }).concat(['left', 'Right', '<answer>right</answer>', 'up, down', '']);
-    const rng = makeRng('fuzz');
+    const rng = makeRng(stream);
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push((await s.call<{ instance_id: string }>('POST', '/v1/instances', { env_id: TINY_ID })).body.instance_id);
 
@@ -137,9 +139,9 @@ describe('fuzz', () => {
     const after = heapMiB();
     console.log(`fuzz: ${next} requests, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}, heap ${before.toFixed(1)} -> ${after.toFixed(1)} MiB, ${s.app.instances.size} instances`);
     expect(fivexx).toEqual([]);
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10_000);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(REQUESTS);
     expect((await s.call<{ status: string }>('GET', '/v1/health')).body.status).toBe('ok');
     // Bounded: live instances and replays in the index are the only growth, both small.
     expect(after - before).toBeLessThan(64);
-  }, 240_000); // 10,000 requests on a shared 2-core machine: minutes, not the default 60 s
+  }, 240_000); // thousands of requests on a shared 2-core machine: minutes, not the default 60 s
 });
