@@ -44,7 +44,14 @@ function startModel(c: TrainConfig, o: TrainOptions): { model: TinyLMM; resume: 
     if (!stage) throw new Error(`${o.out}/resume has no resume_stage in its metrics: not a resume point`);
     return { model: loadModel(`${o.out}/resume`, opts), resume: { stage, step: ck.metrics.resume_step, spentS: ck.metrics.resume_spent_s ?? 0 }, state: ck.state };
   }
-  if (c.init) return { model: loadModel(resolveInit(c.init), opts), resume: null };
+  if (c.init) {
+    const model = loadModel(resolveInit(c.init), opts);
+    if (model.preset !== c.preset) {
+      void model.dispose();
+      throw new Error(`--init ${c.init} is a ${model.preset} model, but the preset is ${c.preset}: train a ${c.preset} warm start with --stages sft,fre,mgt, or pass --init with a ${c.preset} checkpoint`);
+    }
+    return { model, resume: null };
+  }
   return { model: createModel(c.preset, { seed: c.seed, ...opts }), resume: null };
 }
 

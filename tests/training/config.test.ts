@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkConfig, defaultConfig, mergeConfig, resolveInit, WARM_START } from '../../training/config.js';
 import { resolveConfig } from '../../training/flags.js';
+import { trainAgent } from '../../training/train.js';
 
 describe('train:agent config', () => {
   it('merges known keys deeply and replaces the SFT mix whole', () => {
@@ -62,6 +63,15 @@ describe('where a run starts', () => {
       expect(resolveConfig({ out, config: file }).init).toBe(WARM_START); // chosen in the file: kept
       writeFileSync(file, JSON.stringify({ stages: ['sft', 'fre'] }));
       expect(resolveConfig({ out, config: file }).init).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a preset other than the init checkpoint's is refused, saying what to do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preset-'));
+    try {
+      await expect(trainAgent(resolveConfig({ out: dir, preset: 'small' }), { out: dir, quiet: true })).rejects.toThrow(/is a tiny model, but the preset is small: train a small warm start with --stages sft,fre,mgt/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
