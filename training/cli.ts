@@ -1,9 +1,10 @@
 /**
- * `npm run train:agent -- [options]`: LMM-R1's recipe on TinyLMM, sft -> fre -> mgt, then the
- * held-out evaluation of the warm start beside the final model.
+ * `npm run train:agent -- [options]`: LMM-R1's recipe on TinyLMM (sft -> fre -> mgt), then the
+ * held-out evaluation of the starting model beside the final one.
  *
- *   npm run train:agent                                  # the default: tiny, all three stages
- *   npm run train:agent -- --stages sft,mgt              # LMM-R1's Direct-RL baseline
+ *   npm run train:agent                                  # the default: fre -> mgt from the committed warm start
+ *   npm run train:agent -- --stages sft,fre,mgt          # the whole recipe from a fresh model
+ *   npm run train:agent -- --stages mgt                  # LMM-R1's Direct-RL baseline
  *   npm run train:agent -- --out runs/a --resume         # continue an interrupted run exactly
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -26,7 +27,7 @@ const program = new Command('train:agent')
   .description("Train TinyLMM with LMM-R1's two-stage rule-based RL: sft (warm start) -> fre (RL on text) -> mgt (RL on frames)")
   .option('--config <file>', 'a JSON file of config overrides (keys as in the run\'s config.json)')
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
-  .option('--stages <list>', 'stages to run, in order (sft,mgt is the Direct-RL baseline)')
+  .option('--stages <list>', 'stages to run, in order (default fre,mgt; mgt alone is the Direct-RL baseline; with sft the warm start is trained too)')
   .addOption(new Option('--estimator <name>', 'advantage estimator of both RL stages').choices(['reinforce_baseline', 'grpo', 'rloo', 'ppo']))
   .option('--seed <n>', 'seed of the model initialisation and every stage', int)
   .option('--out <dir>', 'run directory', 'runs/default')
