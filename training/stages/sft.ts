@@ -58,7 +58,8 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: numb
   const { sources, slots } = mixSlots(cfg.mix, cfg.batchSize);
   const seen = new Array<number>(sources.length).fill(0);
   const perStep = sources.map((_, si) => slots.filter((x) => x === si).length);
-  const bar = run.bar('sft', clock.bar(0).total, clock.bar(0).unit);
+  const span = clock.bar(0);
+  const bar = run.bar('sft', span.total, span.unit);
   let step = resume.step;
   let ema = Number.NaN;
   try {
