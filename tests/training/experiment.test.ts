@@ -78,12 +78,19 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
         expect(c.high).toBeGreaterThanOrEqual(c.mean);
         expect(c.mean).toBeGreaterThanOrEqual(0);
         expect(c.mean).toBeLessThanOrEqual(1);
+        const pk = s.passAtK[arm]![t];
+        if (t.startsWith('football-')) expect(pk).toBeNull(); // episodes are played greedily only
+        else {
+          expect(pk?.k).toBe(base.eval.options.k);
+          const evaluated = outcomes.find((o) => o.arm === arm)!.results.find((r) => r.task === t)!.passAtK!;
+          expect(pk!.perSeed).toEqual([evaluated.value.mean]);
+        }
       }
     }
     expect(s.differences.filter((d) => d.a === 'fre-mgt' && d.b === 'direct').map((d) => d.task)).toEqual(s.tasks);
     const ctx = { out, html: 'RESULTS.html', command: 'npm run experiment:lmm-r1 -- --quick --seeds 1', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-01' };
     const md = resultsMarkdown(s, ctx);
-    for (const h of ['## Table 3 layout', '## Greedy pass@1 per task', '## Per-seed pass@1', '## Paired differences', '## The accuracy ladder']) expect(md).toContain(h);
+    for (const h of ['## Table 3 layout', '## Greedy pass@1 per task', '## pass@k per task (%, k = 2', '## Per-seed pass@1', '## Paired differences', '## The accuracy ladder']) expect(md).toContain(h);
     for (const a of ARMS) expect(md).toContain(`| ${a.label} |`);
     expect(md).toContain('| 42.35 | 15.36 |'); // the paper's base row beside ours
     expect(md).toContain(ctx.command);
@@ -91,5 +98,19 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
     expect(html).toContain('new Chart(');
     expect(html.match(/<canvas/g)?.length).toBeGreaterThanOrEqual(s.tasks.length);
     expect(html).not.toMatch(/<script src=/); // opens offline
+  });
+
+  it('puts a run outside the arms on the ladder with its command and figures', () => {
+    const s = summarize(outcomes);
+    const of = (arm: string) => outcomes.find((o) => o.arm === arm)!.results;
+    const run = { label: 'A longer warm start', command: "npm run train:agent -- --out 'runs/a b'", columns: [{ name: 'sft', results: of('sft') }, { name: 'final', results: of('fre') }] };
+    const md = resultsMarkdown(s, { out, html: 'RESULTS.html', command: 'x', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-02', ladderRuns: [run] });
+    const section = md.slice(md.indexOf('### A longer warm start'));
+    expect(section).toContain(`Produced by \`${run.command}\``);
+    const pct = (r: { success: { mean: number; low: number; high: number } }) => `${(100 * r.success.mean).toFixed(1)} [${(100 * r.success.low).toFixed(1)}, ${(100 * r.success.high).toFixed(1)}]`;
+    const text = (col: number) => run.columns[col].results.find((r) => r.task === 'sokoban-text-6x6-1')!;
+    const row = section.split('\n').find((l) => l.startsWith('| text Sokoban 6x6/1 box | >= 80% |'))!;
+    expect(row).toContain(`| ${pct(text(0))} | ${pct(text(1))} |`);
+    expect(row).toMatch(text(1).success.mean >= 0.8 ? /\| yes \|$/ : /\| no, [\d.]+ points short \|$/);
   });
 });

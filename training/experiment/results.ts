@@ -7,7 +7,18 @@ import { join } from 'node:path';
 import { chartJsScript, esc } from '../report.js';
 import { ARMS, type ArmName } from './arms.js';
 import { armDir } from './run.js';
+import type { TaskResult } from '../eval/evaluate.js';
+import type { Interval } from '../eval/stats.js';
 import type { Cell, Summary } from './summary.js';
+
+/** A train:agent run outside the arms (a longer or bigger one), reported beside them on the ladder. */
+export interface LadderRun {
+  label: string;
+  /** The command that produced it (its command.txt). */
+  command: string;
+  /** Its evaluations in order (e.g. its warm start, then its final model). */
+  columns: { name: string; results: TaskResult[] }[];
+}
 
 export interface ResultsContext {
   /** The experiment directory (arm runs, their metrics). */
@@ -22,10 +33,12 @@ export interface ResultsContext {
   /** The budgets of the arms (steps or minutes per stage), as said in the header. */
   budget: string;
   date: string;
+  /** Runs beside the arms for the ladder (`--ladder-run`). */
+  ladderRuns?: LadderRun[];
 }
 
 const label = (a: ArmName) => ARMS.find((x) => x.name === a)!.label;
-const pts = (c: Cell) => `${(100 * c.mean).toFixed(1)} [${(100 * c.low).toFixed(1)}, ${(100 * c.high).toFixed(1)}]`;
+const pts = (c: Interval) => `${(100 * c.mean).toFixed(1)} [${(100 * c.low).toFixed(1)}, ${(100 * c.high).toFixed(1)}]`;
 const signedPts = (c: Cell) => {
   const s = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
   return `${s(c.mean)} [${s(c.low)}, ${s(c.high)}]`;
@@ -81,6 +94,20 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
   for (const arm of s.arms) L.push(`| ${label(arm)} | ${s.tasks.map((t) => pts(s.success[arm]![t])).join(' | ')} |`);
   L.push('');
 
+  const sampled = s.tasks.filter((t) => s.arms.some((a) => s.passAtK[a]?.[t]));
+  if (sampled.length) {
+    const ks = [...new Set(sampled.flatMap((t) => s.arms.map((a) => s.passAtK[a]?.[t]?.k).filter((k) => k !== undefined)))];
+    L.push(`## pass@k per task (%, ${ks.map((k) => `k = ${k}`).join(', ')} samples at temperature 1; mean over seeds, per seed in parentheses)`, '');
+    L.push(`| arm | ${sampled.join(' | ')} |`, `|---|${sampled.map(() => '---|').join('')}`);
+    for (const arm of s.arms) {
+      L.push(`| ${label(arm)} | ${sampled.map((t) => {
+        const p = s.passAtK[arm]?.[t];
+        return p ? `${(100 * p.mean).toFixed(1)} (${p.perSeed.map((v) => (100 * v).toFixed(1)).join(', ')})` : '-';
+      }).join(' | ')} |`);
+    }
+    L.push('');
+  }
+
   L.push('## Per-seed pass@1 (%)', '');
   L.push(`| arm | task | ${s.seeds.map((x) => `seed ${x}`).join(' | ')} | minutes per seed |`, `|---|---|${s.seeds.map(() => '---|').join('')}---|`);
   for (const arm of s.arms) {
@@ -113,7 +140,7 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
     const image = best(s, `sokoban-image-${size}`);
     if (!text || !image) continue;
     const gap = text.cell.mean - image.cell.mean;
-    L.push(`| Sokoban ${size} from frames | within 10 points of text | equal to text | ${label(image.arm)} | ${pts(image.cell)} (text ${(100 * text.cell.mean).toFixed(1)}) | ${gap <= 0.1 ? 'yes' : `no, ${(100 * gap).toFixed(1)} points below text`} |`);
+    L.push(`| Sokoban ${size} from frames | within 10 points of text | equal to text | ${label(image.arm)} | ${pts(image.cell)} (text ${(100 * text.cell.mean).toFixed(1)}) | ${text.cell.mean === 0 ? 'not measured: text is 0%' : gap <= 0.1 ? 'yes' : `no, ${(100 * gap).toFixed(1)} points below text`} |`);
   }
   for (const t of football) {
     const b = best(s, t);
@@ -127,8 +154,35 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
     L.push(`| FRE -> MGT vs Direct-RL | measured, 3 seeds, CI | a consistent gain, or a clean null | - | ${sig.length} of ${claim.length} tasks with a CI excluding 0 | ${s.seeds.length >= 3 ? 'yes' : `no, ${s.seeds.length} seed(s)`} |`);
   }
   L.push('');
+  for (const run of ctx.ladderRuns ?? []) L.push(...ladderRunTable(run, football));
   L.push(`Curves per stage and arm: [${ctx.html}](${ctx.html}).`, '');
   return `${L.join('\n')}\n`;
+}
+
+/** A ladder run's figures per ladder task and evaluation, with its command: one seed, item CIs. */
+function ladderRunTable(run: LadderRun, football: string[]): string[] {
+  const L: string[] = [`### ${run.label}`, '', `Produced by \`${run.command}\`; one seed, so the intervals cover item sampling only.`, ''];
+  const rows = [
+    ...LADDER.map((r) => ({ what: r.what, task: r.task, floor: `>= ${100 * r.floor}%`, met: (c: Interval) => (c.mean >= r.floor ? 'yes' : `no, ${(100 * (r.floor - c.mean)).toFixed(1)} points short`) })),
+    ...['6x6-1', '7x7-2'].map((size) => ({ what: `Sokoban ${size} from frames`, task: `sokoban-image-${size}`, floor: 'within 10 points of text', met: null })),
+    ...football.map((t) => ({ what: `Football (${t}), goal rate`, task: t, floor: 'above its warm start', met: null })),
+  ];
+  const find = (col: LadderRun['columns'][number], task: string) => col.results.find((r) => r.task === task);
+  L.push(`| task | floor | ${run.columns.map((c) => `${c.name}: pass@1 % [95% CI]`).join(' | ')} | floor met (${run.columns.at(-1)?.name}) |`, `|---|---|${run.columns.map(() => '---|').join('')}---|`);
+  for (const row of rows) {
+    const cells = run.columns.map((c) => find(c, row.task));
+    const last = cells.at(-1);
+    if (!last) continue;
+    let met = row.met ? row.met(last.success) : '';
+    if (row.task.startsWith('sokoban-image-')) {
+      const text = find(run.columns.at(-1)!, row.task.replace('image', 'text'));
+      met = !text ? '' : text.success.mean === 0 ? 'not measured: text is 0%' : text.success.mean - last.success.mean <= 0.1 ? 'yes' : `no, ${(100 * (text.success.mean - last.success.mean)).toFixed(1)} points below text`;
+    }
+    if (football.includes(row.task) && cells.length > 1 && cells[0]) met = last.success.mean > cells[0].success.mean ? 'yes' : 'no';
+    L.push(`| ${row.what} | ${row.floor} | ${cells.map((r) => (r ? pts(r.success) : '-')).join(' | ')} | ${met} |`);
+  }
+  L.push('');
+  return L;
 }
 
 type Row = Record<string, unknown>;

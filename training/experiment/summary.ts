@@ -19,11 +19,19 @@ export interface Difference {
   score: Cell | null;
 }
 
+/** pass@k at temperature 1 per seed; evaluations keep only its item-bootstrap interval, not the items. */
+export interface PassAtK {
+  k: number;
+  mean: number;
+  perSeed: number[];
+}
+
 export interface Summary {
   seeds: number[];
   arms: ArmName[];
   tasks: string[];
   success: Partial<Record<ArmName, Record<string, Cell>>>;
+  passAtK: Partial<Record<ArmName, Record<string, PassAtK | null>>>;
   score: Partial<Record<ArmName, Record<string, Cell | null>>>;
   differences: Difference[];
   minutes: Partial<Record<ArmName, number[]>>;
@@ -54,10 +62,19 @@ export function summarize(outcomes: readonly ArmOutcome[]): Summary {
     return r;
   };
   const success: Summary['success'] = {};
+  const passAtK: Summary['passAtK'] = {};
   const score: Summary['score'] = {};
   const minutes: Summary['minutes'] = {};
   for (const arm of arms) {
     success[arm] = Object.fromEntries(tasks.map((t) => [t, cell(seeds.map((s) => result(arm, s, t).outcomes), `${arm}/${t}/success`)]));
+    passAtK[arm] = Object.fromEntries(
+      tasks.map((t) => {
+        const per = seeds.map((s) => result(arm, s, t).passAtK);
+        if (per.some((p) => p === null || p.k !== per[0]!.k)) return [t, null];
+        const perSeed = per.map((p) => p!.value.mean);
+        return [t, { k: per[0]!.k, mean: mean(perSeed), perSeed }];
+      }),
+    );
     score[arm] = Object.fromEntries(
       tasks.map((t) => {
         const groups = seeds.map((s) => result(arm, s, t).scores);
@@ -81,5 +98,5 @@ export function summarize(outcomes: readonly ArmOutcome[]): Summary {
       differences.push({ a, b, task: t, success: cell(diff((r) => r.outcomes), `${a}-${b}/${t}/success`), score: sc.every((g) => g.length > 0) ? cell(sc, `${a}-${b}/${t}/score`) : null });
     }
   }
-  return { seeds, arms, tasks, success, score, differences, minutes };
+  return { seeds, arms, tasks, success, passAtK, score, differences, minutes };
 }
