@@ -4,13 +4,15 @@
  * with the fre + mgt budget), all evaluated on one held-out suite; RESULTS.md and results.html
  * summarise them. Resumable: run the same command again to continue.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { npmCommand } from '../training/command-line.js';
 import { checkConfig, defaultConfig, mergeConfig, readConfigFile, WARM_START, type TrainConfig } from '../training/config.js';
 import { ARMS, type ArmName } from '../training/experiment/arms.js';
 import { QUICK_BUDGET, runExperiment } from '../training/experiment/run.js';
-import { resultsHtml, resultsMarkdown } from '../training/experiment/results.js';
+import { resultsHtml, resultsMarkdown, type LadderRun } from '../training/experiment/results.js';
 import { summarize } from '../training/experiment/summary.js';
 
 const int = (v: string): number => {
@@ -31,6 +33,7 @@ const program = new Command('experiment:lmm-r1')
   .option('--quick', 'a minute-sized budget that runs every arm end to end (a smoke test, not a result)')
   .option('--results <file>', 'where RESULTS.md goes (its .html beside it)', '')
   .option('--note <text>', 'a line about the conditions of the run, printed under the header')
+  .option('--ladder-run <label=dir...>', 'a finished train:agent run (a longer or bigger one) whose evaluations join the accuracy ladder, with its command')
   .option('--quiet', 'no progress bars')
   .addHelpText('after', '\nRun it again with the same flags to continue: a finished arm is read back, a stopped one resumes.')
   .parse();
@@ -46,6 +49,7 @@ interface Flags {
   warmStart?: string[];
   results: string;
   note?: string;
+  ladderRun?: string[];
   quiet?: boolean;
 }
 
@@ -66,6 +70,18 @@ function parseWarmStart(v: string): [number, string] {
   return [Number(m[1]), m[2]];
 }
 
+function readLadderRun(v: string): LadderRun {
+  const m = /^([^=]+)=(.+)$/.exec(v);
+  if (!m) throw new Error(`--ladder-run: expected LABEL=DIR, got "${v}"`);
+  const [, label, dir] = m;
+  const evalFile = join(dir, 'eval.json');
+  if (!existsSync(evalFile)) throw new Error(`--ladder-run: ${evalFile} does not exist: is ${dir} a finished train:agent run?`);
+  const commandFile = join(dir, 'command.txt');
+  if (!existsSync(commandFile)) throw new Error(`--ladder-run: ${commandFile} does not exist: the ladder cites the command of each run`);
+  const { columns } = JSON.parse(readFileSync(evalFile, 'utf8')) as { columns: LadderRun['columns'] };
+  return { label, command: readFileSync(commandFile, 'utf8').trim(), columns };
+}
+
 function parseArms(list: string): ArmName[] {
   const names = list.split(',').map((s) => s.trim());
   for (const n of names) if (!ARMS.some((a) => a.name === n)) throw new Error(`--arms: "${n}" is not one of ${ARMS.map((a) => a.name).join(', ')}`);
@@ -75,6 +91,7 @@ function parseArms(list: string): ArmName[] {
 async function main(): Promise<void> {
   const f = program.opts<Flags>();
   const { config, budget } = baseConfig(f);
+  const ladderRuns = (f.ladderRun ?? []).map(readLadderRun);
   const t0 = performance.now();
   const r = await runExperiment({
     out: f.out,
@@ -93,9 +110,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const noteAt = args.findIndex((x) => x === '--note' || x.startsWith('--note='));
   if (noteAt >= 0) args.splice(noteAt, args[noteAt] === '--note' ? 2 : 1);
-  const flags = args.join(' ');
   const htmlFile = join(dirname(resultsFile), `${basename(resultsFile).replace(/\.md$/i, '')}.html`);
-  const ctx = { out: f.out, html: basename(htmlFile), note: f.note, command: `npm run experiment:lmm-r1${flags ? ` -- ${flags}` : ''}`, preset: config.preset, threads: config.threads, budget, date: new Date().toISOString().slice(0, 10) };
+  const ctx = { out: f.out, html: basename(htmlFile), note: f.note, command: npmCommand('experiment:lmm-r1', args), preset: config.preset, threads: config.threads, budget, date: new Date().toISOString().slice(0, 10), ladderRuns };
   const md = resultsMarkdown(summary, ctx);
   writeFileAtomic(resultsFile, md);
   writeFileAtomic(htmlFile, resultsHtml(summary, ctx, md));

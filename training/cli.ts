@@ -8,6 +8,7 @@
  *   npm run train:agent -- --out runs/a --resume         # continue an interrupted run exactly
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { npmCommand } from './command-line.js';
 import { WARM_START } from './config.js';
 import { resolveConfig, type Flags } from './flags.js';
 import { trainAgent } from './train.js';
@@ -49,7 +50,7 @@ const program = new Command('train:agent')
 
 async function main(): Promise<void> {
   const f = program.opts<Flags>();
-  const r = await trainAgent(resolveConfig(f), { out: f.out, resume: f.resume, quiet: f.quiet });
+  const r = await trainAgent(resolveConfig(f), { out: f.out, resume: f.resume, quiet: f.quiet, command: npmCommand('train:agent', process.argv.slice(2)) });
   if (r.interrupted) process.exitCode = 130;
 }
 

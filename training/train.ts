@@ -23,6 +23,8 @@ export interface TrainOptions {
    * arms share one warm start evaluates it once instead.
    */
   evalBefore?: boolean;
+  /** The command line that started the run, kept beside it (command.txt) so a report can cite it. */
+  command?: string;
 }
 
 export type EvalColumn = { name: string; results: TaskResult[] };
@@ -62,6 +64,7 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
   const { model, resume, state } = startModel(c, o);
   const run = new Run(o.out, model, heldOutKeys(c.eval.tasks), !!o.quiet);
   run.writeJson('config.json', c);
+  if (o.command) writeFileAtomic(run.path('command.txt'), `${o.command}\n`);
   let stops = 0;
   const onSigint = () => {
     if (++stops > 1) process.exit(130);
