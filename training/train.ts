@@ -64,7 +64,8 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
   const { model, resume, state } = startModel(c, o);
   const run = new Run(o.out, model, heldOutKeys(c.eval.tasks), !!o.quiet);
   run.writeJson('config.json', c);
-  if (o.command) writeFileAtomic(run.path('command.txt'), `${o.command}\n`);
+  // A resumed run keeps the command that started it: that is the one that reproduces it.
+  if (o.command && !(resume && existsSync(run.path('command.txt')))) writeFileAtomic(run.path('command.txt'), `${o.command}\n`);
   let stops = 0;
   const onSigint = () => {
     if (++stops > 1) process.exit(130);

@@ -11,6 +11,7 @@ import { ARMS, type ArmName } from '../../training/experiment/arms.js';
 import { resultsHtml, resultsMarkdown } from '../../training/experiment/results.js';
 import { QUICK_BUDGET, runExperiment, type ArmOutcome } from '../../training/experiment/run.js';
 import { summarize } from '../../training/experiment/summary.js';
+import { trainAgent } from '../../training/train.js';
 
 const out = mkdtempSync(join(tmpdir(), 'lmm-r1-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -99,6 +100,18 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
     expect(html.match(/<canvas/g)?.length).toBeGreaterThanOrEqual(s.tasks.length);
     expect(html).not.toMatch(/<script src=/); // opens offline
   });
+
+  it('a train:agent run keeps the command that started it, for the ladder to cite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ladder-run-'));
+    try {
+      const command = "npm run train:agent -- --stages fre --out 'runs/a b'";
+      await trainAgent({ ...base, stages: ['fre'], init: WARM_START }, { out: dir, quiet: true, command });
+      expect(readFileSync(join(dir, 'command.txt'), 'utf8')).toBe(`${command}\n`);
+      expect((JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8')) as { columns: { name: string }[] }).columns.map((c) => c.name)).toEqual(['before', 'final']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('puts a run outside the arms on the ladder with its command and figures', () => {
     const s = summarize(outcomes);
