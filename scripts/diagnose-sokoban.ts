@@ -1,0 +1,73 @@
+/**
+ * `npm run diagnose:sokoban -- --ckpt LABEL=DIR ...`: what holds checkpoints back on held-out
+ * Sokoban boards, reading the board or planning from it (training/eval/diagnose.ts), as a Markdown
+ * table that experiment:lmm-r1 --diagnosis puts on the accuracy ladder.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadModel } from '../agent/index.js';
+import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { npmCommand } from '../training/command-line.js';
+import { diagnoseSokoban, diagnosisTable, type SokobanDiagnosis } from '../training/eval/diagnose.js';
+import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS } from '../training/eval/evaluate.js';
+import { rlSource } from '../training/tasks/sources.js';
+import { progressBar } from './cli/progress.js';
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${v}" is not a positive whole number`);
+  return n;
+};
+const SOKOBAN = DEFAULT_EVAL.filter((t) => t.task.startsWith('sokoban-'));
+
+const program = new Command('diagnose:sokoban')
+  .description('Held-out Sokoban, per checkpoint: pass@1, how often the board is read right, pass@1 when read right or wrong, and pass@1 when the true positions are given')
+  .requiredOption('--ckpt <label=dir...>', 'checkpoints to diagnose, each as LABEL=DIR')
+  .option('--tasks <list>', `comma-separated Sokoban tasks (default: ${SOKOBAN.map((t) => t.task).join(',')})`)
+  .option('--count <n>', "boards per task (default: the evaluation suite's counts)", int)
+  .option('--threads <n>', 'intra-op threads', int, 2)
+  .option('--out <file>', 'also write the table (with the command) to this Markdown file')
+  .parse();
+
+const o = program.opts<{ ckpt: string[]; tasks?: string; count?: number; threads: number; out?: string }>();
+
+function parseCkpt(v: string): { label: string; dir: string } {
+  const m = /^([^=]+)=(.+)$/.exec(v);
+  if (!m) throw new Error(`--ckpt: expected LABEL=DIR, got "${v}"`);
+  return { label: m[1], dir: m[2] };
+}
+
+async function main(): Promise<void> {
+  const ckpts = o.ckpt.map(parseCkpt);
+  const names = o.tasks ? o.tasks.split(',').map((t) => t.trim()) : SOKOBAN.map((t) => t.task);
+  for (const t of names) {
+    rlSource(t); // an unknown task fails here, before any model loads
+    if (!/^sokoban-(text|image)-/.test(t)) throw new Error(`--tasks: ${t} is not a Sokoban plan task (sokoban-text-* or sokoban-image-*)`);
+  }
+  const suite = names.map((task) => ({ task, count: o.count ?? SOKOBAN.find((d) => d.task === task)?.count ?? 100 }));
+  const rows: { checkpoint: string; d: SokobanDiagnosis }[] = [];
+  const bar = progressBar(ckpts.length * suite.length, 'diagnose');
+  for (const c of ckpts) {
+    const model = loadModel(c.dir, { threads: o.threads });
+    try {
+      for (const t of suite) {
+        rows.push({ checkpoint: c.label, d: await diagnoseSokoban(model, t, { batchSize: DEFAULT_EVAL_OPTIONS.batchSize, maxNewTokens: DEFAULT_EVAL_OPTIONS.maxNewTokens }) });
+        bar.tick();
+      }
+    } finally {
+      await model.dispose();
+    }
+  }
+  bar.stop();
+  const table = diagnosisTable(rows);
+  console.log(table);
+  if (o.out) {
+    const md = `Produced by \`${npmCommand('diagnose:sokoban', process.argv.slice(2))}\` (greedy answers on the held-out boards of the evaluation suite; 95% bootstrap CIs over boards).\n\n${table}\n`;
+    writeFileAtomic(o.out, md);
+    console.log(`\nwrote ${o.out}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`diagnose:sokoban: ${(e as Error).message}`);
+  process.exitCode = 1;
+});

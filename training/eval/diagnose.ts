@@ -1,0 +1,91 @@
+// What holds a model back on Sokoban: reading the board or planning from it. Every trace the warm
+// start learns first writes the positions it read (`<think>@ 2,3 $ 3,3 . 4,3</think>`), then the
+// plan. So on held-out boards we can ask three things of the greedy answer: did it read the board
+// right, does it solve the board when it read it right, and does it solve it when the true
+// positions are written for it (the plan alone, perception taken out).
+import type { TinyLMM } from '../../agent/index.js';
+import { parseStrictFormat } from '../rewards/index.js';
+import { ANSWER_STOP } from '../rl/rollout.js';
+import type { PromptItem } from '../tasks/types.js';
+import { evalItems, type EvalTask } from './evaluate.js';
+import { bootstrapCI, type Interval } from './stats.js';
+
+export interface SokobanDiagnosis {
+  task: string;
+  items: number;
+  /** Greedy pass@1. */
+  success: Interval;
+  /** Share of greedy answers whose <think> holds exactly the board's positions. */
+  readOk: Interval;
+  /** pass@1 among the boards read right, and among those read wrong (null: no such board). */
+  successIfRead: { n: number; rate: Interval } | null;
+  successIfMisread: { n: number; rate: Interval } | null;
+  /** pass@1 when the true positions are given as the <think> and the model writes the plan. */
+  successGivenPositions: Interval;
+}
+
+/** The positions a Sokoban item's solver trace reads off its board. */
+export function truePositions(item: PromptItem): string {
+  const think = parseStrictFormat(item.trace)?.think;
+  if (think === undefined) throw new Error(`${item.task}: its trace has no <think> to read the positions from`);
+  return think.trim();
+}
+
+/** Whether a response's <think> reads the board exactly (a response out of format reads nothing). */
+export function readsBoard(item: PromptItem, response: string): boolean {
+  return parseStrictFormat(response)?.think.trim() === truePositions(item);
+}
+
+const rate = (xs: number[], seed: string) => (xs.length ? { n: xs.length, rate: bootstrapCI(xs, { seed }) } : null);
+
+/** The diagnosis from the answers: greedy ones, and ones written after the true positions. */
+export function diagnose(task: string, items: readonly PromptItem[], greedy: readonly string[], givenPositions: readonly string[]): SokobanDiagnosis {
+  if (greedy.length !== items.length || givenPositions.length !== items.length) throw new Error(`${task}: ${items.length} items but ${greedy.length} and ${givenPositions.length} answers`);
+  const solved = items.map((it, i) => (it.score(greedy[i]).success ? 1 : 0));
+  const read = items.map((it, i) => (readsBoard(it, greedy[i]) ? 1 : 0));
+  return {
+    task,
+    items: items.length,
+    success: bootstrapCI(solved, { seed: `${task}/success` }),
+    readOk: bootstrapCI(read, { seed: `${task}/read` }),
+    successIfRead: rate(solved.filter((_, i) => read[i] === 1), `${task}/if-read`),
+    successIfMisread: rate(solved.filter((_, i) => read[i] === 0), `${task}/if-misread`),
+    successGivenPositions: bootstrapCI(items.map((it, i) => (it.score(givenPositions[i]).success ? 1 : 0)), { seed: `${task}/given` }),
+  };
+}
+
+/** Greedy answers, each continuing its prompt after `prefix(item)` (which the answer then starts with). */
+async function greedyAfter(model: TinyLMM, items: readonly PromptItem[], prefix: (it: PromptItem) => string, o: { batchSize: number; maxNewTokens: number }): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i += o.batchSize) {
+    const chunk = items.slice(i, i + o.batchSize);
+    const p = model.prepare(chunk.map((it) => it.prompt));
+    const pre = chunk.map(prefix);
+    const inputIds = p.inputIds.map((row, j) => [...row, ...model.tokenizer.encode(pre[j])]);
+    const gens = await model.generate({ inputIds, pixelValues: p.pixelValues, greedy: true, temperature: 1, maxNewTokens: o.maxNewTokens, stopStrings: ANSWER_STOP, seed: `diagnose/${i}` });
+    out.push(...gens.map((g, j) => pre[j] + g.text));
+  }
+  return out;
+}
+
+export async function diagnoseSokoban(model: TinyLMM, task: EvalTask, o: { batchSize: number; maxNewTokens: number }): Promise<SokobanDiagnosis> {
+  if (!/^sokoban-(text|image)-/.test(task.task)) throw new Error(`${task.task}: the diagnosis reads Sokoban plans from text or frames (sokoban-text-*, sokoban-image-*)`);
+  const items = evalItems(task);
+  const greedy = await greedyAfter(model, items, () => '', o);
+  const given = await greedyAfter(model, items, (it) => `<think>${truePositions(it)}</think>`, o);
+  return diagnose(task.task, items, greedy, given);
+}
+
+const pct = (c: Interval) => `${(100 * c.mean).toFixed(1)} [${(100 * c.low).toFixed(1)}, ${(100 * c.high).toFixed(1)}]`;
+const part = (x: SokobanDiagnosis['successIfRead']) => (x ? `${pct(x.rate)} (${x.n})` : '-');
+
+export function diagnosisTable(rows: readonly { checkpoint: string; d: SokobanDiagnosis }[]): string {
+  const L = [
+    '| checkpoint | task | pass@1 % | board read right % | pass@1 when read right (boards) | pass@1 when misread (boards) | pass@1 given the true positions % |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const { checkpoint, d } of rows) {
+    L.push(`| ${checkpoint} | ${d.task} | ${pct(d.success)} | ${pct(d.readOk)} | ${part(d.successIfRead)} | ${part(d.successIfMisread)} | ${pct(d.successGivenPositions)} |`);
+  }
+  return L.join('\n');
+}
