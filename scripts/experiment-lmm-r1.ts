@@ -34,6 +34,7 @@ const program = new Command('experiment:lmm-r1')
   .option('--results <file>', 'where RESULTS.md goes (its .html beside it)', '')
   .option('--note <text>', 'a line about the conditions of the run, printed under the header')
   .option('--ladder-run <label=dir...>', 'a finished train:agent run (a longer or bigger one) whose evaluations join the accuracy ladder, with its command')
+  .option('--diagnosis <file>', 'a Markdown file from diagnose:sokoban (reading the board or planning) to show on the ladder')
   .option('--quiet', 'no progress bars')
   .addHelpText('after', '\nRun it again with the same flags to continue: a finished arm is read back, a stopped one resumes.')
   .parse();
@@ -50,6 +51,7 @@ interface Flags {
   results: string;
   note?: string;
   ladderRun?: string[];
+  diagnosis?: string;
   quiet?: boolean;
 }
 
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
   const f = program.opts<Flags>();
   const { config, budget } = baseConfig(f);
   const ladderRuns = (f.ladderRun ?? []).map(readLadderRun);
+  if (f.diagnosis && !existsSync(f.diagnosis)) throw new Error(`--diagnosis: ${f.diagnosis} does not exist (write it with npm run diagnose:sokoban -- --out ${f.diagnosis})`);
+  const diagnosis = f.diagnosis ? readFileSync(f.diagnosis, 'utf8') : undefined;
   const t0 = performance.now();
   const r = await runExperiment({
     out: f.out,
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
   const noteAt = args.findIndex((x) => x === '--note' || x.startsWith('--note='));
   if (noteAt >= 0) args.splice(noteAt, args[noteAt] === '--note' ? 2 : 1);
   const htmlFile = join(dirname(resultsFile), `${basename(resultsFile).replace(/\.md$/i, '')}.html`);
-  const ctx = { out: f.out, html: basename(htmlFile), note: f.note, command: npmCommand('experiment:lmm-r1', args), preset: config.preset, threads: config.threads, budget, date: new Date().toISOString().slice(0, 10), ladderRuns };
+  const ctx = { out: f.out, html: basename(htmlFile), note: f.note, command: npmCommand('experiment:lmm-r1', args), preset: config.preset, threads: config.threads, budget, date: new Date().toISOString().slice(0, 10), ladderRuns, diagnosis };
   const md = resultsMarkdown(summary, ctx);
   writeFileAtomic(resultsFile, md);
   writeFileAtomic(htmlFile, resultsHtml(summary, ctx, md));

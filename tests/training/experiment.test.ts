@@ -117,7 +117,10 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
     const s = summarize(outcomes);
     const of = (arm: string) => outcomes.find((o) => o.arm === arm)!.results;
     const run = { label: 'A longer warm start', command: "npm run train:agent -- --out 'runs/a b'", columns: [{ name: 'sft', results: of('sft') }, { name: 'final', results: of('fre') }] };
-    const md = resultsMarkdown(s, { out, html: 'RESULTS.html', command: 'x', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-02', ladderRuns: [run] });
+    const diagnosis = 'Produced by `npm run diagnose:sokoban -- --ckpt a=b`\n\n| checkpoint | task |\n|---|---|\n| a | sokoban-text-6x6-1 |\n';
+    const md = resultsMarkdown(s, { out, html: 'RESULTS.html', command: 'x', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-02', ladderRuns: [run], diagnosis });
+    expect(md).toContain(`### Reading the board or planning from it`);
+    expect(md).toContain(diagnosis.trim());
     const section = md.slice(md.indexOf('### A longer warm start'));
     expect(section).toContain(`Produced by \`${run.command}\``);
     const pct = (r: { success: { mean: number; low: number; high: number } }) => `${(100 * r.success.mean).toFixed(1)} [${(100 * r.success.low).toFixed(1)}, ${(100 * r.success.high).toFixed(1)}]`;

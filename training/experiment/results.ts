@@ -35,6 +35,8 @@ export interface ResultsContext {
   date: string;
   /** Runs beside the arms for the ladder (`--ladder-run`). */
   ladderRuns?: LadderRun[];
+  /** The Markdown that diagnose:sokoban wrote for the ladder's checkpoints (`--diagnosis`). */
+  diagnosis?: string;
 }
 
 const label = (a: ArmName) => ARMS.find((x) => x.name === a)!.label;
@@ -155,6 +157,11 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
   }
   L.push('');
   for (const run of ctx.ladderRuns ?? []) L.push(...ladderRunTable(run, football, s));
+  if (ctx.diagnosis) {
+    L.push('### Reading the board or planning from it', '');
+    L.push("Every Sokoban answer first writes the positions it read (`<think>@ row,col $ boxes . targets</think>`), then the plan: so held-out boards tell apart a model that misreads the board from one that cannot plan from it (the last column writes the true positions for the model).", '');
+    L.push(ctx.diagnosis.trim(), '');
+  }
   L.push(`Curves per stage and arm: [${ctx.html}](${ctx.html}).`, '');
   return `${L.join('\n')}\n`;
 }
