@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     rlSource(t); // an unknown task fails here, before any model loads
     if (!/^sokoban-(text|image)-/.test(t)) throw new Error(`--tasks: ${t} is not a Sokoban plan task (sokoban-text-* or sokoban-image-*)`);
   }
-  const suite = names.map((task) => ({ task, count: o.count ?? SOKOBAN.find((d) => d.task === task)?.count ?? 100 }));
+  const suite = names.map((task) => {
+    const known = SOKOBAN.find((d) => d.task === task);
+    return { task, count: o.count ?? known?.count ?? 100, maxNewTokens: known?.maxNewTokens };
+  });
   const rows: { checkpoint: string; d: SokobanDiagnosis }[] = [];
   const bar = progressBar(ckpts.length * suite.length, 'diagnose');
   for (const c of ckpts) {

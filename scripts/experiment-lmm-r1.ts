@@ -34,6 +34,7 @@ const program = new Command('experiment:lmm-r1')
   .option('--results <file>', 'where RESULTS.md goes (its .html beside it)', '')
   .option('--note <text>', 'a line about the conditions of the run, printed under the header')
   .option('--ladder-run <label=dir...>', 'a finished train:agent run (a longer or bigger one) whose evaluations join the accuracy ladder, with its command')
+  .option('--reevaluate <tasks>', "evaluate these tasks again on every finished arm's checkpoint, as the suite now specifies them (after a change to how a task is evaluated)")
   .option('--diagnosis <file>', 'a Markdown file from diagnose:sokoban (reading the board or planning) to show on the ladder')
   .option('--quiet', 'no progress bars')
   .addHelpText('after', '\nRun it again with the same flags to continue: a finished arm is read back, a stopped one resumes.')
@@ -52,6 +53,7 @@ interface Flags {
   note?: string;
   ladderRun?: string[];
   diagnosis?: string;
+  reevaluate?: string;
   quiet?: boolean;
 }
 
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
     quiet: f.quiet,
     arms: f.arms ? parseArms(f.arms) : undefined,
     warmStarts: Object.fromEntries((f.warmStart ?? []).map(parseWarmStart)),
+    reevaluate: f.reevaluate ? f.reevaluate.split(',').map((t) => t.trim()) : undefined,
     onArm: (seed, arm, cached) => {
       if (!f.quiet) console.log(`${cached ? 'done already' : 'running'}: seed ${seed}, ${arm.label} (${((performance.now() - t0) / 60000).toFixed(1)} min so far)`);
     },

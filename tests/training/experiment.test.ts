@@ -129,4 +129,21 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
     expect(row).toContain(`| ${pct(text(0))} | ${pct(text(1))} |`);
     expect(row).toMatch(text(1).success.mean >= 0.8 ? /\| yes \|$/ : /\| no, [\d.]+ points short \|$/);
   });
+  it('--reevaluate measures a task again on every finished arm as the suite now says, keeping the rest', async () => {
+    const task = base.eval.tasks[0].task;
+    const changed = { ...base, eval: { ...base.eval, tasks: base.eval.tasks.map((t) => (t.task === task ? { ...t, count: 2, maxNewTokens: 30 } : t)) } };
+    await expect(runExperiment({ out, seeds: 1, base: changed, quiet: true, reevaluate: ['nope'] })).rejects.toThrow(/--reevaluate: nope is not in the evaluation suite/);
+    const r = await runExperiment({ out, seeds: 1, base: changed, quiet: true, reevaluate: [task] });
+    expect(r.outcomes.map((o) => o.arm)).toEqual(ARMS.map((a) => a.name));
+    for (const o of r.outcomes) {
+      const before = outcomes.find((x) => x.arm === o.arm)!;
+      expect(o.results.find((x) => x.task === task)!.items).toBe(2);
+      expect(o.results.filter((x) => x.task !== task)).toEqual(before.results.filter((x) => x.task !== task));
+      expect(o.reevaluated?.[task]).toEqual({ task, count: 2, maxNewTokens: 30 });
+      expect((JSON.parse(readFileSync(join(out, 'seed-0', o.arm, 'arm.json'), 'utf8')) as ArmOutcome).reevaluated?.[task]?.count).toBe(2);
+    }
+    // Measured already under that spec: read back as it is.
+    const again = await runExperiment({ out, seeds: 1, base: changed, quiet: true, reevaluate: [task] });
+    expect(again.outcomes).toEqual(r.outcomes);
+  }, 120_000);
 });

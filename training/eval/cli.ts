@@ -32,7 +32,10 @@ const o = program.opts<{ ckpt: string; tasks?: string; count?: number; samples: 
 
 async function main(): Promise<void> {
   const suite = o.tasks
-    ? o.tasks.split(',').map((t) => ({ task: t.trim(), count: o.count ?? DEFAULT_EVAL.find((d) => d.task === t.trim())?.count ?? 100 }))
+    ? o.tasks.split(',').map((t) => {
+        const known = DEFAULT_EVAL.find((d) => d.task === t.trim());
+        return { task: t.trim(), count: o.count ?? known?.count ?? 100, maxNewTokens: known?.maxNewTokens };
+      })
     : DEFAULT_EVAL.map((t) => ({ ...t, count: o.count ?? t.count }));
   for (const t of suite) rlSource(t.task); // an unknown task fails here, before the model loads
   const model = loadModel(o.ckpt, { threads: o.threads });

@@ -71,8 +71,9 @@ async function greedyAfter(model: TinyLMM, items: readonly PromptItem[], prefix:
 export async function diagnoseSokoban(model: TinyLMM, task: EvalTask, o: { batchSize: number; maxNewTokens: number }): Promise<SokobanDiagnosis> {
   if (!/^sokoban-(text|image)-/.test(task.task)) throw new Error(`${task.task}: the diagnosis reads Sokoban plans from text or frames (sokoban-text-*, sokoban-image-*)`);
   const items = evalItems(task);
-  const greedy = await greedyAfter(model, items, () => '', o);
-  const given = await greedyAfter(model, items, (it) => `<think>${truePositions(it)}</think>`, o);
+  const budget = task.maxNewTokens ? { ...o, maxNewTokens: task.maxNewTokens } : o;
+  const greedy = await greedyAfter(model, items, () => '', budget);
+  const given = await greedyAfter(model, items, (it) => `<think>${truePositions(it)}</think>`, budget);
   return diagnose(task.task, items, greedy, given);
 }
 

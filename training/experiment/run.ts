@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { loadModel } from '../../agent/index.js';
 import { resolveInit, withSeed, type TrainConfig } from '../config.js';
-import { evaluate, type TaskResult } from '../eval/evaluate.js';
+import { evaluate, type EvalTask, type TaskResult } from '../eval/evaluate.js';
 import { trainAgent } from '../train.js';
 import { ARMS, armCheckpoint, armConfig, type Arm, type ArmName } from './arms.js';
 
@@ -40,6 +40,11 @@ export interface ExperimentOptions {
    * for seed 0 of the default).
    */
   warmStarts?: Readonly<Record<number, string>>;
+  /**
+   * Tasks to evaluate again on every finished arm's final checkpoint, as the base config's suite
+   * now specifies them (after a change to a task's evaluation), keeping the arm's other results.
+   */
+  reevaluate?: readonly string[];
   /** Told before each arm starts (or is read back). */
   onArm?: (seed: number, arm: Arm, cached: boolean) => void;
 }
@@ -54,6 +59,8 @@ export interface ArmOutcome {
   minutes: number;
   /** The arm's final checkpoint, which arms after it start from. */
   checkpoint: string;
+  /** Tasks evaluated again after the arm finished (`reevaluate`), with the spec they were measured under. */
+  reevaluated?: Record<string, EvalTask>;
 }
 
 export interface ExperimentResult {
@@ -75,7 +82,12 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       const done = join(dir, 'arm.json');
       if (existsSync(done)) {
         o.onArm?.(seed, arm, true);
-        outcomes.push(JSON.parse(readFileSync(done, 'utf8')) as ArmOutcome);
+        let outcome = JSON.parse(readFileSync(done, 'utf8')) as ArmOutcome;
+        if (o.reevaluate?.length) {
+          outcome = await reevaluateArm(outcome, base, o.reevaluate);
+          writeFileAtomic(done, `${JSON.stringify(outcome)}\n`);
+        }
+        outcomes.push(outcome);
         continue;
       }
       o.onArm?.(seed, arm, false);
@@ -99,6 +111,26 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     }
   }
   return { outcomes, interrupted: false };
+}
+
+/** An arm's outcome with `tasks` measured again as `c`'s suite specifies them (skipping those already so measured). */
+async function reevaluateArm(outcome: ArmOutcome, c: TrainConfig, tasks: readonly string[]): Promise<ArmOutcome> {
+  const specs = tasks.map((t) => {
+    const spec = c.eval.tasks.find((x) => x.task === t);
+    if (!spec) throw new Error(`--reevaluate: ${t} is not in the evaluation suite (${c.eval.tasks.map((x) => x.task).join(', ')})`);
+    return spec;
+  });
+  const todo = specs.filter((spec) => JSON.stringify(outcome.reevaluated?.[spec.task]) !== JSON.stringify(spec));
+  if (todo.length === 0) return outcome;
+  const model = loadModel(resolveInit(outcome.checkpoint), { threads: c.threads, device: c.device });
+  try {
+    const fresh = await evaluate(model, todo, { ...c.eval.options, replayDir: join(outcome.dir, 'replays', 'reevaluated') });
+    const results = outcome.results.map((r) => fresh.find((f) => f.task === r.task) ?? r);
+    for (const f of fresh) if (!results.includes(f)) results.push(f);
+    return { ...outcome, results, reevaluated: { ...outcome.reevaluated, ...Object.fromEntries(todo.map((spec) => [spec.task, spec])) } };
+  } finally {
+    await model.dispose();
+  }
 }
 
 /** A given warm start as a seed's sft arm: its held-out evaluation, and it as the checkpoint to build on. */
