@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../agent/index.js';
 import { WARM_START } from '../../training/config.js';
 import { diagnose, diagnoseSokoban, diagnosisTable, readsBoard, truePositions } from '../../training/eval/diagnose.js';
-import { evalItems } from '../../training/eval/evaluate.js';
+import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalItems, evaluate } from '../../training/eval/evaluate.js';
+import { Tokenizer } from '../../agent/model/tokenizer.js';
 
 const items = evalItems({ task: 'sokoban-text-6x6-1', count: 6 });
 const answer = (think: string, trace: string) => trace.replace(/<think>[\s\S]*<\/think>/, `<think>${think}</think>`);
@@ -52,6 +53,21 @@ describe('Sokoban diagnosis', () => {
         expect((d.successIfRead?.n ?? 0) / 8).toBeCloseTo(d.readOk.mean, 12);
       }
     }, 60_000);
+
+    it("a task's own answer budget holds in the evaluation: 4 tokens leave no answer in format, the default does", async () => {
+      const [cut] = await evaluate(model, [{ task: 'sokoban-text-6x6-1', count: 4, maxNewTokens: 4 }], { samples: 0 });
+      const [full] = await evaluate(model, [{ task: 'sokoban-text-6x6-1', count: 4 }], { samples: 0 });
+      expect(cut.formatOk).toBe(0);
+      expect(full.formatOk).toBeGreaterThan(0);
+    }, 60_000);
+
+    it("every Sokoban task of the suite gets a budget that holds every held-out optimal answer", () => {
+      const tok = new Tokenizer();
+      for (const t of DEFAULT_EVAL.filter((x) => x.task.startsWith('sokoban-'))) {
+        const longest = Math.max(...evalItems(t).map((it) => tok.encode(it.trace).length));
+        expect(longest, t.task).toBeLessThanOrEqual(t.maxNewTokens ?? DEFAULT_EVAL_OPTIONS.maxNewTokens);
+      }
+    });
 
     it('refuses a task that is not a Sokoban plan', async () => {
       await expect(diagnoseSokoban(model, { task: 'countdown-d1', count: 2 }, { batchSize: 2, maxNewTokens: 8 })).rejects.toThrow(/countdown-d1: the diagnosis reads Sokoban plans/);
