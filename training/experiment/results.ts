@@ -196,36 +196,46 @@ function ladderRunTable(run: LadderRun, football: string[], s: Summary): string[
 
 type Row = Record<string, unknown>;
 
-/** Mean reward and success per RL step of an arm's stage, averaged over the seeds that have it. */
-function curve(out: string, seeds: number[], arm: ArmName, stage: 'fre' | 'mgt', key: 'reward' | 'success'): number[] {
-  const perSeed = seeds.map((seed) => {
+/** An arm's RL steps of one stage, per seed: step number, task, and the logged values. */
+function stageRows(out: string, seeds: number[], arm: ArmName, stage: 'fre' | 'mgt'): Row[][] {
+  return seeds.map((seed) => {
     const f = join(armDir(out, seed, arm), 'metrics.jsonl');
     if (!existsSync(f)) return [];
     return readFileSync(f, 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Row)
-      .filter((r) => r.stage === stage && r.kind === undefined && typeof r[key] === 'number')
-      .map((r) => r[key] as number);
+      .filter((r) => r.stage === stage && r.kind === undefined && typeof r.step === 'number');
   });
-  const n = Math.max(0, ...perSeed.map((x) => x.length));
-  return Array.from({ length: n }, (_, i) => {
-    const xs = perSeed.map((x) => x[i]).filter((v) => v !== undefined);
-    return xs.reduce((a, v) => a + v, 0) / xs.length;
+}
+
+/**
+ * Mean reward or success of one task's steps, by step number, averaged over the seeds; null at the
+ * steps that trained another task (the stages take their tasks in turn, whose rewards differ in scale).
+ */
+function curve(perSeed: Row[][], task: string, key: 'reward' | 'success'): (number | null)[] {
+  const n = Math.max(0, ...perSeed.flat().map((r) => (r.step as number) + 1));
+  return Array.from({ length: n }, (_, step) => {
+    const xs = perSeed.flatMap((rows) => rows.filter((r) => r.step === step && r.task === task && typeof r[key] === 'number').map((r) => r[key] as number));
+    return xs.length ? xs.reduce((acc, v) => acc + v, 0) / xs.length : null;
   });
 }
 
 export function resultsHtml(s: Summary, ctx: ResultsContext, markdown: string): string {
-  const charts: { id: string; title: string; type: 'bar' | 'line'; labels: (string | number)[]; datasets: { label: string; data: number[] }[] }[] = [];
+  const charts: { id: string; title: string; type: 'bar' | 'line'; labels: (string | number)[]; datasets: { label: string; data: (number | null)[] }[] }[] = [];
   for (const t of s.tasks) {
     charts.push({ id: `b${charts.length}`, title: `${t}: greedy pass@1 %`, type: 'bar', labels: s.arms.map(label), datasets: [{ label: 'mean over seeds', data: s.arms.map((a) => 100 * s.success[a]![t].mean) }, { label: '95% CI low', data: s.arms.map((a) => 100 * s.success[a]![t].low) }, { label: '95% CI high', data: s.arms.map((a) => 100 * s.success[a]![t].high) }] });
   }
   for (const stage of ['fre', 'mgt'] as const) {
-    for (const key of ['reward', 'success'] as const) {
-      const sets = s.arms.map((a) => ({ label: label(a), data: curve(ctx.out, s.seeds, a, stage, key) })).filter((d) => d.data.length > 0);
-      if (sets.length === 0) continue;
-      const n = Math.max(...sets.map((d) => d.data.length));
-      charts.push({ id: `c${charts.length}`, title: `${stage.toUpperCase()}: ${key} per step (mean over seeds)`, type: 'line', labels: Array.from({ length: n }, (_, i) => i), datasets: sets });
+    const rows = s.arms.map((a) => ({ arm: a, perSeed: stageRows(ctx.out, s.seeds, a, stage) }));
+    const tasks = [...new Set(rows.flatMap((r) => r.perSeed.flat().map((x) => String(x.task))))];
+    for (const task of tasks) {
+      for (const key of ['reward', 'success'] as const) {
+        const sets = rows.map((r) => ({ label: label(r.arm), data: curve(r.perSeed, task, key) })).filter((d) => d.data.some((v) => v !== null));
+        if (sets.length === 0) continue;
+        const n = Math.max(...sets.map((d) => d.data.length));
+        charts.push({ id: `c${charts.length}`, title: `${stage.toUpperCase()}, ${task}: ${key} per step (mean over seeds)`, type: 'line', labels: Array.from({ length: n }, (_, i) => i), datasets: sets });
+      }
     }
   }
   const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd'];
