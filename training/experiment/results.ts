@@ -76,7 +76,8 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
   L.push(`# LMM-R1's Table 3 on TinyLMM`, '');
   L.push(`Measured ${ctx.date} on ${machineLine(ctx.threads)}. Preset \`${ctx.preset}\`, seeds ${s.seeds.join(', ')}; budget: ${ctx.budget}.`);
   if (ctx.note) L.push(ctx.note);
-  L.push(`Reproduce with \`${ctx.command}\` (resumable: finished arms are read back).`, '');
+  const first = ctx.ladderRuns?.length || ctx.diagnosis ? ' The ladder runs and the diagnosis it reads are made by their own commands, given with them below: run it once without `--ladder-run` and `--diagnosis` for the arms\' checkpoints, then those commands, then it again.' : '';
+  L.push(`Reproduce with \`${ctx.command}\` (resumable: finished arms are read back).${first}`, '');
   L.push('Every arm is evaluated on the same held-out suite (levels and puzzles disjoint by content from all training items). Intervals are 95% two-level bootstrap CIs: seeds resampled, then items within each seed; with one seed they cover item sampling only.', '');
 
   const imageTasks = s.tasks.filter((t) => t.startsWith('sokoban-image-'));
