@@ -6,9 +6,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadModel } from '../agent/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { npmCommand } from '../training/command-line.js';
-import { diagnoseSokoban, diagnosisTable, type SokobanDiagnosis } from '../training/eval/diagnose.js';
-import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS } from '../training/eval/evaluate.js';
+import { flagPair, npmCommand } from '../training/command-line.js';
+import { diagnoseSokoban, diagnosisTable, isSokobanPlanTask, type SokobanDiagnosis } from '../training/eval/diagnose.js';
+import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, suiteTask } from '../training/eval/evaluate.js';
 import { rlSource } from '../training/tasks/sources.js';
 import { progressBar } from './cli/progress.js';
 
@@ -17,7 +17,7 @@ const int = (v: string): number => {
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${v}" is not a positive whole number`);
   return n;
 };
-const SOKOBAN = DEFAULT_EVAL.filter((t) => t.task.startsWith('sokoban-'));
+const SOKOBAN = DEFAULT_EVAL.filter((t) => isSokobanPlanTask(t.task));
 
 const program = new Command('diagnose:sokoban')
   .description('Held-out Sokoban, per checkpoint: pass@1, how often the board is read right, pass@1 when read right or wrong, and pass@1 when the true positions are given')
@@ -31,9 +31,8 @@ const program = new Command('diagnose:sokoban')
 const o = program.opts<{ ckpt: string[]; tasks?: string; count?: number; threads: number; out?: string }>();
 
 function parseCkpt(v: string): { label: string; dir: string } {
-  const m = /^([^=]+)=(.+)$/.exec(v);
-  if (!m) throw new Error(`--ckpt: expected LABEL=DIR, got "${v}"`);
-  return { label: m[1], dir: m[2] };
+  const [label, dir] = flagPair('--ckpt', v, 'LABEL=DIR');
+  return { label, dir };
 }
 
 async function main(): Promise<void> {
@@ -41,12 +40,9 @@ async function main(): Promise<void> {
   const names = o.tasks ? o.tasks.split(',').map((t) => t.trim()) : SOKOBAN.map((t) => t.task);
   for (const t of names) {
     rlSource(t); // an unknown task fails here, before any model loads
-    if (!/^sokoban-(text|image)-/.test(t)) throw new Error(`--tasks: ${t} is not a Sokoban plan task (sokoban-text-* or sokoban-image-*)`);
+    if (!isSokobanPlanTask(t)) throw new Error(`--tasks: ${t} is not a Sokoban plan task (sokoban-text-* or sokoban-image-*)`);
   }
-  const suite = names.map((task) => {
-    const known = SOKOBAN.find((d) => d.task === task);
-    return { task, count: o.count ?? known?.count ?? 100, maxNewTokens: known?.maxNewTokens };
-  });
+  const suite = names.map((task) => suiteTask(task, o.count));
   const rows: { checkpoint: string; d: SokobanDiagnosis }[] = [];
   const bar = progressBar(ckpts.length * suite.length, 'diagnose');
   for (const c of ckpts) {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { npmCommand } from '../training/command-line.js';
+import { flagPair, npmCommand } from '../training/command-line.js';
 import { checkConfig, defaultConfig, mergeConfig, readConfigFile, WARM_START, type TrainConfig } from '../training/config.js';
 import { ARMS, type ArmName } from '../training/experiment/arms.js';
 import { QUICK_BUDGET, runExperiment } from '../training/experiment/run.js';
@@ -69,15 +69,13 @@ function baseConfig(f: Flags): { config: TrainConfig; budget: string } {
 }
 
 function parseWarmStart(v: string): [number, string] {
-  const m = /^(\d+)=(.+)$/.exec(v);
-  if (!m) throw new Error(`--warm-start: expected SEED=DIR, got "${v}"`);
-  return [Number(m[1]), m[2]];
+  const [seed, dir] = flagPair('--warm-start', v, 'SEED=DIR');
+  if (!/^\d+$/.test(seed)) throw new Error(`--warm-start: expected SEED=DIR, got "${v}"`);
+  return [Number(seed), dir];
 }
 
 function readLadderRun(v: string): LadderRun {
-  const m = /^([^=]+)=(.+)$/.exec(v);
-  if (!m) throw new Error(`--ladder-run: expected LABEL=DIR, got "${v}"`);
-  const [, label, dir] = m;
+  const [label, dir] = flagPair('--ladder-run', v, 'LABEL=DIR');
   const evalFile = join(dir, 'eval.json');
   if (!existsSync(evalFile)) throw new Error(`--ladder-run: ${evalFile} does not exist: is ${dir} a finished train:agent run?`);
   const commandFile = join(dir, 'command.txt');

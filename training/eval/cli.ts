@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadModel } from '../../agent/index.js';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
-import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalTable, evaluate } from './evaluate.js';
+import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalTable, evaluate, suiteTask } from './evaluate.js';
 import { rlSource } from '../tasks/sources.js';
 
 const int = (v: string): number => {
@@ -32,10 +32,7 @@ const o = program.opts<{ ckpt: string; tasks?: string; count?: number; samples: 
 
 async function main(): Promise<void> {
   const suite = o.tasks
-    ? o.tasks.split(',').map((t) => {
-        const known = DEFAULT_EVAL.find((d) => d.task === t.trim());
-        return { task: t.trim(), count: o.count ?? known?.count ?? 100, maxNewTokens: known?.maxNewTokens };
-      })
+    ? o.tasks.split(',').map((t) => suiteTask(t.trim(), o.count))
     : DEFAULT_EVAL.map((t) => ({ ...t, count: o.count ?? t.count }));
   for (const t of suite) rlSource(t.task); // an unknown task fails here, before the model loads
   const model = loadModel(o.ckpt, { threads: o.threads });

@@ -5,9 +5,8 @@
 // positions are written for it (the plan alone, perception taken out).
 import type { TinyLMM } from '../../agent/index.js';
 import { parseStrictFormat } from '../rewards/index.js';
-import { ANSWER_STOP } from '../rl/rollout.js';
 import type { PromptItem } from '../tasks/types.js';
-import { evalItems, type EvalTask } from './evaluate.js';
+import { answers, evalItems, withTaskBudget, type EvalTask } from './evaluate.js';
 import { bootstrapCI, type Interval } from './stats.js';
 
 export interface SokobanDiagnosis {
@@ -23,6 +22,9 @@ export interface SokobanDiagnosis {
   /** pass@1 when the true positions are given as the <think> and the model writes the plan. */
   successGivenPositions: Interval;
 }
+
+/** A task whose answers are Sokoban plans from the board's text or its frame. */
+export const isSokobanPlanTask = (task: string): boolean => /^sokoban-(text|image)-/.test(task);
 
 /** The positions a Sokoban item's solver trace reads off its board. */
 export function truePositions(item: PromptItem): string {
@@ -54,26 +56,12 @@ export function diagnose(task: string, items: readonly PromptItem[], greedy: rea
   };
 }
 
-/** Greedy answers, each continuing its prompt after `prefix(item)` (which the answer then starts with). */
-async function greedyAfter(model: TinyLMM, items: readonly PromptItem[], prefix: (it: PromptItem) => string, o: { batchSize: number; maxNewTokens: number }): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < items.length; i += o.batchSize) {
-    const chunk = items.slice(i, i + o.batchSize);
-    const p = model.prepare(chunk.map((it) => it.prompt));
-    const pre = chunk.map(prefix);
-    const inputIds = p.inputIds.map((row, j) => [...row, ...model.tokenizer.encode(pre[j])]);
-    const gens = await model.generate({ inputIds, pixelValues: p.pixelValues, greedy: true, temperature: 1, maxNewTokens: o.maxNewTokens, stopStrings: ANSWER_STOP, seed: `diagnose/${i}` });
-    out.push(...gens.map((g, j) => pre[j] + g.text));
-  }
-  return out;
-}
-
 export async function diagnoseSokoban(model: TinyLMM, task: EvalTask, o: { batchSize: number; maxNewTokens: number }): Promise<SokobanDiagnosis> {
-  if (!/^sokoban-(text|image)-/.test(task.task)) throw new Error(`${task.task}: the diagnosis reads Sokoban plans from text or frames (sokoban-text-*, sokoban-image-*)`);
+  if (!isSokobanPlanTask(task.task)) throw new Error(`${task.task}: the diagnosis reads Sokoban plans from text or frames (sokoban-text-*, sokoban-image-*)`);
   const items = evalItems(task);
-  const budget = task.maxNewTokens ? { ...o, maxNewTokens: task.maxNewTokens } : o;
-  const greedy = await greedyAfter(model, items, () => '', budget);
-  const given = await greedyAfter(model, items, (it) => `<think>${truePositions(it)}</think>`, budget);
+  const budget = withTaskBudget(task, o);
+  const greedy = await answers(model, items, budget, true, 'diagnose/greedy');
+  const given = await answers(model, items, budget, true, 'diagnose/given', (it) => `<think>${truePositions(it)}</think>`);
   return diagnose(task.task, items, greedy, given);
 }
 

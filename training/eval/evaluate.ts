@@ -77,15 +77,39 @@ export interface EvalOptions {
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = { samples: 4, k: 4, maxNewTokens: 96, batchSize: 64, seed: 0 };
 
-async function answers(model: TinyLMM, items: readonly PromptItem[], o: EvalOptions, greedy: boolean, seed: string): Promise<string[]> {
+/**
+ * Answers to items in batches; with `prefix`, each answer continues its prompt after
+ * `prefix(item)` and starts with it (the diagnosis writes the true positions that way).
+ */
+export async function answers(
+  model: TinyLMM,
+  items: readonly PromptItem[],
+  o: Pick<EvalOptions, 'batchSize' | 'maxNewTokens'>,
+  greedy: boolean,
+  seed: string,
+  prefix?: (item: PromptItem) => string,
+): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < items.length; i += o.batchSize) {
     const chunk = items.slice(i, i + o.batchSize);
     const p = model.prepare(chunk.map((it) => it.prompt));
-    const gens = await model.generate({ inputIds: p.inputIds, pixelValues: p.pixelValues, greedy, temperature: 1, maxNewTokens: o.maxNewTokens, stopStrings: ANSWER_STOP, seed: `${seed}/${i}` });
-    out.push(...gens.map((g) => g.text));
+    const pre = chunk.map((it) => prefix?.(it) ?? '');
+    const inputIds = prefix ? p.inputIds.map((row, j) => [...row, ...model.tokenizer.encode(pre[j])]) : p.inputIds;
+    const gens = await model.generate({ inputIds, pixelValues: p.pixelValues, greedy, temperature: 1, maxNewTokens: o.maxNewTokens, stopStrings: ANSWER_STOP, seed: `${seed}/${i}` });
+    out.push(...gens.map((g, j) => pre[j] + g.text));
   }
   return out;
+}
+
+/** The options with the task's own answer budget, where it has one. */
+export function withTaskBudget<O extends { maxNewTokens: number }>(t: EvalTask, o: O): O {
+  return t.maxNewTokens ? { ...o, maxNewTokens: t.maxNewTokens } : o;
+}
+
+/** A task of the default suite by name (its count and answer budget), or a task of `count` items. */
+export function suiteTask(name: string, count?: number): EvalTask {
+  const known = DEFAULT_EVAL.find((d) => d.task === name);
+  return { task: name, count: count ?? known?.count ?? 100, maxNewTokens: known?.maxNewTokens };
 }
 
 export async function evaluate(model: TinyLMM, suite: readonly EvalTask[], opts: Partial<EvalOptions> = {}): Promise<TaskResult[]> {
@@ -100,7 +124,7 @@ export async function evaluate(model: TinyLMM, suite: readonly EvalTask[], opts:
       continue;
     }
     const items = evalItems(t);
-    const to = t.maxNewTokens ? { ...o, maxNewTokens: t.maxNewTokens } : o;
+    const to = withTaskBudget(t, o);
     const greedy = await answers(model, items, to, true, `eval/${o.seed}/${t.task}/greedy`);
     done += items.length;
     o.onProgress?.(done, total);
