@@ -120,14 +120,14 @@ async function reevaluateArm(outcome: ArmOutcome, c: TrainConfig, tasks: readonl
     if (!spec) throw new Error(`--reevaluate: ${t} is not in the evaluation suite (${c.eval.tasks.map((x) => x.task).join(', ')})`);
     return spec;
   });
-  const todo = specs.filter((spec) => JSON.stringify(outcome.reevaluated?.[spec.task]) !== JSON.stringify(spec));
-  if (todo.length === 0) return outcome;
+  const stale = specs.filter((spec) => JSON.stringify(outcome.reevaluated?.[spec.task]) !== JSON.stringify(spec));
+  if (stale.length === 0) return outcome;
   const model = loadModel(resolveInit(outcome.checkpoint), { threads: c.threads, device: c.device });
   try {
-    const fresh = await evaluate(model, todo, { ...c.eval.options, replayDir: join(outcome.dir, 'replays', 'reevaluated') });
+    const fresh = await evaluate(model, stale, { ...c.eval.options, replayDir: join(outcome.dir, 'replays', 'reevaluated') });
     const results = outcome.results.map((r) => fresh.find((f) => f.task === r.task) ?? r);
     for (const f of fresh) if (!results.includes(f)) results.push(f);
-    return { ...outcome, results, reevaluated: { ...outcome.reevaluated, ...Object.fromEntries(todo.map((spec) => [spec.task, spec])) } };
+    return { ...outcome, results, reevaluated: { ...outcome.reevaluated, ...Object.fromEntries(stale.map((spec) => [spec.task, spec])) } };
   } finally {
     await model.dispose();
   }
