@@ -10,7 +10,7 @@
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createModel, type PresetName, type TinyLMM } from '../agent/index.js';
-import { measurePeakMatmulGflops } from '../agent/engine/bench-matmul.js';
+import { allocatorWarning, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { DEFAULT_LOSS, buildRlTrainGraph, lossKey } from '../training/rl/loss.js';
 import { rolloutGroups } from '../training/rl/rollout.js';
 import { policyUpdate, tokenAdvantages } from '../training/rl/update.js';
@@ -49,7 +49,8 @@ async function decodeRate(model: TinyLMM, rows: number[][], bake: boolean): Prom
 
 async function main(): Promise<void> {
   const peak = await measurePeakMatmulGflops({ threads: opts.threads });
-  say(`peak MatMul: ${peak.gflops.toFixed(1)} GFLOP/s (${opts.threads} threads)`);
+  say(`peak MatMul: ${peak.gflops.toFixed(1)} GFLOP/s (${opts.threads} threads); allocator fast path ${fastAllocatorActive() ? 'on' : 'OFF'}`);
+  if (allocatorWarning()) console.error(allocatorWarning());
   const model = createModel(opts.preset, { seed: 0, threads: opts.threads });
   const c = model.config;
   const source = itemSource(opts.task);
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     const rebuildMs = performance.now() - tb;
     const result = {
       machine: `${opts.threads} threads`,
+      fast_allocator: fastAllocatorActive(),
       preset: opts.preset,
       task: opts.task,
       batch: opts.prompts * opts.samples,

@@ -8,10 +8,10 @@
 //   runs/NAME/samples/        sample generations; runs/NAME/replays/ evaluation episodes
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { saveModel, type TinyLMM } from '../agent/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import type { GraphTrainer } from './tinylmm/graph-trainer.js';
+import { progress, type Progress } from './progress.js';
 
 export type StageName = 'sft' | 'fre' | 'mgt';
 
@@ -61,26 +61,15 @@ export class Run {
     saveModel(this.model, this.path('resume'), trainer ? { state: trainer.stateTensors() } : {});
   }
 
-  /** A progress bar with live fields (reward, accuracy), on stderr when it is a terminal. */
-  bar(label: string, total: number, unit = ''): Bar {
-    if (this.quiet || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-    const bar = new cliProgress.SingleBar(
-      { format: `${label.padEnd(4)} [{bar}] {value}/{total}${unit} eta {eta_formatted} {status}`, stream: process.stderr, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(total, 0, { status: '' });
-    return { update: (value, status) => bar.update(value, { status }), stop: () => bar.stop() };
+  /** Progress with live fields (reward, accuracy): a bar on a terminal, lines in a log (progress.ts). */
+  bar(label: string, total: number, o: { unit?: string; start?: number; per?: string } = {}): Progress {
+    return progress(label, total, { ...o, quiet: this.quiet });
   }
 
   /** A line for the person watching (the bar's line is kept clean). */
   say(line: string): void {
     if (!this.quiet) console.log(line);
   }
-}
-
-export interface Bar {
-  update(value: number, status: string): void;
-  stop(): void;
 }
 
 /** Pairs the items of a source with held-out exclusion: slot `s` always gives the same item. */

@@ -1,5 +1,5 @@
-/** A progress bar on stderr for long work, silent when stderr is not a terminal (CI, pipes). */
-import cliProgress from 'cli-progress';
+/** A progress bar on stderr for long work, silent when stderr is not a terminal (so a script's stdout stays its output). */
+import { progress } from '../../training/progress.js';
 
 export interface Progress {
   tick(n?: number): void;
@@ -7,11 +7,7 @@ export interface Progress {
 }
 
 export function progressBar(total: number, label: string): Progress {
-  if (!process.stderr.isTTY) return { tick: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return { tick: (n = 1) => bar.increment(n), stop: () => bar.stop() };
+  const bar = progress(label, total, { stdoutIsTTY: true });
+  let done = 0;
+  return { tick: (n = 1) => bar.update((done += n)), stop: () => bar.stop() };
 }

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
 import { loadModel } from '../../agent/index.js';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalTable, evaluate, suiteTask } from './evaluate.js';
 import { rlSource } from '../tasks/sources.js';
+import { progress } from '../progress.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -36,10 +36,9 @@ async function main(): Promise<void> {
     : DEFAULT_EVAL.map((t) => ({ ...t, count: o.count ?? t.count }));
   for (const t of suite) rlSource(t.task); // an unknown task fails here, before the model loads
   const model = loadModel(o.ckpt, { threads: o.threads });
-  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'eval [{bar}] {percentage}% eta {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-  bar?.start(1, 0);
-  const results = await evaluate(model, suite, { samples: o.samples, k: o.k, onProgress: (d, t) => bar?.update(d / t) });
-  bar?.stop();
+  const bar = progress('eval', 1, { per: 'items' });
+  const results = await evaluate(model, suite, { samples: o.samples, k: o.k, onProgress: (d, t) => bar.update(d / t) });
+  bar.stop();
   const table = evalTable([{ name: o.ckpt, results }]);
   const out = o.out ?? o.ckpt;
   writeFileAtomic(join(out, 'eval.json'), `${JSON.stringify({ checkpoint: o.ckpt, suite, results }, null, 2)}\n`);

@@ -79,8 +79,8 @@ export async function runRlStage(
   // The frozen reference: this stage's starting weights (saved with the stage before it).
   const needRef = cfg.klReward > 0 || loss.klLoss > 0;
   const ref = needRef ? await referenceModel(run, cfg.stage, resume.step === 0) : null;
-  const span = clock.bar(0);
-  const bar = run.bar(cfg.stage, span.total, span.unit);
+  const span = clock.bar(resume.step);
+  const bar = run.bar(cfg.stage, span.total, { unit: span.unit, start: span.value });
   let step = resume.step;
   try {
     for (; !clock.done(step) && !run.interrupted; step++) {

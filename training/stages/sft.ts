@@ -58,8 +58,8 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: numb
   const { sources, slots } = mixSlots(cfg.mix, cfg.batchSize);
   const seen = new Array<number>(sources.length).fill(0);
   const perStep = sources.map((_, si) => slots.filter((x) => x === si).length);
-  const span = clock.bar(0);
-  const bar = run.bar('sft', span.total, span.unit);
+  const span = clock.bar(resume.step);
+  const bar = run.bar('sft', span.total, { unit: span.unit, start: span.value });
   let step = resume.step;
   let ema = Number.NaN;
   try {
