@@ -16,7 +16,7 @@ import { rolloutGroups } from '../training/rl/rollout.js';
 import { policyUpdate, tokenAdvantages } from '../training/rl/update.js';
 import { itemSource } from '../training/tasks/puzzles.js';
 import { GraphTrainer } from '../training/tinylmm/graph-trainer.js';
-import { generateFlops, trainStepFlops } from './bench/model-flops.js';
+import { generateFlops, groupedTrainStepFlops } from './bench/model-flops.js';
 
 const count = (v: string): number => {
   const n = Number(v);
@@ -77,15 +77,15 @@ async function main(): Promise<void> {
       if (step === 0) continue; // warm-up: sessions built, shapes planned
       const prompt = Math.max(...samples.map((s) => s.promptIds.length));
       const newTok = Math.max(...samples.map((s) => s.response.length));
-      const seq = Math.ceil((prompt + newTok) / 32) * 32;
+      const round32 = (x: number) => Math.ceil(x / 32) * 32;
       phases.sampling += timing.samplingMs;
       phases.rewards += timing.rewardMs;
       phases.scoring += t2 - t1;
       phases.training += upd.trainMs;
       phases.total += t3 - t0;
       sampleFlops += generateFlops(c, samples.length, prompt, newTok);
-      // Reference scoring is one forward (a third of a train step's FLOPs); the update one train step.
-      trainFlops += trainStepFlops(c, samples.length, seq);
+      // The update's layout (prompt groups, lengths rounded up to 32); reference scoring is one forward.
+      trainFlops += groupedTrainStepFlops(c, opts.prompts, round32(prompt - 1), samples.length, 1 + round32(newTok));
     }
     const share = (ms: number) => ms / phases.total;
     const sGflops = sampleFlops / (phases.sampling / 1000) / 1e9;

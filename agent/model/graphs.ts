@@ -4,15 +4,17 @@
 //
 //   logits    input_ids, attention_mask[, pixel_values] -> logits (B, T, V)
 //   logprobs  same inputs -> logprobs (B, T-1): log p(ids[t+1] | ids[..t]); values (B, T) if asked
+//   grouped   prefix_ids, prefix_mask (G, P), input_ids, attention_mask (G, N, T)[, pixel_values (G, ...)]
+//             -> logprobs (G N, T-1) of each response token; values (G N, T-1) where each is chosen
 //   sft       same inputs + loss_mask (B, T) -> loss: mean next-token NLL over masked targets
 //   prefill   same inputs -> last_logits (B, V), then per layer keys, values (B, H, T, hd)
 //   step      input_ids (B, 1), cache_mask (B, L), cache.i.k / cache.i.v (B, H, L, hd)
 //             -> last_logits (B, V), then per layer the new token's keys, values (B, H, 1, hd)
 import type { ModelConfig } from './config.js';
-import { forward, lmHead, valueHead, type DecodeCache, type Weights } from './model.js';
+import { forward, forwardGrouped, lmHead, valueHead, type DecodeCache, type Weights } from './model.js';
 import { parameterSpecs, type Params } from './params.js';
 import {
-  Div, GatherElements, Graph, LogSoftmax, Max, Mul, Neg, ReduceSum, Slice, Squeeze, Unsqueeze,
+  Concat, Div, GatherElements, Graph, LogSoftmax, Max, Mul, Neg, ReduceSum, Reshape, ShapeOf, Slice, Squeeze, Unsqueeze,
   type DType, type Value,
 } from './ops.js';
 
@@ -37,10 +39,8 @@ function toDtype(data: Float32Array, dtype: FloatType): Float32Array | Float64Ar
   return dtype === 'float64' ? Float64Array.from(data) : data;
 }
 
-/** A graph with the model's inputs and a weight source; shared start of every graph below. */
-export function startGraph(c: ModelConfig, name: string, opts: GraphOptions = {}, seq: string | number = 'seq'): BuiltGraph & { W: Weights; dtype: FloatType } {
-  const dtype = opts.dtype ?? 'float32';
-  const g = new Graph(name);
+/** The parameters of graph `g` as inputs (or baked initializers), made on first use. */
+function weightSource(c: ModelConfig, g: Graph, opts: GraphOptions, dtype: FloatType): { W: Weights; params: Map<string, Value> } {
   const params = new Map<string, Value>();
   const specs = parameterSpecs(c);
   const W: Weights = (pname) => {
@@ -56,6 +56,14 @@ export function startGraph(c: ModelConfig, name: string, opts: GraphOptions = {}
     params.set(pname, v);
     return v;
   };
+  return { W, params };
+}
+
+/** A graph with the model's inputs and a weight source; shared start of every graph below. */
+export function startGraph(c: ModelConfig, name: string, opts: GraphOptions = {}, seq: string | number = 'seq'): BuiltGraph & { W: Weights; dtype: FloatType } {
+  const dtype = opts.dtype ?? 'float32';
+  const g = new Graph(name);
+  const { W, params } = weightSource(c, g, opts, dtype);
   const inputIds = g.input('input_ids', 'int64', ['batch', seq]);
   // A decode step reads its mask from the cache instead.
   const attentionMask = seq === 1 ? undefined : g.input('attention_mask', 'int64', ['batch', seq]);
@@ -79,8 +87,10 @@ export function buildLogitsGraph(c: ModelConfig, opts: GraphOptions = {}): Built
 }
 
 export interface LogprobGraph extends BuiltGraph {
-  logprobs: Value; // (B, T-1)
-  values?: Value; // (B, T)
+  logprobs: Value; // (B, W): W = T-1 for whole rows, the response length for prompt groups
+  values?: Value; // (B, T) for whole rows
+  /** The value where each log-prob's token is chosen, (B, W) like `logprobs` (PPO's baseline). */
+  actionValues?: Value;
 }
 
 /** Graph (a): per-token log-probs for padded batches (+ value head), the base of every RL loss. */
@@ -95,7 +105,37 @@ export function buildLogprobGraph(c: ModelConfig, opts: GraphOptions & { values?
     values = valueHead(b.W, hidden);
     b.graph.output(values, 'values');
   }
-  return { ...b, logprobs, values };
+  return { ...b, logprobs, values, actionValues: values && Slice(values, [0], [-1], [1]) };
+}
+
+/**
+ * Graph (a) over prompt groups (forwardGrouped): the same log-probs and values, computed with each
+ * prompt once. Output row g N + i is response i of group g, column j its token j (the prompt's last
+ * token comes first in each continuation row and is not scored).
+ */
+export function buildGroupedLogprobGraph(c: ModelConfig, opts: Omit<GraphOptions, 'bake'> & { values?: boolean } = {}): LogprobGraph {
+  const dtype = opts.dtype ?? 'float32';
+  const g = new Graph('tinylmm_grouped_logprobs');
+  const { W, params } = weightSource(c, g, opts, dtype);
+  const prefixIds = g.input('prefix_ids', 'int64', ['groups', 'prefix']);
+  const prefixMask = g.input('prefix_mask', 'int64', ['groups', 'prefix']);
+  const inputIds = g.input('input_ids', 'int64', ['groups', 'n', 'cont']);
+  const attentionMask = g.input('attention_mask', 'int64', ['groups', 'n', 'cont']);
+  const pixelValues = (opts.vision ?? true) && c.vision ? g.input('pixel_values', dtype, ['groups', 3, c.vision.imageSize, c.vision.imageSize]) : undefined;
+  const hidden = forwardGrouped(c, W, { prefixIds, prefixMask, inputIds, attentionMask, pixelValues }, dtype); // (G, N, T, D)
+  // (G, N, W) -> (G N, W)
+  const rows = (x: Value) => Reshape(x, Concat([g.ints([-1]), ShapeOf(x, { start: 2, end: 3 })], { axis: 0 }));
+  const lp = LogSoftmax(Slice(lmHead(W, hidden), [0], [-1], [2]), { axis: -1 }); // (G, N, T-1, V)
+  const targets = Unsqueeze(Slice(inputIds, [1], [Number.MAX_SAFE_INTEGER], [2]), [3]); // (G, N, T-1, 1)
+  const logprobs = rows(Squeeze(GatherElements(lp, targets, { axis: 3 }), [3]));
+  g.output(logprobs, 'logprobs');
+  let actionValues: Value | undefined;
+  if (opts.values) {
+    if (!c.valueHead) throw new Error('this config has no value head (valueHead: false)');
+    actionValues = rows(Slice(valueHead(W, hidden), [0], [-1], [2]));
+    g.output(actionValues, 'values');
+  }
+  return { graph: g, params, inputs: { inputIds, attentionMask, pixelValues }, logprobs, actionValues };
 }
 
 export interface SftGraph extends BuiltGraph {

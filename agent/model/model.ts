@@ -9,7 +9,7 @@ import type { ModelConfig } from './config.js';
 import { numImageTokens } from './config.js';
 import { IMAGE } from './tokenizer.js';
 import {
-  Add, And, Cast, Concat, CumSum, Equal, Gather, LessOrEqual, MatMul, Max, Mul, Range, ReduceMean, ReduceSum, Reshape,
+  Add, And, Cast, Concat, CumSum, Equal, Expand, Gather, LessOrEqual, MatMul, Max, Mul, Range, ReduceMean, ReduceSum, Reshape,
   ShapeOf, Sigmoid, Slice, Softmax, Sqrt, Squeeze, Sub, Transpose, Unsqueeze, Where, Reciprocal,
   type DType, type Graph, type Value,
 } from './ops.js';
@@ -75,16 +75,24 @@ function mlp(c: ModelConfig, W: Weights, p: string, x: Value): Value {
   return MatMul(gelu(MatMul(x, W(`${p}.up.weight`))), W(`${p}.down.weight`)); // (B, T, F) -> (B, T, D)
 }
 
-/** (B, T, D) -> (B, H, T, hd) */
-const splitHeads = (x: Value, h: number, hd: number): Value => Transpose(Reshape(x, [0, 0, h, hd]), { perm: [0, 2, 1, 3] });
-/** (B, H, T, hd) -> (B, T, D) */
-const mergeHeads = (x: Value, d: number): Value => Reshape(Transpose(x, { perm: [0, 2, 1, 3] }), [0, 0, d]);
+/** (..., T, D) -> (..., H, T, hd): (B, T, D) rows, or (G, N, T, D) for a group's continuations. */
+function splitHeads(x: Value, h: number, hd: number): Value {
+  const lead = x.rank! - 2;
+  const keep = Array.from({ length: lead }, (_, i) => i);
+  return Transpose(Reshape(x, [...keep.map(() => 0), 0, h, hd]), { perm: [...keep, lead + 1, lead, lead + 2] });
+}
+/** (..., H, T, hd) -> (..., T, D) */
+function mergeHeads(x: Value, d: number): Value {
+  const lead = x.rank! - 3;
+  const keep = Array.from({ length: lead }, (_, i) => i);
+  return Reshape(Transpose(x, { perm: [...keep, lead + 1, lead, lead + 2] }), [...keep.map(() => 0), 0, d]);
+}
 
-/** Rotary embedding on (B, H, T, hd) with cos/sin tables already gathered to (B, 1, T, hd/2). */
+/** Rotary embedding on (..., H, T, hd) with cos/sin tables already gathered to (..., 1, T, hd/2). */
 function rope(x: Value, cos: Value, sin: Value, hd: number): Value {
-  const x1 = Slice(x, [0], [hd / 2], [3]); // (B, H, T, hd/2)
-  const x2 = Slice(x, [hd / 2], [hd], [3]);
-  return Concat([Sub(Mul(x1, cos), Mul(x2, sin)), Add(Mul(x1, sin), Mul(x2, cos))], { axis: 3 });
+  const x1 = Slice(x, [0], [hd / 2], [-1]); // (..., H, T, hd/2)
+  const x2 = Slice(x, [hd / 2], [hd], [-1]);
+  return Concat([Sub(Mul(x1, cos), Mul(x2, sin)), Add(Mul(x1, sin), Mul(x2, cos))], { axis: -1 });
 }
 
 interface AttnContext {
@@ -92,18 +100,31 @@ interface AttnContext {
   bias: Value | null; // additive mask (B, 1, T, T), or over the cache (B, 1, 1, L); null: all see all (vision)
   rope: { cos: Value; sin: Value } | null;
   cache?: KV; // (B, H, L, hd): attend to these slots (masked by `bias`) and to the token itself
+  /**
+   * Continuation rows of prompt groups, x (G, N, T, D): each row attends to its group's prompt keys
+   * and values, (G, 1, H, P, hd) broadcast to `expandTo` = (G, N, H, P, hd), then to its own tokens;
+   * `bias` is then (G, N, 1, T, P + T).
+   */
+  prefix?: KV & { expandTo: Value };
 }
 
-function attention(W: Weights, p: string, x: Value, d: number, ctx: AttnContext): { out: Value; kv: KV } {
+/** Queries, keys and values of (already normed) x, split into heads, rotated where the model uses RoPE. */
+function projectQKV(W: Weights, p: string, x: Value, d: number, ctx: Pick<AttnContext, 'nHeads' | 'rope'>): { q: Value; k: Value; v: Value } {
   const hd = d / ctx.nHeads;
   let q = splitHeads(MatMul(x, W(`${p}.q.weight`)), ctx.nHeads, hd); // (B, H, T, hd)
   let k = splitHeads(MatMul(x, W(`${p}.k.weight`)), ctx.nHeads, hd);
-  let v = splitHeads(MatMul(x, W(`${p}.v.weight`)), ctx.nHeads, hd);
+  const v = splitHeads(MatMul(x, W(`${p}.v.weight`)), ctx.nHeads, hd);
   if (ctx.rope) {
     q = rope(q, ctx.rope.cos, ctx.rope.sin, hd);
     k = rope(k, ctx.rope.cos, ctx.rope.sin, hd);
   }
-  q = Mul(q, 1 / Math.sqrt(hd));
+  return { q, k, v };
+}
+
+function attention(W: Weights, p: string, x: Value, d: number, ctx: AttnContext): { out: Value; kv: KV } {
+  const hd = d / ctx.nHeads;
+  const { q: q0, k, v } = projectQKV(W, p, x, d, ctx);
+  const q = Mul(q0, 1 / Math.sqrt(hd));
   let y: Value;
   if (ctx.cache) {
     // One new token: scores over the cache slots (B, H, 1, L) and over itself (B, H, 1, 1).
@@ -113,12 +134,25 @@ function attention(W: Weights, p: string, x: Value, d: number, ctx: AttnContext)
     const pCache = Slice(probs, [0], [-1], [3]); // (B, H, 1, L)
     const pSelf = Slice(probs, [-1], [Number.MAX_SAFE_INTEGER], [3]); // (B, H, 1, 1)
     y = Add(MatMul(pCache, ctx.cache.v), Mul(pSelf, v)); // (B, H, 1, hd)
+  } else if (ctx.prefix) {
+    // Keys and values: the group's prompt, then the row's own tokens (G, N, H, P + T, hd). The copy is
+    // of keys, not of scores: a row's scores are (T, P + T), where a row holding its prompt has (P + T)^2.
+    const keys = Concat([Expand(ctx.prefix.k, ctx.prefix.expandTo), k], { axis: 3 });
+    const values = Concat([Expand(ctx.prefix.v, ctx.prefix.expandTo), v], { axis: 3 });
+    const scores = Add(MatMul(q, Transpose(keys, { perm: [0, 1, 2, 4, 3] })), ctx.bias!); // (G, N, H, T, P + T)
+    y = MatMul(Softmax(scores, { axis: -1 }), values); // (G, N, H, T, hd)
   } else {
     let scores = MatMul(q, Transpose(k, { perm: [0, 1, 3, 2] })); // (B, H, T, T)
     if (ctx.bias) scores = Add(scores, ctx.bias);
     y = MatMul(Softmax(scores, { axis: -1 }), v); // (B, H, T, hd)
   }
   return { out: MatMul(mergeHeads(y, d), W(`${p}.o.weight`)), kv: { k, v } };
+}
+
+/** The keys and values a block's attention makes of x: all that is needed of a prompt's last layer. */
+function blockKV(c: ModelConfig, W: Weights, p: string, x: Value, d: number, ctx: AttnContext): KV {
+  const { k, v } = projectQKV(W, `${p}.attn`, rmsNorm(W, `${p}.attn_norm`, x, c.normEps), d, ctx);
+  return { k, v };
 }
 
 /** Pre-norm block: x + attn(norm(x)), then x + mlp(norm(x)). */
@@ -193,7 +227,7 @@ function cachePositionsAndBias(cacheMask: Value, dtype: DType): { positions: Val
   return { positions, bias: maskBias(Unsqueeze(Equal(cacheMask, 1), [1, 2]), dtype) }; // (B, 1, 1, L)
 }
 
-/** cos/sin tables (maxSeqLen, hd/2) as constants, gathered at `positions` to (B, 1, T, hd/2). */
+/** cos/sin tables (maxSeqLen, hd/2) as constants, gathered at `positions` (..., T) to (..., 1, T, hd/2). */
 function ropeTables(c: ModelConfig, positions: Value, dtype: DType): { cos: Value; sin: Value } {
   const hd = c.dModel / c.nHeads;
   const half = hd / 2;
@@ -209,7 +243,7 @@ function ropeTables(c: ModelConfig, positions: Value, dtype: DType): { cos: Valu
   }
   const g = positions.graph;
   const table = (data: Float32Array | Float64Array): Value =>
-    Unsqueeze(Gather(g.constant({ dtype, dims: [c.maxSeqLen, half], data } as Parameters<Graph['constant']>[0]), positions), [1]);
+    Unsqueeze(Gather(g.constant({ dtype, dims: [c.maxSeqLen, half], data } as Parameters<Graph['constant']>[0]), positions), [positions.rank! - 1]);
   return { cos: table(cos), sin: table(sin) };
 }
 
@@ -230,9 +264,67 @@ export function forward(c: ModelConfig, W: Weights, inp: ForwardInputs, dtype: D
   return { hidden: rmsNorm(W, 'final_norm', x, c.normEps), present };
 }
 
+export interface GroupedInputs {
+  /** int64 (G, P): each group's prompt without its last token, left-padded. */
+  prefixIds: Value;
+  prefixMask: Value;
+  /** int64 (G, N, T): the prompt's last token, then one response, right-padded. */
+  inputIds: Value;
+  attentionMask: Value;
+  /** (G, 3, img, img): the group's image, when its prompt has one. */
+  pixelValues?: Value;
+}
+
+/**
+ * The decoder over prompt groups: G prompts, each continued by N responses (RL samples n answers
+ * per prompt). A prompt runs once for its group and its responses attend to its keys and values,
+ * where a batch of whole rows would run it N times, and the attention of a row costs T (P + T)
+ * instead of (P + T)^2. Returns the final hidden states of the continuations, (G, N, T, D): position
+ * t predicts token t + 1, and position 0, the prompt's last token, predicts the response's first.
+ * Mathematically the rows' `forward`; numerically equal to rounding (other shapes, other sums).
+ */
+export function forwardGrouped(c: ModelConfig, W: Weights, inp: GroupedInputs, dtype: DType): Value {
+  const g = inp.inputIds.graph;
+  const hd = c.dModel / c.nHeads;
+  // The prompts: an ordinary left-padded batch of G rows.
+  const pre = positionsAndBias(inp.prefixIds, inp.prefixMask, dtype);
+  let xp = embedTokens(c, W, inp.prefixIds, inp.pixelValues, dtype); // (G, P, D)
+  if (c.positions === 'learned') xp = Add(xp, Gather(W('pos.weight'), pre.positions));
+  const preCtx: AttnContext = { nHeads: c.nHeads, bias: pre.bias, rope: c.positions === 'rope' ? ropeTables(c, pre.positions, dtype) : null };
+
+  // The continuations: positions go on from the prompt's real length (responses never hold <image>).
+  const promptLen = Unsqueeze(ReduceSum(inp.prefixMask, [1]), [2]); // (G, 1, 1)
+  const positions = Add(promptLen, Sub(CumSum(inp.attentionMask, 2), 1)); // (G, N, T)
+  let x = Gather(W('embed.weight'), inp.inputIds); // (G, N, T, D)
+  if (c.positions === 'learned') x = Add(x, Gather(W('pos.weight'), positions));
+  // A row sees the real tokens of its prompt, then its own tokens causally.
+  const T = ShapeOf(inp.inputIds, { start: 2, end: 3 });
+  const P = ShapeOf(inp.prefixIds, { start: 1, end: 2 });
+  const GN = ShapeOf(inp.inputIds, { start: 0, end: 2 });
+  const idx = Range(g.scalar(0, 'int64'), scalarOf(T), g.scalar(1, 'int64')); // (T)
+  const causal = Unsqueeze(LessOrEqual(Unsqueeze(idx, [0]), Unsqueeze(idx, [1])), [0, 1, 2]); // (1, 1, 1, T, T)
+  const own = And(causal, Unsqueeze(Equal(inp.attentionMask, 1), [2, 3])); // (G, N, 1, T, T)
+  const prompt = Expand(Unsqueeze(Equal(inp.prefixMask, 1), [1, 2, 3]), Concat([GN, g.ints([1]), T, P], { axis: 0 })); // (G, N, 1, T, P)
+  const ctx: AttnContext = { nHeads: c.nHeads, bias: maskBias(Concat([prompt, own], { axis: 4 }), dtype), rope: c.positions === 'rope' ? ropeTables(c, positions, dtype) : null };
+  const expandTo = Concat([GN, g.ints([c.nHeads]), P, g.ints([hd])], { axis: 0 });
+
+  for (let i = 0; i < c.nLayers; i++) {
+    const p = `layers.${i}`;
+    // The prompt's last layer is needed for its keys and values only.
+    let kv: KV;
+    if (i < c.nLayers - 1) {
+      const r = block(c, W, p, xp, c.dModel, preCtx);
+      xp = r.x;
+      kv = r.kv;
+    } else kv = blockKV(c, W, p, xp, c.dModel, preCtx);
+    x = block(c, W, p, x, c.dModel, { ...ctx, prefix: { k: Unsqueeze(kv.k, [1]), v: Unsqueeze(kv.v, [1]), expandTo } }).x;
+  }
+  return rmsNorm(W, 'final_norm', x, c.normEps);
+}
+
 /** Tied LM head: hidden (B, T, D) @ embed^T -> logits (B, T, V). */
 export const lmHead = (W: Weights, hidden: Value): Value => MatMul(hidden, Transpose(W('embed.weight'), { perm: [1, 0] }));
 
-/** Scalar value per position: (B, T, D) -> (B, T). */
+/** Scalar value per position: (..., T, D) -> (..., T). */
 export const valueHead = (W: Weights, hidden: Value): Value =>
-  Squeeze(Add(MatMul(hidden, W('value_head.weight')), W('value_head.bias')), [2]);
+  Squeeze(Add(MatMul(hidden, W('value_head.weight')), W('value_head.bias')), [hidden.rank! - 1]);

@@ -1,6 +1,7 @@
-// Scoring responses under the model: graph (a) over right-padded prompt + response rows, cut back
-// to one array per response. What RL needs after sampling: log p of each response token given
+// Scoring responses under the model: the grouped graph (a), each distinct prompt run once for the
+// responses that follow it (prompt-groups.ts), cut back to one array per response. What RL needs after sampling: log p of each response token given
 // everything before it, and (PPO) the value of the state in which each token was chosen.
+import { groupByPrompt } from './prompt-groups.js';
 import type { TinyLMM } from './tinylmm.js';
 
 export interface ScoreInput {
@@ -21,15 +22,14 @@ export interface Scores {
 
 export async function scoreResponses(model: TinyLMM, input: ScoreInput): Promise<Scores> {
   const { promptIds, responseIds } = input;
-  if (promptIds.length !== responseIds.length) throw new Error(`${promptIds.length} prompts but ${responseIds.length} responses`);
-  promptIds.forEach((p, b) => {
-    if (p.length === 0) throw new Error(`prompt ${b} is empty: the first response token needs a context`);
-  });
-  const rows = promptIds.map((p, b) => [...p, ...responseIds[b]]);
-  const out = await model.logprobs({ inputIds: rows, pixelValues: input.pixelValues, values: input.values });
-  const seq = Math.max(...rows.map((r) => r.length));
-  const lp = out.logprobs.data; // (B, seq - 1)
-  const pick = (data: Float32Array, width: number) =>
-    promptIds.map((p, b) => Array.from(data.subarray(b * width + p.length - 1, b * width + p.length - 1 + responseIds[b].length)));
-  return { logprobs: pick(lp, seq - 1), values: out.values ? pick(out.values.data, seq) : undefined };
+  const px = input.pixelValues;
+  const per = px ? px.length / promptIds.length : 0;
+  const image = (i: number) => px!.subarray(i * per, (i + 1) * per);
+  const groups = groupByPrompt(promptIds, responseIds, { sameImage: px ? (i, j) => image(i).every((x, k) => x === image(j)[k]) : undefined });
+  model.checkRows(promptIds.map((p, b) => [...p, ...responseIds[b]]), !!px);
+  const pixelValues = px && Float32Array.from(groups.firstRow.flatMap((i) => Array.from(image(i))));
+  const out = await model.groupedLogprobs(groups, { pixelValues, values: input.values });
+  const W = out.logprobs.dims[1];
+  const pick = (data: Float32Array) => responseIds.map((r, b) => Array.from(data.subarray(groups.rowOf[b] * W, groups.rowOf[b] * W + r.length)));
+  return { logprobs: pick(out.logprobs.data), values: out.values ? pick(out.values.data) : undefined };
 }

@@ -5,7 +5,8 @@ import { createSession, type Device, type EngineSession, type Feeds, type Output
 import { applyChatTemplate, expandImageTokens, type ChatMessage } from './chat.js';
 import { numImageTokens, type ModelConfig, type PresetName } from './config.js';
 import { checkImageTokens, padBatch } from './batch.js';
-import { buildDecodeGraph, buildLogitsGraph, buildLogprobGraph, type FloatType } from './graphs.js';
+import { buildDecodeGraph, buildGroupedLogprobGraph, buildLogitsGraph, buildLogprobGraph, type FloatType } from './graphs.js';
+import type { PromptGroups } from './prompt-groups.js';
 import { preprocessBatch, type RGBAImage } from './image.js';
 import type { Graph, HostTensor } from './ops.js';
 import { countParameters, type Params } from './params.js';
@@ -221,6 +222,31 @@ export class TinyLMM {
     const out = await this.run(this.lease(key, () => buildLogprobGraph(this.config, { values: withValues, vision }).graph), feeds);
     const wrap = (t: HostTensor): FloatTensor => ({ data: t.data as Float32Array, dims: [...t.dims] });
     return { logprobs: wrap(out.logprobs), values: withValues ? wrap(out.values) : undefined };
+  }
+
+  /**
+   * Log-probs (G N, T-1) of the continuation rows of prompt groups (+ the values where each token is
+   * chosen, when asked); `pixelValues` holds one image per group.
+   */
+  async groupedLogprobs(groups: PromptGroups, o: { pixelValues?: Float32Array; values?: boolean } = {}): Promise<{ logprobs: FloatTensor; values?: FloatTensor }> {
+    const vision = this.usesVision(o.pixelValues);
+    const withValues = !!o.values;
+    const key = `grouped-logprobs${withValues ? '+values' : ''}${vision ? '' : '-text'}`;
+    const feeds: Feeds = { ...this.groupFeeds(groups, o.pixelValues), ...this.paramFeeds() };
+    const out = await this.run(this.lease(key, () => buildGroupedLogprobGraph(this.config, { values: withValues, vision }).graph), feeds);
+    const wrap = (t: HostTensor): FloatTensor => ({ data: t.data as Float32Array, dims: [...t.dims] });
+    return { logprobs: wrap(out.logprobs), values: withValues ? wrap(out.values) : undefined };
+  }
+
+  /** The inputs of a grouped graph: prefix and continuation rows, and the groups' pixels if any. */
+  groupFeeds(groups: PromptGroups, pixelValues: Float32Array | undefined): Record<string, HostTensor> {
+    return {
+      prefix_ids: groups.prefixIds,
+      prefix_mask: groups.prefixMask,
+      input_ids: groups.inputIds,
+      attention_mask: groups.attentionMask,
+      ...(this.usesVision(pixelValues) ? this.pixelFeed(groups.groups, pixelValues) : {}),
+    };
   }
 
   /** One run on a leased session, released afterwards. */

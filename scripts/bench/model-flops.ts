@@ -17,6 +17,16 @@ export function trainStepFlops(c: ModelConfig, batch: number, seq: number): numb
 }
 
 /**
+ * One train step over prompt groups (the RL update's layout): `groups` prompts of `prefix` tokens run
+ * once, `rows` continuations of `cont` tokens attend to their prompt and to themselves.
+ */
+export function groupedTrainStepFlops(c: ModelConfig, groups: number, prefix: number, rows: number, cont: number): number {
+  const { blocks, head } = matmulParams(c);
+  const prompts = 6 * blocks * groups * prefix + 3 * 4 * c.nLayers * groups * prefix * prefix * c.dModel;
+  return prompts + 6 * (blocks + head) * rows * cont + 3 * 4 * c.nLayers * rows * cont * (prefix + cont) * c.dModel;
+}
+
+/**
  * A whole generate call: a prefill of `prompt` tokens (LM head on the last position only) and
  * `newTokens` steps, each attending over the keys so far.
  */

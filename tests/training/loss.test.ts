@@ -1,6 +1,6 @@
 // The RL loss graph and its feeds: the first pass over fresh samples has a ratio of exactly 1, later
 // passes compare with that first pass's log-probs, and only the model's own response tokens are
-// trained (advantages at prompt and padding positions change nothing).
+// trained (advantages at padding positions change nothing).
 import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../../agent/engine/index.js';
 import { gradName } from '../../training/autodiff/index.js';
@@ -32,20 +32,19 @@ describe('RL loss', () => {
     await model.dispose();
   });
 
-  it('masks: only response positions are trained; prompt and padding advantages change no gradient', async () => {
+  it('masks: only response positions are trained; padding advantages change no gradient', async () => {
     const model = microModel(3);
     const s = samples(model);
     const adv = s.map((x) => x.response.map((_, j) => 0.5 - j * 0.1));
     const f = batchFeeds(model, s, adv, 16);
     const mask = f.feeds.action_mask.data as Float32Array;
     const W = (f.feeds.action_mask.dims as number[])[1];
-    // Mask = 1 exactly at the positions that predict response tokens.
-    s.forEach((x, b) => {
-      for (let p = 0; p < W; p++) {
-        const want = p >= x.promptIds.length - 1 && p < x.promptIds.length - 1 + x.response.length ? 1 : 0;
-        expect(mask[b * W + p]).toBe(want);
-      }
-    });
+    // Mask = 1 exactly on the response tokens of each sample's row (a column per response token).
+    const [B] = f.feeds.action_mask.dims as number[];
+    for (let row = 0; row < B; row++) {
+      const b = f.rowOf.indexOf(row);
+      for (let p = 0; p < W; p++) expect(mask[row * W + p]).toBe(b >= 0 && p < s[b].response.length ? 1 : 0);
+    }
     const tg = buildRlTrainGraph(model.config, DEFAULT_LOSS, false);
     const grads = async (feeds: Record<string, HostTensor>) => {
       const lease = model.lease('mask-test', () => tg.graph);
@@ -53,7 +52,7 @@ describe('RL loss', () => {
       return tg.params.map((n) => Buffer.from((out[gradName(n)].data as Float32Array).buffer));
     };
     const base = await grads(f.feeds);
-    // Junk advantages wherever the mask is 0 (prompt tokens, padding).
+    // Junk advantages wherever the mask is 0 (padding).
     const junk = Float32Array.from(f.feeds.advantages.data as Float32Array, (a, i) => (mask[i] === 0 ? 1000 * Math.sin(i) : a));
     const other = await grads({ ...f.feeds, advantages: { ...f.feeds.advantages, data: junk } });
     other.forEach((g, i) => expect(g.equals(base[i])).toBe(true));

@@ -12,7 +12,7 @@
 // policy gradient A_t grad logp_t. Later passes read old_logprobs, the values that first pass
 // returned, so that every pass compares with the same policy, bit for bit.
 import type { ModelConfig } from '../../agent/index.js';
-import { Add, Cast, Div, Exp, Greater, Identity, Less, Max, Min, Mul, Neg, Or, ReduceSum, Slice, Sub, Where, type Value } from '../../agent/engine/index.js';
+import { Add, Cast, Div, Exp, Greater, Identity, Less, Max, Min, Mul, Neg, Or, ReduceSum, Sub, Where, type Value } from '../../agent/engine/index.js';
 import { buildLogprobTrainGraph, type TrainGraph } from '../tinylmm/train-graphs.js';
 
 export interface LossConfig {
@@ -40,8 +40,8 @@ export function buildRlTrainGraph(config: ModelConfig, c: LossConfig, vision: bo
   return buildLogprobTrainGraph(
     config,
     (g) => {
-      const lp = g.logprobs; // (B, T-1)
-      const seq: ['batch', string] = ['batch', 'seq1'];
+      const lp = g.logprobs; // (B, W): rows of prompt groups, a column per response token
+      const seq: [string, string] = ['rows', 'response'];
       const fresh = g.graph.input('fresh', 'bool', []);
       const frozen = Identity(lp); // a constant copy of logp: see `constants` below
       const old = Where(fresh, frozen, g.graph.input('old_logprobs', 'float32', seq));
@@ -61,7 +61,7 @@ export function buildRlTrainGraph(config: ModelConfig, c: LossConfig, vision: bo
         aux.kl_k3 = Div(sum(Mul(k3, mask)), count);
       }
       if (values) {
-        const v = Slice(g.values!, [0], [-1], [1]); // (B, T-1): the value where each token is chosen
+        const v = g.actionValues!; // (B, W): the value where each token is chosen
         const oldV = g.graph.input('old_values', 'float32', seq);
         const ret = g.graph.input('returns', 'float32', seq);
         const vClip = Add(oldV, Min(Max(Sub(v, oldV), -c.valueClip), c.valueClip));
@@ -78,6 +78,6 @@ export function buildRlTrainGraph(config: ModelConfig, c: LossConfig, vision: bo
       aux.ratio_mean = Div(sum(Mul(ratio, mask)), count);
       return { loss, aux, constants: new Set([frozen]) };
     },
-    { vision, values },
+    { vision, values, grouped: true },
   );
 }

@@ -3,8 +3,8 @@
 // loss, and the PPO-clip passes over mini-batches.
 import type { TinyLMM } from '../../agent/index.js';
 import type { HostTensor } from '../../agent/engine/index.js';
-import { padBatch } from '../../agent/model/batch.js';
 import { preprocessBatch } from '../../agent/model/image.js';
+import { groupByPrompt } from '../../agent/model/prompt-groups.js';
 import { GraphTrainer } from '../tinylmm/graph-trainer.js';
 import { gae, groupAdvantages, tokenReturns, tokenRewards, whiten, type Estimator } from './advantages.js';
 import { klK1 } from './kl.js';
@@ -82,7 +82,7 @@ export interface UpdateConfig {
   epochs: number;
   miniBatches: number;
   loss: LossConfig;
-  /** Padded lengths are rounded up to this multiple (few shapes, bounded session memory). */
+  /** Padded prompt and response lengths are rounded up to this multiple (few shapes, bounded session memory). */
   seqMultiple: number;
 }
 
@@ -159,10 +159,9 @@ export async function policyUpdate(
 }
 
 /**
- * The feeds of one mini-batch: prompt + response rows right-padded to a bucketed length, and per
- * log-prob position (B, T-1) the advantage and a mask that is 1 only where a response token is
- * predicted. Position p predicts token p + 1, so response token j of a row with a prompt of P tokens
- * sits at position P - 1 + j.
+ * The feeds of one mini-batch, laid out by prompt groups (agent/model/prompt-groups.ts): a group's
+ * prompt runs once for its samples. Per output row and response position, (G N, W), the advantage
+ * and a mask that is 1 exactly on the row's response tokens (padding rows and positions score 0).
  */
 export function batchFeeds(
   model: TinyLMM,
@@ -170,12 +169,12 @@ export function batchFeeds(
   advantages: readonly (readonly number[])[],
   multiple: number,
   extra: { old?: Float32Array | null; returns?: readonly (readonly number[])[]; values?: readonly (readonly number[])[]; ref?: readonly (readonly number[])[] } = {},
-): { feeds: Record<string, HostTensor>; vision: boolean; tokens: number } {
-  const rows = samples.map((s) => [...s.promptIds, ...s.response]);
-  model.checkRows(rows, samples.some((s) => s.image));
-  const p = padBatch(rows, 'right', multiple);
-  const B = p.batch;
-  const W = p.seq - 1;
+): { feeds: Record<string, HostTensor>; vision: boolean; tokens: number; rowOf: readonly number[] } {
+  const hasImages = samples.some((s) => s.image);
+  model.checkRows(samples.map((s) => [...s.promptIds, ...s.response]), hasImages);
+  const groups = groupByPrompt(samples.map((s) => s.promptIds), samples.map((s) => s.response), { sameImage: (i, j) => samples[i].image === samples[j].image, multiple });
+  const B = groups.groups * groups.n;
+  const W = groups.inputIds.dims[2] - 1;
   const f32 = () => new Float32Array(B * W);
   const adv = f32();
   const mask = f32();
@@ -183,9 +182,8 @@ export function batchFeeds(
   const vals = extra.values ? f32() : null;
   const ref = extra.ref ? f32() : null;
   samples.forEach((s, b) => {
-    const start = s.promptIds.length - 1;
     s.response.forEach((_, j) => {
-      const at = b * W + start + j;
+      const at = groups.rowOf[b] * W + j;
       mask[at] = 1;
       adv[at] = advantages[b][j];
       if (ret) ret[at] = extra.returns![b][j];
@@ -194,10 +192,10 @@ export function batchFeeds(
     });
   });
   const t = (data: Float32Array): HostTensor => ({ dtype: 'float32', dims: [B, W], data });
-  const vision = model.usesVision(samples.some((s) => s.image) ? new Float32Array(0) : undefined);
+  // One image per group: its samples share their prompt's frame.
+  const pixels = hasImages && model.config.vision ? preprocessBatch(groups.firstRow.map((i) => samples[i].image), model.config.vision.imageSize) : undefined;
   const feeds: Record<string, HostTensor> = {
-    input_ids: p.inputIds,
-    attention_mask: p.attentionMask,
+    ...model.groupFeeds(groups, pixels),
     fresh: { dtype: 'bool', dims: [], data: Uint8Array.of(extra.old ? 0 : 1) },
     old_logprobs: t(extra.old && extra.old.length === B * W ? extra.old : f32()),
     advantages: t(adv),
@@ -206,9 +204,5 @@ export function batchFeeds(
     ...(vals ? { old_values: t(vals) } : {}),
     ...(ref ? { ref_logprobs: t(ref) } : {}),
   };
-  if (vision) {
-    const v = model.config.vision!;
-    Object.assign(feeds, model.pixelFeed(B, preprocessBatch(samples.map((s) => s.image), v.imageSize)));
-  }
-  return { feeds, vision, tokens: rows.reduce((a, r) => a + r.length, 0) };
+  return { feeds, vision: model.usesVision(pixels), tokens: samples.reduce((a, s) => a + s.promptIds.length + s.response.length, 0), rowOf: groups.rowOf };
 }

@@ -2,7 +2,7 @@
 // gradient of their loss appended (training/autodiff). Parameters stay graph inputs, so the trainer
 // and the sampler feed the same Float32Arrays.
 import type { ModelConfig } from '../../agent/model/config.js';
-import { buildLogprobGraph, buildSftGraph, type GraphOptions, type LogprobGraph } from '../../agent/model/graphs.js';
+import { buildGroupedLogprobGraph, buildLogprobGraph, buildSftGraph, type GraphOptions, type LogprobGraph } from '../../agent/model/graphs.js';
 import { Add, Mul, ReduceSum, type Graph, type Value } from '../../agent/engine/index.js';
 import { gradients, gradName } from '../autodiff/index.js';
 
@@ -36,15 +36,16 @@ export function buildSftTrainGraph(c: ModelConfig, opts: Omit<GraphOptions, 'bak
 
 /**
  * A training graph over graph (a): `lossOf` composes any scalar loss from per-token log-probs
- * (B, T-1) and values (B, T) (adding its own inputs, e.g. advantages and masks), as the RL stages do.
+ * (B, T-1) and values (B, T) (adding its own inputs, e.g. advantages and masks), as the RL stages do;
+ * with `grouped`, over the prompt-group graph (log-probs and action values (G N, W) of responses).
  * Auxiliary values it returns are outputs too; `constants` are held fixed by the gradient (stop-gradient).
  */
 export function buildLogprobTrainGraph(
   c: ModelConfig,
   lossOf: (g: LogprobGraph) => { loss: Value; aux?: Record<string, Value>; constants?: ReadonlySet<Value> },
-  opts: Omit<GraphOptions, 'bake'> & { values?: boolean } = {},
+  opts: Omit<GraphOptions, 'bake'> & { values?: boolean; grouped?: boolean } = {},
 ): TrainGraph {
-  const b = buildLogprobGraph(c, opts);
+  const b = opts.grouped ? buildGroupedLogprobGraph(c, opts) : buildLogprobGraph(c, opts);
   const { loss, aux = {}, constants } = lossOf(b);
   b.graph.output(loss, 'loss');
   for (const [k, v] of Object.entries(aux)) b.graph.output(v, k);
