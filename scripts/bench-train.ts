@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       phases.scoring += t2 - t1;
       phases.training += upd.trainMs;
       phases.total += t3 - t0;
-      sampleFlops += generateFlops(c, samples.length, prompt, newTok);
+      sampleFlops += generateFlops(c, samples.length, prompt, newTok, opts.prompts);
       // The update's layout (prompt groups, lengths rounded up to 32); reference scoring is one forward.
       trainFlops += groupedTrainStepFlops(c, opts.prompts, round32(prompt - 1), samples.length, 1 + round32(newTok));
     }

@@ -44,12 +44,21 @@ export function preprocessImage(img: RGBAImage, size: number, out?: Float32Array
   return dst;
 }
 
-/** Several images into one [n, 3, S, S] batch; `null` rows (text-only) stay zero. */
+/**
+ * Several images into one [n, 3, S, S] batch; `null` rows (text-only) stay zero. An image object
+ * given for several rows (n samples of one prompt) is resampled once and copied.
+ */
 export function preprocessBatch(images: ReadonlyArray<RGBAImage | null>, size: number): Float32Array {
   const per = 3 * size * size;
   const out = new Float32Array(images.length * per);
+  const done = new Map<RGBAImage, number>();
   images.forEach((img, i) => {
-    if (img) preprocessImage(img, size, out, i * per);
+    if (!img) return;
+    const at = done.get(img);
+    if (at === undefined) {
+      preprocessImage(img, size, out, i * per);
+      done.set(img, i * per);
+    } else out.copyWithin(i * per, at, at + per);
   });
   return out;
 }

@@ -136,16 +136,24 @@ export class KVCache {
   /**
    * Copies `count` slots of (rows, H, count, hd) tensors into slots [length, length + count):
    * `kv` holds layer 0's keys, layer 0's values, layer 1's keys, ... (a decode graph's output order).
+   * `fromRow[r]` is the source row of cache row r (a prefill of distinct prompts only), by default r;
+   * `mask` is then indexed by source row too.
    */
-  write(kv: readonly HostTensor[], count: number, mask?: BigInt64Array): void {
+  write(kv: readonly HostTensor[], count: number, mask?: BigInt64Array, fromRow?: readonly number[]): void {
     this.reserve(this.length + count);
     const { rows, heads, headSize: hd, capacity: L, length } = this;
     const n = count * hd; // values per (row, head)
+    const src0 = (r: number): number => (fromRow ? fromRow[r] : r);
     for (let l = 0; l < this.layers; l++) {
       for (let j = 0; j < 2; j++) {
         const src = kv[2 * l + j].data as Float32Array;
         const dst = j === 0 ? this.k[l] : this.v[l];
-        if (n >= 256) {
+        if (fromRow) {
+          for (let r = 0; r < rows; r++) {
+            const s = src0(r) * heads * n;
+            for (let h = 0; h < heads; h++) dst.set(src.subarray(s + h * n, s + (h + 1) * n), ((r * heads + h) * L + length) * hd);
+          }
+        } else if (n >= 256) {
           for (let r = 0; r < rows * heads; r++) dst.set(src.subarray(r * n, (r + 1) * n), (r * L + length) * hd);
         } else {
           // A step's few values per row: a plain loop, no subarray view per row.
@@ -158,7 +166,7 @@ export class KVCache {
       }
     }
     for (let r = 0; r < rows; r++) {
-      for (let t = 0; t < count; t++) this.mask[r * L + length + t] = mask ? mask[r * count + t] : 1n;
+      for (let t = 0; t < count; t++) this.mask[r * L + length + t] = mask ? mask[src0(r) * count + t] : 1n;
     }
     this.length += count;
     if (!this.cleared) this.clearTail();

@@ -195,6 +195,29 @@ function dropFinished(live: number, alive: number): boolean {
   return live > 2 && dead > 0 && dead >= live / 4;
 }
 
+/**
+ * The distinct rows of a batch (token ids, and pixels where given): `rows` lists the first row of
+ * each, `of[b]` the distinct row that row b repeats, `pixels` cuts a (B, ...) pixel batch to them.
+ */
+export function distinctRows(rows: readonly (readonly number[])[], pixelValues?: Float32Array): { rows: number[]; of: number[]; pixels: (p: Float32Array) => Float32Array } {
+  const per = pixelValues ? pixelValues.length / rows.length : 0;
+  const image = (b: number) => pixelValues!.subarray(b * per, (b + 1) * per);
+  const same = (a: number, b: number) =>
+    rows[a].length === rows[b].length && rows[a].every((t, k) => t === rows[b][k]) && (!pixelValues || image(a).every((x, k) => x === image(b)[k]));
+  const firsts: number[] = [];
+  const byKey = new Map<string, number[]>(); // candidates by token ids: pixels compared only within
+  const of = rows.map((r, b) => {
+    const key = r.join(',');
+    const cands = byKey.get(key) ?? [];
+    const hit = cands.find((d) => same(firsts[d], b));
+    if (hit !== undefined) return hit;
+    firsts.push(b);
+    byKey.set(key, [...cands, firsts.length - 1]);
+    return firsts.length - 1;
+  });
+  return { rows: firsts, of, pixels: (p) => (firsts.length === rows.length ? p : Float32Array.from(firsts.flatMap((b) => Array.from(p.subarray(b * per, (b + 1) * per))))) };
+}
+
 export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<Generation[]> {
   const prepared = opts.inputIds ? { inputIds: opts.inputIds, pixelValues: opts.pixelValues } : model.prepare(opts.prompts ?? [], opts.images);
   const rows = prepared.inputIds;
@@ -216,7 +239,10 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   const stopTok = perRow(opts.stopTokens, B, [EOS, IM_END]).map((s) => new Set(s));
   const stopStr = perRow(opts.stopStrings, B, []).map((s) => s.filter((x) => x.length > 0));
   const stopBytes = stopStr.map((s) => Math.max(0, ...s.map((x) => Buffer.byteLength(x))));
-  const batch = padBatch(rows, 'left');
+  // Identical prompts (RL samples n answers per prompt) are prefilled once: their cache rows and
+  // first logits are copies of one prefill row (the same numbers a row of its own gets).
+  const distinct = distinctRows(rows, prepared.pixelValues);
+  const batch = padBatch(distinct.rows.map((i) => rows[i]), 'left');
   const askedRows = rows.map((_, b) => rowOf(b).maxNewTokens ?? opts.maxNewTokens ?? 128);
   for (const asked of askedRows) {
     if (!Number.isInteger(asked) || asked < 1) throw new Error(`maxNewTokens must be a positive integer, got ${asked}`);
@@ -245,7 +271,7 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
     let out = await prefill.run({
       input_ids: batch.inputIds,
       attention_mask: batch.attentionMask,
-      ...(vision ? model.pixelFeed(B, prepared.pixelValues) : {}),
+      ...(vision ? model.pixelFeed(distinct.rows.length, distinct.pixels(prepared.pixelValues!)) : {}),
       ...params,
     });
     const done = new Array<boolean>(B).fill(false);
@@ -255,20 +281,21 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
     const kvOf = (o: typeof out, names: readonly string[]) => names.slice(1).map((n) => o[n]); // after last_logits
     if (step) {
       cache = KVCache.empty(B, c.nLayers, c.nHeads, c.dModel / c.nHeads, batch.seq, batch.seq + maxNew - 1);
-      cache.write(kvOf(out, prefill.outputNames), batch.seq, batch.attentionMask.data);
+      cache.write(kvOf(out, prefill.outputNames), batch.seq, batch.attentionMask.data, distinct.of);
     }
     const picker = new TokenPicker(V);
     const pad = BigInt(PAD);
     let live = rows.map((_, b) => b); // cache row i generates for result live[i]
     let next = new BigInt64Array(B);
     for (let t = 0; t < maxNew; t++) {
-      const logits = out.last_logits.data as Float32Array; // (rows in cache, V)
+      const logits = out.last_logits.data as Float32Array; // (rows in cache, V); the prefill's: (distinct rows, V)
+      const logitRow = t === 0 ? (i: number) => distinct.of[i] : (i: number) => i;
       next.fill(pad); // finished rows feed <|pad|>, ignored
       let alive = 0;
       for (let i = 0; i < live.length; i++) {
         const b = live[i];
         if (done[b]) continue;
-        const lp = picker.logSoftmax(logits, i * V);
+        const lp = picker.logSoftmax(logits, logitRow(i) * V);
         const tok = picker.choose(greedyRow[b], temps[b], topPs[b], rngs[b]);
         const r = res[b];
         r.tokens.push(tok);

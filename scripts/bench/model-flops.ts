@@ -27,12 +27,14 @@ export function groupedTrainStepFlops(c: ModelConfig, groups: number, prefix: nu
 }
 
 /**
- * A whole generate call: a prefill of `prompt` tokens (LM head on the last position only) and
- * `newTokens` steps, each attending over the keys so far.
+ * A whole generate call: a prefill of `prompt` tokens (LM head on the last position only) for each
+ * of its `distinct` prompts (default all rows: repeated prompts are prefilled once), and `newTokens`
+ * steps for every row, each attending over the keys so far.
  */
-export function generateFlops(c: ModelConfig, batch: number, prompt: number, newTokens: number): number {
+export function generateFlops(c: ModelConfig, batch: number, prompt: number, newTokens: number, distinct = batch): number {
   const { blocks, head } = matmulParams(c);
-  let f = 2 * blocks * prompt + 4 * c.nLayers * prompt * prompt * c.dModel + 2 * head;
-  for (let i = 1; i < newTokens; i++) f += 2 * (blocks + head) + 4 * c.nLayers * (prompt + i) * c.dModel;
-  return batch * f;
+  const prefill = 2 * blocks * prompt + 4 * c.nLayers * prompt * prompt * c.dModel + 2 * head;
+  let steps = 0;
+  for (let i = 1; i < newTokens; i++) steps += 2 * (blocks + head) + 4 * c.nLayers * (prompt + i) * c.dModel;
+  return distinct * prefill + batch * steps;
 }

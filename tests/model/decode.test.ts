@@ -4,6 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { EngineSession } from '../../agent/engine/index.js';
 import { createModel, TinyLMM } from '../../agent/index.js';
 import { IMAGE, PAD } from '../../agent/model/tokenizer.js';
+import { padBatch } from '../../agent/model/batch.js';
+import { distinctRows } from '../../agent/model/sampling.js';
 import { initParams } from '../../agent/model/params.js';
 import { microConfig, randomImage } from './helpers.js';
 
@@ -118,6 +120,42 @@ describe('KV-cache decode', () => {
     const greedy = await model.generate({ ...opts, greedy: true });
     const cold = await model.generate({ ...opts, temperature: 1e-320 });
     expect(cold.map((g) => g.tokens)).toEqual(greedy.map((g) => g.tokens));
+    await model.dispose();
+  });
+});
+
+describe('identical prompts prefilled once', () => {
+  it('a distinct-rows prefill gives each repeated row bit for bit what a prefill of every row gives it', async () => {
+    const c = microConfig({ maxSeqLen: 96 });
+    const model = new TinyLMM('tiny', c, initParams(c, 4), 0, {}, { threads: 2 });
+    const img = randomImage('dup');
+    const chat = (text: string) => [{ role: 'user' as const, content: [{ type: 'image' as const, image: img }, { type: 'text' as const, text }] }];
+    // Rows 0, 1 and 3 repeat prompt A (row 3 not next to the others), row 2 is B.
+    const p = model.prepare([chat('left?'), chat('left?'), chat('right, then up?'), chat('left?')]);
+    const d = distinctRows(p.inputIds, p.pixelValues);
+    expect(d.rows).toEqual([0, 2]);
+    expect(d.of).toEqual([0, 0, 1, 0]);
+    const lease = model.decodeSession(false, false, true);
+    try {
+      const prefill = await lease.session;
+      const run = (rows: number[][], pixels: Float32Array) => {
+        const b = padBatch(rows, 'left');
+        return prefill.run({ input_ids: b.inputIds, attention_mask: b.attentionMask, ...model.pixelFeed(rows.length, pixels), ...model.paramFeeds() });
+      };
+      const every = await run(p.inputIds, p.pixelValues!);
+      const once = await run(d.rows.map((i) => p.inputIds[i]), d.pixels(p.pixelValues!));
+      for (const name of prefill.outputNames) {
+        const [all, few] = [every[name].data as Float32Array, once[name].data as Float32Array];
+        const per = all.length / 4;
+        d.of.forEach((u, b) => expect(Buffer.from(all.subarray(b * per, (b + 1) * per).slice().buffer).equals(Buffer.from(few.subarray(u * per, (u + 1) * per).slice().buffer)), `${name} row ${b}`).toBe(true));
+      }
+    } finally {
+      lease.release();
+    }
+    // And generation with repeats runs through it: the repeated rows differ only by their seeds.
+    const g = await model.generate({ ...p, temperature: 0, maxNewTokens: 6 });
+    expect(g[1].tokens).toEqual(g[0].tokens);
+    expect(g[3].logprobs).toEqual(g[0].logprobs);
     await model.dispose();
   });
 });
