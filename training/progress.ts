@@ -15,8 +15,8 @@ export interface ProgressOptions {
   start?: number;
   /** Unit of the value (' s' for a wall-clock budget; empty for steps or items). */
   unit?: string;
-  /** What one update counts, for the rate (`steps`, `items`). */
-  per?: string;
+  /** What one update counts, for the rate (default `steps`; null: no rate, as for a fraction done). */
+  per?: string | null;
   /** Lines at every this share of the total (default 5%), and at least once a minute. */
   lineEvery?: number;
   quiet?: boolean;
@@ -69,8 +69,8 @@ function progressLines(label: string, total: number, o: ProgressOptions): Progre
     const pct = `${total > 0 ? ((100 * value) / total).toFixed(0) : 100}%`;
     // A total of 1 is a fraction done (an evaluation's items over its tasks): the percentage says it.
     const count = total === 1 ? pct : `${Math.round(value)}/${total}${o.unit ?? ''} (${pct})`;
-    const rate = elapsed > 0 ? `${(updates / elapsed).toFixed(2)} ${o.per ?? 'steps'}/s` : '';
-    write(`${label} ${count}${status ? `  ${status}` : ''}  ${rate}  ${value >= total ? `took ${duration(elapsed)}` : `eta ${duration(eta)}`}`);
+    const rate = o.per !== null && elapsed > 0 ? `  ${(updates / elapsed).toFixed(2)} ${o.per ?? 'steps'}/s` : '';
+    write(`${label} ${count}${status ? `  ${status}` : ''}${rate}  ${value >= total ? `took ${duration(elapsed)}` : `eta ${duration(eta)}`}`);
     printed = value;
     lastLineAt = now();
   };

@@ -62,7 +62,7 @@ export class Run {
   }
 
   /** Progress with live fields (reward, accuracy): a bar on a terminal, lines in a log (progress.ts). */
-  bar(label: string, total: number, o: { unit?: string; start?: number; per?: string } = {}): Progress {
+  bar(label: string, total: number, o: { unit?: string; start?: number; per?: string | null } = {}): Progress {
     return progress(label, total, { ...o, quiet: this.quiet });
   }
 

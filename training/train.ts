@@ -80,7 +80,7 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
     run.say(`train:agent: ${model.preset} (${(model.parameterCount / 1e6).toFixed(2)}M parameters), stages ${c.stages.join(' -> ')}, ${c.threads} threads, run ${o.out}`);
     if (allocatorWarning()) console.error(allocatorWarning());
     const evalNow = async (name: string): Promise<TaskResult[]> => {
-      const bar = run.bar('eval', 1, { per: 'items' });
+      const bar = run.bar('eval', 1, { per: null });
       const results = await evaluate(model, c.eval.tasks, { ...c.eval.options, replayDir: run.path('replays', name), onProgress: (d, t) => bar.update(d / t, `${name}`) });
       bar.stop();
       run.writeJson(`eval-${name}.json`, results);

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     : DEFAULT_EVAL.map((t) => ({ ...t, count: o.count ?? t.count }));
   for (const t of suite) rlSource(t.task); // an unknown task fails here, before the model loads
   const model = loadModel(o.ckpt, { threads: o.threads });
-  const bar = progress('eval', 1, { per: 'items' });
+  const bar = progress('eval', 1, { per: null });
   const results = await evaluate(model, suite, { samples: o.samples, k: o.k, onProgress: (d, t) => bar.update(d / t) });
   bar.stop();
   const table = evalTable([{ name: o.ckpt, results }]);

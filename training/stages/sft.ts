@@ -2,13 +2,13 @@
 // training on solver-written traces. The mix is chosen so that each RL stage after it starts with
 // room to learn: text Sokoban and puzzle traces in plenty, perception on frames (where you, the
 // boxes and the targets are) in plenty, and only a few planning-on-frames examples.
-import { IM_END } from '../../agent/index.js';
+import { IM_END, type TinyLMM } from '../../agent/index.js';
 import type { NamedTensor } from '../../agent/model/safetensors.js';
 import type { ResumePoint, Run } from '../run.js';
 import { trainingItem } from '../run.js';
 import { itemSource } from '../tasks/puzzles.js';
 import type { ItemSource } from '../tasks/types.js';
-import { SftTrainer } from '../tinylmm/sft-trainer.js';
+import { SftTrainer, type SftBatch } from '../tinylmm/sft-trainer.js';
 import { StageClock } from '../budget.js';
 
 export interface SftStageConfig {
@@ -48,6 +48,30 @@ export function mixSlots(mix: Record<string, number>, batchSize: number): { sour
   return { sources, slots };
 }
 
+/**
+ * Step s's batch of a mix, as a pure function of (seed, s): slot j of a step always holds the same
+ * item, so a resumed run replays the same batches. Rows are prompt + trace + <|im_end|>, trained on
+ * the trace and the end token.
+ */
+export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>): (step: number) => SftBatch {
+  const { sources, slots } = mixSlots(mix, batchSize);
+  const perStep = sources.map((_, si) => slots.filter((x) => x === si).length);
+  return (step) => {
+    const seen = new Array<number>(sources.length).fill(0);
+    const items = slots.map((si) => trainingItem((s, i) => sources[si].item(s, i), seed, step * perStep[si] + seen[si]++, heldOut));
+    const prepared = model.prepare(items.map((it) => it.prompt));
+    const inputIds: number[][] = [];
+    const lossMask: number[][] = [];
+    items.forEach((it, i) => {
+      const response = [...model.tokenizer.encode(it.trace), IM_END];
+      const p = prepared.inputIds[i];
+      inputIds.push([...p, ...response]);
+      lossMask.push([...p.map(() => 0), ...response.map(() => 1)]);
+    });
+    return { inputIds, lossMask, pixelValues: prepared.pixelValues };
+  };
+}
+
 export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: number; spentS?: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 }): Promise<ResumePoint> {
   const model = run.model;
   const clock = new StageClock(cfg, (resume.spentS ?? 0) * 1000);
@@ -55,9 +79,7 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: numb
   const schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'cosine' as const, total: cfg.steps, minLr: cfg.lr * 0.1, ...(cfg.minutes !== null ? { progress: (s: number) => clock.progress(s) } : {}) };
   const trainer = new SftTrainer(model, { schedule, betas: [0.9, 0.95], weightDecay: 0.01 });
   if (resume.state) trainer.optimizer.loadState(resume.state);
-  const { sources, slots } = mixSlots(cfg.mix, cfg.batchSize);
-  const seen = new Array<number>(sources.length).fill(0);
-  const perStep = sources.map((_, si) => slots.filter((x) => x === si).length);
+  const batches = sftBatches(model, cfg.mix, cfg.batchSize, cfg.seed, run.heldOut);
   const span = clock.bar(resume.step);
   const bar = run.bar('sft', span.total, { unit: span.unit, start: span.value });
   let step = resume.step;
@@ -65,22 +87,8 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: numb
   try {
     for (; !clock.done(step) && !run.interrupted; step++) {
       const t0 = performance.now();
-      // Slot j of step s always holds the same item: resuming replays the same batches.
-      seen.fill(0);
-      const items = slots.map((si) => {
-        const k = seen[si]++;
-        return trainingItem((s, i) => sources[si].item(s, i), cfg.seed, step * perStep[si] + k, run.heldOut);
-      });
-      const prepared = model.prepare(items.map((it) => it.prompt));
-      const inputIds: number[][] = [];
-      const lossMask: number[][] = [];
-      items.forEach((it, i) => {
-        const response = [...model.tokenizer.encode(it.trace), IM_END];
-        const p = prepared.inputIds[i];
-        inputIds.push([...p, ...response]);
-        lossMask.push([...p.map(() => 0), ...response.map(() => 1)]);
-      });
-      const r = await trainer.step({ inputIds, lossMask, pixelValues: prepared.pixelValues });
+      const { inputIds, lossMask, pixelValues } = batches(step);
+      const r = await trainer.step({ inputIds, lossMask, pixelValues });
       ema = Number.isNaN(ema) ? r.loss : 0.9 * ema + 0.1 * r.loss;
       const tokens = inputIds.reduce((a, x) => a + x.length, 0);
       const ms = performance.now() - t0;

@@ -62,24 +62,53 @@ export class GraphTrainer {
 
   /** `feeds` holds the batch inputs (not the parameters); `vision` picks the graph with the vision tower. */
   async step(feeds: Record<string, HostTensor>, vision: boolean, aux: readonly string[] = []): Promise<StepResult> {
+    return this.stepOver([{ feeds, vision, weight: 1 }], aux);
+  }
+
+  /**
+   * One update from the gradients of several parts of a batch (micro-batches of similar lengths, so
+   * that short rows are not padded to the longest): gradient and loss are the parts' sums with the
+   * given weights (each part's share of the batch's loss), the norm is taken over the sum. One part
+   * is exactly `step`. The auxiliary outputs are the first part's.
+   */
+  async stepOver(parts: ReadonlyArray<{ feeds: Record<string, HostTensor>; vision: boolean; weight: number }>, aux: readonly string[] = []): Promise<StepResult> {
+    if (parts.length === 0) throw new Error('stepOver: no parts');
     const m = this.model;
-    const tg = this.graphs.get(vision) ?? this.build(vision);
-    this.graphs.set(vision, tg);
-    const names = tg.params;
-    // Leased for this run only (the model caches the session), so model.dispose() never frees it mid-step.
-    const lease = m.lease(`${this.key}-train${vision ? '' : '-text'}`, () => tg.graph);
-    const out = await m.run(lease, { ...feeds, ...m.paramFeeds() }, ['loss', 'grad_norm_sq', ...aux, ...names.map(gradName)]);
-    // Parameters outside this graph (the vision tower on text batches, an unused value head) get no
-    // gradient (null): AdamW leaves them untouched, no decay, no momentum, their own step count
+    let loss = 0;
+    let normSq = 0;
+    let auxOut: Record<string, HostTensor> = {};
+    let byName = new Map<string, Float32Array>();
+    for (const [i, part] of parts.entries()) {
+      const tg = this.graphs.get(part.vision) ?? this.build(part.vision);
+      this.graphs.set(part.vision, tg);
+      const names = tg.params;
+      // Leased for this run only (the model caches the session), so model.dispose() never frees it mid-step.
+      const lease = m.lease(`${this.key}-train${part.vision ? '' : '-text'}`, () => tg.graph);
+      const out = await m.run(lease, { ...part.feeds, ...m.paramFeeds() }, ['loss', 'grad_norm_sq', ...aux, ...names.map(gradName)]);
+      loss += part.weight * Number(out.loss.data[0]);
+      if (i === 0) auxOut = Object.fromEntries(aux.map((k) => [k, out[k]]));
+      if (parts.length === 1) {
+        byName = new Map(names.map((n) => [n, out[gradName(n)].data as Float32Array]));
+        normSq = Number(out.grad_norm_sq.data[0]); // from the graph: no pass over the gradients here
+        continue;
+      }
+      for (const n of names) {
+        const g = out[gradName(n)].data as Float32Array;
+        const acc = byName.get(n) ?? new Float32Array(g.length);
+        for (let k = 0; k < g.length; k++) acc[k] += part.weight * g[k];
+        byName.set(n, acc);
+      }
+    }
+    if (parts.length > 1) for (const g of byName.values()) for (let k = 0; k < g.length; k++) normSq += g[k] * g[k];
+    // Parameters outside every part's graph (the vision tower on text batches, an unused value head)
+    // get no gradient (null): AdamW leaves them untouched, no decay, no momentum, their own step count
     // unchanged (PyTorch with .grad None).
-    const byName = new Map(names.map((n) => [n, out[gradName(n)].data as Float32Array]));
     const grads = this.opt.params.map((p) => byName.get(p.name) ?? null);
-    // Global-norm clipping (as torch.nn.utils.clip_grad_norm_), with the norm from the graph.
-    const gradNorm = Math.sqrt(Number(out.grad_norm_sq.data[0]));
-    const auxOut = Object.fromEntries(aux.map((k) => [k, out[k]]));
+    // Global-norm clipping (as torch.nn.utils.clip_grad_norm_).
+    const gradNorm = Math.sqrt(normSq);
     if (!Number.isFinite(gradNorm)) {
       // A NaN/inf gradient would poison every parameter through AdamW's moments: skip the update.
-      return { loss: Number(out.loss.data[0]), gradNorm, lr: lrAt(this.t, this.opts.schedule ?? { lr: 1e-3 }), aux: auxOut, skipped: true };
+      return { loss, gradNorm, lr: lrAt(this.t, this.opts.schedule ?? { lr: 1e-3 }), aux: auxOut, skipped: true };
     }
     const maxNorm = this.opts.clip ?? 1;
     const scale = gradNorm > maxNorm ? maxNorm / (gradNorm + 1e-6) : 1;
@@ -88,7 +117,7 @@ export class GraphTrainer {
     this.t++;
     m.step++;
     m.paramsUpdated();
-    return { loss: Number(out.loss.data[0]), gradNorm, lr, aux: auxOut, skipped: false };
+    return { loss, gradNorm, lr, aux: auxOut, skipped: false };
   }
 
   /**
