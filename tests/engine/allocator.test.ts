@@ -16,10 +16,10 @@ function bareEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function probe(viaWrapper: boolean): Promise<{ active: boolean; faults: number[] }> {
-  const [cmd, args] = viaWrapper ? ['sh', ['scripts/fast-allocator.sh', process.execPath, ...PROBE]] : [process.execPath, PROBE];
+async function probe<T>(viaWrapper: boolean, script = PROBE): Promise<T & { active: boolean }> {
+  const [cmd, args] = viaWrapper ? ['sh', ['scripts/fast-allocator.sh', process.execPath, ...script]] : [process.execPath, script];
   const { stdout } = await run(cmd, args, { env: bareEnv(), encoding: 'utf8' });
-  return JSON.parse(stdout) as { active: boolean; faults: number[] };
+  return JSON.parse(stdout) as T & { active: boolean };
 }
 
 describe('fast allocator', () => {
@@ -39,11 +39,19 @@ describe('fast allocator', () => {
   });
 
   it.runIf(process.platform === 'linux')('under the wrapper, repeated ORT runs stop faulting their 64 MB buffer in again', async () => {
-    const [bare, fast] = await Promise.all([probe(false), probe(true)]);
+    const [bare, fast] = await Promise.all([probe<{ faults: number[] }>(false), probe<{ faults: number[] }>(true)]);
     expect(bare.active).toBe(false);
     expect(fast.active).toBe(true);
     // 16,384 pages a run without it (measured: 16,385 each), none with it.
     expect(Math.min(...bare.faults)).toBeGreaterThan(8000);
     expect(Math.max(...fast.faults)).toBeLessThan(800);
+  });
+
+  it('the same seed trains the same weights, to the byte, with and without it', async () => {
+    const script = ['--import', 'tsx', 'tests/engine/fixtures/train-probe.ts'];
+    const [bare, fast] = await Promise.all([probe<{ sha256: string }>(false, script), probe<{ sha256: string }>(true, script)]);
+    expect([bare.active, fast.active]).toEqual([false, true]);
+    expect(fast.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(fast.sha256).toBe(bare.sha256);
   });
 });
