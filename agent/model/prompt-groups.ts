@@ -44,13 +44,24 @@ export function groupByPrompt(
     const b = promptIds[j];
     return a.length === b.length && a.every((t, k) => t === b[k]) && (opts.sameImage?.(i, j) ?? true);
   };
-  const firstRow: number[] = [];
-  const groupOf: number[] = [];
-  const slotOf: number[] = [];
+  let firstRow: number[] = [];
+  let groupOf: number[] = [];
+  let slotOf: number[] = [];
   for (let i = 0; i < B; i++) {
     if (i === 0 || !same(i - 1, i)) firstRow.push(i);
     groupOf.push(firstRow.length - 1);
     slotOf.push(i - firstRow[firstRow.length - 1]);
+  }
+  // Groups of very different sizes would be mostly padding rows (one group of 8 among singles pads
+  // every single to 8): where the tokens computed, prompts once a group plus G x N continuation rows,
+  // outnumber those of every row in its own group, every row is its own group.
+  const promptLen = Math.max(...promptIds.map((p) => p.length));
+  const contLen = 1 + Math.max(...responseIds.map((r) => r.length));
+  const tokens = (groups: number, rows: number) => groups * promptLen + rows * contLen;
+  if (tokens(firstRow.length, firstRow.length * (Math.max(...slotOf) + 1)) > tokens(B, B)) {
+    firstRow = promptIds.map((_, i) => i);
+    groupOf = [...firstRow];
+    slotOf = firstRow.map(() => 0);
   }
   const G = firstRow.length;
   const N = Math.max(...slotOf) + 1;

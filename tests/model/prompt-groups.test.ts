@@ -117,17 +117,22 @@ function lossOver(g: import('../../agent/model/ops.js').Graph, lp: import('../..
 
 describe('prompt groups', () => {
   it('lays rows out by prompt: prefixes left-padded, continuations led by the last prompt token', () => {
-    const g = groupByPrompt([[1, 2, 3], [1, 2, 3], [9]], [[4, 5], [6], [7, 8, 9]], { multiple: 2 });
+    const p = [1, 2, 3, 4, 5, 6, 7, 8];
+    const g = groupByPrompt([p, p, [9]], [[4, 5], [6], [7, 8, 9]], { multiple: 2 });
     expect([g.groups, g.n, g.rowOf, g.firstRow]).toEqual([2, 2, [0, 1, 2], [0, 2]]);
-    expect(g.prefixIds.dims).toEqual([2, 2]);
-    expect(Array.from(g.prefixMask.data, Number)).toEqual([1, 1, 0, 0]);
+    expect(g.prefixIds.dims).toEqual([2, 8]);
+    expect(Array.from(g.prefixMask.data, Number)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, ...new Array(8).fill(0)]);
+    expect(Array.from(g.prefixIds.data, Number).slice(1, 8)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(g.inputIds.dims).toEqual([2, 2, 5]);
     const ids = Array.from(g.inputIds.data, Number);
-    expect(ids.slice(0, 3)).toEqual([3, 4, 5]);
-    expect(ids.slice(5, 7)).toEqual([3, 6]);
+    expect(ids.slice(0, 3)).toEqual([8, 4, 5]);
+    expect(ids.slice(5, 7)).toEqual([8, 6]);
     expect(ids.slice(10, 14)).toEqual([9, 7, 8, 9]);
     expect(Array.from(g.attentionMask.data, Number).slice(15, 20)).toEqual([1, 0, 0, 0, 0]); // a padding row
     expect(() => groupByPrompt([[]], [[1]])).toThrow(/prompt 0 is empty/);
+    // One group of four among singles would be mostly padding rows: every row its own group instead.
+    const uneven = groupByPrompt([[1, 2], [1, 2], [1, 2], [1, 2], [3], [4], [5]], [[6], [7], [8], [9], [6, 7, 8], [7], [8]]);
+    expect([uneven.groups, uneven.n, uneven.rowOf]).toEqual([7, 1, [0, 1, 2, 3, 4, 5, 6]]);
   });
 
   for (const variant of [{}, { positions: 'rope' as const, mlp: 'swiglu' as const }]) {
