@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createModel, type PresetName } from '../agent/index.js';
-import { allocatorWarning, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
+import { warnWithoutFastAllocator, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { DEFAULT_SFT_MIX, sftBatches } from '../training/stages/sft.js';
 import { LENGTH_MULTIPLE, lengthBuckets, SftTrainer, type SftBatch } from '../training/tinylmm/sft-trainer.js';
 import { trainStepFlops } from './bench/model-flops.js';
@@ -77,7 +77,7 @@ async function measure(preset: PresetName, bucketing: boolean, peak: number): Pr
 async function main(): Promise<void> {
   const peak = await measurePeakMatmulGflops({ threads: opts.threads });
   say(`peak MatMul: ${peak.gflops.toFixed(1)} GFLOP/s (${opts.threads} threads); allocator fast path ${fastAllocatorActive() ? 'on' : 'OFF'}`);
-  if (allocatorWarning()) console.error(allocatorWarning());
+  warnWithoutFastAllocator();
   const result: Record<string, unknown> = { machine: `${opts.threads} threads`, fast_allocator: fastAllocatorActive(), batch: opts.batch, peak_gflops: peak.gflops };
   for (const preset of opts.presets) {
     const padded = await measure(preset, false, peak.gflops);

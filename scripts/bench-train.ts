@@ -8,7 +8,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createModel, type PresetName, type TinyLMM } from '../agent/index.js';
-import { allocatorWarning, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
+import { warnWithoutFastAllocator, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { DEFAULT_LOSS, buildRlTrainGraph, lossKey } from '../training/rl/loss.js';
 import { rolloutGroups } from '../training/rl/rollout.js';
 import { policyUpdate, tokenAdvantages } from '../training/rl/update.js';
@@ -60,7 +60,7 @@ async function decodeSplit(model: TinyLMM, rows: number[][]): Promise<{ prefillM
 async function main(): Promise<void> {
   const peak = await measurePeakMatmulGflops({ threads: opts.threads });
   say(`peak MatMul: ${peak.gflops.toFixed(1)} GFLOP/s (${opts.threads} threads); allocator fast path ${fastAllocatorActive() ? 'on' : 'OFF'}`);
-  if (allocatorWarning()) console.error(allocatorWarning());
+  warnWithoutFastAllocator();
   const model = createModel(opts.preset, { seed: 0, threads: opts.threads });
   const c = model.config;
   const source = itemSource(opts.task);

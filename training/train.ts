@@ -3,7 +3,7 @@
 // behind flags; the LMM-R1 experiment calls it once per arm and seed.
 import { existsSync, readFileSync } from 'node:fs';
 import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from '../agent/index.js';
-import { allocatorWarning } from '../agent/engine/index.js';
+import { warnWithoutFastAllocator } from '../agent/engine/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { resolveInit, type TrainConfig } from './config.js';
 import { evalTable, evaluate, heldOutKeys, type TaskResult } from './eval/evaluate.js';
@@ -78,7 +78,7 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
   const minutes = () => (performance.now() - t0) / 60000;
   try {
     run.say(`train:agent: ${model.preset} (${(model.parameterCount / 1e6).toFixed(2)}M parameters), stages ${c.stages.join(' -> ')}, ${c.threads} threads, run ${o.out}`);
-    if (allocatorWarning()) console.error(allocatorWarning());
+    warnWithoutFastAllocator();
     const evalNow = async (name: string): Promise<TaskResult[]> => {
       const bar = run.bar('eval', 1, { per: null });
       const results = await evaluate(model, c.eval.tasks, { ...c.eval.options, replayDir: run.path('replays', name), onProgress: (d, t) => bar.update(d / t, `${name}`) });

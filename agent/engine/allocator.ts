@@ -15,9 +15,8 @@ export function fastAllocatorActive(env: NodeJS.ProcessEnv = process.env, platfo
   return Object.entries(FAST_ALLOCATOR_ENV).every(([k, min]) => Number(env[k]) >= min);
 }
 
-/** One line for a CLI's header: empty when all is well, else what to do about it. */
-export function allocatorWarning(): string {
-  return fastAllocatorActive()
-    ? ''
-    : 'note: started without scripts/fast-allocator.sh (run it through npm run, or prefix the command with `sh scripts/fast-allocator.sh`): training and decoding run about 3x slower, in page faults';
+/** Tells a CLI's user (on stderr) when the process started without the fast path, and what to do. */
+export function warnWithoutFastAllocator(write: (line: string) => void = (line) => console.error(line)): void {
+  if (fastAllocatorActive()) return;
+  write('note: started without scripts/fast-allocator.sh (run it through npm run, or prefix the command with `sh scripts/fast-allocator.sh`): training and decoding run about 3x slower, in page faults');
 }

@@ -43,4 +43,4 @@ export type { Operand } from './ops/common.js';
 export { toOnnx, OPSET } from './serialize.js';
 export { measurePeakMatmulGflops, type MatmulPeak } from './bench-matmul.js';
 export { EngineSession, createSession, CUDA_INSTALL_HINT, type Device, type SessionOptions, type Feeds, type Outputs } from './runtime.js';
-export { fastAllocatorActive, allocatorWarning, FAST_ALLOCATOR_ENV } from './allocator.js';
+export { fastAllocatorActive, warnWithoutFastAllocator, FAST_ALLOCATOR_ENV } from './allocator.js';

@@ -63,6 +63,22 @@ export function preprocessBatch(images: ReadonlyArray<RGBAImage | null>, size: n
   return out;
 }
 
+/** Rows `rows` of a (B, ...) pixel batch of `batch` rows, as a new batch (the batch itself when that is all of it, in order). */
+export function pixelRows(pixels: Float32Array, batch: number, rows: readonly number[]): Float32Array {
+  if (rows.length === batch && rows.every((r, i) => r === i)) return pixels;
+  const per = pixels.length / batch;
+  const out = new Float32Array(rows.length * per);
+  rows.forEach((r, i) => out.set(pixels.subarray(r * per, (r + 1) * per), i * per));
+  return out;
+}
+
+/** Whether rows a and b of a (B, ...) pixel batch of `batch` rows hold the same values. */
+export function samePixelRows(pixels: Float32Array, batch: number, a: number, b: number): boolean {
+  const per = pixels.length / batch;
+  for (let k = 0; k < per; k++) if (pixels[a * per + k] !== pixels[b * per + k]) return false;
+  return true;
+}
+
 interface Tap {
   out: number;
   src: number;

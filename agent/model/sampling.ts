@@ -4,7 +4,7 @@
 import seedrandom from 'seedrandom';
 import type { ChatMessage } from './chat.js';
 import { padBatch } from './batch.js';
-import type { RGBAImage } from './image.js';
+import { pixelRows, samePixelRows, type RGBAImage } from './image.js';
 import { KVCache } from './kv-cache.js';
 import { EOS, IM_END, IMAGE, PAD } from './tokenizer.js';
 import type { TinyLMM } from './tinylmm.js';
@@ -197,13 +197,11 @@ function dropFinished(live: number, alive: number): boolean {
 
 /**
  * The distinct rows of a batch (token ids, and pixels where given): `rows` lists the first row of
- * each, `of[b]` the distinct row that row b repeats, `pixels` cuts a (B, ...) pixel batch to them.
+ * each, `of[b]` the distinct row that row b repeats.
  */
-export function distinctRows(rows: readonly (readonly number[])[], pixelValues?: Float32Array): { rows: number[]; of: number[]; pixels: (p: Float32Array) => Float32Array } {
-  const per = pixelValues ? pixelValues.length / rows.length : 0;
-  const image = (b: number) => pixelValues!.subarray(b * per, (b + 1) * per);
-  const same = (a: number, b: number) =>
-    rows[a].length === rows[b].length && rows[a].every((t, k) => t === rows[b][k]) && (!pixelValues || image(a).every((x, k) => x === image(b)[k]));
+export function distinctRows(rows: readonly (readonly number[])[], pixelValues?: Float32Array): { rows: number[]; of: number[] } {
+  // Rows with the same key have the same tokens: only their pixels are left to compare.
+  const same = (a: number, b: number) => !pixelValues || samePixelRows(pixelValues, rows.length, a, b);
   const firsts: number[] = [];
   const byKey = new Map<string, number[]>(); // candidates by token ids: pixels compared only within
   const of = rows.map((r, b) => {
@@ -215,7 +213,7 @@ export function distinctRows(rows: readonly (readonly number[])[], pixelValues?:
     byKey.set(key, [...cands, firsts.length - 1]);
     return firsts.length - 1;
   });
-  return { rows: firsts, of, pixels: (p) => (firsts.length === rows.length ? p : Float32Array.from(firsts.flatMap((b) => Array.from(p.subarray(b * per, (b + 1) * per))))) };
+  return { rows: firsts, of };
 }
 
 export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<Generation[]> {
@@ -271,7 +269,7 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
     let out = await prefill.run({
       input_ids: batch.inputIds,
       attention_mask: batch.attentionMask,
-      ...(vision ? model.pixelFeed(distinct.rows.length, distinct.pixels(prepared.pixelValues!)) : {}),
+      ...(vision ? model.pixelFeed(distinct.rows.length, pixelRows(prepared.pixelValues!, B, distinct.rows)) : {}),
       ...params,
     });
     const done = new Array<boolean>(B).fill(false);

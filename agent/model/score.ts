@@ -1,6 +1,8 @@
 // Scoring responses under the model: the grouped graph (a), each distinct prompt run once for the
-// responses that follow it (prompt-groups.ts), cut back to one array per response. What RL needs after sampling: log p of each response token given
-// everything before it, and (PPO) the value of the state in which each token was chosen.
+// responses that follow it (prompt-groups.ts), cut back to one array per response. What RL needs
+// after sampling: log p of each response token given everything before it, and (PPO) the value of
+// the state in which each token was chosen.
+import { pixelRows, samePixelRows } from './image.js';
 import { groupByPrompt } from './prompt-groups.js';
 import type { TinyLMM } from './tinylmm.js';
 
@@ -23,11 +25,10 @@ export interface Scores {
 export async function scoreResponses(model: TinyLMM, input: ScoreInput): Promise<Scores> {
   const { promptIds, responseIds } = input;
   const px = input.pixelValues;
-  const per = px ? px.length / promptIds.length : 0;
-  const image = (i: number) => px!.subarray(i * per, (i + 1) * per);
-  const groups = groupByPrompt(promptIds, responseIds, { sameImage: px ? (i, j) => image(i).every((x, k) => x === image(j)[k]) : undefined });
+  const B = promptIds.length;
+  const groups = groupByPrompt(promptIds, responseIds, { sameImage: px ? (i, j) => samePixelRows(px, B, i, j) : undefined });
   model.checkRows(promptIds.map((p, b) => [...p, ...responseIds[b]]), !!px);
-  const pixelValues = px && Float32Array.from(groups.firstRow.flatMap((i) => Array.from(image(i))));
+  const pixelValues = px && pixelRows(px, B, groups.firstRow);
   const out = await model.groupedLogprobs(groups, { pixelValues, values: input.values });
   const W = out.logprobs.dims[1];
   const pick = (data: Float32Array) => responseIds.map((r, b) => Array.from(data.subarray(groups.rowOf[b] * W, groups.rowOf[b] * W + r.length)));

@@ -6,6 +6,7 @@ import { createModel, TinyLMM } from '../../agent/index.js';
 import { IMAGE, PAD } from '../../agent/model/tokenizer.js';
 import { padBatch } from '../../agent/model/batch.js';
 import { distinctRows } from '../../agent/model/sampling.js';
+import { pixelRows } from '../../agent/model/image.js';
 import { initParams } from '../../agent/model/params.js';
 import { microConfig, randomImage } from './helpers.js';
 
@@ -143,7 +144,7 @@ describe('identical prompts prefilled once', () => {
         return prefill.run({ input_ids: b.inputIds, attention_mask: b.attentionMask, ...model.pixelFeed(rows.length, pixels), ...model.paramFeeds() });
       };
       const every = await run(p.inputIds, p.pixelValues!);
-      const once = await run(d.rows.map((i) => p.inputIds[i]), d.pixels(p.pixelValues!));
+      const once = await run(d.rows.map((i) => p.inputIds[i]), pixelRows(p.pixelValues!, 4, d.rows));
       for (const name of prefill.outputNames) {
         const [all, few] = [every[name].data as Float32Array, once[name].data as Float32Array];
         const per = all.length / 4;

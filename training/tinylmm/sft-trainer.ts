@@ -2,6 +2,7 @@
 // with its gradient), through the generic GraphTrainer.
 import type { HostTensor } from '../../agent/engine/index.js';
 import { padBatch } from '../../agent/model/batch.js';
+import { pixelRows } from '../../agent/model/image.js';
 import type { TinyLMM } from '../../agent/model/tinylmm.js';
 import { GraphTrainer, type OptimOptions } from './graph-trainer.js';
 import { buildSftTrainGraph } from './train-graphs.js';
@@ -81,12 +82,11 @@ export class SftTrainer {
     // Each part's share of the batch's loss: the mean over every trained target of the batch.
     const targets = (i: number) => batch.lossMask[i].reduce((a, v, t) => a + (t > 0 ? v : 0), 0);
     const total = Math.max(1, batch.inputIds.reduce((a, _, i) => a + targets(i), 0));
-    const per = batch.pixelValues ? batch.pixelValues.length / batch.inputIds.length : 0;
     const feedsOf = (rows: number[]) => {
       const b = padBatch(rows.map((i) => batch.inputIds[i]), 'right', LENGTH_MULTIPLE);
       const lossMask = new Float32Array(b.batch * b.seq);
       rows.forEach((i, r) => batch.lossMask[i].forEach((v, t) => (lossMask[r * b.seq + t] = v)));
-      const pixels = batch.pixelValues && (rows.length === batch.inputIds.length ? batch.pixelValues : Float32Array.from(rows.flatMap((i) => Array.from(batch.pixelValues!.subarray(i * per, (i + 1) * per)))));
+      const pixels = batch.pixelValues && pixelRows(batch.pixelValues, batch.inputIds.length, rows);
       // A part without an image row runs the text-only graph.
       const vision = m.usesVision(pixels) && rows.some((i) => batch.inputIds[i].includes(m.tokenizer.imageId));
       const feeds: Record<string, HostTensor> = {
