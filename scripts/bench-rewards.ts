@@ -19,8 +19,8 @@ import { answersEquivalent } from '../envs/puzzles/math/equivalence.js';
 import { extractLastBoxed } from '../envs/puzzles/math/latex.js';
 import { lastTagBlock } from '../envs/puzzles/tags.js';
 import { CORPUS_ROWS } from '../tests/rewards/grading-corpus.js';
-import { accuracyReward } from '../training/rewards/index.js';
-import { computeEngineBackend, useCasBackend } from '../training/rewards/grading/cas.js';
+import { accuracyReward } from '../envs/rewards/index.js';
+import { computeEngineBackend, useCasBackend } from '../envs/rewards/grading/cas.js';
 
 interface Case {
   response: string;

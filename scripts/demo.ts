@@ -14,7 +14,7 @@ import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js
 import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
 import { encodeGif, formatPlan, make, makeDataset, PUZZLE_FAMILIES, SOKOBAN_ACTIONS, verifyPuzzle, GameEnv, type RgbaImage, type SokobanState } from '../envs/index.js';
 import { ReplayRecorder, verifyReplay, type Replay } from '../envs/replay/index.js';
-import { mathReward, sokobanReward } from '../training/rewards/index.js';
+import { mathReward, sokobanReward } from '../envs/rewards/index.js';
 import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { parseInteger, parsePositive } from './cli/io.js';

@@ -8,8 +8,8 @@
  *   npx tsx scripts/measure-cas.ts
  */
 import { CORPUS_ROWS } from '../tests/rewards/grading-corpus.js';
-import { answersMatch } from '../training/rewards/grading/grade.js';
-import { computeEngineBackend, SAMPLE_POINTS, sampleValue, useCasBackend, type CasBackend, type Complex, type Fingerprint } from '../training/rewards/grading/cas.js';
+import { answersMatch } from '../envs/rewards/grading/grade.js';
+import { computeEngineBackend, SAMPLE_POINTS, sampleValue, useCasBackend, type CasBackend, type Complex, type Fingerprint } from '../envs/rewards/grading/cas.js';
 
 /** The part of mathjs used here (it is imported by name at run time, so it has no types). */
 interface MathNode {

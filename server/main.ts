@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import '../envs/index.js';
 import { buildApp } from './app.js';
 import { CHAT_TEMPLATES, DEFAULT_REWARD_WORKERS } from './options.js';
-import type { AnswerSearch } from '../training/rewards/config.js';
+import type { AnswerSearch } from '../envs/rewards/config.js';
 
 /** `--model NAME=DIR`, repeatable: collected into a name -> directory map. */
 function modelEntry(value: string, previous: Record<string, string>): Record<string, string> {

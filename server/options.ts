@@ -1,7 +1,7 @@
 /** The server's settings, one typed object with the defaults the issue asks for. */
 import { availableParallelism } from 'node:os';
 import type { TinyLMM } from '../agent/model/tinylmm.js';
-import type { AnswerSearch } from '../training/rewards/config.js';
+import type { AnswerSearch } from '../envs/rewards/config.js';
 
 export interface ChatTemplate {
   /** Text that opens an assistant turn; the response is what follows its last occurrence. */

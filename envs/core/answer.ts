@@ -1,7 +1,7 @@
 /**
  * Reading actions out of an LMM response. Tolerant by design: an env must play whatever a model
  * writes, so unknown tokens are reported, never thrown. (The strict format check that training
- * rewards need lives in training/rewards.)
+ * rewards need lives in envs/rewards.)
  */
 
 /** How to read an answer: the protocol matters only through `maxActions`. */

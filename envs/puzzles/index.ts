@@ -13,7 +13,7 @@
  * - `toLmmR1Jsonl(items, { content, meta })` / `fromLmmR1Jsonl(text)`: LMM-R1's data format,
  *   both directions; malformed input throws `LmmR1FormatError` naming the line.
  * - The exact arithmetic underneath (`parseExpression`, `evaluateExpression`, `rationalMath`,
- *   `answersEquivalent`, `normaliseAnswer`, `extractLastBoxed`), which training/rewards reuses.
+ *   `answersEquivalent`, `normaliseAnswer`, `extractLastBoxed`), which envs/rewards reuses.
  */
 export * from './types.js';
 export { SYSTEM_PROMPT, chatPrompt } from './prompt.js';

@@ -5,7 +5,7 @@
 import { make } from '../../envs/core/registry.js';
 import type { JsonObject } from '../../envs/core/types.js';
 import type { SampleScore } from './score.js';
-import { formatReward } from '../../training/rewards/index.js';
+import { formatReward } from '../../envs/rewards/index.js';
 
 export function gameEpisodeReward(response: string, envId: string, seed: number, options: JsonObject): SampleScore {
   // One response is the whole plan, so the global protocol unless the label chose otherwise.

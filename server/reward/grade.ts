@@ -8,8 +8,8 @@
 // The env registry: a worker thread starts empty, and game labels make envs by id.
 import '../../envs/index.js';
 import { EnvError, type JsonObject } from '../../envs/core/types.js';
-import type { AnswerSearch } from '../../training/rewards/config.js';
-import { RewardLabelError } from '../../training/rewards/dispatch.js';
+import type { AnswerSearch } from '../../envs/rewards/config.js';
+import { RewardLabelError } from '../../envs/rewards/dispatch.js';
 import { scoreSample, type SampleScore } from './score.js';
 
 /** One sample, its response already cut out of OpenRLHF's query (server/reward/extract.ts). */

@@ -11,7 +11,7 @@ import { make } from '../../envs/core/registry.js';
 import type { JsonObject } from '../../envs/core/types.js';
 import type { PuzzleItem } from '../../envs/puzzles/types.js';
 import type { SokobanLevel } from '../../envs/sokoban/types.js';
-import { puzzleForLabel, type RewardLabel } from '../../training/rewards/dispatch.js';
+import { puzzleForLabel, type RewardLabel } from '../../envs/rewards/dispatch.js';
 
 /** Entries kept per cache; a batch of 256 prompts needs 256. */
 const CAPACITY = 4096;

@@ -1,6 +1,6 @@
 /**
  * Scores one sample of the reward endpoint from its label, with the training rewards
- * (training/rewards): a gold answer gets LMM-R1's format + accuracy reward; a puzzle item its
+ * (envs/rewards): a gold answer gets LMM-R1's format + accuracy reward; a puzzle item its
  * family verifier (as training grades it); a Sokoban level its verifier reward; any other game
  * level a whole global-protocol episode of the env. A label that cannot be graded throws
  * `RewardLabelError` (or `EnvError` for a bad level), for the route to report.
@@ -18,9 +18,9 @@ import {
   rewardForLabel,
   strictDirections,
   type AnswerSearch,
-} from '../../training/rewards/index.js';
+} from '../../envs/rewards/index.js';
 import { puzzleFamily } from '../../envs/puzzles/index.js';
-import type { RewardResult } from '../../training/rewards/types.js';
+import type { RewardResult } from '../../envs/rewards/types.js';
 import { gameEpisodeReward } from './game.js';
 import { puzzleItem, sokobanLevel } from './levels.js';
 

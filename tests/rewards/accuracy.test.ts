@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyReward, gradedAnswer, mathReward, sokobanReward } from '../../training/rewards/index.js';
+import { accuracyReward, gradedAnswer, mathReward, sokobanReward } from '../../envs/rewards/index.js';
 import { HOSTILE, HOSTILE_SHAPES } from '../puzzles/hostile.js';
 import { expectLinearGrowth } from '../support/growth.js';
 

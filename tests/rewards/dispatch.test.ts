@@ -9,7 +9,7 @@ import {
   rewardForItem,
   rewardForLabel,
   sokobanReward,
-} from '../../training/rewards/index.js';
+} from '../../envs/rewards/index.js';
 
 const resp = (answer: string) => `<think>thinking it through</think><answer>${answer}</answer>`;
 

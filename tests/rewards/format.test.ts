@@ -1,7 +1,7 @@
 /** The strict format check, with the adversarial shapes a policy finds during RL. */
 import { expectLinearGrowth } from '../support/growth.js';
 import { describe, expect, it } from 'vitest';
-import { formatReward, parseStrictFormat } from '../../training/rewards/index.js';
+import { formatReward, parseStrictFormat } from '../../envs/rewards/index.js';
 
 const ok = (s: string) => expect(formatReward(s).total, JSON.stringify(s.slice(0, 80))).toBe(0.5);
 const bad = (s: string) => expect(formatReward(s).total, JSON.stringify(s.slice(0, 80))).toBe(0);

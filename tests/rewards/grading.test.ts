@@ -1,15 +1,15 @@
 /**
- * The grader (training/rewards/grading): the corpus of answer/gold pairs by class, LMM-R1 labels
+ * The grader (envs/rewards/grading): the corpus of answer/gold pairs by class, LMM-R1 labels
  * round-tripping, the LMM-R1 answer search, the library's guard on hostile formulas, and
  * properties of the parsers.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromLmmR1Jsonl, makeDataset, PUZZLE_FAMILIES, toLmmR1Jsonl } from '../../envs/puzzles/index.js';
-import { accuracyReward, answersMatch, goldProblem, gradedAnswer, mathReward, rewardForLabel, RewardLabelError } from '../../training/rewards/index.js';
-import { casGuard, fingerprint } from '../../training/rewards/grading/cas.js';
-import { readShape } from '../../training/rewards/grading/structure.js';
-import { answerCore, lastMathSegment, splitUnit } from '../../training/rewards/grading/text.js';
+import { accuracyReward, answersMatch, goldProblem, gradedAnswer, mathReward, rewardForLabel, RewardLabelError } from '../../envs/rewards/index.js';
+import { casGuard, fingerprint } from '../../envs/rewards/grading/cas.js';
+import { readShape } from '../../envs/rewards/grading/structure.js';
+import { answerCore, lastMathSegment, splitUnit } from '../../envs/rewards/grading/text.js';
 import { expectLinearGrowth } from '../support/growth.js';
 import { CORPUS_ROWS } from './grading-corpus.js';
 

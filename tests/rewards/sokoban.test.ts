@@ -6,7 +6,7 @@ import { expectLinearGrowth } from '../support/growth.js';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../envs/core/rng.js';
 import { parseBoxoban } from '../../envs/sokoban/index.js';
-import { actionCountBonus, hasRepeatedRun, sokobanReward, strictDirections, thinkingBonus } from '../../training/rewards/index.js';
+import { actionCountBonus, hasRepeatedRun, sokobanReward, strictDirections, thinkingBonus } from '../../envs/rewards/index.js';
 
 // Player, floor, box, floor, target in one corridor: three Rights solve it.
 const CORRIDOR = '#######\n#@ $ .#\n#######';

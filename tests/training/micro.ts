@@ -4,7 +4,7 @@
 import { createModel, IM_END, type TinyLMM } from '../../agent/index.js';
 import { makeRng } from '../../envs/core/rng.js';
 import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
-import { parseStrictFormat } from '../../training/rewards/index.js';
+import { parseStrictFormat } from '../../envs/rewards/index.js';
 import type { ItemSource, PromptItem } from '../../training/tasks/types.js';
 import type { RlStageConfig } from '../../training/rl/loop.js';
 import { DEFAULT_LOSS } from '../../training/rl/loss.js';

@@ -4,7 +4,7 @@
 // right, does it solve the board when it read it right, and does it solve it when the true
 // positions are written for it (the plan alone, perception taken out).
 import type { TinyLMM } from '../../agent/index.js';
-import { parseStrictFormat } from '../rewards/index.js';
+import { parseStrictFormat } from '../../envs/rewards/index.js';
 import type { PromptItem } from '../tasks/types.js';
 import { answers, evalItems, withTaskBudget, type EvalTask } from './evaluate.js';
 import { bootstrapCI, type Interval } from './stats.js';

@@ -13,7 +13,7 @@ import type { TinyLMM } from '../../agent/index.js';
 import type { Env, Observation } from '../../envs/index.js';
 import { FOOTBALL_SCORE_SCALE } from '../../envs/index.js';
 import { makeRng } from '../../envs/core/rng.js';
-import { formatReward } from '../rewards/index.js';
+import { formatReward } from '../../envs/rewards/index.js';
 import {
   footballEnv,
   footballTurnPrompt,

@@ -13,8 +13,8 @@ import { footballAttackerAction } from '../../agent/baselines/football-heuristic
 import { make, makeRng, type Env, type Observation } from '../../envs/index.js';
 import { ACTIONS, actionAliases } from '../../envs/football/actions.js';
 import { SCENARIOS, type ScenarioId } from '../../envs/football/types.js';
-import { parseStrictFormat } from '../rewards/index.js';
-import { DEFAULT_MATH_REWARD } from '../rewards/config.js';
+import { parseStrictFormat } from '../../envs/rewards/index.js';
+import { DEFAULT_MATH_REWARD } from '../../envs/rewards/config.js';
 import { contentKey } from './key.js';
 import type { ItemSource, PromptItem, Scored } from './types.js';
 import {

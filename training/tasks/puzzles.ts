@@ -5,7 +5,7 @@
 import type { ChatMessage } from '../../agent/index.js';
 import { makePuzzle, parseExpression, evaluateExpression as evaluate, rationalMath, type PuzzleItem as Puzzle } from '../../envs/puzzles/index.js';
 import type { Expr } from '../../envs/puzzles/math/expr.js';
-import { rewardForItem } from '../rewards/index.js';
+import { rewardForItem } from '../../envs/rewards/index.js';
 import { SOKOBAN_SIZES, sokobanSource, type SokobanSizeName } from './sokoban.js';
 import { footballItemSource, parseFootballTask } from './football.js';
 import { contentKey } from './key.js';

@@ -14,7 +14,7 @@ import {
   type SokobanLevel,
 } from '../../envs/sokoban/index.js';
 import { TARGET } from '../../envs/sokoban/types.js';
-import { DEFAULT_SOKOBAN_REWARD, parseStrictFormat, sokobanReward, strictDirections } from '../rewards/index.js';
+import { DEFAULT_SOKOBAN_REWARD, parseStrictFormat, sokobanReward, strictDirections } from '../../envs/rewards/index.js';
 import { contentKey } from './key.js';
 import type { ItemSource, PromptItem, Scored } from './types.js';
 // The prompts live with the agents that use them at evaluation time (agent/prompts/sokoban.ts).

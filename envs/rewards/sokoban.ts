@@ -11,7 +11,7 @@
  * 5. Thinking bonus: 0.001 per whitespace-separated word longer than one character inside
  *    `<think>`, at most 0.2.
  */
-import { parseBoxoban, simulateSokoban, type SokobanLevel } from '../../envs/sokoban/index.js';
+import { parseBoxoban, simulateSokoban, type SokobanLevel } from '../sokoban/index.js';
 import { DEFAULT_SOKOBAN_REWARD, type SokobanRewardConfig } from './config.js';
 import { parseStrictFormat } from './format.js';
 import { rewardResult, ZERO_REWARD, type RewardResult } from './types.js';

@@ -7,8 +7,8 @@
  * answers are, so LMM-R1's `$\boxed{60}$` labels grade; an unusable gold scores 0, never 1 (LMM-R1
  * pays 1.0 for a gold math-verify cannot parse, which rewards any output).
  */
-import { extractLastBoxed } from '../../envs/puzzles/math/latex.js';
-import { lastTagBlock } from '../../envs/puzzles/tags.js';
+import { extractLastBoxed } from '../puzzles/math/latex.js';
+import { lastTagBlock } from '../puzzles/tags.js';
 import { DEFAULT_MATH_REWARD, type AnswerSearch } from './config.js';
 import { answersMatch } from './grading/grade.js';
 import { lastMathSegment } from './grading/text.js';

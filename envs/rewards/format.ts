@@ -3,7 +3,7 @@
  * is `<think>...</think><answer>...</answer>`, with exactly one of each of the four tags and only
  * whitespace between the two blocks. Plain index scans, linear in the response length.
  */
-import { countOccurrences } from '../../envs/puzzles/tags.js';
+import { countOccurrences } from '../puzzles/tags.js';
 import { DEFAULT_MATH_REWARD } from './config.js';
 import { rewardResult, type RewardResult } from './types.js';
 

@@ -7,8 +7,8 @@
  * Every step is a plain scan or a regex without nested quantifiers, and the text is cut to
  * `MAX_GRADED_CHARS` before any of them, so the work is bounded on any input.
  */
-import { extractLastBoxed } from '../../../envs/puzzles/math/latex.js';
-import { trimEndChars } from '../../../envs/puzzles/text-trim.js';
+import { extractLastBoxed } from '../../puzzles/math/latex.js';
+import { trimEndChars } from '../../puzzles/text-trim.js';
 
 /**
  * Longest final answer graded at all. Real answers are far shorter (a long list of solutions is a

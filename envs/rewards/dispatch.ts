@@ -11,8 +11,8 @@
  * Any other JSON object is an error naming the label, never a gold answer: its text would match
  * nothing and hide the mistake.
  */
-import type { JsonObject } from '../../envs/core/types.js';
-import { makePuzzle, puzzleFamily, PUZZLE_FAMILIES, type PuzzleItem } from '../../envs/puzzles/index.js';
+import type { JsonObject } from '../core/types.js';
+import { makePuzzle, puzzleFamily, PUZZLE_FAMILIES, type PuzzleItem } from '../puzzles/index.js';
 import { DEFAULT_MATH_REWARD, type MathRewardConfig, type SokobanRewardConfig } from './config.js';
 import { gradedAnswer } from './accuracy.js';
 import { formatReward } from './format.js';

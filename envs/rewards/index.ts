@@ -1,5 +1,5 @@
 /**
- * Rule-based rewards, LMM-R1's (training/rewards). Each returns `{ total, format, task, bonuses }`.
+ * Rule-based rewards, LMM-R1's (envs/rewards). Each returns `{ total, format, task, bonuses }`.
  *
  * - `formatReward(response)`: 0.5 for exactly `<think>...</think><answer>...</answer>`.
  * - `accuracyReward(response, gold)`: 1 when the `<answer>` (its last `\boxed{}`) equals the gold.

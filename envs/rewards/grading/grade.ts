@@ -14,10 +14,10 @@
  * Every step is bounded: answers over `MAX_GRADED_CHARS` are not graded, lists over `MAX_ITEMS`
  * are not paired, and the library only sees what its guard lets through.
  */
-import { evaluateText } from '../../../envs/puzzles/math/expr.js';
-import { normaliseAnswer } from '../../../envs/puzzles/math/latex.js';
-import { eq } from '../../../envs/puzzles/math/rational.js';
-import { trimEndChars } from '../../../envs/puzzles/text-trim.js';
+import { evaluateText } from '../../puzzles/math/expr.js';
+import { normaliseAnswer } from '../../puzzles/math/latex.js';
+import { eq } from '../../puzzles/math/rational.js';
+import { trimEndChars } from '../../puzzles/text-trim.js';
 import { fingerprint, sameValues } from './cas.js';
 import { readShape, tooLarge, type Shape } from './structure.js';
 import { answerCore, plainNotation, splitUnit } from './text.js';
