@@ -6,8 +6,8 @@
  * under --out. Resumable: episodes with a record in --out are not played again (but are verified).
  */
 import { Command } from 'commander';
-import { runLeaderboard } from './leaderboard/run.js';
-import { toMarkdown } from './leaderboard/report.js';
+import { runLeaderboard } from '../training/eval/leaderboard/run.js';
+import { toMarkdown } from '../training/eval/leaderboard/report.js';
 
 const program = new Command()
   .name('leaderboard')

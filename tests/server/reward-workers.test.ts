@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rewardBatch, type RewardBatch } from '../../scripts/bench/reward-batch.js';
+import { rewardBatch, type RewardBatch } from '../../server/reward/bench-batch.js';
 import { startServer, type TestServer } from './helpers.js';
 
 interface RewardResponse {

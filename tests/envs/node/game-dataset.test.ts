@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeGameDataset } from '../../scripts/cli/game-dataset.js';
-import { sokobanPlan, sokobanResponse } from '../server/fixtures/sokoban-plans.js';
-import { startServer, type TestServer } from '../server/helpers.js';
+import { writeGameDataset } from '../../../envs/node/game-dataset.js';
+import { sokobanPlan, sokobanResponse } from '../../server/fixtures/sokoban-plans.js';
+import { startServer, type TestServer } from '../../server/helpers.js';
 
 let s: TestServer;
 let dir: string;

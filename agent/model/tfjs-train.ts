@@ -3,7 +3,7 @@
 // comparison point for ONNX Runtime. Only the decoder, like the ORT step it is compared with.
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import type { ModelConfig } from '../../agent/model/config.js';
+import type { ModelConfig } from './config.js';
 
 /**
  * TF.js's CPU backend prints a banner on first use in Node ("install our node backend") that the

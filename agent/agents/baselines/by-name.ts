@@ -1,9 +1,9 @@
-/** The baseline agents the CLI can run, by name. */
-import { footballHeuristicAgent } from '../../agent/baselines/football-heuristic.js';
-import { idleAgent } from '../../agent/baselines/idle.js';
-import { randomAgent } from '../../agent/baselines/random.js';
-import type { Agent } from '../../agent/baselines/agent.js';
-import type { Env } from '../../envs/index.js';
+/** The baseline agents the env CLI can run, by name (`npm run env -- rollout --agent NAME`). */
+import type { Env } from '../../../envs/index.js';
+import type { Agent } from '../agent.js';
+import { footballHeuristicAgent } from './football-heuristic.js';
+import { idleAgent } from './idle.js';
+import { randomAgent } from './random.js';
 
 export const AGENT_NAMES = ['heuristic', 'random', 'idle'] as const;
 

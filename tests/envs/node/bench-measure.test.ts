@@ -1,6 +1,6 @@
 /** The benchmarks' ratio printing and reference check (issue 13, item 20). */
 import { describe, expect, it } from 'vitest';
-import { formatRatio, referenceWarning } from '../../scripts/bench/measure.js';
+import { formatRatio, referenceWarning } from '../../../envs/node/bench-measure.js';
 
 describe('bench ratios', () => {
   it('slow rows keep two significant digits instead of x0.0', () => {

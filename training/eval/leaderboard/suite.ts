@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBoxobanFile, toBoxoban } from '../../envs/sokoban/index.js';
-import type { JsonObject } from '../../envs/core/types.js';
+import { parseBoxobanFile, toBoxoban } from '../../../envs/sokoban/index.js';
+import type { JsonObject } from '../../../envs/core/types.js';
 
 export interface SuiteEntry {
   /** Unique within the suite; names files, so [a-z0-9-] only. */

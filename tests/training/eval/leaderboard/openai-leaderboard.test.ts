@@ -15,12 +15,12 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseReplay, verifyReplay, type Replay } from '../../envs/replay/index.js';
-import { runLeaderboard, type LeaderboardResult } from '../../scripts/leaderboard/run.js';
-import { agentSpec } from '../../scripts/leaderboard/agents.js';
-import { loadSuite } from '../../scripts/leaderboard/suite.js';
-import type { EpisodeRecord } from '../../scripts/leaderboard/episodes.js';
-import { startServer, type TestServer } from '../server/helpers.js';
+import { parseReplay, verifyReplay, type Replay } from '../../../../envs/replay/index.js';
+import { runLeaderboard, type LeaderboardResult } from '../../../../training/eval/leaderboard/run.js';
+import { agentSpec } from '../../../../training/eval/leaderboard/agents.js';
+import { loadSuite } from '../../../../training/eval/leaderboard/suite.js';
+import type { EpisodeRecord } from '../../../../training/eval/leaderboard/episodes.js';
+import { startServer, type TestServer } from '../../../server/helpers.js';
 
 /** The same checkpoint played in-process by the TinyLMM agent, with the same greedy settings. */
 const DIRECT = 'tinylmm:assets/checkpoints/tiny?temperature=0&max_tokens=64';

@@ -1,7 +1,7 @@
 /** bench:engine's TF.js comparison runs without TF.js's "install our node backend" banner (issue 13, item 21). */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { silenceTfjsBanner } from '../../scripts/bench/tfjs-train.js';
+import { silenceTfjsBanner } from '../../../agent/model/tfjs-train.js';
 
 describe('TF.js banner', () => {
   it('is not printed once silenced', async () => {

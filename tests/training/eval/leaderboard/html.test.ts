@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runLeaderboard } from '../../scripts/leaderboard/run.js';
-import { buildViewer } from '../../viewer/build.js';
-import { HAVE_CHROMIUM, launchChromium } from '../server/browser.js';
+import { runLeaderboard } from '../../../../training/eval/leaderboard/run.js';
+import { buildViewer } from '../../../../viewer/build.js';
+import { HAVE_CHROMIUM, launchChromium } from '../../../server/browser.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 

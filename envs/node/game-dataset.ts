@@ -8,9 +8,9 @@
  * `message` (a JSON string of messages with image parts) and the label from `answer`.
  */
 import { basename, dirname, join, resolve } from 'node:path';
-import { footballTaskPrompt, make } from '../../envs/index.js';
-import type { JsonObject } from '../../envs/core/types.js';
-import { ensureDir, writeFileAtomic } from '../../envs/node/atomic-file.js';
+import { footballTaskPrompt, make } from '../index.js';
+import type { JsonObject } from '../core/types.js';
+import { ensureDir, writeFileAtomic } from './atomic-file.js';
 
 export type DatasetFormat = 'openrlhf' | 'lmm-r1';
 

@@ -1,6 +1,6 @@
 /**
  * The reward part of `npm run bench:server -- --reward-only`: a 256 x 16 rollout batch of the
- * mixed answers of reward-batch.ts sent to `POST /v1/reward` as one request (OpenRLHF 0.9) and as
+ * mixed answers of bench-batch.ts sent to `POST /v1/reward` as one request (OpenRLHF 0.9) and as
  * 4,096 single-sample requests issued at once (0.10+), while a client polls GET /v1/health to see
  * how long the server takes to answer it meanwhile.
  */

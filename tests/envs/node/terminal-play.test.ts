@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { splitKeys } from '../../scripts/cli/play.js';
+import { splitKeys } from '../../../envs/node/terminal-play.js';
 
 const ARROW: Record<string, string> = { up: '\u001b[A', down: '\u001b[B', right: '\u001b[C', left: '\u001b[D' };
 // The viewer's WASD too: the terminal and the viewer share one key map (envs/core/keymap.ts).

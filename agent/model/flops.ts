@@ -1,7 +1,7 @@
 // Analytic FLOP counts for TinyLMM's decoder, the numerator of every model FLOP/s figure in
 // bench:engine: 6 x (matmul parameters) x tokens for a train step (forward 2, backward 4), plus the
 // attention products, which have no parameters (QK^T and AV: 4 T S D per layer forward).
-import type { ModelConfig } from '../../agent/model/config.js';
+import type { ModelConfig } from './config.js';
 
 /** Parameters that multiply every token: the blocks' projections and the tied LM head. */
 export function matmulParams(c: ModelConfig): { blocks: number; head: number } {

@@ -5,7 +5,7 @@
 // tokens actually sampled. Mode `rebuilt` is baked with paramsUpdated() before every call, as in RL
 // after each training step: the baked sessions are rebuilt inside the timed call.
 //
-//   npx tsx scripts/bench/sampling.ts [--batch 64] [--prompt 200] [--new 64] [--rounds 5] [--threads 2]
+//   npx tsx scripts/bench-sampling.ts [--batch 64] [--prompt 200] [--new 64] [--rounds 5] [--threads 2]
 //                                     [--finish all|spread] [--modes unbaked,baked,rebuilt]
 //
 // Each figure is the best and the median of `rounds` timed calls after one warm-up call (which builds
@@ -13,8 +13,7 @@
 // machine hits them alike. The best is the steadier figure there.
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
-import { createModel } from '../../agent/index.js';
-import type { GenerateOptions } from '../../agent/index.js';
+import { generate, createModel, type GenerateOptions } from '../agent/model/index.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
     let opts: GenerateOptions = { ...base, bakeWeights: mode !== 'unbaked' };
     if (finish === 'spread') {
       // Row b stops at (the first occurrence of) its token number ~ (b + 1) * new / batch.
-      const ref = await model.generate(opts);
+      const ref = await generate(model, opts);
       opts = { ...opts, stopTokens: ref.map((g, b) => [g.tokens[Math.max(0, Math.ceil(((b + 1) * newTokens) / batch) - 1)]]) };
     }
     runs.push({ mode, opts, times: [] as number[], sampled: 0 });
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
     for (const r of runs) {
       if (r.mode === 'rebuilt') model.paramsUpdated();
       const t0 = performance.now();
-      const gens = await model.generate(r.opts);
+      const gens = await generate(model, r.opts);
       const secs = (performance.now() - t0) / 1000;
       r.sampled = gens.reduce((a, g) => a + g.tokens.length, 0);
       if (round >= 0) r.times.push(secs); // round -1 is the warm-up: builds the sessions

@@ -4,7 +4,7 @@
  * play the solver's plan, half of it, a wrong plan, or break the format), math items (gold answers
  * from integers to LaTeX fractions, radicals and formulas; answers right in another form, wrong,
  * or unformatted) and puzzle items of every family (labels name the item). Deterministic, so the
- * benchmark (scripts/bench-rewards-server.ts) and the worker tests grade the same batch.
+ * benchmark (`npm run bench:server -- --reward-only`) and the worker tests grade the same batch.
  */
 import { GameEnv, make } from '../../envs/index.js';
 import { makePuzzle, PUZZLE_FAMILIES, puzzleLabel } from '../../envs/puzzles/index.js';

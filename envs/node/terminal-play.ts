@@ -2,7 +2,7 @@
  * Keyboard play in the terminal, with the viewer's key map (envs/core/keymap.ts) printed on screen.
  * Works for any registered env.
  */
-import { actionForKey, formatNumber, humanJson, keyBindings, keyHelp, type Env, type StepResult } from '../../envs/index.js';
+import { actionForKey, formatNumber, humanJson, keyBindings, keyHelp, type Env, type StepResult } from '../index.js';
 
 /** Terminal escape sequences as the DOM's key names, so the viewer's key map applies (normal and application cursor mode). */
 const SEQUENCES: Record<string, string> = {

@@ -1,8 +1,8 @@
 /** One leaderboard run, as a function (the CLI and the tests call it): play, check, aggregate, write. */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../envs/node/atomic-file.js';
-import { progressBar } from '../cli/progress.js';
-import type { Agent } from '../../agent/baselines/agent.js';
+import { writeFileAtomic } from '../../../envs/node/atomic-file.js';
+import { progressBar } from '../../progress-bar.js';
+import type { Agent } from '../../../agent/agents/index.js';
 import { agentSpec, type AgentSpec } from './agents.js';
 import { aggregate, type Row } from './aggregate.js';
 import { checkEpisode, runEpisodes } from './episodes.js';

@@ -1,5 +1,5 @@
 /** A progress bar on stderr for long work, silent when stderr is not a terminal (so a script's stdout stays its output). */
-import { progress } from '../../training/progress.js';
+import { progress } from './progress.js';
 
 export interface Progress {
   tick(n?: number): void;

@@ -7,11 +7,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rolloutEpisode, type Rollout } from '../../agent/baselines/rollout.js';
-import type { Agent } from '../../agent/baselines/agent.js';
-import { make } from '../../envs/index.js';
-import { writeFileAtomic } from '../../envs/node/atomic-file.js';
-import { parseReplay, ReplayRecorder, verifyReplay, type Replay } from '../../envs/replay/index.js';
+import { rolloutEpisode, type Rollout, type Agent } from '../../../agent/agents/index.js';
+import { make } from '../../../envs/index.js';
+import { writeFileAtomic } from '../../../envs/node/atomic-file.js';
+import { parseReplay, ReplayRecorder, verifyReplay, type Replay } from '../../../envs/replay/index.js';
 import type { AgentSpec } from './agents.js';
 import { episodeOptions, type SuiteEntry } from './suite.js';
 

@@ -6,13 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Agent } from '../../agent/baselines/agent.js';
-import { idleAgent } from '../../agent/baselines/idle.js';
-import { oracleAgent } from '../../agent/baselines/oracle.js';
-import { randomAgent } from '../../agent/baselines/random.js';
-import { make } from '../../envs/index.js';
+import { type Agent, idleAgent, oracleAgent, randomAgent } from '../../../agent/agents/index.js';
+import { make } from '../../../envs/index.js';
 import { readSpecSettings } from './spec-settings.js';
-import type { JsonObject } from '../../envs/core/types.js';
+import type { JsonObject } from '../../../envs/core/types.js';
 
 export interface AgentSpec {
   /** The name as given: the leaderboard's row label. */
@@ -82,7 +79,7 @@ function parseOpenAI(label: string) {
   };
 }
 
-/** Parses one `--agents` item; throws naming the item when it is not an agent this script knows. */
+/** Parses one `--agents` item; throws naming the item when it is not an agent the leaderboard knows. */
 export async function agentSpec(label: string): Promise<AgentSpec> {
   const base = { label, slug: slugOf(label) };
   switch (label) {
@@ -96,15 +93,15 @@ export async function agentSpec(label: string): Promise<AgentSpec> {
   if (label.startsWith('tinylmm:')) {
     const o = parseTinyLmm(label.slice('tinylmm:'.length));
     if (!existsSync(join(o.dir, 'manifest.json'))) throw new Error(`tinylmm: ${o.dir} is not a checkpoint directory (no manifest.json)`);
-    const { tinylmmAgent } = await import('../../agent/tinylmm-agent.js');
+    const { tinylmmAgent } = await import('../../../agent/agents/index.js');
     let shared: Agent | null = null;
     // One model for all entries: loading it is the expensive part.
     return { ...base, config: { ...o }, forEntry: async () => (shared ??= tinylmmAgent({ ...o, threads: 2 })) };
   }
   if (label.startsWith('openai:')) {
     const o = parseOpenAI(label);
-    const { openaiAgent } = await import('../../agent/openai-agent.js');
-    const { TINYLMM_SOKOBAN_CHAT_PROMPT } = await import('../../agent/prompts/tinylmm-chat.js');
+    const { openaiAgent } = await import('../../../agent/agents/index.js');
+    const { TINYLMM_SOKOBAN_CHAT_PROMPT } = await import('../../../agent/agents/index.js');
     const { prompt, ...settings } = o;
     const tiny = prompt === 'tinylmm';
     // One agent per protocol (its prompt asks for a whole plan or for moves a turn), shared by the
