@@ -17,16 +17,12 @@
 // of the other operand's dtype; axes/shapes/starts are passed as number arrays (or int64 Values).
 // Builders are named exactly as the ONNX op types and take the ONNX attributes as a typed object.
 //
-// Differentiate (training/autodiff): append the gradient graph of a scalar loss to the same graph:
-//
-//   import { gradients, addTrainingOutputs } from '../../training/autodiff/index.js';
-//   const loss = ReduceMean(Mul(Sub(y, target), Sub(y, target)), undefined, { keepdims: 0 });
-//   const [gw] = gradients(loss, [w]);  // float values only; unused inputs get zeros
-//   // or, in one call: outputs 'loss', aux outputs, then 'grad.<param name>' per parameter
-//   addTrainingOutputs(loss, [w], { logits });
-//
-// Update (training/optim): `new AdamW(params, cfg).update(grads, lrAt(step, schedule))` after
-// `clipGradNorm(grads, 1)`, in place on the Float32Arrays that feed the graphs.
+// Gradients and optimizers are not here: they live a floor above, with training. A gradient graph
+// is only more nodes of these same ops, appended to the loss's graph by the autodiff, and an
+// optimizer step is arithmetic on the Float32Arrays that feed the graphs; neither needs anything of
+// the engine beyond building and running graphs. So the engine knows nothing of either, and what
+// never trains (sampling, the server, ONNX export) carries none of it; training imports the engine,
+// never the reverse.
 //
 // Float64 graphs (gradient checks) run with ORT's 'basic' optimisations: its fusions have float32
 // kernels only. Erf has no float64 kernel at all.
@@ -42,5 +38,5 @@ export * from './ops/indexing.js';
 export type { Operand } from './ops/common.js';
 export { toOnnx, OPSET } from './serialize.js';
 export { measurePeakMatmulGflops, type MatmulPeak } from './bench-matmul.js';
-export { EngineSession, createSession, CUDA_INSTALL_HINT, type Device, type SessionOptions, type Feeds, type Outputs } from './runtime.js';
+export { EngineSession, createSession, cudaProviderInstalled, CUDA_INSTALL_HINT, type Device, type SessionOptions, type Feeds, type Outputs } from './runtime.js';
 export { fastAllocatorActive, warnWithoutFastAllocator, FAST_ALLOCATOR_ENV } from './allocator.js';

@@ -3,11 +3,11 @@
 // stop strings, per-row seeded generators (a row's output does not depend on its batch neighbours).
 import seedrandom from 'seedrandom';
 import type { ChatMessage } from './chat.js';
-import { padBatch } from './batch.js';
+import { padBatch, type PaddedBatch } from './batch.js';
 import { pixelRows, samePixelRows, type RGBAImage } from './image.js';
 import { KVCache } from './kv-cache.js';
 import { EOS, IM_END, IMAGE, PAD } from './tokenizer.js';
-import type { TinyLMM } from './tinylmm.js';
+import type { Decoder } from './decoder.js';
 
 export interface GenerateOptions {
   /** Token rows (images already expanded), or `prompts` to encode. */
@@ -175,7 +175,7 @@ class TokenPicker {
  * token patterns, because one string has many spellings: special tokens or their bytes, or ending
  * inside a special token ("answer>" in "</answer>", "4</" in "4</answer>").
  */
-function hitsStop(model: TinyLMM, tokens: readonly number[], strings: readonly string[], maxBytes: number): boolean {
+function hitsStop(model: Decoder, tokens: readonly number[], strings: readonly string[], maxBytes: number): boolean {
   if (strings.length === 0) return false;
   const tail = model.tokenizer.decode(tokens.slice(-maxBytes));
   return strings.some((s) => tail.includes(s));
@@ -216,7 +216,27 @@ export function distinctRows(rows: readonly (readonly number[])[], pixelValues?:
   return { rows: firsts, of };
 }
 
-export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<Generation[]> {
+/** Every row's settings, checked, and the batch the prefill runs: what the phases of `generate` read. */
+interface RowPlan {
+  rows: number[][];
+  pixelValues?: Float32Array;
+  temps: number[];
+  greedyRow: boolean[];
+  topPs: number[];
+  stopTok: Set<number>[];
+  stopStr: string[][];
+  stopBytes: number[];
+  /** The distinct prompts (see distinctRows) and their left-padded batch. */
+  distinct: { rows: number[]; of: number[] };
+  batch: PaddedBatch;
+  /** New tokens of the batch (the longest row's budget, within maxSeqLen) and of each row. */
+  maxNew: number;
+  rowMax: number[];
+  rngs: Array<() => number>;
+}
+
+/** The rows to sample and their settings, each rejected with a message saying why. */
+function planRows(model: Decoder, opts: GenerateOptions): RowPlan {
   const prepared = opts.inputIds ? { inputIds: opts.inputIds, pixelValues: opts.pixelValues } : model.prepare(opts.prompts ?? [], opts.images);
   const rows = prepared.inputIds;
   model.checkRows(rows, !!prepared.pixelValues);
@@ -252,10 +272,24 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
     const own = rowOf(b).seed;
     return seedrandom(own === undefined ? `${opts.seed ?? 0}:${b}` : String(own));
   });
+  return { rows, pixelValues: prepared.pixelValues, temps, greedyRow, topPs, stopTok, stopStr, stopBytes, distinct, batch, maxNew, rowMax, rngs };
+}
+
+/**
+ * Batched sampling with a KV cache (GenerateOptions has the settings). The phases are marked below:
+ * the prefill runs each distinct prompt once and lays out the cache; the decode loop then, once per
+ * new token, picks a token for every row still generating and feeds the picks back as one step;
+ * last, the tokens become text.
+ */
+export async function generate(model: Decoder, opts: GenerateOptions): Promise<Generation[]> {
+  const plan = planRows(model, opts);
+  const { rows, distinct, batch, maxNew } = plan;
+  const c = model.config;
+  const B = rows.length;
   const bake = !!opts.bakeWeights;
   const params = bake ? {} : model.paramFeeds();
 
-  const vision = model.usesVision(prepared.pixelValues);
+  const vision = model.usesVision(plan.pixelValues);
   const V = c.vocabSize;
   const res: Generation[] = rows.map(() => ({ tokens: [], text: '', logprobs: [], finishReason: 'length' }));
   // Both sessions leased before anything is awaited: one weight version for the whole generation, and
@@ -264,12 +298,13 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
   const stepLease = maxNew > 1 ? model.decodeSession(true, bake) : null;
   let cache: KVCache | null = null;
   try {
+    // --- prefill ---
     const prefill = await prefillLease.session;
     const step = (await stepLease?.session) ?? null;
     let out = await prefill.run({
       input_ids: batch.inputIds,
       attention_mask: batch.attentionMask,
-      ...(vision ? model.pixelFeed(distinct.rows.length, pixelRows(prepared.pixelValues!, B, distinct.rows)) : {}),
+      ...(vision ? model.pixelFeed(distinct.rows.length, pixelRows(plan.pixelValues!, B, distinct.rows)) : {}),
       ...params,
     });
     const done = new Array<boolean>(B).fill(false);
@@ -281,11 +316,14 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
       cache = KVCache.empty(B, c.nLayers, c.nHeads, c.dModel / c.nHeads, batch.seq, batch.seq + maxNew - 1);
       cache.write(kvOf(out, prefill.outputNames), batch.seq, batch.attentionMask.data, distinct.of);
     }
+
+    // --- decode --- one step per new token: pick a token for every live row, feed the picks back
     const picker = new TokenPicker(V);
     const pad = BigInt(PAD);
     let live = rows.map((_, b) => b); // cache row i generates for result live[i]
     let next = new BigInt64Array(B);
     for (let t = 0; t < maxNew; t++) {
+      // --- pick --- each live row's token from its logits, then whether that token ends the row
       const logits = out.last_logits.data as Float32Array; // (rows in cache, V); the prefill's: (distinct rows, V)
       const logitRow = t === 0 ? (i: number) => distinct.of[i] : (i: number) => i;
       next.fill(pad); // finished rows feed <|pad|>, ignored
@@ -294,15 +332,15 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
         const b = live[i];
         if (done[b]) continue;
         const lp = picker.logSoftmax(logits, logitRow(i) * V);
-        const tok = picker.choose(greedyRow[b], temps[b], topPs[b], rngs[b]);
+        const tok = picker.choose(plan.greedyRow[b], plan.temps[b], plan.topPs[b], plan.rngs[b]);
         const r = res[b];
         r.tokens.push(tok);
         r.logprobs.push(lp[tok]);
         next[i] = BigInt(tok);
-        if (stopTok[b].has(tok) || hitsStop(model, r.tokens, stopStr[b], stopBytes[b])) {
+        if (plan.stopTok[b].has(tok) || hitsStop(model, r.tokens, plan.stopStr[b], plan.stopBytes[b])) {
           done[b] = true;
           r.finishReason = 'stop';
-        } else if (r.tokens.length >= rowMax[b]) {
+        } else if (r.tokens.length >= plan.rowMax[b]) {
           done[b] = true; // its own limit, below the batch's: finished with 'length' as it stands
         } else alive++;
         opts.onToken?.(b, tok, done[b] ? r.finishReason : t === maxNew - 1 ? 'length' : null);
@@ -330,6 +368,7 @@ export async function generate(model: TinyLMM, opts: GenerateOptions): Promise<G
     prefillLease.release();
     stepLease?.release();
   }
+  // --- text --- (a final end or <|im_end|> token is kept in `tokens`, not shown)
   for (const r of res) {
     const last = r.tokens[r.tokens.length - 1];
     const shown = r.finishReason === 'stop' && (last === EOS || last === IM_END) ? r.tokens.slice(0, -1) : r.tokens;

@@ -1,17 +1,18 @@
-// The model object: config, parameters (one set of Float32Arrays, fed to every graph as inputs), the
-// tokenizer, and lazily built ORT sessions. Graph definitions live in model.ts / graphs.ts; sampling in
-// sampling.ts. Trainers update `params` in place (or replace tensors) and call `paramsUpdated()`.
+// The model object: weights plus sessions. Config, parameters (one set of Float32Arrays, fed to every
+// graph as inputs), the tokenizer, and lazily built ORT sessions. Graph definitions live in model.ts /
+// graphs.ts; sampling (sampling.ts) and response log-probs (logprobs.ts) are functions over the
+// Decoder interface this class implements. Trainers update `params` in place (or replace tensors)
+// and call `paramsUpdated()`.
 import { createSession, type Device, type EngineSession, type Feeds, type Outputs } from '../engine/index.js';
 import { applyChatTemplate, expandImageTokens, type ChatMessage } from './chat.js';
 import { numImageTokens, type ModelConfig, type PresetName } from './config.js';
 import { checkImageTokens, padBatch } from './batch.js';
 import { buildDecodeGraph, buildGroupedLogprobGraph, buildLogitsGraph, buildLogprobGraph, type FloatType } from './graphs.js';
+import type { Decoder, FloatTensor, PreparedPrompts, SessionLease } from './decoder.js';
 import type { PromptGroups } from './prompt-groups.js';
 import { preprocessBatch, type RGBAImage } from './image.js';
 import type { Graph, HostTensor } from './ops.js';
 import { countParameters, type Params } from './params.js';
-import { generate, type GenerateOptions, type Generation } from './sampling.js';
-import { scoreResponses, type ScoreInput, type Scores } from './score.js';
 import { Tokenizer } from './tokenizer.js';
 
 export interface ModelOptions {
@@ -26,16 +27,6 @@ export interface LogitsInput {
   pixelValues?: Float32Array;
 }
 
-export interface FloatTensor {
-  data: Float32Array;
-  dims: number[];
-}
-
-export interface PreparedPrompts {
-  inputIds: number[][];
-  pixelValues?: Float32Array;
-}
-
 /** Frees a cached session; one whose build failed has nothing to free. */
 const release = (s: Promise<EngineSession>): Promise<void> =>
   s.then(
@@ -43,17 +34,13 @@ const release = (s: Promise<EngineSession>): Promise<void> =>
     () => undefined,
   );
 
-/** One use of a cached session: call `release()` when done with it (a finally block), exactly as often as leased. */
-export interface SessionLease {
-  readonly session: Promise<EngineSession>;
-  /** Ends this use (a second call does nothing); the last user of a stale session frees it. */
-  release(): void;
-}
-
 /**
- * A cached session and a count of its users. Sampling and training overlap (RL), so a session can
- * go stale (new weights, or the model disposed) while a sampler is mid-generation with it: it then
- * leaves the cache at once, but is freed only when its last user releases it.
+ * A cached session and a count of its users. A session can go stale while callers still run on it:
+ * the server answers requests concurrently and disposes its models on close while their last
+ * batches finish; and after a training step (`paramsUpdated()`) the sessions baked with the old
+ * weights must go, though a generation that leased them earlier may still be decoding. (The RL loop
+ * never samples during an update, but the model does not rely on its callers' order.) A stale
+ * session leaves the cache at once and is freed only when its last user releases it.
  */
 class SharedSession {
   private users = 0;
@@ -89,7 +76,7 @@ class SharedSession {
   }
 }
 
-export class TinyLMM {
+export class TinyLMM implements Decoder {
   readonly tokenizer = new Tokenizer();
   private sessions = new Map<string, SharedSession>();
   /** Cache keys of the sessions with baked weights (all of the current version): retired by paramsUpdated(). */
@@ -298,16 +285,6 @@ export class TinyLMM {
     const v = this.config.vision;
     const pixelValues = v && imgs.some((x) => x) ? preprocessBatch(imgs, v.imageSize) : undefined;
     return { inputIds: enc.map((e) => e.ids), pixelValues };
-  }
-
-  /** Log-probs (and values) of given responses after their prompts, one array per response. */
-  scoreResponses(input: ScoreInput): Promise<Scores> {
-    return scoreResponses(this, input);
-  }
-
-  /** Batched sampling with a KV cache (see sampling.ts for the options). */
-  generate(opts: GenerateOptions): Promise<Generation[]> {
-    return generate(this, opts);
   }
 
   /**

@@ -1,12 +1,12 @@
-// Scoring responses under the model: the grouped graph (a), each distinct prompt run once for the
-// responses that follow it (prompt-groups.ts), cut back to one array per response. What RL needs
-// after sampling: log p of each response token given everything before it, and (PPO) the value of
-// the state in which each token was chosen.
+// Log-probs of given responses under the model: the grouped graph (a), each distinct prompt run once
+// for the responses that follow it (prompt-groups.ts), cut back to one array per response. What RL
+// needs after sampling: log p of each response token given everything before it, and (PPO) the value
+// of the state in which each token was chosen.
+import type { Decoder } from './decoder.js';
 import { pixelRows, samePixelRows } from './image.js';
 import { groupByPrompt } from './prompt-groups.js';
-import type { TinyLMM } from './tinylmm.js';
 
-export interface ScoreInput {
+export interface ResponseLogprobsInput {
   promptIds: number[][];
   responseIds: number[][];
   /** (B, 3, H, W) for prompts with <image> tokens. */
@@ -15,14 +15,14 @@ export interface ScoreInput {
   values?: boolean;
 }
 
-export interface Scores {
+export interface ResponseLogprobs {
   /** logprobs[b][i] = log p(response[b][i] | prompt[b], response[b][..i]). */
   logprobs: number[][];
   /** values[b][i]: the value head at the position that predicts response[b][i]. */
   values?: number[][];
 }
 
-export async function scoreResponses(model: TinyLMM, input: ScoreInput): Promise<Scores> {
+export async function responseLogprobs(model: Decoder, input: ResponseLogprobsInput): Promise<ResponseLogprobs> {
   const { promptIds, responseIds } = input;
   const px = input.pixelValues;
   const B = promptIds.length;
