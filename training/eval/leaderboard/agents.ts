@@ -1,12 +1,12 @@
 /**
  * Agents by name on the command line: `idle`, `random`, `oracle`, `tinylmm:DIR[?temperature=0.7&top_p=0.9&max_tokens=96&seed=1&view=image]`
- * and `openai:MODEL@BASE_URL[?stream=1&max_tokens=64&prompt=tinylmm&...]` (agent/openai-agent.ts; the key from
+ * and `openai:MODEL@BASE_URL[?stream=1&max_tokens=64&prompt=tinylmm&...]` (agent/agents/openai-agent.ts; the key from
  * OPENAI_API_KEY). An agent is made per suite entry, since
  * the baselines depend on the env (the action count, the protocol).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Agent, idleAgent, oracleAgent, randomAgent } from '../../../agent/agents/index.js';
+import { type Agent, idleAgent, openaiAgent, oracleAgent, randomAgent, tinylmmAgent, TINYLMM_SOKOBAN_CHAT_PROMPT } from '../../../agent/agents/index.js';
 import { make } from '../../../envs/index.js';
 import { readSpecSettings } from './spec-settings.js';
 import type { JsonObject } from '../../../envs/core/types.js';
@@ -93,15 +93,12 @@ export async function agentSpec(label: string): Promise<AgentSpec> {
   if (label.startsWith('tinylmm:')) {
     const o = parseTinyLmm(label.slice('tinylmm:'.length));
     if (!existsSync(join(o.dir, 'manifest.json'))) throw new Error(`tinylmm: ${o.dir} is not a checkpoint directory (no manifest.json)`);
-    const { tinylmmAgent } = await import('../../../agent/agents/index.js');
     let shared: Agent | null = null;
     // One model for all entries: loading it is the expensive part.
     return { ...base, config: { ...o }, forEntry: async () => (shared ??= tinylmmAgent({ ...o, threads: 2 })) };
   }
   if (label.startsWith('openai:')) {
     const o = parseOpenAI(label);
-    const { openaiAgent } = await import('../../../agent/agents/index.js');
-    const { TINYLMM_SOKOBAN_CHAT_PROMPT } = await import('../../../agent/agents/index.js');
     const { prompt, ...settings } = o;
     const tiny = prompt === 'tinylmm';
     // One agent per protocol (its prompt asks for a whole plan or for moves a turn), shared by the
