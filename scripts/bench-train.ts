@@ -7,14 +7,11 @@
  * stay flat: bucketed shapes, bounded session caches); and each figure against its target.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createModel, type PresetName, type TinyLMM } from '../agent/index.js';
+import { generate, createModel, type PresetName, type TinyLMM, generateFlops, groupedTrainStepFlops } from '../agent/model/index.js';
 import { warnWithoutFastAllocator, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
-import { DEFAULT_LOSS, buildRlTrainGraph, lossKey } from '../training/rl/loss.js';
-import { rolloutGroups } from '../training/rl/rollout.js';
-import { policyUpdate, tokenAdvantages } from '../training/rl/update.js';
-import { itemSource } from '../training/tasks/puzzles.js';
-import { GraphTrainer } from '../training/tinylmm/graph-trainer.js';
-import { generateFlops, groupedTrainStepFlops } from './bench/model-flops.js';
+import { defaultConfig } from '../training/config.js';
+import { rlState, rlStep } from '../training/rl/loop.js';
+import { itemTaskNamed } from '../training/tasks/index.js';
 
 const count = (v: string): number => {
   const n = Number(v);
@@ -39,7 +36,7 @@ const mb = () => process.memoryUsage().rss / 2 ** 20;
 
 /** New tokens per second of a whole generate call (its prefill included), best of two after a warm-up. */
 async function decodeRate(model: TinyLMM, rows: number[][], bake: boolean, newTokens = opts.newTokens): Promise<number> {
-  const run = () => model.generate({ inputIds: rows, maxNewTokens: newTokens, stopTokens: [], seed: 1, bakeWeights: bake });
+  const run = () => generate(model, { inputIds: rows, maxNewTokens: newTokens, stopTokens: [], seed: 1, bakeWeights: bake });
   await run();
   let best = Infinity;
   for (let i = 0; i < 2; i++) {
@@ -63,36 +60,29 @@ async function main(): Promise<void> {
   warnWithoutFastAllocator();
   const model = createModel(opts.preset, { seed: 0, threads: opts.threads });
   const c = model.config;
-  const source = itemSource(opts.task);
-  const trainer = new GraphTrainer(model, lossKey(DEFAULT_LOSS), (v) => buildRlTrainGraph(c, DEFAULT_LOSS, v), { schedule: { lr: 1e-4 } });
-  const ref = createModel(opts.preset, { seed: 0, threads: opts.threads });
+  const source = itemTaskNamed(opts.task, 'bench:train');
+  // The default FRE step on this task, at the bench's batch and answer length.
+  const cfg = { ...defaultConfig().fre, tasks: [opts.task], promptsPerStep: opts.prompts, samplesPerPrompt: opts.samples, sampling: { temperature: 1, topP: 1, maxNewTokens: opts.newTokens }, lr: 1e-4, warmup: 0, seed: 7 };
+  const s = await rlState(model, cfg, new Set(), async () => createModel(opts.preset, { seed: 0, threads: opts.threads }));
   const rss: number[] = [];
   const phases = { sampling: 0, rewards: 0, scoring: 0, training: 0, total: 0 };
   let sampleFlops = 0;
   let trainFlops = 0;
   try {
     for (let step = 0; step <= opts.steps; step++) {
-      const items = Array.from({ length: opts.prompts }, (_, j) => source.item(7, step * opts.prompts + j));
-      const t0 = performance.now();
       // Temperature 1 and no stop string other than </answer>: an untrained model rarely stops early.
-      const { samples, timing } = await rolloutGroups(model, items, opts.samples, { temperature: 1, topP: 1, maxNewTokens: opts.newTokens }, `bench/${step}`);
-      const t1 = performance.now();
-      const scoreInput = { promptIds: samples.map((s) => s.promptIds), responseIds: samples.map((s) => s.response) };
-      const refLp = (await ref.scoreResponses(scoreInput)).logprobs;
-      const adv = tokenAdvantages(samples, { estimator: 'reinforce_baseline', klReward: 0.001, gamma: 1, lambda: 1 }, refLp);
-      const t2 = performance.now();
-      const upd = await policyUpdate(trainer, model, samples, adv, { epochs: 1, miniBatches: 1, loss: DEFAULT_LOSS, seqMultiple: 32 }, { refLogprobs: refLp });
-      const t3 = performance.now();
+      const out = await rlStep(s, source, step);
+      const samples = out.rollout.samples;
       rss.push(mb());
       if (step === 0) continue; // warm-up: sessions built, shapes planned
-      const prompt = Math.max(...samples.map((s) => s.promptIds.length));
-      const newTok = Math.max(...samples.map((s) => s.response.length));
+      const prompt = Math.max(...samples.map((x) => x.promptIds.length));
+      const newTok = Math.max(...samples.map((x) => x.response.length));
       const round32 = (x: number) => Math.ceil(x / 32) * 32;
-      phases.sampling += timing.samplingMs;
-      phases.rewards += timing.rewardMs;
-      phases.scoring += t2 - t1;
-      phases.training += upd.trainMs;
-      phases.total += t3 - t0;
+      phases.sampling += out.rollout.timing.samplingMs;
+      phases.rewards += out.rollout.timing.envMs + out.ms.rewards;
+      phases.scoring += out.ms.reference;
+      phases.training += out.update.trainMs;
+      phases.total += out.ms.total;
       sampleFlops += generateFlops(c, samples.length, prompt, newTok, opts.prompts);
       // The update's layout (prompt groups, lengths rounded up to 32); reference scoring is one forward.
       trainFlops += groupedTrainStepFlops(c, opts.prompts, round32(prompt - 1), samples.length, 1 + round32(newTok));
@@ -110,7 +100,7 @@ async function main(): Promise<void> {
     // What a baked sampler pays after each update: the session rebuilt with the new weights.
     model.paramsUpdated();
     const tb = performance.now();
-    await model.generate({ inputIds: promptRows.slice(0, 1), maxNewTokens: 2, stopTokens: [], bakeWeights: true });
+    await generate(model, { inputIds: promptRows.slice(0, 1), maxNewTokens: 2, stopTokens: [], bakeWeights: true });
     const rebuildMs = performance.now() - tb;
     const result = {
       machine: `${opts.threads} threads`,
@@ -149,7 +139,7 @@ async function main(): Promise<void> {
       say(`  RSS by step (MB): ${result.rss_mb_per_step.join(' ')}`);
     }
   } finally {
-    await Promise.all([model.dispose(), ref.dispose()]);
+    await Promise.all([model.dispose(), s.ref?.dispose()]);
   }
 }
 

@@ -4,13 +4,13 @@
  * table that experiment:lmm-r1 --diagnosis puts on the accuracy ladder.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { loadModel } from '../agent/index.js';
+import { loadModel } from '../agent/model/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { flagPair, npmCommand } from '../training/command-line.js';
 import { diagnoseSokoban, diagnosisTable, isSokobanPlanTask, type SokobanDiagnosis } from '../training/eval/diagnose.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, suiteTask } from '../training/eval/evaluate.js';
-import { rlSource } from '../training/tasks/sources.js';
-import { progressBar } from './cli/progress.js';
+import { task } from '../training/tasks/index.js';
+import { progressBar } from '../training/progress-bar.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const ckpts = o.ckpt.map(parseCkpt);
   const names = o.tasks ? o.tasks.split(',').map((t) => t.trim()) : SOKOBAN.map((t) => t.task);
   for (const t of names) {
-    rlSource(t); // an unknown task fails here, before any model loads
+    task(t); // an unknown task fails here, before any model loads
     if (!isSokobanPlanTask(t)) throw new Error(`--tasks: ${t} is not a Sokoban plan task (sokoban-text-* or sokoban-image-*)`);
   }
   const suite = names.map((task) => suiteTask(task, o.count));

@@ -10,6 +10,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { npmCommand } from './command-line.js';
 import { WARM_START } from './config.js';
+import { ESTIMATORS } from './rl/advantages.js';
 import { resolveConfig, type Flags } from './flags.js';
 import { trainAgent } from './train.js';
 
@@ -29,7 +30,7 @@ const program = new Command('train:agent')
   .option('--config <file>', 'a JSON file of config overrides (keys as in the run\'s config.json)')
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
   .option('--stages <list>', 'stages to run, in order (default fre,mgt; mgt alone is the Direct-RL baseline; with sft the warm start is trained too)')
-  .addOption(new Option('--estimator <name>', 'advantage estimator of both RL stages').choices(['reinforce_baseline', 'grpo', 'rloo', 'ppo']))
+  .addOption(new Option('--estimator <name>', 'advantage estimator of both RL stages').choices(Object.keys(ESTIMATORS)))
   .option('--seed <n>', 'seed of the model initialisation and every stage', int)
   .option('--out <dir>', 'run directory', 'runs/default')
   .option('--resume', 'continue the run in --out from its resume point (same result as never stopping)')

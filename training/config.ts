@@ -3,9 +3,8 @@
 // error naming it). The resolved config is written into the run directory.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PRESET_NAMES, type PresetName } from '../agent/index.js';
-import type { Estimator } from './rl/advantages.js';
-import { DEFAULT_LOSS } from './rl/loss.js';
+import { PRESET_NAMES, type PresetName } from '../agent/model/index.js';
+import { ESTIMATORS } from './rl/advantages.js';
 import type { RlStageConfig } from './rl/loop.js';
 import type { StageName } from './run.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, type EvalOptions, type EvalTask } from './eval/evaluate.js';
@@ -41,7 +40,9 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
   sampling: { temperature: 1, topP: 1, maxNewTokens: 96 },
   estimator: 'reinforce_baseline', // LMM-R1's FRE default
   klReward: 0.001, // LMM-R1's init_kl_coef, k1 in the reward
-  loss: { ...DEFAULT_LOSS },
+  // PPO's clip range 0.2 for the ratio and for the value update; no k3 KL loss (the KL is k1 in the
+  // reward); the value loss weight 0.5 (OpenRLHF's) counts only under --estimator ppo.
+  loss: { clip: 0.2, klLoss: 0, valueCoef: 0.5, valueClip: 0.2 },
   epochs: 1,
   miniBatches: 1,
   gamma: 1,
@@ -51,7 +52,9 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
   // 2e-5 raised them (text Sokoban 22% -> 31%, frames 11% -> 15%, Football held at 37.5%).
   lr: 2e-5,
   warmup: 2,
-  clip: 0.2,
+  gradClip: 1, // OpenRLHF's max_norm
+  // ORT plans memory per input shape: lengths rounded up to 32 keep the shapes few.
+  seqMultiple: 32,
   seed: stage === 'fre' ? 2 : 3,
   sampleEvery: 10,
 });
@@ -95,7 +98,6 @@ export function withSeed(c: TrainConfig, seed: number): TrainConfig {
   return { ...c, seed, sft: { ...c.sft, seed: 1000 * seed + 1 }, fre: { ...c.fre, seed: 1000 * seed + 2 }, mgt: { ...c.mgt, seed: 1000 * seed + 3 } };
 }
 
-const ESTIMATORS: readonly Estimator[] = ['reinforce_baseline', 'grpo', 'rloo', 'ppo'];
 const STAGES: readonly StageName[] = ['sft', 'fre', 'mgt'];
 
 /** The JSON of a --config file, or an error naming the file and what is wrong with it. */
@@ -151,7 +153,11 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (!Number.isInteger(c.threads) || c.threads < 1) fail(`threads must be a positive integer, got ${c.threads}`);
   if (c.device !== 'cpu' && c.device !== 'cuda') fail(`device must be cpu or cuda, got ${c.device}`);
   for (const st of [c.fre, c.mgt]) {
-    if (!ESTIMATORS.includes(st.estimator)) fail(`${st.stage}.estimator "${st.estimator}" is not one of ${ESTIMATORS.join(', ')}`);
+    const estimators = Object.keys(ESTIMATORS);
+    if (!estimators.includes(st.estimator)) fail(`${st.stage}.estimator "${st.estimator}" is not one of ${estimators.join(', ')}`);
+    if (st.estimator === 'ppo' && !(st.loss.valueCoef > 0)) fail(`${st.stage}.loss.valueCoef must be > 0 for ppo (it trains the value head), got ${st.loss.valueCoef}`);
+    if (!(st.gradClip > 0)) fail(`${st.stage}.gradClip must be > 0, got ${st.gradClip}`);
+    if (!Number.isInteger(st.seqMultiple) || st.seqMultiple < 1) fail(`${st.stage}.seqMultiple must be a positive integer, got ${st.seqMultiple}`);
     for (const k of ['steps', 'promptsPerStep', 'samplesPerPrompt', 'startsPerStep', 'epochs', 'miniBatches'] as const) {
       if (!Number.isInteger(st[k]) || st[k] < (k === 'steps' ? 0 : 1)) fail(`${st.stage}.${k} must be a whole number >= ${k === 'steps' ? 0 : 1}, got ${st[k]}`);
     }

@@ -1,5 +1,5 @@
 // A training run's directory and what every stage shares: the model, the metrics log, progress
-// bars, the held-out content keys, the interrupt flag, and saving the resume point.
+// bars, the held-out content keys, the interrupt flag, the resume point, and the stage's clock.
 //
 //   runs/NAME/config.json     the resolved configuration
 //   runs/NAME/metrics.jsonl   one JSON line per step of every stage (and per evaluation)
@@ -8,9 +8,9 @@
 //   runs/NAME/samples/        sample generations; runs/NAME/replays/ evaluation episodes
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveModel, type TinyLMM } from '../agent/index.js';
+import { saveModel, type NamedTensor, type TinyLMM } from '../agent/model/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import type { GraphTrainer } from './tinylmm/graph-trainer.js';
+import type { GraphTrainer } from './trainer/graph-trainer.js';
 import { progress, type Progress } from './progress.js';
 
 export type StageName = 'sft' | 'fre' | 'mgt';
@@ -21,6 +21,13 @@ export interface ResumePoint {
   step: number;
   /** Wall-clock seconds that stage has run (what a minutes budget continues from). */
   spentS?: number;
+}
+
+/** Where a stage starts: step 0, or a resume point's step with its time spent and optimizer state. */
+export interface StageStart {
+  step: number;
+  spentS?: number;
+  state?: ReadonlyMap<string, NamedTensor>;
 }
 
 export class Run {
@@ -72,12 +79,51 @@ export class Run {
   }
 }
 
-/** Pairs the items of a source with held-out exclusion: slot `s` always gives the same item. */
-export function trainingItem<T extends { key: string }>(make: (seed: number, index: number) => T, seed: number, slot: number, heldOut: ReadonlySet<string>): T {
-  for (let attempt = 0; attempt < 64; attempt++) {
-    // A held-out level is replaced by the same slot of another stream: still a pure function of the slot.
-    const it = make(seed + attempt * 1_000_003, slot);
-    if (!heldOut.has(it.key)) return it;
+// A stage's budget: a number of steps, or minutes of wall-clock with the steps as a cap. The
+// schedule follows the budget's progress (the larger of the steps done and the time spent, as
+// fractions), so a minutes budget decays its learning rate to the floor exactly when time runs out,
+// instead of guessing a total number of steps up front. A steps budget is deterministic; a minutes
+// budget is not (how many steps fit depends on the machine), which the CLI's --help says.
+
+export interface Budget {
+  /** Steps, or with `minutes` the most steps the stage may take. */
+  steps: number;
+  /** Wall-clock minutes of the stage (null: steps only). */
+  minutes: number | null;
+}
+
+export class StageClock {
+  private readonly start: number;
+
+  constructor(
+    private readonly budget: Budget,
+    /** Milliseconds this stage already ran before a resume. */
+    private readonly spentBefore = 0,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.start = now();
   }
-  throw new Error(`64 draws in a row for training slot ${slot} were held-out items: the task has too few distinct items for its held-out set`);
+
+  /** Milliseconds of this stage so far, across resumes. */
+  spentMs(): number {
+    return this.spentBefore + this.now() - this.start;
+  }
+
+  /** The share of the budget used after `step` steps, in [0, 1]. */
+  progress(step: number): number {
+    const bySteps = this.budget.steps > 0 ? step / this.budget.steps : 1;
+    const byTime = this.budget.minutes === null ? 0 : this.spentMs() / (this.budget.minutes * 60_000);
+    return Math.min(1, Math.max(bySteps, byTime));
+  }
+
+  done(step: number): boolean {
+    return this.progress(step) >= 1;
+  }
+
+  /** What the progress bar counts: steps, or seconds for a minutes budget. */
+  bar(step: number): { value: number; total: number; unit: string } {
+    if (this.budget.minutes === null) return { value: step, total: this.budget.steps, unit: '' };
+    const total = Math.round(this.budget.minutes * 60);
+    return { value: Math.min(total, Math.round(this.progress(step) * total)), total, unit: ' s' };
+  }
 }

@@ -2,7 +2,7 @@
 // of the starting point and of the final model, the table and the report. `train:agent` is this
 // behind flags; the LMM-R1 experiment calls it once per arm and seed.
 import { existsSync, readFileSync } from 'node:fs';
-import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from '../agent/index.js';
+import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from '../agent/model/index.js';
 import { warnWithoutFastAllocator } from '../agent/engine/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { resolveInit, type TrainConfig } from './config.js';

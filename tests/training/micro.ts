@@ -1,13 +1,13 @@
 // A micro model and a micro task for RL tests that must run in seconds: "Repeat d" -> d. The warm
 // start's traces give the right digit only a quarter of the time (else a random one), so the
 // warm-started model answers right about a third of the time: RL has room and a signal.
-import { createModel, IM_END, type TinyLMM } from '../../agent/index.js';
+import { generate, createModel, IM_END, type TinyLMM } from '../../agent/model/index.js';
 import { makeRng } from '../../envs/core/rng.js';
-import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
+import { SftTrainer } from '../../training/stages/sft-trainer.js';
 import { parseStrictFormat } from '../../envs/rewards/index.js';
 import type { ItemSource, PromptItem } from '../../training/tasks/types.js';
 import type { RlStageConfig } from '../../training/rl/loop.js';
-import { DEFAULT_LOSS } from '../../training/rl/loss.js';
+
 
 export function microModel(seed = 0): TinyLMM {
   return createModel('tiny', { seed, threads: 1, config: { dModel: 64, nLayers: 2, nHeads: 2, dMlp: 128, maxSeqLen: 96, vision: null } });
@@ -53,7 +53,7 @@ export async function warmStart(model: TinyLMM, steps = 160): Promise<void> {
 export async function microSuccess(model: TinyLMM, seed: number, n = 200): Promise<number> {
   const items = Array.from({ length: n }, (_, i) => repeatSource.item(seed, i));
   const p = model.prepare(items.map((it) => it.prompt));
-  const gens = await model.generate({ inputIds: p.inputIds, temperature: 1, maxNewTokens: 12, stopStrings: ['</answer>'], seed: `eval/${seed}` });
+  const gens = await generate(model, { inputIds: p.inputIds, temperature: 1, maxNewTokens: 12, stopStrings: ['</answer>'], seed: `eval/${seed}` });
   return gens.filter((g, i) => items[i].score(g.text).success).length / n;
 }
 
@@ -69,14 +69,15 @@ export const microRl = (steps: number, estimator: RlStageConfig['estimator'] = '
   sampling: { temperature: 1, topP: 1, maxNewTokens: 12 },
   estimator,
   klReward: 0.001,
-  loss: { ...DEFAULT_LOSS },
+  loss: { clip: 0.2, klLoss: 0, valueCoef: 0, valueClip: 0.2 },
   epochs: 1,
   miniBatches: 1,
   gamma: 1,
   lambda: 1,
   lr: 3e-3,
   warmup: 0,
-  clip: 0.2,
+  gradClip: 1,
+  seqMultiple: 32,
   seed: 5,
   sampleEvery: 0,
 });

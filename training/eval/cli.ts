@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadModel } from '../../agent/index.js';
+import { loadModel } from '../../agent/model/index.js';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalTable, evaluate, suiteTask } from './evaluate.js';
-import { rlSource } from '../tasks/sources.js';
+import { task } from '../tasks/index.js';
 import { progress } from '../progress.js';
 
 const int = (v: string): number => {
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const suite = o.tasks
     ? o.tasks.split(',').map((t) => suiteTask(t.trim(), o.count))
     : DEFAULT_EVAL.map((t) => ({ ...t, count: o.count ?? t.count }));
-  for (const t of suite) rlSource(t.task); // an unknown task fails here, before the model loads
+  for (const t of suite) task(t.task); // an unknown task fails here, before the model loads
   const model = loadModel(o.ckpt, { threads: o.threads });
   const bar = progress('eval', 1, { per: null });
   const results = await evaluate(model, suite, { samples: o.samples, k: o.k, onProgress: (d, t) => bar.update(d / t) });

@@ -3,7 +3,7 @@
 // plan. So on held-out boards we can ask three things of the greedy answer: did it read the board
 // right, does it solve the board when it read it right, and does it solve it when the true
 // positions are written for it (the plan alone, perception taken out).
-import type { TinyLMM } from '../../agent/index.js';
+import type { TinyLMM } from '../../agent/model/index.js';
 import { parseStrictFormat } from '../../envs/rewards/index.js';
 import type { PromptItem } from '../tasks/types.js';
 import { answers, evalItems, withTaskBudget, type EvalTask } from './evaluate.js';
@@ -43,7 +43,7 @@ const rate = (xs: number[], seed: string) => (xs.length ? { n: xs.length, rate: 
 /** The diagnosis from the answers: greedy ones, and ones written after the true positions. */
 export function diagnose(task: string, items: readonly PromptItem[], greedy: readonly string[], givenPositions: readonly string[]): SokobanDiagnosis {
   if (greedy.length !== items.length || givenPositions.length !== items.length) throw new Error(`${task}: ${items.length} items but ${greedy.length} and ${givenPositions.length} answers`);
-  const solved = items.map((it, i) => (it.score(greedy[i]).success ? 1 : 0));
+  const solved = items.map((it, i) => (it.reward(greedy[i]).success ? 1 : 0));
   const read = items.map((it, i) => (readsBoard(it, greedy[i]) ? 1 : 0));
   return {
     task,
@@ -52,7 +52,7 @@ export function diagnose(task: string, items: readonly PromptItem[], greedy: rea
     readOk: bootstrapCI(read, { seed: `${task}/read` }),
     successIfRead: rate(solved.filter((_, i) => read[i] === 1), `${task}/if-read`),
     successIfMisread: rate(solved.filter((_, i) => read[i] === 0), `${task}/if-misread`),
-    successGivenPositions: bootstrapCI(items.map((it, i) => (it.score(givenPositions[i]).success ? 1 : 0)), { seed: `${task}/given` }),
+    successGivenPositions: bootstrapCI(items.map((it, i) => (it.reward(givenPositions[i]).success ? 1 : 0)), { seed: `${task}/given` }),
   };
 }
 

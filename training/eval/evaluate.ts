@@ -2,12 +2,13 @@
 // temperature 1, each with a percentile bootstrap CI over the items. Evaluation items come from
 // their own seed and are disjoint from every training item by content (`heldOutKeys`), not only
 // by seed: small boards repeat across seeds.
-import type { TinyLMM } from '../../agent/index.js';
-import { itemSource } from '../tasks/puzzles.js';
-import type { PromptItem } from '../tasks/types.js';
-import { ANSWER_STOP } from '../rl/rollout.js';
+import { generate, type TinyLMM } from '../../agent/model/index.js';
+import { ANSWER_STOP, task as taskNamed, type ItemTask, type PromptItem } from '../tasks/index.js';
+import { evalEpisodes, promptText } from './episodes.js';
+import type { TaskResult } from './result.js';
 import { bootstrapCI, pairedDifferenceCI, mean, passAtK, type Interval } from './stats.js';
-import { evalFootball, isFootballOnlineTask } from './football.js';
+
+export type { TaskResult } from './result.js';
 
 /** The seed of every evaluation item; training seeds are small integers far below it. */
 export const EVAL_SEED = 900_000_001;
@@ -33,34 +34,15 @@ export const DEFAULT_EVAL: readonly EvalTask[] = [
 ];
 
 export function evalItems(t: EvalTask): PromptItem[] {
+  const src = taskNamed(t.task);
   // Episode tasks have no items: their held-out starts are env seeds from EVAL_SEED up.
-  if (isFootballOnlineTask(t.task)) return [];
-  const src = itemSource(t.task);
+  if (src.kind === 'episodes') return [];
   return Array.from({ length: t.count }, (_, i) => src.item(EVAL_SEED, i));
 }
 
 /** Content keys of every item of a suite: what training must never see. */
 export function heldOutKeys(suite: readonly EvalTask[]): Set<string> {
   return new Set(suite.flatMap((t) => evalItems(t).map((it) => it.key)));
-}
-
-export interface TaskResult {
-  task: string;
-  items: number;
-  /** Greedy pass@1: the share of items solved by the greedy answer. */
-  success: Interval;
-  /** Per item (or episode), 1 where the greedy answer succeeded: what a paired before/after needs. */
-  outcomes: number[];
-  /** Mean task score of the greedy answers, where the task has one (MageBench's Sokoban score). */
-  score: Interval | null;
-  /** Per item, the greedy answer's score (empty where the task has none). */
-  scores: number[];
-  reward: number;
-  /** pass@k over `samples` answers at temperature 1 (unbiased estimator), when k > 0. */
-  passAtK: { k: number; samples: number; value: Interval } | null;
-  /** Share of greedy answers in the strict <think>...</think><answer>...</answer> format. */
-  formatOk: number;
-  examples: { prompt: string; answer: string; success: boolean }[];
 }
 
 export interface EvalOptions {
@@ -95,7 +77,7 @@ export async function answers(
     const p = model.prepare(chunk.map((it) => it.prompt));
     const pre = chunk.map((it) => prefix?.(it) ?? '');
     const inputIds = prefix ? p.inputIds.map((row, j) => [...row, ...model.tokenizer.encode(pre[j])]) : p.inputIds;
-    const gens = await model.generate({ inputIds, pixelValues: p.pixelValues, greedy, temperature: 1, maxNewTokens: o.maxNewTokens, stopStrings: ANSWER_STOP, seed: `${seed}/${i}` });
+    const gens = await generate(model, { inputIds, pixelValues: p.pixelValues, greedy, temperature: 1, maxNewTokens: o.maxNewTokens, stopStrings: ANSWER_STOP, seed: `${seed}/${i}` });
     out.push(...gens.map((g, j) => pre[j] + g.text));
   }
   return out;
@@ -118,51 +100,54 @@ export async function evaluate(model: TinyLMM, suite: readonly EvalTask[], opts:
   const total = suite.reduce((a, t) => a + t.count * (1 + o.samples), 0);
   let done = 0;
   for (const t of suite) {
-    if (isFootballOnlineTask(t.task)) {
-      results.push(await evalFootball(model, t.task, t.count, EVAL_SEED, { maxNewTokens: o.maxNewTokens, batchSize: o.batchSize, replayDir: o.replayDir }));
+    const task = taskNamed(t.task);
+    if (task.kind === 'episodes') {
+      results.push(await evalEpisodes(model, task, t.count, EVAL_SEED, { maxNewTokens: o.maxNewTokens, batchSize: o.batchSize, replayDir: o.replayDir }));
       o.onProgress?.((done += t.count * (1 + o.samples)), total);
       continue;
     }
-    const items = evalItems(t);
-    const to = withTaskBudget(t, o);
-    const greedy = await answers(model, items, to, true, `eval/${o.seed}/${t.task}/greedy`);
-    done += items.length;
-    o.onProgress?.(done, total);
-    const scored = items.map((it, i) => it.score(greedy[i]));
-    let pk: TaskResult['passAtK'] = null;
-    if (o.samples > 0 && o.k > 0) {
-      const repeated = items.flatMap((it) => Array.from({ length: o.samples }, () => it));
-      const sampled = await answers(model, repeated, to, false, `eval/${o.seed}/${t.task}/sampled`);
-      done += repeated.length;
-      o.onProgress?.(done, total);
-      const perItem = items.map((_, i) => {
-        const c = sampled.slice(i * o.samples, (i + 1) * o.samples).filter((a, j) => repeated[i * o.samples + j].score(a).success).length;
-        return passAtK(o.samples, c, Math.min(o.k, o.samples));
-      });
-      pk = { k: Math.min(o.k, o.samples), samples: o.samples, value: bootstrapCI(perItem, { seed: `${t.task}/pass@k` }) };
-    }
-    const outcomes = scored.map((s) => (s.success ? 1 : 0));
-    const scores = scored.map((s) => s.score).filter((s): s is number => s !== undefined);
-    results.push({
-      task: t.task,
-      items: items.length,
-      success: bootstrapCI(outcomes, { seed: `${t.task}/success` }),
-      outcomes,
-      score: scores.length === scored.length ? bootstrapCI(scores, { seed: `${t.task}/score` }) : null,
-      scores: scores.length === scored.length ? scores : [],
-      reward: mean(scored.map((s) => s.reward)),
-      passAtK: pk,
-      formatOk: mean(scored.map((s) => ((s.parts.format ?? 0) > 0 ? 1 : 0))),
-      examples: items.slice(0, 3).map((it, i) => ({ prompt: promptText(it), answer: greedy[i], success: scored[i].success })),
-    });
+    results.push(
+      await evalItemTask(model, task, t, o, (n) => {
+        done += n;
+        o.onProgress?.(done, total);
+      }),
+    );
   }
   return results;
 }
 
-function promptText(it: PromptItem): string {
-  return it.prompt
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '<image>')).join('')))
-    .join('\n');
+/** Greedy pass@1 (and pass@k from sampled answers) of an item task's held-out items. */
+async function evalItemTask(model: TinyLMM, task: ItemTask, t: EvalTask, o: EvalOptions, advance: (answered: number) => void): Promise<TaskResult> {
+  const items = Array.from({ length: t.count }, (_, i) => task.item(EVAL_SEED, i));
+  const to = withTaskBudget(t, o);
+  const greedy = await answers(model, items, to, true, `eval/${o.seed}/${t.task}/greedy`);
+  advance(items.length);
+  const rewards = items.map((it, i) => it.reward(greedy[i]));
+  let pk: TaskResult['passAtK'] = null;
+  if (o.samples > 0 && o.k > 0) {
+    const repeated = items.flatMap((it) => Array.from({ length: o.samples }, () => it));
+    const sampled = await answers(model, repeated, to, false, `eval/${o.seed}/${t.task}/sampled`);
+    advance(repeated.length);
+    const perItem = items.map((_, i) => {
+      const c = sampled.slice(i * o.samples, (i + 1) * o.samples).filter((a, j) => repeated[i * o.samples + j].reward(a).success).length;
+      return passAtK(o.samples, c, Math.min(o.k, o.samples));
+    });
+    pk = { k: Math.min(o.k, o.samples), samples: o.samples, value: bootstrapCI(perItem, { seed: `${t.task}/pass@k` }) };
+  }
+  const outcomes = rewards.map((r) => (r.success ? 1 : 0));
+  const scores = rewards.map((r) => r.score).filter((s): s is number => s !== undefined);
+  return {
+    task: t.task,
+    items: items.length,
+    success: bootstrapCI(outcomes, { seed: `${t.task}/success` }),
+    outcomes,
+    score: scores.length === rewards.length ? bootstrapCI(scores, { seed: `${t.task}/score` }) : null,
+    scores: scores.length === rewards.length ? scores : [],
+    reward: mean(rewards.map((r) => r.total)),
+    passAtK: pk,
+    formatOk: mean(rewards.map((r) => (r.format > 0 ? 1 : 0))),
+    examples: items.slice(0, 3).map((it, i) => ({ prompt: promptText(it.prompt), answer: greedy[i], success: rewards[i].success })),
+  };
 }
 
 const pct = (i: Interval) => `${(100 * i.mean).toFixed(1)} [${(100 * i.low).toFixed(1)}, ${(100 * i.high).toFixed(1)}]`;

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
-import { loadModel } from '../../agent/index.js';
+import { loadModel } from '../../agent/model/index.js';
 import { resolveInit, withSeed, type TrainConfig } from '../config.js';
 import { evaluate, type EvalTask, type TaskResult } from '../eval/evaluate.js';
 import { trainAgent } from '../train.js';

@@ -1,119 +1,163 @@
-// Advantage estimators for rule-based RL, following OpenRLHF (which LMM-R1 builds on):
-//   - sequence level, over a batch of scalar rewards grouped by prompt (each group: the samples of
-//     one prompt, contiguous, as OpenRLHF's `rewards.reshape(-1, n_samples_per_prompt)`):
-//     REINFORCE++-baseline (LMM-R1's FRE default), GRPO ("group_norm") and RLOO;
-//   - token level: the KL penalty folded into the per-token reward and REINFORCE returns (gamma 1),
-//     and GAE for PPO with a value head;
-//   - `whiten`, OpenRLHF's batch normalisation of advantages.
+// Advantage estimators of rule-based RL, as OpenRLHF computes them (LMM-R1 builds on it), in one
+// table: each turns a batch's sequence rewards, grouped by prompt (contiguous groups, as OpenRLHF's
+// `rewards.reshape(-1, n_samples_per_prompt)`), and the per-token KL to the reference into per-token
+// advantages. The KL penalty sits in the per-token reward:
+//
+//   r_t = -beta kl_t  (+ the sequence's reward, or its baselined advantage, on the last token)
+//
+//   reinforce           REINFORCE++: returns of r_t (gamma 1), whitened over every token of the batch
+//   reinforce_baseline  REINFORCE++-baseline (LMM-R1's FRE default): the group mean subtracted from
+//                       each reward first, then as reinforce
+//   grpo                (reward - group mean) / (group std + 1e-6), then returns; not whitened
+//   rloo                reward - the mean of the other samples of its group, then returns
+//   ppo                 GAE over r_t and the value head's values; advantages whitened, returns not
+//
 // Plain arrays of numbers, computed in float64.
 
-export type Estimator = 'reinforce_baseline' | 'grpo' | 'rloo' | 'ppo';
-/** The estimators computed from the sequence rewards alone (PPO needs values: see `gae`). */
-export type GroupEstimator = Exclude<Estimator, 'ppo'>;
+export type Estimator = 'reinforce' | 'reinforce_baseline' | 'grpo' | 'rloo' | 'ppo';
 
-export interface AdvantageOptions {
-  /** GRPO: added to the group std (default 1e-6; OpenRLHF's `group_norm` adds 1e-9). */
-  grpoEps?: number;
-  /** REINFORCE++-baseline: floor of the batch variance when whitening (default 1e-8, OpenRLHF's). */
-  whitenEps?: number;
+export interface AdvantageConfig {
+  estimator: Estimator;
+  /** beta, the coefficient of k1 KL in the per-token reward (0: none; LMM-R1: 0.001). */
+  klReward: number;
+  /** GAE's discount and trace decay (PPO only; OpenRLHF's defaults 1 and 0.95). */
+  gamma: number;
+  lambda: number;
 }
 
-/**
- * Per-sample scalar advantages of `rewards`, grouped by prompt: `groups` is the group size n (the
- * rewards are consecutive groups of n, as OpenRLHF lays them out) or the size of each group in order.
- *   - `reinforce_baseline`: r - (group mean), then `whiten`ed over the whole batch (OpenRLHF's
- *     REINFORCE++-baseline: group-mean baseline, no per-group std, batch normalisation).
- *   - `grpo`: (r - group mean) / (group std + eps), std the unbiased one (n - 1), as OpenRLHF's
- *     `rewards.std(-1)` (torch's default). A group of 1 gets 0 (torch would give NaN: its n - 1 is 0).
- *   - `rloo`: r_i - mean of the other n - 1 rewards of its group (OpenRLHF's
- *     `(sum - r_i) / (n - 1)` baseline; the same as n/(n-1) (r_i - group mean)). A group of 1 gets 0.
- */
-export function groupAdvantages(
-  rewards: readonly number[],
-  groups: number | readonly number[],
-  estimator: GroupEstimator,
-  opts: AdvantageOptions = {},
-): number[] {
-  const sizes = groupSizes(rewards.length, groups);
-  for (const [i, r] of rewards.entries()) if (!Number.isFinite(r)) throw new Error(`reward ${i} is ${r}, not a finite number`);
-  const out = new Array<number>(rewards.length);
+/** One batch: a reward per sample, the group sizes in order, the samples' per-token log-probs. */
+export interface AdvantageBatch {
+  rewards: readonly number[];
+  groups: readonly number[];
+  logprobs: readonly (readonly number[])[];
+  /** The frozen reference's log-probs of the same tokens (needed when klReward > 0). */
+  refLogprobs?: readonly (readonly number[])[];
+  /** The value head's values of the same tokens, before the update (PPO). */
+  values?: readonly (readonly number[])[];
+}
+
+export interface TokenAdvantages {
+  advantages: number[][];
+  /** PPO's value targets. */
+  returns?: number[][];
+}
+
+type Rule = (b: AdvantageBatch, kl: readonly (readonly number[])[], c: AdvantageConfig) => TokenAdvantages;
+
+export const ESTIMATORS: { readonly [E in Estimator]: Rule } = {
+  reinforce: (b, kl, c) => whitenedReturns(b.rewards, kl, c.klReward),
+  reinforce_baseline: (b, kl, c) => whitenedReturns(perGroup(b.rewards, b.groups, (r, g) => r - mean(g)), kl, c.klReward),
+  // torch's std (n - 1); a group of 1 has no spread and gets 0.
+  grpo: (b, kl, c) => returnsOf(perGroup(b.rewards, b.groups, (r, g) => (r - mean(g)) / ((g.length === 1 ? 0 : std(g)) + 1e-6)), kl, c.klReward),
+  // OpenRLHF's baseline (sum - r) / (n - 1); a group of 1 gets 0.
+  rloo: (b, kl, c) => returnsOf(perGroup(b.rewards, b.groups, (r, g) => (g.length === 1 ? 0 : r - (sum(g) - r) / (g.length - 1))), kl, c.klReward),
+  ppo: (b, kl, c) => {
+    const values = b.values;
+    if (!values) throw new Error("ppo needs the value head's values of the samples");
+    const out = b.rewards.map((r, i) => gae(tokenRewards(r, kl[i], c.klReward), values[i], c.gamma, c.lambda));
+    // Advantages whitened over every token of the batch, as OpenRLHF does for PPO.
+    return { advantages: reshapeLike(whiten(out.flatMap((o) => o.advantages)), out.map((o) => o.advantages)), returns: out.map((o) => o.returns) };
+  },
+};
+
+/** Per-token advantages (and PPO's returns) of a batch under `c.estimator`. */
+export function tokenAdvantages(b: AdvantageBatch, c: AdvantageConfig): TokenAdvantages {
+  const total = b.groups.reduce((a, n) => a + n, 0);
+  if (total !== b.rewards.length) throw new Error(`group sizes add up to ${total}, but there are ${b.rewards.length} rewards`);
+  for (const [i, r] of b.rewards.entries()) if (!Number.isFinite(r)) throw new Error(`reward ${i} is ${r}, not a finite number`);
+  const ref = b.refLogprobs;
+  const kl = b.logprobs.map((lp, i) => (c.klReward > 0 && ref ? klK1(lp, ref[i]) : lp.map(() => 0)));
+  return ESTIMATORS[c.estimator](b, kl, c);
+}
+
+/** Sizes of the consecutive groups of `samples` (by `group`). */
+export function groupSizesOf(samples: readonly { group: number }[]): number[] {
+  const sizes: number[] = [];
+  samples.forEach((s, i) => {
+    if (i === 0 || s.group !== samples[i - 1].group) sizes.push(1);
+    else sizes[sizes.length - 1]++;
+  });
+  return sizes;
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, x) => a + x, 0);
+const mean = (xs: readonly number[]): number => sum(xs) / xs.length;
+const std = (xs: readonly number[]): number => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+};
+
+/** `f(reward, its group's rewards)` for every reward, groups of the given sizes in order. */
+function perGroup(rewards: readonly number[], sizes: readonly number[], f: (r: number, group: readonly number[]) => number): number[] {
+  const out: number[] = [];
   let start = 0;
   for (const n of sizes) {
     const g = rewards.slice(start, start + n);
-    const sum = g.reduce((a, x) => a + x, 0);
-    const mean = sum / n;
-    for (let j = 0; j < n; j++) {
-      const r = g[j];
-      if (estimator === 'rloo') out[start + j] = n === 1 ? 0 : r - (sum - r) / (n - 1);
-      else out[start + j] = r - mean;
-    }
-    if (estimator === 'grpo') {
-      const std = n === 1 ? 0 : Math.sqrt(g.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
-      for (let j = 0; j < n; j++) out[start + j] /= std + (opts.grpoEps ?? 1e-6);
-    }
+    for (const r of g) out.push(f(r, g));
     start += n;
   }
-  return estimator === 'reinforce_baseline' ? whiten(out, undefined, opts.whitenEps) : out;
+  return out;
 }
 
-/** The group sizes `groups` names, checked against the number of rewards. */
-function groupSizes(total: number, groups: number | readonly number[]): number[] {
-  if (typeof groups === 'number') {
-    if (!Number.isInteger(groups) || groups < 1) throw new Error(`group size ${groups} is not a positive integer`);
-    if (total % groups !== 0) throw new Error(`${total} rewards do not split into groups of ${groups}`);
-    return Array.from({ length: total / groups }, () => groups);
-  }
-  for (const n of groups) if (!Number.isInteger(n) || n < 1) throw new Error(`group size ${n} is not a positive integer`);
-  const sum = groups.reduce((a, n) => a + n, 0);
-  if (sum !== total) throw new Error(`group sizes add up to ${sum}, but there are ${total} rewards`);
-  return [...groups];
+function returnsOf(seq: readonly number[], kl: readonly (readonly number[])[], beta: number): TokenAdvantages {
+  return { advantages: seq.map((r, i) => tokenReturns(r, kl[i], beta)) };
+}
+
+function whitenedReturns(seq: readonly number[], kl: readonly (readonly number[])[], beta: number): TokenAdvantages {
+  const ret = seq.map((r, i) => tokenReturns(r, kl[i], beta));
+  return { advantages: reshapeLike(whiten(ret.flat()), ret) };
+}
+
+function reshapeLike(flat: readonly number[], like: readonly (readonly number[])[]): number[][] {
+  let k = 0;
+  return like.map((row) => row.map(() => flat[k++]));
+}
+
+/** k1 = logp - logp_ref per token (Schulman's estimator of KL(policy || ref); OpenRLHF's "k1"). */
+export function klK1(logp: readonly number[], logpRef: readonly number[]): number[] {
+  if (logp.length !== logpRef.length) throw new Error(`kl: ${logp.length} policy log-probs for ${logpRef.length} reference log-probs`);
+  return logp.map((lp, i) => lp - logpRef[i]);
 }
 
 /**
- * (x - mean) / std over the entries where `mask` is nonzero (all when absent), as OpenRLHF
- * normalises advantages: mean and the biased variance (divided by the count) over the masked
- * entries, `(x - mean) * rsqrt(max(var, eps))`, eps 1e-8. Every entry is transformed; masked-out
- * ones only take no part in the statistics (as in OpenRLHF, where the loss masks them later).
+ * (x - mean) / std over all entries, as OpenRLHF normalises advantages: the biased variance,
+ * `(x - mean) * rsqrt(max(var, eps))`, eps 1e-8.
  */
-export function whiten(xs: readonly number[], mask?: readonly (number | boolean)[], eps = 1e-8): number[] {
-  if (mask && mask.length !== xs.length) throw new Error(`whiten: mask has ${mask.length} entries for ${xs.length} values`);
-  const w = (i: number): number => (mask ? Number(mask[i]) : 1);
-  let count = 0;
-  let sum = 0;
-  for (let i = 0; i < xs.length; i++) {
-    count += w(i);
-    sum += w(i) * xs[i];
-  }
-  if (!(count > 0)) throw new Error('whiten: no unmasked values');
-  const mean = sum / count;
+export function whiten(xs: readonly number[], eps = 1e-8): number[] {
+  if (xs.length === 0) throw new Error('whiten: no values');
+  let s = 0;
+  for (const x of xs) s += x;
+  const m = s / xs.length;
   let sq = 0;
-  for (let i = 0; i < xs.length; i++) sq += w(i) * (xs[i] - mean) ** 2;
-  const rstd = 1 / Math.sqrt(Math.max(sq / count, eps));
-  return xs.map((x) => (x - mean) * rstd);
+  for (const x of xs) sq += (x - m) ** 2;
+  const rstd = 1 / Math.sqrt(Math.max(sq / xs.length, eps));
+  return xs.map((x) => (x - m) * rstd);
+}
+
+/** Per-token rewards of one response: -beta * kl_t everywhere, plus `reward` on the last token. */
+export function tokenRewards(reward: number, klPerToken: readonly number[], beta: number): number[] {
+  if (klPerToken.length === 0) throw new Error('tokenRewards: a response with no tokens has nowhere to put its reward');
+  const out = klPerToken.map((k) => -beta * k);
+  out[out.length - 1] += reward;
+  return out;
 }
 
 /**
- * Per-token returns of one response for the REINFORCE-style estimators (gamma 1): the per-token
- * reward is -beta * kl_t on every token plus the sequence reward (or advantage) on the last token
- * (OpenRLHF's `compute_reward`, KL in the reward, k1 by default), and the return at t is the sum of
- * the rewards from t to the end (`get_cumulative_returns`). `klPerToken` has one entry per response
- * token; beta defaults to 0.001 (LMM-R1's init_kl_coef).
+ * REINFORCE returns of one response (gamma 1): the sum of the per-token rewards from t to the end
+ * (OpenRLHF's `compute_reward` then `get_cumulative_returns`).
  */
-export function tokenReturns(reward: number, klPerToken: readonly number[], beta = 0.001): number[] {
+export function tokenReturns(reward: number, klPerToken: readonly number[], beta: number): number[] {
   const r = tokenRewards(reward, klPerToken, beta);
   for (let t = r.length - 2; t >= 0; t--) r[t] += r[t + 1];
   return r;
 }
 
 /**
- * Generalised advantage estimation (Schulman et al. 2016) over one response, for PPO: per-token
- * rewards (`tokenRewards`: the KL penalty on each token, the reward on the last) and the value head's
- * values of the same tokens; the value after the last token is 0 (the episode ends there), as in
- * OpenRLHF's `get_advantages_and_returns`:
+ * Generalised advantage estimation (Schulman et al. 2016) over one response; the value after the
+ * last token is 0 (the episode ends there), as OpenRLHF's `get_advantages_and_returns`:
  *   delta_t = r_t + gamma V_{t+1} - V_t,  A_t = delta_t + gamma lambda A_{t+1},  returns = A + V.
- * gamma 1 and lambda 0.95 are OpenRLHF's defaults.
  */
-export function gae(rewards: readonly number[], values: readonly number[], gamma = 1, lambda = 0.95): { advantages: number[]; returns: number[] } {
+export function gae(rewards: readonly number[], values: readonly number[], gamma: number, lambda: number): { advantages: number[]; returns: number[] } {
   if (rewards.length !== values.length) throw new Error(`gae: ${rewards.length} rewards for ${values.length} values`);
   const T = rewards.length;
   const advantages = new Array<number>(T);
@@ -124,12 +168,4 @@ export function gae(rewards: readonly number[], values: readonly number[], gamma
     advantages[t] = last;
   }
   return { advantages, returns: advantages.map((a, t) => a + values[t]) };
-}
-
-/** Per-token rewards of one response: -beta * kl_t everywhere, plus `reward` on the last token (for `gae`). */
-export function tokenRewards(reward: number, klPerToken: readonly number[], beta = 0.001): number[] {
-  if (klPerToken.length === 0) throw new Error('tokenRewards: a response with no tokens has nowhere to put its reward');
-  const out = klPerToken.map((k) => -beta * k);
-  out[out.length - 1] += reward;
-  return out;
 }

@@ -11,9 +11,13 @@
 // own, held constant (stop-gradient): the ratio is exactly 1 and the surrogate's gradient is the
 // policy gradient A_t grad logp_t. Later passes read old_logprobs, the values that first pass
 // returned, so that every pass compares with the same policy, bit for bit.
-import type { ModelConfig } from '../../agent/index.js';
-import { Add, Cast, Div, Exp, Greater, Identity, Less, Max, Min, Mul, Neg, Or, ReduceSum, Sub, Where, type Value } from '../../agent/engine/index.js';
-import { buildLogprobTrainGraph, type TrainGraph } from '../tinylmm/train-graphs.js';
+//
+// `batchFeeds` lays a mini-batch of samples out as the graph's inputs, by prompt groups: a group's
+// prompt runs once for the samples that follow it.
+import { groupByPrompt, type ModelConfig, type TinyLMM } from '../../agent/model/index.js';
+import { Add, Cast, Div, Exp, Greater, Identity, Less, Max, Min, Mul, Neg, Or, ReduceSum, Sub, Where, type HostTensor, type Value } from '../../agent/engine/index.js';
+import type { Sample } from '../tasks/index.js';
+import { buildLogprobTrainGraph, type TrainGraph } from '../trainer/train-graphs.js';
 
 export interface LossConfig {
   /** PPO clip range of the ratio (default 0.2). */
@@ -25,8 +29,6 @@ export interface LossConfig {
   /** Clip range of the value update (PPO's value clipping). */
   valueClip: number;
 }
-
-export const DEFAULT_LOSS: Readonly<LossConfig> = Object.freeze({ clip: 0.2, klLoss: 0, valueCoef: 0, valueClip: 0.2 });
 
 /** A key naming a loss's graph, for the model's session cache. */
 export function lossKey(c: LossConfig): string {
@@ -80,4 +82,65 @@ export function buildRlTrainGraph(config: ModelConfig, c: LossConfig, vision: bo
     },
     { vision, values, grouped: true },
   );
+}
+
+/** The samples' frames as one (B, 3, S, S) batch (zeros for a sample without one), or undefined for text. */
+export function samplePixels(samples: readonly Pick<Sample, 'pixels'>[]): Float32Array | undefined {
+  const first = samples.find((s) => s.pixels)?.pixels;
+  if (!first) return undefined;
+  const per = first.length;
+  const out = new Float32Array(samples.length * per);
+  samples.forEach((s, i) => s.pixels && out.set(s.pixels, i * per));
+  return out;
+}
+
+/**
+ * The feeds of one mini-batch, laid out by prompt groups (agent/model/prompt-groups.ts). Per output
+ * row and response position, (G N, W): the advantage and a mask that is 1 exactly on the row's
+ * response tokens (padding rows and positions score 0). Lengths are padded to multiples of
+ * `multiple`, so the sessions see few shapes.
+ */
+export function batchFeeds(
+  model: TinyLMM,
+  samples: readonly Sample[],
+  advantages: readonly (readonly number[])[],
+  multiple: number,
+  extra: { old?: Float32Array | null; returns?: readonly (readonly number[])[]; values?: readonly (readonly number[])[]; ref?: readonly (readonly number[])[] } = {},
+): { feeds: Record<string, HostTensor>; vision: boolean; tokens: number; rowOf: readonly number[] } {
+  const hasImages = samples.some((s) => s.pixels);
+  model.checkRows(samples.map((s) => [...s.promptIds, ...s.response]), hasImages);
+  // Samples of one prompt share one pixel array (Sample.pixels): that, not equal values, makes a group.
+  const groups = groupByPrompt(samples.map((s) => s.promptIds), samples.map((s) => s.response), { sameImage: (i, j) => samples[i].pixels === samples[j].pixels, multiple });
+  const B = groups.groups * groups.n;
+  const W = groups.inputIds.dims[2] - 1;
+  const f32 = () => new Float32Array(B * W);
+  const adv = f32();
+  const mask = f32();
+  const ret = extra.returns ? f32() : null;
+  const vals = extra.values ? f32() : null;
+  const ref = extra.ref ? f32() : null;
+  samples.forEach((s, b) => {
+    s.response.forEach((_, j) => {
+      const at = groups.rowOf[b] * W + j;
+      mask[at] = 1;
+      adv[at] = advantages[b][j];
+      if (ret) ret[at] = extra.returns![b][j];
+      if (vals) vals[at] = extra.values![b][j];
+      if (ref) ref[at] = extra.ref![b][j];
+    });
+  });
+  const t = (data: Float32Array): HostTensor => ({ dtype: 'float32', dims: [B, W], data });
+  // One image per group: its samples share their prompt's frame.
+  const pixels = hasImages && model.config.vision ? samplePixels(groups.firstRow.map((i) => samples[i])) : undefined;
+  const feeds: Record<string, HostTensor> = {
+    ...model.groupFeeds(groups, pixels),
+    fresh: { dtype: 'bool', dims: [], data: Uint8Array.of(extra.old ? 0 : 1) },
+    old_logprobs: t(extra.old && extra.old.length === B * W ? extra.old : f32()),
+    advantages: t(adv),
+    action_mask: t(mask),
+    ...(ret ? { returns: t(ret) } : {}),
+    ...(vals ? { old_values: t(vals) } : {}),
+    ...(ref ? { ref_logprobs: t(ref) } : {}),
+  };
+  return { feeds, vision: model.usesVision(pixels), tokens: samples.reduce((a, s) => a + s.promptIds.length + s.response.length, 0), rowOf: groups.rowOf };
 }

@@ -2,14 +2,10 @@
 // training on solver-written traces. The mix is chosen so that each RL stage after it starts with
 // room to learn: text Sokoban and puzzle traces in plenty, perception on frames (where you, the
 // boxes and the targets are) in plenty, and only a few planning-on-frames examples.
-import { IM_END, type TinyLMM } from '../../agent/index.js';
-import type { NamedTensor } from '../../agent/model/safetensors.js';
-import type { ResumePoint, Run } from '../run.js';
-import { trainingItem } from '../run.js';
-import { itemSource } from '../tasks/puzzles.js';
-import type { ItemSource } from '../tasks/types.js';
-import { SftTrainer, type SftBatch } from '../tinylmm/sft-trainer.js';
-import { StageClock } from '../budget.js';
+import { IM_END, type TinyLMM } from '../../agent/model/index.js';
+import { StageClock, type ResumePoint, type Run, type StageStart } from '../run.js';
+import { itemTaskNamed, trainingItem, type ItemTask } from '../tasks/index.js';
+import { SftTrainer, type SftBatch } from './sft-trainer.js';
 
 export interface SftStageConfig {
   /** Task name -> share of each batch. */
@@ -33,12 +29,12 @@ export const DEFAULT_SFT_MIX: Readonly<Record<string, number>> = Object.freeze({
 });
 
 /** The sources of a mix and, per batch slot, which source fills it (a fixed, interleaved cycle). */
-export function mixSlots(mix: Record<string, number>, batchSize: number): { sources: ItemSource[]; slots: number[] } {
+export function mixSlots(mix: Record<string, number>, batchSize: number): { sources: ItemTask[]; slots: number[] } {
   const names = Object.keys(mix);
   if (names.length === 0) throw new Error('the SFT mix is empty');
   const total = names.reduce((a, n) => a + mix[n], 0);
   if (!(total > 0)) throw new Error('the SFT mix weights must add up to more than 0');
-  const sources = names.map(itemSource);
+  const sources = names.map((n) => itemTaskNamed(n, 'the warm start'));
   // Largest-remainder apportionment of the batch, so every step sees the same shares.
   const exact = names.map((n) => (mix[n] / total) * batchSize);
   const counts = exact.map(Math.floor);
@@ -72,7 +68,7 @@ export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSiz
   };
 }
 
-export async function runSft(run: Run, cfg: SftStageConfig, resume: { step: number; spentS?: number; state?: ReadonlyMap<string, NamedTensor> } = { step: 0 }): Promise<ResumePoint> {
+export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart = { step: 0 }): Promise<ResumePoint> {
   const model = run.model;
   const clock = new StageClock(cfg, (resume.spentS ?? 0) * 1000);
   // Cosine over the budget's progress: by steps, or by the time spent for a minutes budget.

@@ -2,14 +2,13 @@
 // families' full prompts run to 650) and solver-written traces: the arithmetic worked step by step,
 // innermost operation first, as `6 + 4 = 10, 10 * 5 = 50`. Graded by the family's own verifier
 // through the rule-based reward (format 0.5 + accuracy 1).
-import type { ChatMessage } from '../../agent/index.js';
+import type { ChatMessage } from '../../agent/model/index.js';
 import { makePuzzle, parseExpression, evaluateExpression as evaluate, rationalMath, type PuzzleItem as Puzzle } from '../../envs/puzzles/index.js';
 import type { Expr } from '../../envs/puzzles/math/expr.js';
 import { rewardForItem } from '../../envs/rewards/index.js';
-import { SOKOBAN_SIZES, sokobanSource, type SokobanSizeName } from './sokoban.js';
-import { footballItemSource, parseFootballTask } from './football.js';
+import { itemTask } from './items.js';
 import { contentKey } from './key.js';
-import type { ItemSource, PromptItem } from './types.js';
+import type { ItemTask, PromptItem } from './types.js';
 
 /** The worked steps of an expression, innermost first: `a op b = v`, one a binary operation. */
 export function workedSteps(expression: string): string[] {
@@ -54,41 +53,20 @@ const FAMILIES: Record<string, Family> = {
 export const PUZZLE_TASK_FAMILIES = Object.keys(FAMILIES);
 
 /** `family-d<difficulty>` items with compact prompts and worked traces. */
-export function puzzleSource(family: string, difficulty: number): ItemSource {
+export function puzzleTask(family: string, difficulty: number): ItemTask {
   const f = FAMILIES[family];
   if (!f) throw new Error(`no compact prompt for puzzle family "${family}" (have ${PUZZLE_TASK_FAMILIES.join(', ')})`);
   const task = `${family}-d${difficulty}`;
-  return {
-    task,
-    vision: false,
-    item(seed, index): PromptItem {
-      const p = makePuzzle(family, difficulty, seed, index);
-      const question = f.question(p);
-      const prompt: ChatMessage[] = [{ role: 'user', content: question }];
-      return {
-        task,
-        key: contentKey(family, question),
-        prompt,
-        trace: `<think>${f.think(p)}</think><answer>${p.answer}</answer>`,
-        score: (response) => {
-          const r = rewardForItem(p, response);
-          return { reward: r.total, parts: { format: r.format, task: r.task }, success: r.task > 0 };
-        },
-      };
-    },
-  };
-}
-
-/**
- * Sources by name: `sokoban-text-6x6-1`, `sokoban-image-7x7-2`, `sokoban-locate-6x6-1`,
- * `countdown-d1`, `arithmetic-d2`, `football-act-empty-goal-close`, `football-locate-empty-goal`, ...
- */
-export function itemSource(name: string): ItemSource {
-  const sk = /^sokoban-(text|image|locate)-(\d+x\d+-\d+)$/.exec(name);
-  if (sk && sk[2] in SOKOBAN_SIZES) return sokobanSource(sk[2] as SokobanSizeName, sk[1] as 'text' | 'image' | 'locate');
-  const pz = /^([a-z]+)-d([1-5])$/.exec(name);
-  if (pz) return puzzleSource(pz[1], Number(pz[2]));
-  const fb = parseFootballTask(name);
-  if (fb) return footballItemSource(fb);
-  throw new Error(`unknown task "${name}": expected sokoban-{text,image,locate}-{6x6-1,7x7-1,7x7-2}, {${PUZZLE_TASK_FAMILIES.join(',')}}-d{1..5} or football-{act,locate}-<scenario>`);
+  return itemTask(task, false, (seed, index): PromptItem => {
+    const p = makePuzzle(family, difficulty, seed, index);
+    const question = f.question(p);
+    const prompt: ChatMessage[] = [{ role: 'user', content: question }];
+    return {
+      task,
+      key: contentKey(family, question),
+      prompt,
+      trace: `<think>${f.think(p)}</think><answer>${p.answer}</answer>`,
+      reward: (response) => rewardForItem(p, response),
+    };
+  });
 }

@@ -6,20 +6,14 @@
 // frame needs), then the solver's optimal plan. Text and frame items share that format, so what RL on
 // text teaches about planning from positions is what a frame item uses after reading them.
 import { makeRng } from '../../envs/core/rng.js';
-import {
-  generateLevel,
-  simulateSokoban,
-  sokobanScore,
-  toBoxoban,
-  type SokobanLevel,
-} from '../../envs/sokoban/index.js';
+import { generateLevel, toBoxoban, type SokobanLevel } from '../../envs/sokoban/index.js';
 import { TARGET } from '../../envs/sokoban/types.js';
-import { DEFAULT_SOKOBAN_REWARD, parseStrictFormat, sokobanReward, strictDirections } from '../../envs/rewards/index.js';
+import { rewardResult, sokobanReward } from '../../envs/rewards/index.js';
+import { itemTask } from './items.js';
 import { contentKey } from './key.js';
-import type { ItemSource, PromptItem, Scored } from './types.js';
-// The prompts live with the agents that use them at evaluation time (agent/prompts/sokoban.ts).
-import { sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt } from '../../agent/prompts/sokoban.js';
-export { sokobanFrame, sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt } from '../../agent/prompts/sokoban.js';
+import type { ItemTask, PromptItem } from './types.js';
+// The prompts live with the agents that use them at evaluation time (agent/agents/prompts/sokoban.ts).
+import { sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt } from '../../agent/agents/index.js';
 
 export interface SokobanSize {
   rows: number;
@@ -51,23 +45,6 @@ export function sokobanTrace(level: SokobanLevel, plan: readonly number[]): stri
   return `<think>${positionsLine(level)}</think><answer>${plan.map((m) => TITLE[m]).join(', ')}</answer>`;
 }
 
-/** MageBench-style scoring of a global-protocol answer, with the Sokoban verifier reward. */
-export function scoreSokoban(level: SokobanLevel, optimalReturn: number, response: string): Scored {
-  const r = sokobanReward(response, level);
-  // The score plays the same first 50 moves the reward does, read by the reward's own parsers; an
-  // answer the reward refuses plays none.
-  const blocks = parseStrictFormat(response);
-  const dirs = blocks ? strictDirections(blocks.answer) : null;
-  const sim = dirs ? simulateSokoban(level, dirs.slice(0, DEFAULT_SOKOBAN_REWARD.maxActions)) : null;
-  const best = sim ? sim.bestReturn : 0;
-  return {
-    reward: r.total,
-    parts: { format: r.format, task: r.task, ...r.bonuses },
-    success: sim?.solved ?? false,
-    score: sokobanScore(best, optimalReturn),
-  };
-}
-
 export interface SokobanLevelItem {
   level: SokobanLevel;
   plan: number[];
@@ -83,36 +60,32 @@ export function sokobanLevel(size: SokobanSizeName, seed: number, index: number)
 
 export type SokobanView = 'text' | 'image' | 'locate';
 
-export function sokobanSource(size: SokobanSizeName, view: SokobanView): ItemSource {
+export function sokobanTask(size: SokobanSizeName, view: SokobanView): ItemTask {
   const task = `sokoban-${view}-${size}`;
-  return {
-    task,
-    vision: view !== 'text',
-    item(seed, index): PromptItem {
-      const l = sokobanLevel(size, seed, index);
-      // The key names the level alone: a level held out from text items is held out from frames too.
-      const key = contentKey(`sokoban-${size}`, l.boxoban);
-      if (view === 'locate') {
-        const want = positionsLine(l.level);
-        return {
-          task,
-          key,
-          prompt: sokobanLocatePrompt(l.level),
-          trace: `<think>read the frame</think><answer>${want}</answer>`,
-          score: (response) => {
-            const got = /<answer>([\s\S]*?)<\/answer>/.exec(response)?.[1]?.trim();
-            const ok = got === want;
-            return { reward: ok ? 1 : 0, parts: { task: ok ? 1 : 0 }, success: ok };
-          },
-        };
-      }
+  return itemTask(task, view !== 'text', (seed, index): PromptItem => {
+    const l = sokobanLevel(size, seed, index);
+    // The key names the level alone: a level held out from text items is held out from frames too.
+    const key = contentKey(`sokoban-${size}`, l.boxoban);
+    if (view === 'locate') {
+      const want = positionsLine(l.level);
       return {
         task,
         key,
-        prompt: view === 'text' ? sokobanTextPrompt(l.level) : sokobanImagePrompt(l.level),
-        trace: sokobanTrace(l.level, l.plan),
-        score: (response) => scoreSokoban(l.level, l.optimalReturn, response),
+        prompt: sokobanLocatePrompt(l.level),
+        trace: `<think>read the frame</think><answer>${want}</answer>`,
+        reward: (response) => {
+          const ok = /<answer>([\s\S]*?)<\/answer>/.exec(response)?.[1]?.trim() === want;
+          return rewardResult({ format: 0, task: ok ? 1 : 0, success: ok });
+        },
       };
-    },
-  };
+    }
+    return {
+      task,
+      key,
+      prompt: view === 'text' ? sokobanTextPrompt(l.level) : sokobanImagePrompt(l.level),
+      trace: sokobanTrace(l.level, l.plan),
+      // The Sokoban verifier, with MageBench's score of the same moves (the level's optimal return known).
+      reward: (response) => sokobanReward(response, l.level, {}, l.optimalReturn),
+    };
+  });
 }

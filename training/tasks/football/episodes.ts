@@ -1,78 +1,48 @@
-// Multi-turn rollouts (Football, online protocol). Every live episode's turn is generated in one
+// Football in the online protocol as an episode task. Every live episode's turn is generated in one
 // batch: the turn's prompt (its frame, the task line, a window of past turns) is prepared, sampled
-// until `</answer>`, and the raw response is played by the env (an answer naming no action plays
-// idle; the env says so in info and never throws). Each turn is one Sample whose prompt holds the
-// frame and the env's feedback, so only the model's own tokens are trained (update.ts masks the
-// prompt and the padding).
+// until `</answer>`, and the raw answer is played by the env (an answer naming no action plays idle;
+// the env says so in info and never throws). Each turn is one Sample whose prompt holds the frame
+// and the env's feedback, so only the model's own tokens are trained (the loss masks the prompt).
 //
 // A turn's reward is its format reward (0.5 for the strict <think>...</think><answer>...</answer>)
 // plus the env's shaped reward from that turn to the episode's end (reward-to-go). Groups compare
 // like with like: one group is the turns at the same turn index of the `n` episodes of one start
 // (they share the seed, so the first turn's group is n samples of one prompt).
-import type { TinyLMM } from '../../agent/index.js';
-import type { Env, Observation } from '../../envs/index.js';
-import { FOOTBALL_SCORE_SCALE } from '../../envs/index.js';
-import { makeRng } from '../../envs/core/rng.js';
-import { formatReward } from '../../envs/rewards/index.js';
+import { generate, type ChatMessage, type TinyLMM } from '../../../agent/model/index.js';
+import type { Observation } from '../../../envs/index.js';
+import { FOOTBALL_SCORE_SCALE } from '../../../envs/index.js';
+import { makeRng } from '../../../envs/core/rng.js';
+import { formatReward, rewardResult, type RewardResult } from '../../../envs/rewards/index.js';
 import {
-  footballEnv,
-  footballTurnPrompt,
-  footballView,
-  noteOf,
-  parseFootballTask,
-  TRAIN_ENV_SEEDS,
-  type FootballTask,
-  type TurnNote,
-} from '../tasks/football.js';
-import type { ChatMessage } from '../../agent/index.js';
-import type { EpisodeSource, PromptItem, Scored } from '../tasks/types.js';
-import { ANSWER_STOP, imageOf, type RolloutTiming, type Sample, type SamplingConfig } from './rollout.js';
+  ANSWER_STOP,
+  type EpisodeRecord,
+  type EpisodeTask,
+  type PlayOptions,
+  type PlayResult,
+  type PromptItem,
+  type Rollout,
+  type RolloutRequest,
+  type Sample,
+} from '../types.js';
+import { footballTurnPrompt, footballView, noteOf, type TurnNote } from '../../../agent/agents/index.js';
+import { footballEnv, TRAIN_ENV_SEEDS, type FootballTask } from './task.js';
 
-export interface TurnRecord {
-  item: PromptItem;
-  promptIds: number[];
-  image: Sample['image'];
-  tokens: number[];
-  text: string;
-  logprobs: number[];
-  truncated: boolean;
-  /** Format reward of the answer. */
-  format: number;
-  /** The env's shaped reward of the turn (all its frames). */
-  envReward: number;
-  note: TurnNote;
-}
-
-export interface EpisodeRecord {
-  envSeed: number;
-  turns: TurnRecord[];
-  goal: boolean;
-  /** MageBench's score: the episode's env return x 20. */
-  score: number;
-  envReturn: number;
-}
-
-export interface PlayOptions {
-  greedy: boolean;
-  sampling: SamplingConfig;
-  /** Sampling seed of the run; each turn's batch adds `/turn<t>`. */
-  seed: string;
-  /** Most rows one generate call takes (default: all live episodes). */
-  batchSize?: number;
-  /** Wraps each episode's env (e.g. in a ReplayRecorder). */
-  wrap?: (env: Env, episode: number) => Env;
-}
-
-export interface PlayResult {
-  episodes: EpisodeRecord[];
-  samplingMs: number;
-  envMs: number;
-  tokens: number;
+/** `football-online-<scenario>[-t<turns>]` as an episode task. */
+export function footballEpisodeTask(task: FootballTask): EpisodeTask {
+  if (task.kind !== 'online') throw new Error(`${task.name} is not an online football task`);
+  return {
+    kind: 'episodes',
+    name: task.name,
+    vision: true,
+    play: (model, envSeeds, o) => playEpisodes(model, task, envSeeds, o),
+    rollout: (model, req) => rolloutEpisodes(model, task, req),
+    reward: turnReward,
+  };
 }
 
 /**
- * A turn as a PromptItem (what a Sample names). Its own `score` can only grade the format: the
- * turn's reward needs the rest of the episode, so samples carry theirs in `scored`.
+ * A turn as a PromptItem (what a Sample names). Its own `reward` can only grade the format: the
+ * turn's reward needs the rest of the episode (`turnReward`).
  */
 function turnItem(task: FootballTask, envSeed: number, turn: number, prompt: ChatMessage[]): PromptItem {
   return {
@@ -80,10 +50,7 @@ function turnItem(task: FootballTask, envSeed: number, turn: number, prompt: Cha
     key: `${task.name}:${envSeed}:${turn}`,
     prompt,
     trace: '',
-    score: (response) => {
-      const format = formatReward(response).total;
-      return { reward: format, parts: { format }, success: false };
-    },
+    reward: (response) => ({ ...formatReward(response), success: false }),
   };
 }
 
@@ -96,13 +63,15 @@ export async function playEpisodes(model: TinyLMM, task: FootballTask, envSeeds:
   const envs = envSeeds.map((_, i) => (o.wrap ? o.wrap(footballEnv(task.scenario, task.turns), i) : footballEnv(task.scenario, task.turns)));
   const obs: Observation[] = envs.map((env, i) => env.reset({ seed: envSeeds[i] }).observation);
   const records: EpisodeRecord[] = envSeeds.map((envSeed) => ({ envSeed, turns: [], goal: false, score: 0, envReturn: 0 }));
+  // What each episode's window of past turns shows.
+  const notes: TurnNote[][] = envSeeds.map(() => []);
   const done = envSeeds.map(() => false);
   envMs += performance.now() - t0;
   for (let turn = 0; turn < task.turns; turn++) {
     const live = envs.map((_, i) => i).filter((i) => !done[i]);
     if (live.length === 0) break;
     t0 = performance.now();
-    const prompts = live.map((i) => footballTurnPrompt(footballView(obs[i]), task.scenario, turn + 1, task.turns, records[i].turns.map((r) => r.note)));
+    const prompts = live.map((i) => footballTurnPrompt(footballView(obs[i]), task.scenario, turn + 1, task.turns, notes[i]));
     envMs += performance.now() - t0;
     const batch = o.batchSize ?? live.length;
     for (let c = 0; c < live.length; c += batch) {
@@ -110,7 +79,7 @@ export async function playEpisodes(model: TinyLMM, task: FootballTask, envSeeds:
       const chunk = prompts.slice(c, c + batch);
       t0 = performance.now();
       const prepared = model.prepare(chunk);
-      const gens = await model.generate({
+      const gens = await generate(model, {
         inputIds: prepared.inputIds,
         pixelValues: prepared.pixelValues,
         greedy: o.greedy,
@@ -122,24 +91,24 @@ export async function playEpisodes(model: TinyLMM, task: FootballTask, envSeeds:
       });
       samplingMs += performance.now() - t0;
       t0 = performance.now();
+      const perRow = prepared.pixelValues ? prepared.pixelValues.length / chunk.length : 0;
       gens.forEach((g, j) => {
         const i = rows[j];
         tokens += g.tokens.length;
         const r = envs[i].step({ text: g.text });
         const ep = records[i];
-        const item = turnItem(task, ep.envSeed, turn, chunk[j]);
         ep.turns.push({
-          item,
+          item: turnItem(task, ep.envSeed, turn, chunk[j]),
           promptIds: prepared.inputIds[j],
-          image: imageOf(item),
+          pixels: prepared.pixelValues ? prepared.pixelValues.subarray(j * perRow, (j + 1) * perRow) : null,
           tokens: g.tokens,
           text: g.text,
           logprobs: g.logprobs,
           truncated: g.finishReason === 'length',
           format: formatReward(g.text).total,
           envReward: r.reward,
-          note: noteOf(r.info, r.reward),
         });
+        notes[i].push(noteOf(r.info, r.reward));
         ep.envReturn += r.reward;
         obs[i] = r.observation;
         if (r.terminated || r.truncated) {
@@ -169,10 +138,12 @@ export function rewardsToGo(rewards: readonly number[], gamma = 1): number[] {
   return out;
 }
 
-/** Each turn's Scored: format of the turn + the env's reward-to-go; success and score are the episode's. */
-export function turnScores(ep: { turns: readonly Pick<TurnRecord, 'format' | 'envReward'>[]; goal: boolean; score: number }): Scored[] {
-  const togo = rewardsToGo(ep.turns.map((t) => t.envReward));
-  return ep.turns.map((t, i) => ({ reward: t.format + togo[i], parts: { format: t.format, env: togo[i] }, success: ep.goal, score: ep.score }));
+/** A turn's reward: its format + the env's reward-to-go (the task part); success and score are the episode's. */
+export function turnReward(sample: Pick<Sample, 'turn'>): RewardResult {
+  if (!sample.turn) throw new Error('turnReward: the sample is not a turn of an episode');
+  const { episode, index } = sample.turn;
+  const t = episode.turns[index];
+  return rewardResult({ format: t.format, task: rewardsToGo(episode.turns.map((x) => x.envReward))[index], success: episode.goal, score: episode.score });
 }
 
 /**
@@ -184,16 +155,15 @@ export function episodeSamples(episodes: readonly EpisodeRecord[], n: number): S
   let group = 0;
   for (let g = 0; g * n < episodes.length; g++) {
     const eps = episodes.slice(g * n, (g + 1) * n);
-    const scored = eps.map(turnScores);
     const longest = Math.max(0, ...eps.map((e) => e.turns.length));
     for (let t = 0; t < longest; t++) {
       let any = false;
-      eps.forEach((ep, e) => {
-        const r = ep.turns[t];
-        if (!r) return;
+      for (const episode of eps) {
+        const r = episode.turns[t];
+        if (!r) continue;
         any = true;
-        samples.push({ group, item: r.item, promptIds: r.promptIds, image: r.image, response: r.tokens, text: r.text, logprobs: r.logprobs, scored: scored[e][t], truncated: r.truncated });
-      });
+        samples.push({ group, item: r.item, promptIds: r.promptIds, pixels: r.pixels, response: r.tokens, text: r.text, logprobs: r.logprobs, truncated: r.truncated, turn: { episode, index: t } });
+      }
       if (any) group++;
     }
   }
@@ -205,24 +175,10 @@ export function trainEnvSeed(task: string, seed: number, slot: number, g: number
   return makeRng(`train/${task}/${seed}/${slot}/${g}`).int(TRAIN_ENV_SEEDS);
 }
 
-/** `football-online-<scenario>[-t<turns>]` as an RL source. */
-export function footballOnlineSource(task: FootballTask): EpisodeSource {
-  if (task.kind !== 'online') throw new Error(`${task.name} is not an online football task`);
-  return {
-    task: task.name,
-    vision: true,
-    kind: 'episodes',
-    async rollout(model, groups, n, sampling, seed, slot): Promise<{ samples: Sample[]; timing: RolloutTiming }> {
-      const starts = Array.from({ length: groups }, (_, g) => trainEnvSeed(task.name, seed, slot, g));
-      const envSeeds = starts.flatMap((s) => Array.from({ length: n }, () => s));
-      const r = await playEpisodes(model, task, envSeeds, { greedy: false, sampling, seed: `${seed}/${task.name}/${slot}` });
-      return { samples: episodeSamples(r.episodes, n), timing: { samplingMs: r.samplingMs, rewardMs: r.envMs, tokens: r.tokens } };
-    },
-  };
-}
-
-/** The episode source of a name, or null when it names none. */
-export function episodeSource(name: string): EpisodeSource | null {
-  const t = parseFootballTask(name);
-  return t && t.kind === 'online' ? footballOnlineSource(t) : null;
+/** `req.groups` starts x `req.n` episodes each, sampled; one Sample a turn. */
+async function rolloutEpisodes(model: TinyLMM, task: FootballTask, req: RolloutRequest): Promise<Rollout> {
+  const starts = Array.from({ length: req.groups }, (_, g) => trainEnvSeed(task.name, req.seed, req.slot, g));
+  const envSeeds = starts.flatMap((s) => Array.from({ length: req.n }, () => s));
+  const r = await playEpisodes(model, task, envSeeds, { greedy: false, sampling: req.sampling, seed: `${req.seed}/${task.name}/${req.slot}` });
+  return { samples: episodeSamples(r.episodes, req.n), timing: { samplingMs: r.samplingMs, envMs: r.envMs, tokens: r.tokens } };
 }

@@ -1,11 +1,9 @@
 // Supervised fine-tuning steps for TinyLMM: next-token cross-entropy on the masked tokens (graph (b)
 // with its gradient), through the generic GraphTrainer.
 import type { HostTensor } from '../../agent/engine/index.js';
-import { padBatch } from '../../agent/model/batch.js';
-import { pixelRows } from '../../agent/model/image.js';
-import type { TinyLMM } from '../../agent/model/tinylmm.js';
-import { GraphTrainer, type OptimOptions } from './graph-trainer.js';
-import { buildSftTrainGraph } from './train-graphs.js';
+import { padBatch, pixelRows, type TinyLMM } from '../../agent/model/index.js';
+import { GraphTrainer, type OptimOptions } from '../trainer/graph-trainer.js';
+import { buildSftTrainGraph } from '../trainer/train-graphs.js';
 
 export interface SftOptions extends OptimOptions {
   /**

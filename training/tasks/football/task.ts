@@ -1,7 +1,8 @@
 // Football for the MGT stage, in MageBench's online protocol: one decision a turn from the turn's
 // frame, with a bounded window of past turns as text. The turn prompt, its cropped view and the
-// locate question live in agent/prompts/football.ts, shared with the TinyLMM agent (re-exported
-// here for training's callers); what is training's own stays here:
+// locate question live with the agents (agent/agents/prompts/football.ts), since the TinyLMM agent
+// plays with the same prompt a floor below training; the episodes are played in ./episodes.ts. What
+// is the task's own stays here:
 //
 // - Drills where a tiny model can score (empty goal close / from halfway, run to score) with
 //   MageBench's adaptive repeat: a movement runs up to 10 frames, so an episode needs few turns.
@@ -9,14 +10,14 @@
 // Warm-start items on the same turn prompts: `football-act-*` (the scripted attacker's action after
 // a reading of the frame; a shot on the last turn) and `football-locate-*` (where the player, the ball and the nearest
 // opponent in view are).
-import { footballAttackerAction } from '../../agent/baselines/football-heuristic.js';
-import { make, makeRng, type Env, type Observation } from '../../envs/index.js';
-import { ACTIONS, actionAliases } from '../../envs/football/actions.js';
-import { SCENARIOS, type ScenarioId } from '../../envs/football/types.js';
-import { parseStrictFormat } from '../../envs/rewards/index.js';
-import { DEFAULT_MATH_REWARD } from '../../envs/rewards/config.js';
-import { contentKey } from './key.js';
-import type { ItemSource, PromptItem, Scored } from './types.js';
+import { footballAttackerAction } from '../../../agent/agents/index.js';
+import { make, makeRng, type Env, type Observation } from '../../../envs/index.js';
+import { ACTIONS, actionAliases } from '../../../envs/football/actions.js';
+import { SCENARIOS, type ScenarioId } from '../../../envs/football/types.js';
+import { DEFAULT_MATH_REWARD, parseStrictFormat, rewardResult, type RewardResult } from '../../../envs/rewards/index.js';
+import { itemTask } from '../items.js';
+import { contentKey } from '../key.js';
+import type { ItemTask, PromptItem } from '../types.js';
 import {
   columnOf,
   FOOTBALL_DRILLS,
@@ -30,24 +31,7 @@ import {
   type FootballRaw,
   type RawPlayer,
   type TurnNote,
-} from '../../agent/prompts/football.js';
-
-export {
-  cropFrame,
-  DEFAULT_WINDOW,
-  FOOTBALL_DRILLS,
-  footballLocatePrompt,
-  footballTurnPrompt,
-  footballView,
-  noteOf,
-  offeredActions,
-  rawOf,
-  viewLeft,
-  VIEW_LEFT,
-  VIEW_SIZE,
-  type FootballRaw,
-  type TurnNote,
-} from '../../agent/prompts/football.js';
+} from '../../../agent/agents/index.js';
 
 /** Turns per episode of the scenarios that are not drills (FOOTBALL_DRILLS gives the drills' own). */
 export const DEFAULT_TURNS = 6;
@@ -216,42 +200,38 @@ export function footballStart(task: FootballTask, seed: number, index: number): 
 
 const FORMAT = DEFAULT_MATH_REWARD.format;
 
-function gradeAnswer(response: string, ok: (answer: string) => boolean): Scored {
+function gradeAnswer(response: string, ok: (answer: string) => boolean): RewardResult {
   const f = parseStrictFormat(response);
   const hit = f !== null && ok(f.answer);
-  return { reward: (f ? FORMAT : 0) + (hit ? 1 : 0), parts: { format: f ? FORMAT : 0, task: hit ? 1 : 0 }, success: hit };
+  return rewardResult({ format: f ? FORMAT : 0, task: hit ? 1 : 0, success: hit });
 }
 
 /** `football-act-<scenario>` and `football-locate-<scenario>` items. */
-export function footballItemSource(task: FootballTask): ItemSource {
-  if (task.kind === 'online') throw new Error(`${task.name} is an episode task, not an item source (see rlSource)`);
-  return {
-    task: task.name,
-    vision: true,
-    item(seed, index): PromptItem {
-      const s = footballStart(task, seed, index);
-      const raw = rawOf(s.observation);
-      const view = footballView(s.observation);
-      const reading = footballReading(raw);
-      // The key names the start alone: a start held out from act items is held out from locate too.
-      const key = contentKey(`football-${task.scenario}-t${task.turns}`, `${s.envSeed}/${s.prefix.join(',')}`);
-      if (task.kind === 'locate') {
-        return {
-          task: task.name,
-          key,
-          prompt: footballLocatePrompt(view),
-          trace: `<think>read the frame</think><answer>${reading}</answer>`,
-          score: (response) => gradeAnswer(response, (a) => readingMatches(a, reading)),
-        };
-      }
-      const action = footballActLabel(s.observation, s.turn, task.turns);
+export function footballItemTask(task: FootballTask): ItemTask {
+  if (task.kind === 'online') throw new Error(`${task.name} is an episode task, not an item task`);
+  return itemTask(task.name, true, (seed, index): PromptItem => {
+    const s = footballStart(task, seed, index);
+    const raw = rawOf(s.observation);
+    const view = footballView(s.observation);
+    const reading = footballReading(raw);
+    // The key names the start alone: a start held out from act items is held out from locate too.
+    const key = contentKey(`football-${task.scenario}-t${task.turns}`, `${s.envSeed}/${s.prefix.join(',')}`);
+    if (task.kind === 'locate') {
       return {
         task: task.name,
         key,
-        prompt: footballTurnPrompt(view, task.scenario, s.turn, task.turns, s.history),
-        trace: `<think>${reading}</think><answer>${action}</answer>`,
-        score: (response) => gradeAnswer(response, (a) => canonicalAction(a) === action),
+        prompt: footballLocatePrompt(view),
+        trace: `<think>read the frame</think><answer>${reading}</answer>`,
+        reward: (response) => gradeAnswer(response, (a) => readingMatches(a, reading)),
       };
-    },
-  };
+    }
+    const action = footballActLabel(s.observation, s.turn, task.turns);
+    return {
+      task: task.name,
+      key,
+      prompt: footballTurnPrompt(view, task.scenario, s.turn, task.turns, s.history),
+      trace: `<think>${reading}</think><answer>${action}</answer>`,
+      reward: (response) => gradeAnswer(response, (a) => canonicalAction(a) === action),
+    };
+  });
 }

@@ -1,8 +1,7 @@
 // Training graphs for TinyLMM: the model's own graphs (agent/model/graphs.ts) with the reverse-mode
 // gradient of their loss appended (training/autodiff). Parameters stay graph inputs, so the trainer
 // and the sampler feed the same Float32Arrays.
-import type { ModelConfig } from '../../agent/model/config.js';
-import { buildGroupedLogprobGraph, buildLogprobGraph, buildSftGraph, type GraphOptions, type LogprobGraph } from '../../agent/model/graphs.js';
+import { type ModelConfig, buildGroupedLogprobGraph, buildLogprobGraph, buildSftGraph, type GraphOptions, type LogprobGraph } from '../../agent/model/index.js';
 import { Add, Mul, ReduceSum, type Graph, type Value } from '../../agent/engine/index.js';
 import { gradients, gradName } from '../autodiff/index.js';
 

@@ -4,9 +4,7 @@
 // Same seed, data and thread count give bit-identical steps (ORT's kernels are deterministic for a
 // fixed thread count, and the optimizer is a plain loop).
 import type { HostTensor } from '../../agent/engine/index.js';
-import { parameterSpecs, type Params } from '../../agent/model/params.js';
-import type { NamedTensor } from '../../agent/model/safetensors.js';
-import type { TinyLMM } from '../../agent/model/tinylmm.js';
+import { parameterSpecs, type Params, type NamedTensor, type TinyLMM } from '../../agent/model/index.js';
 import { gradName } from '../autodiff/index.js';
 import { AdamW, lrAt, type Schedule } from '../optim/index.js';
 import type { TrainGraph } from './train-graphs.js';
