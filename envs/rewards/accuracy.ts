@@ -1,5 +1,5 @@
 /**
- * Answer accuracy: 1 when the answer equals the gold one, else 0. By default the answer is the
+ * Answer accuracy: 1 when the answer equals the gold one (a success), else 0. By default the answer is the
  * last `<answer>` block of the response (none: 0), narrowed to the last `\boxed{}` in it when there
  * is one; `answerSearch: 'whole-response'` looks for it as LMM-R1 does (see `AnswerSearch`).
  * Equality is `answersMatch` (grading/grade.ts): numbers, fractions, units, symbolic forms through
@@ -36,5 +36,6 @@ export function accuracyReward(
   search: AnswerSearch = DEFAULT_MATH_REWARD.answerSearch,
 ): RewardResult {
   const answer = gradedAnswer(response, search);
-  return rewardResult(0, answer !== null && answersMatch(answer, gold) ? weight : 0);
+  const correct = answer !== null && answersMatch(answer, gold);
+  return rewardResult({ format: 0, task: correct ? weight : 0, success: correct });
 }

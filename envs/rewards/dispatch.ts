@@ -1,130 +1,90 @@
 /**
- * Picking the reward for an item or a label. A label is a gold answer (text, possibly LMM-R1's
- * `$...$` or `$\boxed{...}$`), or JSON naming what to grade against:
+ * Picking the reward for an item or a label (labels.ts reads labels):
  *
- * - a puzzle item, `{"family", "seed", "difficulty", "index"}` (or `{"puzzle_id": "countdown-d3-0-5"}`,
- *   the item's id): graded by the family's own verifier, as in training (countdown checks the
- *   numbers used, knights reads roles by name, text Sokoban plays the moves);
- * - a game level, `{"env_id", "seed", "options"}`: resolved by the caller (the server owns env
- *   instances), which passes a resolver.
+ * - a gold answer: `mathReward`;
+ * - a puzzle item: the family's own verifier, as in training (countdown checks the numbers used,
+ *   knights reads roles by name, text Sokoban plays the moves with LMM-R1's Sokoban verifier);
+ * - a game level: Sokoban ids the Sokoban verifier on the level's first state, other games one
+ *   whole-plan episode of the env (`gameEpisodeReward`).
  *
- * Any other JSON object is an error naming the label, never a gold answer: its text would match
- * nothing and hide the mistake.
+ * Levels and puzzle items are made once and cached (levels.ts), so the 16 samples of a prompt do
+ * not make their level 16 times.
  */
 import type { JsonObject } from '../core/types.js';
-import { makePuzzle, puzzleFamily, PUZZLE_FAMILIES, type PuzzleItem } from '../puzzles/index.js';
-import { DEFAULT_MATH_REWARD, type MathRewardConfig, type SokobanRewardConfig } from './config.js';
+import { puzzleFamily, TEXT_SOKOBAN_MAX_MOVES, type PuzzleItem } from '../puzzles/index.js';
+import { DEFAULT_MATH_REWARD, DEFAULT_SOKOBAN_REWARD, type MathRewardConfig, type SokobanRewardConfig } from './config.js';
 import { gradedAnswer } from './accuracy.js';
 import { formatReward } from './format.js';
+import { gameEpisodeReward } from './game.js';
 import { goldProblem } from './grading/grade.js';
+import { parseRewardLabel, RewardLabelError, type EnvLabel, type RewardLabel } from './labels.js';
+import { cachedEnvLevel, cachedPuzzleItem } from './levels.js';
 import { mathReward } from './math.js';
-import { sokobanReward, type SokobanRewardLevel } from './sokoban.js';
+import { sokobanReward, verifySokoban, type SokobanRewardLevel } from './sokoban.js';
 import { rewardResult, type RewardResult } from './types.js';
-
-export type RewardLabel =
-  | { kind: 'answer'; gold: string }
-  | { kind: 'env'; env_id: string; seed: number | null; options: JsonObject }
-  | { kind: 'puzzle'; family: string; seed: number; difficulty: number; index: number }
-  | { kind: 'invalid'; problem: string };
-
-/** A label that cannot be graded: an unknown JSON form, an unusable gold, a bad puzzle reference. */
-export class RewardLabelError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RewardLabelError';
-  }
-}
-
-const PUZZLE_ID = /^([a-z][a-z0-9_-]*?)-d(\d+)-(-?\d+)-(\d+)$/;
-
-function puzzleLabel(o: Record<string, unknown>): RewardLabel {
-  if (typeof o.puzzle_id === 'string') {
-    const m = PUZZLE_ID.exec(o.puzzle_id);
-    if (!m) return { kind: 'invalid', problem: `puzzle_id ${JSON.stringify(o.puzzle_id)} is not of the form <family>-d<difficulty>-<seed>-<index>` };
-    return { kind: 'puzzle', family: m[1], difficulty: Number(m[2]), seed: Number(m[3]), index: Number(m[4]) };
-  }
-  for (const key of ['seed', 'difficulty', 'index'] as const) {
-    if (!Number.isSafeInteger(o[key])) return { kind: 'invalid', problem: `a puzzle label needs an integer "${key}" (family, seed, difficulty, index)` };
-  }
-  return { kind: 'puzzle', family: o.family as string, seed: o.seed as number, difficulty: o.difficulty as number, index: o.index as number };
-}
-
-/** Reads a label: JSON objects name a game level or a puzzle item; text is a gold answer. */
-export function parseRewardLabel(label: string | JsonObject): RewardLabel {
-  let obj: unknown = label;
-  if (typeof label === 'string') {
-    const t = label.trim();
-    if (!t.startsWith('{')) return { kind: 'answer', gold: label };
-    try {
-      obj = JSON.parse(t);
-    } catch {
-      // "{1, 2}" is a set, not broken JSON.
-      return { kind: 'answer', gold: label };
-    }
-  }
-  const o = obj as Record<string, unknown> | null;
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) return { kind: 'answer', gold: typeof label === 'string' ? label : JSON.stringify(label) };
-  if (typeof o.env_id === 'string') {
-    const options = o.options !== null && typeof o.options === 'object' && !Array.isArray(o.options) ? (o.options as JsonObject) : {};
-    return { kind: 'env', env_id: o.env_id, seed: typeof o.seed === 'number' ? o.seed : null, options };
-  }
-  if (typeof o.family === 'string' || typeof o.puzzle_id === 'string') return puzzleLabel(o);
-  const keys = Object.keys(o).slice(0, 5).join(', ');
-  return {
-    kind: 'invalid',
-    problem: `a JSON label must name a game level {"env_id", "seed", "options"} or a puzzle item {"family", "seed", "difficulty", "index"}; this one has ${keys === '' ? 'no keys' : `keys ${keys}`}`,
-  };
-}
 
 export interface DispatchConfig {
   math?: Partial<MathRewardConfig>;
   sokoban?: Partial<SokobanRewardConfig>;
-  /** Builds the level of a game label; without it (or when it returns null) env labels get null. */
-  resolveLevel?: (label: Extract<RewardLabel, { kind: 'env' }>) => SokobanRewardLevel | null;
+  /** The level of a Sokoban game label; by default the env's first state at the label's seed (0 when none), cached. */
+  resolveLevel?: (label: EnvLabel) => SokobanRewardLevel;
 }
 
 /**
- * The reward of a response to a puzzle item: Sokoban items get `sokobanReward`; the others get
- * format + task, the task graded by the item's own family check on the `<answer>` block.
+ * The text Sokoban family's verdict on a response, simulating only when the verifier did not. A
+ * strict answer the verifier played is a list of directions that the family reads the same way,
+ * and both play its first 50 moves, so the verifier's `success` is the family's verdict; an answer
+ * the verifier refused (a broken format, a boxed or newline-separated list) the family reads itself.
+ */
+function textSokobanSuccess(item: PuzzleItem, response: string, verdict: { reward: RewardResult; played: boolean }, maxActions: number): boolean {
+  if (verdict.played && maxActions === TEXT_SOKOBAN_MAX_MOVES) return verdict.reward.success;
+  const answer = gradedAnswer(response);
+  return answer !== null && puzzleFamily(item.family).check(item, answer);
+}
+
+/**
+ * The reward of a response to a puzzle item. Text Sokoban items get `sokobanReward` (with the
+ * item's optimal return, so `score` is MageBench's); the others get format + task, the task graded
+ * by the item's own family check on the `<answer>` block. `success` is always the family's check.
  */
 export function rewardForItem(item: PuzzleItem, response: string, config: DispatchConfig = {}): RewardResult {
   if (item.family === 'sokoban' && typeof item.meta.level === 'string') {
-    return sokobanReward(response, item.meta.level, config.sokoban);
+    const optimalReturn = typeof item.meta.optimal_return === 'number' ? item.meta.optimal_return : undefined;
+    const verdict = verifySokoban(response, item.meta.level, config.sokoban, optimalReturn);
+    const maxActions = config.sokoban?.maxActions ?? DEFAULT_SOKOBAN_REWARD.maxActions;
+    return { ...verdict.reward, success: textSokobanSuccess(item, response, verdict, maxActions) };
   }
   const w = { ...DEFAULT_MATH_REWARD, ...config.math };
   const answer = gradedAnswer(response);
   const correct = answer !== null && puzzleFamily(item.family).check(item, answer);
-  return rewardResult(formatReward(response, w.format).format, correct ? w.accuracy : 0);
-}
-
-/** The item a puzzle label names; a RewardLabelError for an unknown family or difficulty. */
-export function puzzleForLabel(label: Extract<RewardLabel, { kind: 'puzzle' }>): PuzzleItem {
-  if (!PUZZLE_FAMILIES.includes(label.family)) {
-    throw new RewardLabelError(`unknown puzzle family ${JSON.stringify(label.family)}; known: ${PUZZLE_FAMILIES.join(', ')}`);
-  }
-  try {
-    return makePuzzle(label.family, label.difficulty, label.seed, label.index);
-  } catch (e) {
-    throw new RewardLabelError((e as Error).message);
-  }
+  return rewardResult({ format: formatReward(response, w.format).format, task: correct ? w.accuracy : 0, success: correct });
 }
 
 /**
- * The reward of a response for a label: gold answers get `mathReward`; puzzle items their family
- * verifier (`rewardForItem`); Sokoban game labels `sokobanReward` on the level `resolveLevel`
- * returns; other game labels (and unresolved ones) give null, for the caller to score with its
- * env. Throws `RewardLabelError` for a label that cannot be graded (an empty gold among them).
+ * The reward of a response for a parsed label (see `rewardForLabel`). Throws `RewardLabelError`
+ * for a label that cannot be graded (an empty gold among them), `EnvError` for a game level the
+ * env refuses.
  */
-export function rewardForLabel(response: string, label: string | JsonObject, config: DispatchConfig = {}): RewardResult | null {
-  const parsed = parseRewardLabel(label);
-  if (parsed.kind === 'invalid') throw new RewardLabelError(parsed.problem);
-  if (parsed.kind === 'answer') {
-    const problem = goldProblem(parsed.gold);
+export function rewardForParsedLabel(response: string, label: RewardLabel, config: DispatchConfig = {}): RewardResult {
+  if (label.kind === 'invalid') throw new RewardLabelError(label.problem);
+  if (label.kind === 'answer') {
+    const problem = goldProblem(label.gold);
     if (problem !== null) throw new RewardLabelError(problem);
-    return mathReward(response, parsed.gold, config.math);
+    return mathReward(response, label.gold, config.math);
   }
-  if (parsed.kind === 'puzzle') return rewardForItem(puzzleForLabel(parsed), response, config);
-  if (!parsed.env_id.toLowerCase().startsWith('sokoban') || !config.resolveLevel) return null;
-  const level = config.resolveLevel(parsed);
-  return level === null ? null : sokobanReward(response, level, config.sokoban);
+  if (label.kind === 'puzzle') return rewardForItem(cachedPuzzleItem(label), response, config);
+  const seed = label.seed ?? 0;
+  if (label.env_id.toLowerCase().startsWith('sokoban')) {
+    const level = config.resolveLevel ? config.resolveLevel(label) : cachedEnvLevel(label.env_id, seed, label.options);
+    return sokobanReward(response, level, config.sokoban);
+  }
+  return gameEpisodeReward(response, label.env_id, seed, label.options);
+}
+
+/**
+ * The reward of a response for an OpenRLHF label: a gold answer, a puzzle item or a game level
+ * (labels.ts). Game episodes included, every label gives one `RewardResult`.
+ */
+export function rewardForLabel(response: string, label: string | JsonObject, config: DispatchConfig = {}): RewardResult {
+  return rewardForParsedLabel(response, parseRewardLabel(label), config);
 }

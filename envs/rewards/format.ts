@@ -34,7 +34,10 @@ export function parseStrictFormat(response: string): FormattedResponse | null {
   };
 }
 
-/** `weight` (0.5) for a well-formed response, else 0; the whole amount is the `format` part. */
+/**
+ * `weight` (0.5) for a well-formed response, else 0; the whole amount is the `format` part. It
+ * grades no task, so `success` is false.
+ */
 export function formatReward(response: string, weight = DEFAULT_MATH_REWARD.format): RewardResult {
-  return rewardResult(parseStrictFormat(response) ? weight : 0, 0);
+  return rewardResult({ format: parseStrictFormat(response) ? weight : 0, task: 0, success: false });
 }

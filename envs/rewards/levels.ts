@@ -1,17 +1,19 @@
 /**
- * Levels and puzzle items named by reward labels, made once and kept: a rollout batch scores 16
+ * Levels and puzzle items named by reward labels, made once and kept: a rollout batch grades 16
  * samples of each prompt, and generating a Sokoban level (reverse-play search) or a puzzle item
  * (a text Sokoban item runs the same search, a knights item its solver) costs far more than
  * grading an answer against it (text Sokoban items of the benchmark's batch: 1.7 ms a sample when
  * the item was made for each sample, 0.07 ms from this cache).
- * Each reward worker holds its own caches.
+ * Each thread holds its own caches (the server's reward workers one each).
  */
-import { GameEnv } from '../../envs/core/game-env.js';
-import { make } from '../../envs/core/registry.js';
-import type { JsonObject } from '../../envs/core/types.js';
-import type { PuzzleItem } from '../../envs/puzzles/types.js';
-import type { SokobanLevel } from '../../envs/sokoban/types.js';
-import { puzzleForLabel, type RewardLabel } from '../../envs/rewards/dispatch.js';
+// Game labels make envs by id: every game registers on import (a worker thread starts with none).
+import '../browser.js';
+import { GameEnv } from '../core/game-env.js';
+import { make } from '../core/registry.js';
+import type { JsonObject } from '../core/types.js';
+import type { PuzzleItem } from '../puzzles/types.js';
+import type { SokobanLevel } from '../sokoban/types.js';
+import { puzzleForLabel, type PuzzleLabel } from './labels.js';
 
 /** Entries kept per cache; a batch of 256 prompts needs 256. */
 const CAPACITY = 4096;
@@ -35,7 +37,7 @@ const levels = new Map<string, SokobanLevel>();
 const items = new Map<string, PuzzleItem>();
 
 /** The first state of `envId` at `seed` as a Sokoban level (the env's state is one). */
-export function sokobanLevel(envId: string, seed: number, options: JsonObject): SokobanLevel {
+export function cachedEnvLevel(envId: string, seed: number, options: JsonObject): SokobanLevel {
   return cached(levels, JSON.stringify([envId, seed, options]), () => {
     const env = make(envId, options);
     try {
@@ -49,6 +51,6 @@ export function sokobanLevel(envId: string, seed: number, options: JsonObject): 
 }
 
 /** The puzzle item a label names (graders only read it). Throws RewardLabelError as puzzleForLabel does. */
-export function puzzleItem(label: Extract<RewardLabel, { kind: 'puzzle' }>): PuzzleItem {
+export function cachedPuzzleItem(label: PuzzleLabel): PuzzleItem {
   return cached(items, JSON.stringify([label.family, label.difficulty, label.seed, label.index]), () => puzzleForLabel(label));
 }

@@ -10,8 +10,11 @@
  *    words repeats back to back more than 7 times, min(0, bonus - 0.2).
  * 5. Thinking bonus: 0.001 per whitespace-separated word longer than one character inside
  *    `<think>`, at most 0.2.
+ *
+ * The same simulation says whether the plan solves the level within the moves played (`success`)
+ * and, given the level's optimal return, MageBench's score of the plan (`score`).
  */
-import { parseBoxoban, simulateSokoban, type SokobanLevel } from '../sokoban/index.js';
+import { parseBoxoban, simulateSokoban, sokobanScore, type SokobanLevel } from '../sokoban/index.js';
 import { DEFAULT_SOKOBAN_REWARD, type SokobanRewardConfig } from './config.js';
 import { parseStrictFormat } from './format.js';
 import { rewardResult, ZERO_REWARD, type RewardResult } from './types.js';
@@ -55,16 +58,45 @@ export function thinkingBonus(think: string, c: SokobanRewardConfig = DEFAULT_SO
 /** A level given as a Sokoban state (`{ fixed, boxes, player }`) or as Boxoban text. */
 export type SokobanRewardLevel = SokobanLevel | string;
 
-export function sokobanReward(response: string, level: SokobanRewardLevel, config: Partial<SokobanRewardConfig> = {}): RewardResult {
+/** The verifier's reward, and whether it played the answer (false: refused before any move). */
+export interface SokobanVerdict {
+  reward: RewardResult;
+  played: boolean;
+}
+
+/**
+ * `sokobanReward`, saying too whether the answer was played: a caller that grades the answer its
+ * own way when the verifier refuses it (dispatch.ts, text Sokoban items) needs to know.
+ */
+export function verifySokoban(response: string, level: SokobanRewardLevel, config: Partial<SokobanRewardConfig> = {}, optimalReturn?: number): SokobanVerdict {
   const c = { ...DEFAULT_SOKOBAN_REWARD, ...config };
+  // A refused answer plays no move: its best return is the empty prefix's, 0.
+  const refused = (): SokobanVerdict => ({
+    reward: optimalReturn === undefined ? { ...ZERO_REWARD, bonuses: {} } : { ...ZERO_REWARD, bonuses: {}, score: sokobanScore(0, optimalReturn) },
+    played: false,
+  });
   const blocks = parseStrictFormat(response);
-  if (blocks === null) return { ...ZERO_REWARD, bonuses: {} };
+  if (blocks === null) return refused();
   const moves = strictDirections(blocks.answer);
-  if (moves === null) return { ...ZERO_REWARD, bonuses: {} };
+  if (moves === null) return refused();
   const start = typeof level === 'string' ? parseBoxoban(level) : level;
   const sim = simulateSokoban(start, moves.slice(0, c.maxActions));
-  return rewardResult(c.format, Math.max(0, sim.bestReturn), {
-    action_count: actionCountBonus(moves, c),
-    thinking: thinkingBonus(blocks.think, c),
+  const reward = rewardResult({
+    format: c.format,
+    task: Math.max(0, sim.bestReturn),
+    bonuses: { action_count: actionCountBonus(moves, c), thinking: thinkingBonus(blocks.think, c) },
+    success: sim.solved,
+    score: optimalReturn === undefined ? undefined : sokobanScore(sim.bestReturn, optimalReturn),
   });
+  return { reward, played: true };
+}
+
+/**
+ * LMM-R1's Sokoban verifier reward of a whole-plan answer. `success`: the first `maxActions` moves
+ * solve the level. `score`: with the level's optimal return, MageBench's
+ * `sokobanScore(bestReturn, optimalReturn)` of those moves (a refused answer plays none: best
+ * return 0); without it, absent.
+ */
+export function sokobanReward(response: string, level: SokobanRewardLevel, config: Partial<SokobanRewardConfig> = {}, optimalReturn?: number): RewardResult {
+  return verifySokoban(response, level, config, optimalReturn).reward;
 }

@@ -4,7 +4,7 @@
  *
  * When the sample's templated prompt comes along (OpenRLHF's `prompts`, ending in the assistant
  * header), the response is what follows that prompt instead: a model that writes an assistant
- * header of its own would otherwise have everything before it left unscored.
+ * header of its own would otherwise have everything before it left ungraded.
  */
 import type { ChatTemplate } from '../options.js';
 

@@ -1,16 +1,18 @@
 /**
  * POST /v1/reward: OpenRLHF's remote reward protocol. `{ query, prompts, labels }` in,
- * `{ rewards, scores, extra_logs }` out, one entry per sample. A whole rollout batch (256 prompts
+ * `{ rewards, scores, extra_logs }` out, one entry per sample (server/reward/openrlhf.ts says what
+ * each holds; `scores` is the protocol's [0, 1] field, not a game score). A whole rollout batch (256 prompts
  * x 16 samples) arrives in one request, so this route has its own, larger body limit, and the work
  * yields to the event loop as it goes so health checks and env steps are still answered.
  *
  * A label that cannot be graded (an unknown JSON form, an empty gold, an unknown env or puzzle
- * family) scores 0 and is reported in `errors` and `extra_logs.label_error`, so that one bad
+ * family) gets reward and score 0 and is reported in `errors` and `extra_logs.label_error`, so that one bad
  * label does not fail a 4,096-sample batch; `strict: true` in the body, or the server's
  * `rewardStrictLabels`, turns it into a 400 naming the label instead.
  *
- * Grading runs on `rewardWorkers` worker threads (server/reward/pool.ts), or in the request
- * thread when that is 0; both use the same grader and give the same answers. A grader that
+ * The rewards are the environments' (envs/rewards, through server/reward/grade.ts). Grading runs
+ * on `rewardWorkers` worker threads (server/reward/pool.ts), or in the request thread when that
+ * is 0; both use the same grader and give the same answers. A grader that
  * throws, or a worker that dies, is a 500 naming the samples; the server goes on answering.
  */
 import { Type, type Static } from '@sinclair/typebox';
@@ -20,7 +22,7 @@ import { ApiError, badRequest } from '../errors.js';
 import { extractResponse } from '../reward/extract.js';
 import { gradeOne, guarded, type Grader, type GradeOutcome, type GradeSettings, type RewardTask } from '../reward/grade.js';
 import { RewardPool, RewardWorkerError } from '../reward/pool.js';
-import type { SampleScore } from '../reward/score.js';
+import type { OpenRlhfSample } from '../reward/openrlhf.js';
 import { ErrorSchema } from '../schemas.js';
 import { mapYielding } from '../services/yielding.js';
 
@@ -77,7 +79,7 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
             rewards: Type.Array(Type.Number()),
             scores: Type.Array(Type.Number()),
             extra_logs: Type.Record(Type.String(), Type.Array(Type.Number())),
-            errors: Type.Optional(Type.Array(SampleError, { description: 'labels that could not be graded (scored 0)' })),
+            errors: Type.Optional(Type.Array(SampleError, { description: 'labels that could not be graded (reward and score 0)' })),
           }),
           400: ErrorSchema,
           500: ErrorSchema,
@@ -111,8 +113,8 @@ export default async function rewardRoutes(app: FastifyInstance): Promise<void> 
         if (e instanceof RewardWorkerError) throw new ApiError(500, 'internal', e.message);
         throw e;
       }
-      const results: SampleScore[] = outcomes.map((o, i) => {
-        if ('score' in o) return o.score;
+      const results: OpenRlhfSample[] = outcomes.map((o, i) => {
+        if ('sample' in o) return o.sample;
         if ('failure' in o) throw new ApiError(500, 'internal', `grading sample ${i} (body.query[${i}], body.labels[${i}]) failed: ${o.failure}`);
         const message = `body.labels[${i}]: ${o.labelError}`;
         if (strict) throw badRequest(message);

@@ -52,7 +52,7 @@ export class Metrics {
     counter('envserver_steps_total', 'Env steps taken (turns).', this.stepsTotal);
     counter('envserver_resets_total', 'Env resets.', this.resetsTotal);
     counter('envserver_episodes_total', 'Episodes that ended.', this.episodesTotal);
-    counter('envserver_reward_samples_total', 'Samples scored by /v1/reward.', this.rewardSamplesTotal);
+    counter('envserver_reward_samples_total', 'Samples graded by /v1/reward.', this.rewardSamplesTotal);
     counter('envserver_evictions_total', 'Instances closed for idleness.', this.evictionsTotal);
     counter('envserver_replays_saved_total', 'Replays written to the replay directory.', this.replaysSavedTotal);
     counter('envserver_replay_save_failures_total', 'Replays that could not be written.', this.replaySaveFailuresTotal);

@@ -52,17 +52,17 @@ describe('accuracyReward', () => {
   });
 
   it('returns its parts: the task part, no format part', () => {
-    expect(accuracyReward(resp('4'), '4')).toEqual({ total: 1, format: 0, task: 1, bonuses: {} });
+    expect(accuracyReward(resp('4'), '4')).toEqual({ total: 1, format: 0, task: 1, bonuses: {}, success: true });
     expect(accuracyReward(resp('4'), '4', 2).total).toBe(2);
   });
 });
 
 describe('mathReward', () => {
   it('is format + accuracy, at most 1.5', () => {
-    expect(mathReward(resp('\\boxed{4}'), '4')).toEqual({ total: 1.5, format: 0.5, task: 1, bonuses: {} });
+    expect(mathReward(resp('\\boxed{4}'), '4')).toEqual({ total: 1.5, format: 0.5, task: 1, bonuses: {}, success: true });
     expect(mathReward(resp('5'), '4').total).toBe(0.5);
     expect(mathReward('Sure: <think>a</think><answer>4</answer>', '4').total).toBe(1);
-    expect(mathReward('<think>a</think><answer>4</answer><answer>4</answer>', '4')).toEqual({ total: 1, format: 0, task: 1, bonuses: {} });
+    expect(mathReward('<think>a</think><answer>4</answer><answer>4</answer>', '4')).toEqual({ total: 1, format: 0, task: 1, bonuses: {}, success: true });
     expect(mathReward('nothing', '4').total).toBe(0);
     expect(mathReward(resp('4'), '4', { format: 0, accuracy: 2 }).total).toBe(2);
   });

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { make, type GameEnv } from '../../envs/index.js';
+import type { SokobanLevel } from '../../envs/sokoban/index.js';
 import { makeDataset, makePuzzle, PUZZLE_FAMILIES, puzzleLabel } from '../../envs/puzzles/index.js';
 import {
   accuracyReward,
   formatReward,
+  gameEpisodeReward,
   mathReward,
   parseRewardLabel,
   rewardForItem,
@@ -37,10 +40,10 @@ describe('rewardForItem', () => {
     for (const item of makeDataset(family, { size: 10, seed: 4 })) {
       const good = rewardForItem(item, resp(item.answer));
       if (family === 'sokoban') {
-        expect(good).toEqual(sokobanReward(resp(item.answer), item.meta.level as string));
+        expect(good).toEqual(sokobanReward(resp(item.answer), item.meta.level as string, {}, item.meta.optimal_return as number));
         expect(good.task).toBeCloseTo(item.meta.optimal_return as number, 10);
       } else {
-        expect(good, item.id).toEqual({ total: 1.5, format: 0.5, task: 1, bonuses: {} });
+        expect(good, item.id).toEqual({ total: 1.5, format: 0.5, task: 1, bonuses: {}, success: true });
         expect(rewardForItem(item, resp('zzz')).total).toBe(0.5);
         expect(rewardForItem(item, item.answer).total).toBe(0); // no tags, no reward
       }
@@ -49,15 +52,36 @@ describe('rewardForItem', () => {
 });
 
 describe('rewardForLabel', () => {
-  it('scores gold answers with mathReward and resolves Sokoban levels through the caller', () => {
+  it('scores gold answers with mathReward and Sokoban levels with the verifier, on the level the caller resolves', () => {
     expect(rewardForLabel(resp('\\boxed{4}'), '$4$')).toEqual(mathReward(resp('4'), '4'));
     const label = '{"env_id": "Sokoban-small-v0", "seed": 1}';
-    expect(rewardForLabel(resp('Right'), label)).toBeNull(); // no resolver: the caller scores it
     const level = '#####\n#@$.#\n#####';
-    const r = rewardForLabel(resp('Right'), label, { resolveLevel: (l) => (l.seed === 1 ? level : null) });
-    expect(r?.task).toBeCloseTo(10.9, 10);
-    expect(rewardForLabel(resp('Right'), '{"env_id": "Sokoban-small-v0", "seed": 2}', { resolveLevel: () => null })).toBeNull();
-    expect(rewardForLabel(resp('Right'), '{"env_id": "Football-v0"}', { resolveLevel: () => level })).toBeNull();
+    const r = rewardForLabel(resp('Right'), label, { resolveLevel: (l) => (l.seed === 1 ? level : '#####\n#@ $.#\n#####') });
+    expect(r.task).toBeCloseTo(10.9, 10);
+    expect(r.success).toBe(true);
+  });
+
+  it("without a resolver, plays the env's own first state at the seed (0 when none)", () => {
+    const firstState = (seed: number) => {
+      const env = make('Sokoban-small-v0');
+      env.reset({ seed });
+      return (env as GameEnv<SokobanLevel>).currentState();
+    };
+    for (const answer of ['Right', 'Up, Left, Left, Down', 'Down, Down, Right']) {
+      expect(rewardForLabel(resp(answer), '{"env_id": "Sokoban-small-v0", "seed": 1}')).toEqual(sokobanReward(resp(answer), firstState(1)));
+      expect(rewardForLabel(resp(answer), { env_id: 'Sokoban-small-v0' })).toEqual(sokobanReward(resp(answer), firstState(0)));
+    }
+  });
+
+  it('plays other games as one whole-plan episode', () => {
+    const label = { env_id: 'Football-empty-goal-close-v0', seed: 1, options: {} };
+    const response = '<think>run at goal</think><answer>right, right, shot</answer>';
+    const r = rewardForLabel(response, label);
+    expect(r).toEqual(gameEpisodeReward(response, label.env_id, 1, {}));
+    expect(r.episode).toEqual({ actionValid: true, moves: 3 });
+    // The env's reward is the whole reward; format is not paid on top of it.
+    expect(r.format).toBe(0);
+    expect(r.total).toBe(r.task);
   });
 });
 

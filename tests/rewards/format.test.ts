@@ -14,7 +14,7 @@ describe('formatReward', () => {
     ok('<think></think><answer></answer>'); // empty blocks are still the format (accuracy grades content)
     ok('<think>multi\nline <b>html</b> $x^2$</think><answer>\\boxed{1}</answer>');
     const r = formatReward('<think>a</think><answer>b</answer>');
-    expect(r).toEqual({ total: 0.5, format: 0.5, task: 0, bonuses: {} });
+    expect(r).toEqual({ total: 0.5, format: 0.5, task: 0, bonuses: {}, success: false });
     expect(formatReward('<think>a</think><answer>b</answer>', 2).total).toBe(2);
   });
 

@@ -76,7 +76,7 @@ describe('sokobanReward', () => {
       resp('a', 'Right; Right'),
       resp('a', 'noop'),
     ]) {
-      expect(sokobanReward(r, SHORT), r).toEqual({ total: 0, format: 0, task: 0, bonuses: {} });
+      expect(sokobanReward(r, SHORT), r).toEqual({ total: 0, format: 0, task: 0, bonuses: {}, success: false });
     }
   });
 
