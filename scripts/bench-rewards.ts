@@ -18,7 +18,7 @@ import { makeDataset } from '../envs/puzzles/index.js';
 import { answersEquivalent } from '../envs/puzzles/math/equivalence.js';
 import { extractLastBoxed } from '../envs/puzzles/math/latex.js';
 import { lastTagBlock } from '../envs/puzzles/tags.js';
-import { CORPUS_ROWS } from '../tests/rewards/grading-corpus.js';
+import { CORPUS_ROWS } from '../envs/rewards/grading/corpus.js';
 import { accuracyReward } from '../envs/rewards/index.js';
 import { computeEngineBackend, useCasBackend } from '../envs/rewards/grading/cas.js';
 

@@ -7,7 +7,7 @@
  *
  *   npx tsx scripts/measure-cas.ts
  */
-import { CORPUS_ROWS } from '../tests/rewards/grading-corpus.js';
+import { CORPUS_ROWS } from '../envs/rewards/grading/corpus.js';
 import { answersMatch } from '../envs/rewards/grading/grade.js';
 import { computeEngineBackend, SAMPLE_POINTS, sampleValue, useCasBackend, type CasBackend, type Complex, type Fingerprint } from '../envs/rewards/grading/cas.js';
 

@@ -11,7 +11,7 @@ import { casGuard, fingerprint } from '../../envs/rewards/grading/cas.js';
 import { readShape } from '../../envs/rewards/grading/structure.js';
 import { answerCore, lastMathSegment, splitUnit } from '../../envs/rewards/grading/text.js';
 import { expectLinearGrowth } from '../support/growth.js';
-import { CORPUS_ROWS } from './grading-corpus.js';
+import { CORPUS_ROWS } from '../../envs/rewards/grading/corpus.js';
 
 const resp = (answer: string) => `<think>working</think><answer>${answer}</answer>`;
 
