@@ -3,9 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { createModel, exportOnnx, loadModel, saveModel, countParameters, PRESET_NAMES, type PresetName, type TinyLMM } from './index.js';
-import type { ModelConfig } from './model/config.js';
-import type { RGBAImage } from './model/image.js';
+import { createModel, exportOnnx, generate, loadModel, saveModel, countParameters, PRESET_NAMES, type PresetName, type TinyLMM, type ModelConfig, type RGBAImage } from './model/index.js';
 import type { Device } from './engine/index.js';
 import { userPath } from '../envs/node/user-path.js';
 
@@ -145,7 +143,7 @@ runtimeOptions(
   const chat = [...(o.system ? [{ role: 'system' as const, content: o.system }] : []), { role: 'user' as const, content: user }];
   const prompts = Array.from({ length: o.num }, () => (o.raw ? o.prompt : chat));
   const t0 = performance.now();
-  const gens = await model.generate({
+  const gens = await generate(model, {
     prompts,
     images: o.raw ? prompts.map(() => image) : undefined,
     maxNewTokens: o.maxNewTokens,

@@ -8,8 +8,8 @@
 import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import seedrandom from 'seedrandom';
-import { createModel, presetConfig, type PresetName } from '../agent/index.js';
-import { measurePeakMatmulGflops } from '../agent/engine/bench-matmul.js';
+import { generate, createModel, presetConfig, type PresetName } from '../agent/model/index.js';
+import { measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
 import { generateFlops, trainStepFlops } from './bench/model-flops.js';
 import { tfjsTrainStepSeconds } from './bench/tfjs-train.js';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const newTokens = 32;
   for (const batch of [1, 64, 256]) {
     const inputIds = Array.from({ length: batch }, (_, b) => tokens(`p${b}`, prompt));
-    const run = () => small.generate({ inputIds, maxNewTokens: newTokens, stopTokens: [], temperature: 1, seed: 1, bakeWeights: true });
+    const run = () => generate(small, { inputIds, maxNewTokens: newTokens, stopTokens: [], temperature: 1, seed: 1, bakeWeights: true });
     await run(); // warm-up: builds the baked sessions
     const { value: secs, reference } = await interleaved(async () => {
       let best = Infinity;

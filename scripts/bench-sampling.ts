@@ -1,4 +1,4 @@
-// Sampled tokens/s of model.generate for the `tiny` preset: batch 64, a ~200-token prompt, 64 new
+// Sampled tokens/s of generate() for the `tiny` preset: batch 64, a ~200-token prompt, 64 new
 // tokens, temperature 1, every row generating all of them (stopTokens: []), with and without baked
 // weights. `--finish spread` instead gives each row a stop token taken from a reference run, so that
 // rows finish one after another (what dropping finished rows is for); tokens/s then counts the

@@ -40,6 +40,7 @@ async function serve(kind: string, replayDir: string, chatModel: string): Promis
   if (kind.startsWith('chat:')) {
     await import('../envs/index.js');
     const { buildApp } = await import('../server/app.js');
+    const { generate } = await import('../agent/model/index.js');
     app = await buildApp({ models: { bench: chatModel }, chatMaxBatch: Number(kind.slice(5)), replayDir: undefined });
     // The engine alone, in this process: one generate() over `rows` copies of the bench prompt.
     app.get<{ Querystring: { rows: string } }>('/__bench/engine', { schema: { hide: true } }, async (req) => {
@@ -47,7 +48,7 @@ async function serve(kind: string, replayDir: string, chatModel: string): Promis
       const rows = Number(req.query.rows);
       const prompts = Array.from({ length: rows }, () => [{ role: 'user' as const, content: CHAT_PROMPT }]);
       const t0 = performance.now();
-      const gens = await model.generate({ prompts, maxNewTokens: CHAT_MAX_TOKENS, temperature: 1, seed: 1, bakeWeights: true });
+      const gens = await generate(model, { prompts, maxNewTokens: CHAT_MAX_TOKENS, temperature: 1, seed: 1, bakeWeights: true });
       const s = (performance.now() - t0) / 1000;
       return { tokens: gens.reduce((n, g) => n + g.tokens.length, 0), seconds: s };
     });

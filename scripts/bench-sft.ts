@@ -6,7 +6,7 @@
  * the speedup between them as a paired ratio.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { createModel, type PresetName } from '../agent/index.js';
+import { createModel, type PresetName } from '../agent/model/index.js';
 import { warnWithoutFastAllocator, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { DEFAULT_SFT_MIX, sftBatches } from '../training/stages/sft.js';
 import { LENGTH_MULTIPLE, lengthBuckets, SftTrainer, type SftBatch } from '../training/tinylmm/sft-trainer.js';

@@ -9,9 +9,8 @@
  */
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { createModel, saveModel, type ChatMessage } from '../agent/index.js';
-import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js';
-import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
+import { generate, createModel, saveModel, type ChatMessage } from '../agent/model/index.js';
+import { footballHeuristicAgent, rolloutEpisodeSync } from '../agent/agents/index.js';
 import { encodeGif, formatPlan, make, makeDataset, PUZZLE_FAMILIES, SOKOBAN_ACTIONS, verifyPuzzle, GameEnv, type RgbaImage, type SokobanState } from '../envs/index.js';
 import { ReplayRecorder, verifyReplay, type Replay } from '../envs/replay/index.js';
 import { mathReward, sokobanReward } from '../envs/rewards/index.js';
@@ -111,7 +110,7 @@ for (let step = 0; step < opts.steps; step++) {
 }
 bar.stop();
 console.log(`loss ${losses[0].toFixed(3)} -> ${losses.at(-1)!.toFixed(3)} over ${opts.steps} steps`);
-const [sample] = await model.generate({ prompts: [prompt(plans[0].image)], greedy: true, maxNewTokens: 160, stopStrings: ['</answer>'] });
+const [sample] = await generate(model, { prompts: [prompt(plans[0].image)], greedy: true, maxNewTokens: 160, stopStrings: ['</answer>'] });
 console.log(`greedy answer on the first level: ${sample.text}`);
 sokoban.reset({ seed: opts.seed });
 console.log(`its Sokoban reward: ${sokobanReward(sample.text, sokoban.currentState()).total.toFixed(3)}`);

@@ -7,8 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeGif, encodePng, make, type RgbaImage } from '../envs/index.js';
-import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js';
-import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
+import { footballHeuristicAgent, rolloutEpisodeSync } from '../agent/agents/index.js';
 
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex >= 0 ? process.argv[outIndex + 1] : 'assets/football';

@@ -7,11 +7,7 @@
  */
 import { make } from '../envs/core/registry.js';
 import { FOOTBALL_IDS } from '../envs/football/index.js';
-import type { Agent } from '../agent/baselines/agent.js';
-import { footballHeuristicAgent } from '../agent/baselines/football-heuristic.js';
-import { idleAgent } from '../agent/baselines/idle.js';
-import { randomAgent } from '../agent/baselines/random.js';
-import { rolloutEpisodeSync } from '../agent/baselines/rollout.js';
+import { type Agent, footballHeuristicAgent, idleAgent, randomAgent, rolloutEpisodeSync } from '../agent/agents/index.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,6 +1,6 @@
 /** The server's settings, one typed object with the defaults the issue asks for. */
 import { availableParallelism } from 'node:os';
-import type { TinyLMM } from '../agent/model/tinylmm.js';
+import type { TinyLMM } from '../agent/model/index.js';
 import type { AnswerSearch } from '../envs/rewards/config.js';
 
 export interface ChatTemplate {

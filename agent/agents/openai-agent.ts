@@ -12,9 +12,9 @@
  */
 import OpenAI from 'openai';
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { encodePng } from '../envs/render/png.js';
-import type { Observation, Protocol } from '../envs/core/types.js';
-import type { Agent, AgentContext, AgentDecision, AgentTurn } from './baselines/agent.js';
+import { encodePng } from '../../envs/render/png.js';
+import type { Observation, Protocol } from '../../envs/core/types.js';
+import type { Agent, AgentContext, AgentDecision, AgentTurn } from './agent.js';
 import { GENERIC_CHAT_PROMPT, type ChatPrompt, type ChatPromptContext } from './prompts/chat-prompt.js';
 import { FOOTBALL_CHAT_PROMPT } from './prompts/football-chat.js';
 import { SOKOBAN_CHAT_PROMPT } from './prompts/sokoban-chat.js';

@@ -1,5 +1,5 @@
 /**
- * A TinyLMM checkpoint as an Agent: the prompts training uses (agent/prompts), sampled with the
+ * A TinyLMM checkpoint as an Agent: the prompts training uses (./prompts), sampled with the
  * given settings. Sokoban: the text board prompt by default, the frame with `view: 'image'`.
  * Football: the turn prompt of training's MGT stage (the cropped view, the turn and the turn
  * limit, the last two turns' actions and rewards), always with the frame. Other envs are refused
@@ -9,14 +9,12 @@
  * goes into one `generate` call, each row with its own seed, so a leaderboard running 16 episodes
  * at once decodes them together.
  */
-import { loadModel } from './index.js';
-import type { TinyLMM } from './model/tinylmm.js';
-import type { ChatMessage } from './model/chat.js';
-import type { Agent, AgentContext, AgentDecision } from './baselines/agent.js';
+import { generate, loadModel, type ChatMessage, type TinyLMM } from '../model/index.js';
+import type { Agent, AgentContext, AgentDecision } from './agent.js';
 import { footballTurnPromptOf, noteOf } from './prompts/football.js';
 import { sokobanImagePrompt, sokobanTextPrompt } from './prompts/sokoban.js';
-import type { Observation } from '../envs/core/types.js';
-import type { SokobanLevel } from '../envs/sokoban/types.js';
+import type { Observation } from '../../envs/core/types.js';
+import type { SokobanLevel } from '../../envs/sokoban/types.js';
 
 export interface TinyLmmAgentOptions {
   /** Checkpoint directory (as saved by saveModel / train:agent). */
@@ -72,7 +70,7 @@ export function tinylmmAgent(opts: TinyLmmAgentOptions): Agent {
     queue = [];
     try {
       const prepared = model.prepare(batch.map((p) => p.prompt));
-      const gens = await model.generate({
+      const gens = await generate(model, {
         inputIds: prepared.inputIds,
         pixelValues: prepared.pixelValues,
         greedy: opts.temperature === 0,

@@ -1,29 +1,9 @@
-// The agent package's public interface: create, load, save and export TinyLMM models.
-//
-//   const model = createModel('tiny', { seed: 1 });
-//   const ids = model.tokenizer.encode('<|im_start|>user\nhi<|im_end|>\n');
-//   const { data, dims } = await model.logits({ inputIds: [ids] });   // dims [1, T, vocab]
-//   const [g] = await model.generate({ prompts: [[{ role: 'user', content: 'hi' }]], maxNewTokens: 16 });
-//   saveModel(model, 'runs/ckpt');  const again = loadModel('runs/ckpt');
-//   exportOnnx(model, 'runs/tinylmm.onnx');
-//   await model.dispose();
-import { loadCheckpoint, saveCheckpoint } from './model/checkpoint.js';
-import { presetConfig, type ModelConfig, type PresetName } from './model/config.js';
-import { initParams, type Params } from './model/params.js';
-import { TinyLMM, type ModelOptions } from './model/tinylmm.js';
-
-export { TinyLMM } from './model/tinylmm.js';
-export type { ModelOptions, LogitsInput, FloatTensor, PreparedPrompts } from './model/tinylmm.js';
-export type { GenerateOptions, Generation } from './model/sampling.js';
-export type { ScoreInput, Scores } from './model/score.js';
-export { exportOnnx, exportOnnxBytes } from './model/export.js';
-export { presetConfig, parseConfig, numImageTokens, PRESET_NAMES, type ModelConfig, type PresetName } from './model/config.js';
-export { Tokenizer, SPECIAL_TOKENS, VOCAB_SIZE, EOS, PAD, IMAGE, IM_START, IM_END } from './model/tokenizer.js';
-export { applyChatTemplate, expandImageTokens, type ChatMessage, type ContentPart } from './model/chat.js';
-export { preprocessImage, preprocessBatch, type RGBAImage } from './model/image.js';
-export { parameterSpecs, countParameters, type Params } from './model/params.js';
-export { loadCheckpoint, type CheckpointData } from './model/checkpoint.js';
-export * from './model/graphs.js';
+// Where a TinyLMM comes from (a seeded init of a preset, or a checkpoint directory) and how one is
+// saved back to a checkpoint.
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { presetConfig, type ModelConfig, type PresetName } from './config.js';
+import { initParams, type Params } from './params.js';
+import { TinyLMM, type ModelOptions } from './tinylmm.js';
 
 export interface CreateOptions extends ModelOptions {
   seed?: number | string;

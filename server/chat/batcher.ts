@@ -7,8 +7,7 @@
  * order while they fit: at most `maxRows` rows, and the longest prompt plus the largest token
  * budget within the context (a row is never cut short by a neighbour's long prompt).
  */
-import type { Generation } from '../../agent/model/sampling.js';
-import type { TinyLMM } from '../../agent/model/tinylmm.js';
+import { generate, type Generation, type TinyLMM } from '../../agent/model/index.js';
 import { OpenAIError } from './openai-error.js';
 
 export interface GenerationRequest {
@@ -172,7 +171,7 @@ export class GenerationBatcher {
     this.stats.rows += totalRows;
     this.stats.requests += batch.length;
     try {
-      await this.model.generate({
+      await generate(this.model, {
         inputIds,
         pixelValues,
         rows,

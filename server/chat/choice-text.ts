@@ -4,7 +4,7 @@
  * the part that is safe to send so far: text that could still turn into a stop string, and a
  * UTF-8 character whose bytes have not all arrived, are held back until they settle.
  */
-import { EOS, IM_END, type Tokenizer } from '../../agent/model/tokenizer.js';
+import { EOS, IM_END, type Tokenizer } from '../../agent/model/index.js';
 
 export class ChoiceText {
   private readonly tokens: number[] = [];

@@ -5,7 +5,7 @@
  * decompression bomb) is refused without allocating it.
  */
 import { convertIndexedToRgb, decode, type DecodedPng } from 'fast-png';
-import type { RGBAImage } from '../../agent/model/image.js';
+import type { RGBAImage } from '../../agent/model/index.js';
 import { invalid } from './openai-error.js';
 
 export interface ImageLimits {

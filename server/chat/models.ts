@@ -3,8 +3,7 @@
  * batching queue. Loaded at start, so a bad directory fails the start, not the first request.
  */
 import { resolve } from 'node:path';
-import { loadModel } from '../../agent/index.js';
-import type { TinyLMM } from '../../agent/model/tinylmm.js';
+import { loadModel, type TinyLMM } from '../../agent/model/index.js';
 import { GenerationBatcher, type BatcherOptions } from './batcher.js';
 
 export interface ServedModel {

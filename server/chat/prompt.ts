@@ -3,7 +3,7 @@
  * message), text parts kept, `image_url` parts decoded into pixels. Every problem is a 400 that
  * names the message and part at fault.
  */
-import type { ChatMessage, ContentPart } from '../../agent/model/chat.js';
+import type { ChatMessage, ContentPart } from '../../agent/model/index.js';
 import { decodeImageUrl, type ImageLimits } from './image-url.js';
 import { invalid } from './openai-error.js';
 

@@ -3,8 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as E from '../../agent/engine/index.js';
-import { cudaProviderInstalled } from '../../agent/engine/runtime.js';
-import { CUDA_INSTALL_HINT, Graph, createSession, tensor, toNumbers, toOnnx } from '../../agent/engine/index.js';
+import { cudaProviderInstalled, CUDA_INSTALL_HINT, Graph, createSession, tensor, toNumbers, toOnnx } from '../../agent/engine/index.js';
 
 function affine() {
   const g = new Graph('affine');

@@ -1,11 +1,10 @@
 // The Sokoban diagnosis: what counts as reading the board, the split of pass@1 by it, and a real
 // checkpoint's answers when the true positions are written for it.
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel } from '../../agent/index.js';
+import { loadModel, Tokenizer } from '../../agent/model/index.js';
 import { WARM_START } from '../../training/config.js';
 import { diagnose, diagnoseSokoban, diagnosisTable, readsBoard, truePositions } from '../../training/eval/diagnose.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalItems, evaluate } from '../../training/eval/evaluate.js';
-import { Tokenizer } from '../../agent/model/tokenizer.js';
 
 const items = evalItems({ task: 'sokoban-text-6x6-1', count: 6 });
 const answer = (think: string, trace: string) => trace.replace(/<think>[\s\S]*<\/think>/, `<think>${think}</think>`);
@@ -15,10 +14,10 @@ describe('Sokoban diagnosis', () => {
     for (const it of items) {
       expect(truePositions(it)).toMatch(/^@ \d+,\d+ \$ \d+,\d+ \. \d+,\d+$/);
       expect(readsBoard(it, it.trace)).toBe(true);
-      expect(it.score(it.trace).success).toBe(true);
+      expect(it.reward(it.trace).success).toBe(true);
       const misread = answer(truePositions(it).replace(/^@ (\d+),/, (_, r: string) => `@ ${Number(r) + 1},`), it.trace);
       expect(readsBoard(it, misread)).toBe(false);
-      expect(it.score(misread).success).toBe(true); // the score plays the plan, not the reading
+      expect(it.reward(misread).success).toBe(true); // the score plays the plan, not the reading
       expect(readsBoard(it, 'Up, Left')).toBe(false); // out of format reads nothing
     }
   });

@@ -6,11 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { make } from '../../envs/core/registry.js';
 import { FOOTBALL_IDS } from '../../envs/football/index.js';
-import { footballHeuristicAgent } from '../../agent/baselines/football-heuristic.js';
-import { idleAgent } from '../../agent/baselines/idle.js';
-import { randomAgent } from '../../agent/baselines/random.js';
-import { rolloutEpisode, rolloutEpisodeSync } from '../../agent/baselines/rollout.js';
-import type { Agent } from '../../agent/baselines/agent.js';
+import { footballHeuristicAgent, idleAgent, randomAgent, rolloutEpisode, rolloutEpisodeSync, type Agent } from '../../agent/agents/index.js';
 
 const SEEDS = Array.from({ length: 32 }, (_, i) => 1000 + i);
 

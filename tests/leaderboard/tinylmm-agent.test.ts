@@ -1,18 +1,15 @@
 /**
  * The TinyLMM agent on the committed checkpoint: concurrent episodes share one batch, every turn
  * carries the model's text and token usage, the replays verify, and a seeded run repeats exactly.
- * Its prompt is the training prompt for the same level (one builder, agent/prompts/sokoban.ts);
- * Football plays on training's turn prompt (agent/prompts/football.ts, pinned in
+ * Its prompt is the training prompt for the same level (one builder, agent/agents/prompts/sokoban.ts);
+ * Football plays on training's turn prompt (agent/agents/prompts/football.ts, pinned in
  * tests/training/football-prompt.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { rolloutEpisode } from '../../agent/baselines/rollout.js';
-import { tinylmmAgent } from '../../agent/tinylmm-agent.js';
-import type { Agent } from '../../agent/baselines/agent.js';
+import { rolloutEpisode, tinylmmAgent, type Agent, sokobanTextPrompt } from '../../agent/agents/index.js';
 import { make } from '../../envs/index.js';
 import { ReplayRecorder, verifyReplay } from '../../envs/replay/index.js';
-import { sokobanTextPrompt as trainingPrompt } from '../../training/tasks/sokoban.js';
-import { sokobanTextPrompt } from '../../agent/prompts/sokoban.js';
+import { task } from '../../training/tasks/index.js';
 
 const agents: Agent[] = [];
 afterAll(async () => {

@@ -5,8 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, trunc
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createModel, loadCheckpoint, loadModel, saveModel } from '../../agent/index.js';
-import { decodeSafetensors } from '../../agent/model/safetensors.js';
+import { createModel, loadCheckpoint, loadModel, saveModel, decodeSafetensors } from '../../agent/model/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tinylmm-ck-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 // Same seed and thread count: bit-identical training steps (losses, gradient norms, parameters).
 import { describe, expect, it } from 'vitest';
-import { createModel } from '../../agent/index.js';
+import { createModel } from '../../agent/model/index.js';
 import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
 import { randomImage, randomTokens } from './helpers.js';
 
@@ -33,7 +33,7 @@ describe('training graph extras', () => {
   it('grad_norm_sq from the graph equals the squared global norm of the gradients', async () => {
     const { buildSftTrainGraph } = await import('../../training/tinylmm/train-graphs.js');
     const { createSession } = await import('../../agent/engine/index.js');
-    const { padBatch } = await import('../../agent/model/batch.js');
+    const { padBatch } = await import('../../agent/model/index.js');
     const model = createModel('tiny', { seed: 3, threads: 1 });
     const tg = buildSftTrainGraph(model.config, { vision: false });
     const s = await createSession(tg.graph, { threads: 1 });
@@ -73,7 +73,7 @@ describe('resume', () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { loadCheckpoint, loadModel, saveModel } = await import('../../agent/index.js');
+    const { loadCheckpoint, loadModel, saveModel } = await import('../../agent/model/index.js');
     const dir = mkdtempSync(join(tmpdir(), 'resume-'));
     const inputIds = [randomTokens('r1', 24), randomTokens('r2', 17)];
     const data = { inputIds, lossMask: inputIds.map((r) => r.map(() => 1)) };

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createModel, exportOnnx } from '../../agent/index.js';
-import { preprocessBatch } from '../../agent/model/image.js';
+import { createModel, exportOnnx, preprocessBatch } from '../../agent/model/index.js';
 import { randomImage } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tinylmm-onnx-'));

@@ -2,14 +2,8 @@
 // loss over graph (a) (log-probs + value head) and of the SFT loss, against central differences.
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { createSession, type Dims, type HostTensor } from '../../agent/engine/index.js';
-import { padBatch } from '../../agent/model/batch.js';
-import { expandImageTokens } from '../../agent/model/chat.js';
-import { numImageTokens, type ModelConfig } from '../../agent/model/config.js';
-import { preprocessBatch } from '../../agent/model/image.js';
-import { Mul, ReduceSum, Add } from '../../agent/model/ops.js';
-import { initParams } from '../../agent/model/params.js';
-import { IMAGE, Tokenizer } from '../../agent/model/tokenizer.js';
+import { createSession, type Dims, type HostTensor, Mul, ReduceSum, Add } from '../../agent/engine/index.js';
+import { padBatch, expandImageTokens, numImageTokens, type ModelConfig, preprocessBatch, initParams, IMAGE, Tokenizer } from '../../agent/model/index.js';
 import { buildLogprobTrainGraph, buildSftTrainGraph, type TrainGraph } from '../../training/tinylmm/train-graphs.js';
 import { microConfig, randomImage } from './helpers.js';
 

@@ -1,8 +1,7 @@
 // Shared fixtures for the model tests: a very small config (fast graphs, float64-friendly), seeded
 // images and token rows.
 import seedrandom from 'seedrandom';
-import { presetConfig, type ModelConfig } from '../../agent/model/config.js';
-import type { RGBAImage } from '../../agent/model/image.js';
+import { presetConfig, type ModelConfig, type RGBAImage } from '../../agent/model/index.js';
 
 /** A few thousand parameters, with vision, value head and every code path of the full presets. */
 export function microConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {

@@ -3,11 +3,8 @@
 // rounded up to a chunk (few distinct shapes), and a row's tokens and log-probs are bit-identical
 // whatever the capacity, maxNewTokens, or the moment other rows are dropped.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EngineSession } from '../../agent/engine/index.js';
-import { createModel, TinyLMM, type GenerateOptions } from '../../agent/index.js';
-import { CACHE_CHUNK, KVCache, cacheCapacity } from '../../agent/model/kv-cache.js';
-import type { HostTensor } from '../../agent/model/ops.js';
-import { initParams } from '../../agent/model/params.js';
+import { EngineSession, type HostTensor } from '../../agent/engine/index.js';
+import { generate, createModel, TinyLMM, type GenerateOptions, CACHE_CHUNK, KVCache, cacheCapacity, initParams } from '../../agent/model/index.js';
 import { microConfig, randomTokens } from './helpers.js';
 
 const ROWS = 3;
@@ -133,7 +130,7 @@ describe('generation on the growing cache', () => {
     const model = new TinyLMM('tiny', c, initParams(c, 4), 0, {}, { threads: 1 });
     const inputIds = [randomTokens('g1', 50), randomTokens('g2', 41)];
     const shapes = watchSteps();
-    await model.generate({ inputIds, maxNewTokens: 100, temperature: 1, seed: 3, stopTokens: [] });
+    await generate(model, { inputIds, maxNewTokens: 100, temperature: 1, seed: 3, stopTokens: [] });
     // Step s (s = 1..99) sees the prompt's 50 slots plus the s - 1 tokens fed back before it.
     expect(shapes).toHaveLength(99);
     shapes.forEach(([rows, L], s) => {
@@ -150,8 +147,8 @@ describe('generation on the growing cache', () => {
     for (const bakeWeights of [false, true]) {
       const opts: GenerateOptions = { prompts, temperature: 1, seed: 9, stopTokens: [], bakeWeights };
       // 45 tokens cross two chunk boundaries; prompt + maxNewTokens - 1 is off the 8-slot grid for both.
-      const short = await model.generate({ ...opts, maxNewTokens: 20 });
-      const long = await model.generate({ ...opts, maxNewTokens: 45 });
+      const short = await generate(model, { ...opts, maxNewTokens: 20 });
+      const long = await generate(model, { ...opts, maxNewTokens: 45 });
       short.forEach((g, b) => {
         expect(long[b].tokens.slice(0, 20)).toEqual(g.tokens);
         expect(long[b].logprobs.slice(0, 20)).toEqual(g.logprobs); // exact, not within a tolerance
@@ -165,12 +162,12 @@ describe('generation on the growing cache', () => {
     const inputIds = Array.from({ length: 12 }, (_, b) => randomTokens(`d${b}`, 20 + b));
     for (const bakeWeights of [false, true]) {
       const opts: GenerateOptions = { inputIds, temperature: 1, seed: 4, maxNewTokens: 36, bakeWeights };
-      const ref = await model.generate({ ...opts, stopTokens: [] });
+      const ref = await generate(model, { ...opts, stopTokens: [] });
       // Row b stops at (the first occurrence of) its token number 3b: rows finish one after another,
       // and row 11 generates alone at the end.
       const stops = ref.map((g, b) => [g.tokens[Math.min(3 * b, 35)]]);
       const shapes = watchSteps();
-      const got = await model.generate({ ...opts, stopTokens: stops });
+      const got = await generate(model, { ...opts, stopTokens: stops });
       vi.restoreAllMocks();
       got.forEach((g, b) => {
         const end = ref[b].tokens.indexOf(stops[b][0]) + 1;

@@ -2,9 +2,7 @@
 // answer that only the image tells apart): loss down by >= 90% in a few hundred steps, and greedy
 // answers read the image.
 import { describe, expect, it } from 'vitest';
-import { createModel } from '../../agent/index.js';
-import type { ChatMessage } from '../../agent/model/chat.js';
-import type { RGBAImage } from '../../agent/model/image.js';
+import { generate, createModel, type ChatMessage, type RGBAImage } from '../../agent/model/index.js';
 import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
 
 const COLOURS: Array<[string, [number, number, number]]> = [
@@ -53,7 +51,7 @@ describe('TinyLMM learns', () => {
     for (; steps < 300 && last > first * 0.002; steps++) last = (await trainer.step(batch)).loss;
     console.log(`overfit: loss ${first.toFixed(3)} -> ${last.toFixed(4)} in ${steps} steps, ${((performance.now() - t0) / steps).toFixed(0)} ms/step`);
     expect(last).toBeLessThan(first * 0.1);
-    const gens = await model.generate({ ...prep, greedy: true, maxNewTokens: 24 });
+    const gens = await generate(model, { ...prep, greedy: true, maxNewTokens: 24 });
     const right = gens.filter((g, i) => g.text === examples[i].answer).length;
     console.log(`greedy answers right: ${right}/8`, gens.map((g) => g.text));
     expect(right).toBeGreaterThanOrEqual(7);

@@ -2,17 +2,8 @@
 // the same log-probs and values, and the same gradients, for groups of any size, with images, with
 // RoPE and SwiGLU, a one-token prompt and an empty response.
 import { describe, expect, it } from 'vitest';
-import { createSession, type HostTensor } from '../../agent/engine/index.js';
-import { createModel } from '../../agent/index.js';
-import { padBatch } from '../../agent/model/batch.js';
-import { expandImageTokens } from '../../agent/model/chat.js';
-import { numImageTokens, type ModelConfig } from '../../agent/model/config.js';
-import { buildGroupedLogprobGraph, buildLogprobGraph } from '../../agent/model/graphs.js';
-import { preprocessBatch } from '../../agent/model/image.js';
-import { Add, Mul, ReduceSum } from '../../agent/model/ops.js';
-import { initParams } from '../../agent/model/params.js';
-import { groupByPrompt } from '../../agent/model/prompt-groups.js';
-import { IMAGE, Tokenizer } from '../../agent/model/tokenizer.js';
+import { createSession, type HostTensor, Add, Mul, ReduceSum } from '../../agent/engine/index.js';
+import { responseLogprobs, createModel, padBatch, expandImageTokens, numImageTokens, type ModelConfig, buildGroupedLogprobGraph, buildLogprobGraph, preprocessBatch, initParams, groupByPrompt, IMAGE, Tokenizer } from '../../agent/model/index.js';
 import { gradients } from '../../training/autodiff/index.js';
 import { microConfig, randomImage, randomTokens } from './helpers.js';
 
@@ -107,7 +98,7 @@ async function compare(c: ModelConfig): Promise<void> {
 
 const t64 = (data: Float64Array, dims: number[]): HostTensor => ({ dtype: 'float64', dims, data });
 
-function lossOver(g: import('../../agent/model/ops.js').Graph, lp: import('../../agent/model/ops.js').Value, v: import('../../agent/model/ops.js').Value, lpDims: (string | number)[], vDims: (string | number)[]) {
+function lossOver(g: import('../../agent/engine/index.js').Graph, lp: import('../../agent/engine/index.js').Value, v: import('../../agent/engine/index.js').Value, lpDims: (string | number)[], vDims: (string | number)[]) {
   const wl = g.input('w_lp', 'float64', lpDims);
   const wv = g.input('w_v', 'float64', vDims);
   const loss = Add(ReduceSum(Mul(lp, wl), undefined, { keepdims: 0 }), ReduceSum(Mul(v, wv), undefined, { keepdims: 0 }));
@@ -139,11 +130,11 @@ describe('prompt groups', () => {
     it(`gives the whole rows' log-probs, values and gradients (float64) ${JSON.stringify(variant)}`, () => compare(microConfig(variant)));
   }
 
-  it('scoreResponses (grouped) matches whole rows in float32, images included', async () => {
+  it('responseLogprobs (grouped) matches whole rows in float32, images included', async () => {
     const model = createModel('tiny', { seed: 5, threads: 1, config: microConfig() });
     const { promptIds, responseIds, images } = rows(model.config);
     const pixelValues = preprocessBatch(images, model.config.vision!.imageSize);
-    const got = await model.scoreResponses({ promptIds, responseIds, pixelValues, values: true });
+    const got = await responseLogprobs(model, { promptIds, responseIds, pixelValues, values: true });
     const whole = await model.logprobs({ inputIds: promptIds.map((p, i) => [...p, ...responseIds[i]]), pixelValues, values: true });
     const T = whole.values!.dims[1];
     const want = flatScores(promptIds, responseIds, Float64Array.from(whole.logprobs.data), Float64Array.from(whole.values!.data), T);

@@ -1,8 +1,7 @@
 // Per-row sampling settings and the per-token callback of generate(): what lets the server put
 // several clients' requests in one batch without changing what any of them gets.
 import { describe, expect, it } from 'vitest';
-import { TinyLMM } from '../../agent/index.js';
-import { initParams } from '../../agent/model/params.js';
+import { generate, TinyLMM, initParams } from '../../agent/model/index.js';
 import { microConfig } from './helpers.js';
 
 const config = microConfig({ maxSeqLen: 64 });
@@ -11,8 +10,8 @@ const prompts = ['first prompt', 'a second, longer prompt'];
 
 describe('generate with per-row settings', () => {
   it('a row seeded "s:b" draws what row b of a call seeded s draws', async () => {
-    const whole = await model.generate({ prompts, seed: 7, temperature: 1, maxNewTokens: 10, stopTokens: [] });
-    const swapped = await model.generate({
+    const whole = await generate(model, { prompts, seed: 7, temperature: 1, maxNewTokens: 10, stopTokens: [] });
+    const swapped = await generate(model, {
       prompts: [prompts[1], prompts[0]],
       rows: [{ seed: '7:1' }, { seed: '7:0' }],
       temperature: 1,
@@ -24,8 +23,8 @@ describe('generate with per-row settings', () => {
   });
 
   it('honours each row its own limit, temperature and top-p', async () => {
-    const greedy = await model.generate({ prompts, greedy: true, maxNewTokens: 9, stopTokens: [] });
-    const mixed = await model.generate({
+    const greedy = await generate(model, { prompts, greedy: true, maxNewTokens: 9, stopTokens: [] });
+    const mixed = await generate(model, {
       prompts,
       rows: [
         { maxNewTokens: 3, temperature: 0 },
@@ -41,7 +40,7 @@ describe('generate with per-row settings', () => {
   it('reports every token once, in order, with the reason that ended its row', async () => {
     const seen: number[][] = [[], []];
     const ends: (string | null)[] = [null, null];
-    const gens = await model.generate({
+    const gens = await generate(model, {
       prompts,
       rows: [{ maxNewTokens: 4 }, { maxNewTokens: 6 }],
       seed: 1,
@@ -57,6 +56,6 @@ describe('generate with per-row settings', () => {
   });
 
   it('refuses a row list of the wrong length', async () => {
-    await expect(model.generate({ prompts, rows: [{}] })).rejects.toThrow(/1 row settings for 2 rows/);
+    await expect(generate(model, { prompts, rows: [{}] })).rejects.toThrow(/1 row settings for 2 rows/);
   });
 });

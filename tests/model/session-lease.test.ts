@@ -4,8 +4,7 @@
 // Run calls are held at a chosen point, so the overlaps are deterministic rather than timing luck.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineSession } from '../../agent/engine/index.js';
-import { TinyLMM, type GenerateOptions } from '../../agent/index.js';
-import { initParams } from '../../agent/model/params.js';
+import { generate, TinyLMM, type GenerateOptions, initParams } from '../../agent/model/index.js';
 import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
 import { microConfig, randomImage } from './helpers.js';
 
@@ -68,13 +67,13 @@ describe('baked sessions with overlapping users', () => {
     const model = micro();
     const w = watchSessions();
     try {
-      const ref = await model.generate(opts); // builds the prefill and step sessions of weights v0
+      const ref = await generate(model, opts); // builds the prefill and step sessions of weights v0
       expect(w.created).toHaveLength(2);
       const hold = w.holdRun(2); // A's first step (its prefill is run 1): A is mid-sampling there
-      const a = model.generate(opts);
+      const a = generate(model, opts);
       await hold.reached;
       model.paramsUpdated();
-      const b = await model.generate(opts); // builds the v1 sessions while A still samples on v0
+      const b = await generate(model, opts); // builds the v1 sessions while A still samples on v0
       expect(b).toEqual(ref); // the values did not change, only the version
       expect(w.created).toHaveLength(4);
       const freedWhileInUse = w.disposed.size; // A's v0 sessions are stale but still in use
@@ -97,18 +96,18 @@ describe('baked sessions with overlapping users', () => {
     const trainer = new SftTrainer(model, { schedule: { lr: 3e-2 } });
     const w = watchSessions();
     try {
-      const before = await model.generate(opts);
+      const before = await generate(model, opts);
       const hold = w.holdRun(2);
-      const a = model.generate(opts);
+      const a = generate(model, opts);
       await hold.reached;
       const st = await trainer.step(batch); // changes the weights in place, then paramsUpdated()
       expect(st.skipped).toBe(false);
       expect(model.paramsVersion).toBe(1);
-      const b = await model.generate(opts); // samples the new weights
+      const b = await generate(model, opts); // samples the new weights
       hold.resume();
       expect(await a).toEqual(before); // wholly under the old weights (prefill and every step)
       // B saw the new weights: it agrees with unbaked sampling now, and its log-probs moved.
-      const now = await model.generate({ ...opts, bakeWeights: false });
+      const now = await generate(model, { ...opts, bakeWeights: false });
       expect(b.map((g) => g.tokens)).toEqual(now.map((g) => g.tokens));
       b.forEach((g, r) => g.logprobs.forEach((x, i) => expect(Math.abs(x - now[r].logprobs[i])).toBeLessThan(1e-4)));
       expect(Math.abs(b[0].logprobs[0] - before[0].logprobs[0])).toBeGreaterThan(1e-4);
@@ -127,10 +126,10 @@ describe('baked sessions with overlapping users', () => {
     const trainer = new SftTrainer(model, { schedule: { lr: 1e-3 } });
     const w = watchSessions();
     try {
-      const ref = await model.generate(opts);
+      const ref = await generate(model, opts);
       await trainer.step(batch);
       const hold = w.holdRun(2);
-      const a = model.generate(opts);
+      const a = generate(model, opts);
       await hold.reached;
       let disposed = false;
       const d = model.dispose().then(() => (disposed = true));
@@ -143,7 +142,7 @@ describe('baked sessions with overlapping users', () => {
       expect(w.disposed.size).toBe(w.created.length);
       // Sessions are rebuilt on demand, for the trainer too.
       await trainer.step(batch);
-      expect((await model.generate(opts))[0].tokens).toHaveLength(ref[0].tokens.length);
+      expect((await generate(model, opts))[0].tokens).toHaveLength(ref[0].tokens.length);
       await model.dispose();
       expect(w.disposed.size).toBe(w.created.length);
     } finally {
@@ -161,8 +160,8 @@ describe('session cache bound', () => {
     const alive = () => w.created.length - w.disposed.size;
     try {
       for (let v = 0; v < 4; v++) {
-        await model.generate(opts); // baked prefill-text and step of this version
-        if (v === 0) await model.generate(vision); // a baked key used once: it must not keep version 0 alive
+        await generate(model, opts); // baked prefill-text and step of this version
+        if (v === 0) await generate(model, vision); // a baked key used once: it must not keep version 0 alive
         expect(model.cachedSessions).toBe(v === 0 ? 3 : 2);
         model.paramsUpdated();
         expect(model.cachedSessions).toBe(0);
@@ -171,9 +170,9 @@ describe('session cache bound', () => {
       }
       expect(w.created).toHaveLength(9);
       // Unbaked sessions take the weights as inputs: they stay cached across versions.
-      await model.generate({ ...opts, bakeWeights: false });
+      await generate(model, { ...opts, bakeWeights: false });
       model.paramsUpdated();
-      await model.generate({ ...opts, bakeWeights: false });
+      await generate(model, { ...opts, bakeWeights: false });
       expect(model.cachedSessions).toBe(2);
       expect(alive()).toBe(2);
     } finally {

@@ -6,12 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyChatTemplate, expandImageTokens } from '../../agent/model/chat.js';
-import { parseConfig, presetConfig, PRESET_NAMES } from '../../agent/model/config.js';
-import { preprocessImage } from '../../agent/model/image.js';
-import { countParameters } from '../../agent/model/params.js';
-import { decodeSafetensors, encodeSafetensors } from '../../agent/model/safetensors.js';
-import { IMAGE, SPECIAL_TOKENS, Tokenizer, specialId } from '../../agent/model/tokenizer.js';
+import { applyChatTemplate, expandImageTokens, parseConfig, presetConfig, PRESET_NAMES, preprocessImage, countParameters, decodeSafetensors, encodeSafetensors, IMAGE, SPECIAL_TOKENS, Tokenizer, specialId } from '../../agent/model/index.js';
 import { expectLinearGrowth } from '../support/growth.js';
 import { randomImage } from './helpers.js';
 

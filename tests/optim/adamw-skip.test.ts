@@ -2,9 +2,8 @@
 // AdamW over null gradients, per-parameter step counts for bias correction, and GraphTrainer on a
 // text-only SFT step leaving the vision tower (and anything else outside the graph) untouched.
 import { describe, expect, it } from 'vitest';
-import { createModel } from '../../agent/index.js';
+import { createModel, padBatch } from '../../agent/model/index.js';
 import { createSession, type HostTensor } from '../../agent/engine/index.js';
-import { padBatch } from '../../agent/model/batch.js';
 import { AdamW } from '../../training/optim/index.js';
 import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
 import { buildSftTrainGraph } from '../../training/tinylmm/train-graphs.js';

@@ -6,12 +6,9 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rolloutEpisode } from '../../agent/baselines/rollout.js';
-import { openaiAgent, type OpenAIAgentOptions } from '../../agent/openai-agent.js';
-import type { ChatPrompt } from '../../agent/prompts/chat-prompt.js';
+import { rolloutEpisode, openaiAgent, sokobanImagePrompt, type OpenAIAgentOptions, type ChatPrompt } from '../../agent/agents/index.js';
 import { make } from '../../envs/index.js';
 import type { SokobanLevel } from '../../envs/sokoban/types.js';
-import { sokobanImagePrompt } from '../../training/tasks/sokoban.js';
 import { startServer, type TestServer } from './helpers.js';
 
 /** The checkpoint's own frame prompt (no system message), read from the observation's level. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rolloutEpisode } from '../../agent/baselines/rollout.js';
+import { rolloutEpisode } from '../../agent/agents/index.js';
 import { make } from '../../envs/index.js';
 import { ReplayRecorder, type Replay } from '../../envs/replay/index.js';
 import { agentByName } from '../../scripts/cli/agents.js';

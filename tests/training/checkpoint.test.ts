@@ -2,10 +2,9 @@
 // and beats the random agent on held-out Sokoban levels (disjoint from its training by content).
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../../agent/index.js';
+import { loadModel } from '../../agent/model/index.js';
 import { makeRng } from '../../envs/core/rng.js';
-import { evaluate } from '../../training/eval/evaluate.js';
-import { evalItems } from '../../training/eval/evaluate.js';
+import { evaluate, evalItems } from '../../training/eval/evaluate.js';
 
 const DIR = 'assets/checkpoints/tiny';
 const TASK = { task: 'sokoban-text-6x6-1', count: 60 };
@@ -27,7 +26,7 @@ describe('committed checkpoint', () => {
     let solved = 0;
     for (const it of items) {
       const plan = Array.from({ length: 1 + rng.int(20) }, () => rng.pick(moves)).join(', ');
-      if (it.score(`<think>random</think><answer>${plan}</answer>`).success) solved++;
+      if (it.reward(`<think>random</think><answer>${plan}</answer>`).success) solved++;
     }
     const random = solved / items.length;
     expect(r.success.mean).toBeGreaterThan(random);

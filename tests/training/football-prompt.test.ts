@@ -1,5 +1,5 @@
 /**
- * The Football turn prompt moved from training/tasks/football.ts to agent/prompts/football.ts (so
+ * The Football turn prompt moved from training/tasks/football.ts to agent/agents/prompts/football.ts (so
  * that the TinyLMM agent can play Football) without changing a byte: the committed checkpoints were
  * trained on it. The fixture holds the text and the view's pixel hash that the training module
  * built before the move (tests/training/fixtures/football-turn-prompts.json names the commit), for
@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as shared from '../../agent/prompts/football.js';
+import * as shared from '../../agent/agents/index.js';
 import * as training from '../../training/tasks/football.js';
-import type { ContentPart } from '../../agent/model/chat.js';
+import type { ContentPart } from '../../agent/model/index.js';
 
 interface Case {
   task: string;

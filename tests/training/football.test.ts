@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModel, type TinyLMM } from '../../agent/index.js';
+import { createModel, type TinyLMM } from '../../agent/model/index.js';
 import { parseReplay, verifyReplay } from '../../envs/replay/index.js';
 import { EVAL_SEED, evaluate, heldOutKeys } from '../../training/eval/evaluate.js';
 import { evalFootball } from '../../training/eval/football.js';
@@ -31,7 +31,7 @@ import {
 import { itemSource } from '../../training/tasks/puzzles.js';
 import { rlSource } from '../../training/tasks/sources.js';
 import { isEpisodeSource, type EpisodeSource } from '../../training/tasks/types.js';
-import { microModel, microRl, repeatSource } from './micro.js';
+import { microModel, microRl, repeatTask } from './micro.js';
 
 const DRILLS = ['empty-goal-close', 'empty-goal', 'run-to-score'] as const;
 const ANSWER_ROOM = 96; // the stages' maxNewTokens
@@ -279,7 +279,7 @@ describe('football in the RL loop and the evaluation', () => {
       kind: 'episodes',
       async rollout(m, groups, n, sampling, seed, slot) {
         calls++;
-        const items = Array.from({ length: groups }, (_, g) => repeatSource.item(seed, slot * groups + g));
+        const items = Array.from({ length: groups }, (_, g) => repeatTask.item(seed, slot * groups + g));
         const r = await rolloutGroups(m, items, n, sampling, `${seed}/${slot}`);
         return { samples: r.samples.slice(0, r.samples.length - 1), timing: r.timing };
       },
@@ -288,7 +288,7 @@ describe('football in the RL loop and the evaluation', () => {
     const run = new Run(dir, model, new Set(), true);
     const logs: Record<string, number | string>[] = [];
     const cfg = { ...microRl(2), promptsPerStep: 3, samplesPerPrompt: 4, klReward: 0 };
-    await runRlStage(run, cfg, [fake, repeatSource], { step: 0 }, (l) => logs.push(l));
+    await runRlStage(run, cfg, [fake, repeatTask], { step: 0 }, (l) => logs.push(l));
     expect(calls).toBe(1);
     expect(logs.map((l) => l.task)).toEqual(['fake-episodes', 'repeat']);
     const p = logs[0]['pass@4'];

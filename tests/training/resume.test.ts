@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, loadModel, type TinyLMM } from '../../agent/index.js';
+import { loadCheckpoint, loadModel, type TinyLMM } from '../../agent/model/index.js';
 import { runRlStage } from '../../training/rl/loop.js';
 import { Run } from '../../training/run.js';
 import { runSft, type SftStageConfig } from '../../training/stages/sft.js';

@@ -1,7 +1,7 @@
 // SFT micro-batches of similar lengths: the split saves padded tokens, and one update from the two
 // parts' weighted gradients is the update of the whole batch (to float rounding).
 import { describe, expect, it } from 'vitest';
-import { createModel } from '../../agent/index.js';
+import { createModel } from '../../agent/model/index.js';
 import { lengthBuckets, SftTrainer } from '../../training/tinylmm/sft-trainer.js';
 import { randomTokens } from '../model/helpers.js';
 

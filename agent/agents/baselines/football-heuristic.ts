@@ -12,10 +12,10 @@
  *      round the keeper, sprinting when free and dribbling when an opponent is close.
  * One action per step, so turning on sprint or dribble waits for a step with no other need.
  */
-import type { Action, Observation } from '../../envs/core/types.js';
-import { distToSegment } from '../../envs/football/geometry.js';
-import { goalAngle } from '../../envs/football/shots.js';
-import type { Agent, AgentDecision } from './agent.js';
+import type { Action, Observation } from '../../../envs/core/types.js';
+import { distToSegment } from '../../../envs/football/geometry.js';
+import { goalAngle } from '../../../envs/football/shots.js';
+import type { Agent, AgentDecision } from '../agent.js';
 
 interface P {
   index: number;

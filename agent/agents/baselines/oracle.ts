@@ -4,10 +4,10 @@
  * protocol the whole plan in one turn, under the online protocol one move a turn (so both score
  * 100 on MageBench's scale when the plan is optimal). Football: the scripted attacker.
  */
-import { solveSokoban } from '../../envs/sokoban/solver.js';
-import type { SokobanLevel } from '../../envs/sokoban/types.js';
-import type { Observation } from '../../envs/core/types.js';
-import type { Agent, AgentContext, AgentDecision } from './agent.js';
+import { solveSokoban } from '../../../envs/sokoban/solver.js';
+import type { SokobanLevel } from '../../../envs/sokoban/types.js';
+import type { Observation } from '../../../envs/core/types.js';
+import type { Agent, AgentContext, AgentDecision } from '../agent.js';
 import { footballHeuristicAgent } from './football-heuristic.js';
 
 export interface OracleOptions {

@@ -2,10 +2,10 @@
  * The shape of a prompt for general LMMs behind a chat API (the OpenAI-compatible agent): a system
  * message with the game's rules and answer format, and the text that goes beside each turn's
  * frame. The wording for each game lives beside it (sokoban-chat.ts, football-chat.ts); the compact
- * prompts that TinyLMM checkpoints were trained on are another matter (agent/prompts/sokoban.ts,
+ * prompts that TinyLMM checkpoints were trained on are another matter (agent/agents/prompts/sokoban.ts,
  * training/tasks), since a checkpoint depends on its prompt byte for byte.
  */
-import type { Observation, Protocol } from '../../envs/core/types.js';
+import type { Observation, Protocol } from '../../../envs/core/types.js';
 
 export interface ChatPromptContext {
   envId?: string;

@@ -3,7 +3,7 @@
  * the marked player of the left team, attacking the goal on the right; the action list; one action
  * a turn, after which the game runs on and a new frame comes.
  */
-import { PROMPT_ACTIONS } from '../../envs/football/actions.js';
+import { PROMPT_ACTIONS } from '../../../envs/football/actions.js';
 import type { ChatPrompt } from './chat-prompt.js';
 
 const SYSTEM = [

@@ -22,12 +22,11 @@
  *   would cost 160 of the 512 tokens. Other scenarios offer the 16. The env accepts all 19 whatever
  *   the list says, and an unknown word plays idle, never throws.
  */
-import type { ChatMessage } from '../model/chat.js';
-import type { RGBAImage } from '../model/image.js';
-import type { Observation } from '../../envs/core/types.js';
-import { PROMPT_ACTIONS } from '../../envs/football/actions.js';
-import { FRAME_HEIGHT, FRAME_WIDTH } from '../../envs/football/render.js';
-import type { ScenarioId } from '../../envs/football/types.js';
+import type { ChatMessage, RGBAImage } from '../../model/index.js';
+import type { Observation } from '../../../envs/core/types.js';
+import { PROMPT_ACTIONS } from '../../../envs/football/actions.js';
+import { FRAME_HEIGHT, FRAME_WIDTH } from '../../../envs/football/render.js';
+import type { ScenarioId } from '../../../envs/football/types.js';
 
 /**
  * The drills: scenarios whose prompt offers the 7 drill actions, with training's turns per episode

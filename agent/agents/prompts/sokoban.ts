@@ -3,11 +3,10 @@
  * them) and for agents that play the env (the TinyLMM agent). A trained checkpoint depends on
  * these strings byte for byte: change the wording only together with a new checkpoint.
  */
-import type { ChatMessage } from '../model/chat.js';
-import type { RGBAImage } from '../model/image.js';
-import { rasterizeSokoban } from '../../envs/sokoban/raster.js';
-import { sokobanBoard } from '../../envs/sokoban/text.js';
-import type { SokobanLevel } from '../../envs/sokoban/types.js';
+import type { ChatMessage, RGBAImage } from '../../model/index.js';
+import { rasterizeSokoban } from '../../../envs/sokoban/raster.js';
+import { sokobanBoard } from '../../../envs/sokoban/text.js';
+import type { SokobanLevel } from '../../../envs/sokoban/types.js';
 
 /** Pixels a cell in frames: 7 cells of 16 px become the vision tower's 7 patches of 8 px. */
 const TILE = 16;

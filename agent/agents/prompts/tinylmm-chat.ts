@@ -1,12 +1,12 @@
 /**
- * The compact Sokoban prompt TinyLMM checkpoints were trained on (agent/prompts/sokoban.ts), as a
+ * The compact Sokoban prompt TinyLMM checkpoints were trained on (agent/agents/prompts/sokoban.ts), as a
  * chat prompt for the OpenAI-compatible agent: no system message, the text board as the whole
  * turn. A checkpoint served by this suite's /v1/chat/completions has a 512-token context, which
  * the general chat prompt (rules, answer format, board, frame) overflows, and it answers well
  * only to the prompt it learned. Send it without frames (`images: false`) and without past turns
  * (`historyTurns: 0`): the checkpoint saw one text board a question.
  */
-import type { SokobanLevel } from '../../envs/sokoban/types.js';
+import type { SokobanLevel } from '../../../envs/sokoban/types.js';
 import type { ChatPrompt } from './chat-prompt.js';
 import { sokobanTextPrompt } from './sokoban.js';
 
