@@ -1,10 +1,10 @@
 /**
- * Answer accuracy: 1 when the answer equals the gold one (a success), else 0. By default the answer is the
- * last `<answer>` block of the response (none: 0), narrowed to the last `\boxed{}` in it when there
- * is one; `answerSearch: 'whole-response'` looks for it as LMM-R1 does (see `AnswerSearch`).
+ * Answer accuracy: 1 when the answer equals the gold one (a success), else 0. By default the
+ * answer is the last `<answer>` block of the response (none: 0), narrowed to the last `\boxed{}` in
+ * it when there is one; `answerSearch: 'whole-response'` looks for it as LMM-R1 does (see `AnswerSearch`).
  * Equality is `answersMatch` (grading/grade.ts): numbers, fractions, units, symbolic forms through
  * a computer-algebra library, sets, intervals, equations, choices. Gold answers are unwrapped as
- * answers are, so LMM-R1's `$\boxed{60}$` labels grade; an unusable gold scores 0, never 1 (LMM-R1
+ * answers are, so LMM-R1's `$\boxed{60}$` labels grade; an unusable gold pays 0, never 1 (LMM-R1
  * pays 1.0 for a gold math-verify cannot parse, which rewards any output).
  */
 import { extractLastBoxed } from '../puzzles/math/latex.js';

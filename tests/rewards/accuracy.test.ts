@@ -82,7 +82,7 @@ describe('mathReward', () => {
 });
 
 describe('rewards on hostile 100 KB answers', () => {
-  it('score them right, in time linear in their length', () => {
+  it('grade them right, in time linear in their length', () => {
     for (const answer of HOSTILE) {
       expect(mathReward(resp(answer), '1').total).toBe(0.5);
       expect(sokobanReward(resp(answer), '#####\n#@$.#\n#####').task).toBe(0);

@@ -52,7 +52,7 @@ describe('rewardForItem', () => {
 });
 
 describe('rewardForLabel', () => {
-  it('scores gold answers with mathReward and Sokoban levels with the verifier, on the level the caller resolves', () => {
+  it('rewards gold answers with mathReward and Sokoban levels with the verifier, on the level the caller resolves', () => {
     expect(rewardForLabel(resp('\\boxed{4}'), '$4$')).toEqual(mathReward(resp('4'), '4'));
     const label = '{"env_id": "Sokoban-small-v0", "seed": 1}';
     const level = '#####\n#@$.#\n#####';
@@ -95,7 +95,7 @@ describe('puzzle labels', () => {
     }
   });
 
-  it('countdown: the bare target scores 0 where the gold-text path would pay it; knights in any order', () => {
+  it('countdown: the bare target earns 0 where the gold-text path would pay it; knights in any order', () => {
     const item = makePuzzle('countdown', 3, 0, 5);
     const target = String(item.meta.target);
     expect(rewardForLabel(resp(target), puzzleLabel(item))?.task).toBe(0);

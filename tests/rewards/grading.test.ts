@@ -32,7 +32,7 @@ describe('the grading corpus', () => {
 });
 
 describe('LMM-R1 labels', () => {
-  it.each(PUZZLE_FAMILIES.map((f) => [f]))('%s: fromLmmR1Jsonl -> gold -> the correct answer scores 1', (family) => {
+  it.each(PUZZLE_FAMILIES.map((f) => [f]))('%s: fromLmmR1Jsonl -> gold -> the correct answer earns 1', (family) => {
     const items = makeDataset(family, { size: 10, seed: 3 });
     const records = fromLmmR1Jsonl(toLmmR1Jsonl(items));
     records.forEach((record, i) => {
@@ -43,7 +43,7 @@ describe('LMM-R1 labels', () => {
     });
   });
 
-  it('LMM-R1 JSONL lines with boxed answers: fromLmmR1Jsonl -> gold -> correct answers score 1, wrong ones 0', () => {
+  it('LMM-R1 JSONL lines with boxed answers: fromLmmR1Jsonl -> gold -> correct answers earn 1, wrong ones 0', () => {
     const cases: [label: string, right: string, wrong: string][] = [
       ['$\\boxed{60}$', '60', '61'],
       ['$\\boxed{\\frac{1}{2}}$', '0.5', '\\frac{1}{3}'],
