@@ -1,8 +1,8 @@
 /**
- * The Football prompts, in one place for training (training/tasks/football.ts builds its items and
- * episodes on them) and for agents that play the env (the TinyLMM agent). A trained checkpoint
- * depends on these strings and frames byte for byte (tests/training/football-prompt.test.ts pins
- * them): change them only together with a new checkpoint.
+ * The Football prompts, in one place for training (its Football task in training/tasks/football/
+ * builds its items and episodes on them) and for agents that play the env (the TinyLMM agent). A
+ * trained checkpoint depends on these strings and frames byte for byte
+ * (tests/training/football-prompt.test.ts pins them): change them only together with a new checkpoint.
  *
  * Compact prompts, so that a `tiny` context (512 tokens, one 49-token image) holds the frame, the
  * task line, a window of past turns and an answer.
@@ -30,7 +30,7 @@ import type { ScenarioId } from '../../../envs/football/types.js';
 
 /**
  * The drills: scenarios whose prompt offers the 7 drill actions, with training's turns per episode
- * (the env's max_steps, in decisions; training/tasks/football.ts gives other scenarios DEFAULT_TURNS).
+ * (the env's max_steps, in decisions; training/tasks/football/task.ts gives other scenarios DEFAULT_TURNS).
  */
 export const FOOTBALL_DRILLS: Readonly<Partial<Record<ScenarioId, { turns: number }>>> = {
   // The scripted attacker scores from the first turn here (a shot).
