@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rolloutEpisode, tinylmmAgent, type Agent, sokobanTextPrompt } from '../../agent/agents/index.js';
 import { make } from '../../envs/index.js';
 import { ReplayRecorder, verifyReplay } from '../../envs/replay/index.js';
-import { task } from '../../training/tasks/index.js';
+import { itemTaskNamed } from '../../training/tasks/index.js';
+import { sokobanLevel } from '../../training/tasks/sokoban.js';
 
 const agents: Agent[] = [];
 afterAll(async () => {
@@ -66,7 +67,9 @@ describe('tinylmm agent', () => {
     const env = make('Sokoban-small-v0');
     const level = env.reset({ seed: 4 }).observation.state as never;
     const [msg] = sokobanTextPrompt(level);
-    expect(trainingPrompt).toBe(sokobanTextPrompt);
+    // What training asked the checkpoint with: the same builder's text for the same board.
+    const trained = itemTaskNamed('sokoban-text-6x6-1', 'this test').item(5, 0).prompt[0].content;
+    expect(trained).toBe(sokobanTextPrompt(sokobanLevel('6x6-1', 5, 0).level)[0].content);
     expect(msg.content).toMatch(/^Sokoban\. Push every box onto a target\. Moves: Up, Down, Left, Right\.\n#/);
   });
 });

@@ -1,7 +1,7 @@
 // Same seed and thread count: bit-identical training steps (losses, gradient norms, parameters).
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../agent/model/index.js';
-import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
+import { SftTrainer } from '../../training/stages/sft-trainer.js';
 import { randomImage, randomTokens } from './helpers.js';
 
 async function run(threads: number) {
@@ -31,7 +31,7 @@ describe('determinism', () => {
 
 describe('training graph extras', () => {
   it('grad_norm_sq from the graph equals the squared global norm of the gradients', async () => {
-    const { buildSftTrainGraph } = await import('../../training/tinylmm/train-graphs.js');
+    const { buildSftTrainGraph } = await import('../../training/trainer/train-graphs.js');
     const { createSession } = await import('../../agent/engine/index.js');
     const { padBatch } = await import('../../agent/model/index.js');
     const model = createModel('tiny', { seed: 3, threads: 1 });

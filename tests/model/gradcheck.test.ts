@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { createSession, type Dims, type HostTensor, Mul, ReduceSum, Add } from '../../agent/engine/index.js';
 import { padBatch, expandImageTokens, numImageTokens, type ModelConfig, preprocessBatch, initParams, IMAGE, Tokenizer } from '../../agent/model/index.js';
-import { buildLogprobTrainGraph, buildSftTrainGraph, type TrainGraph } from '../../training/tinylmm/train-graphs.js';
+import { buildLogprobTrainGraph, buildSftTrainGraph, type TrainGraph } from '../../training/trainer/train-graphs.js';
 import { microConfig, randomImage } from './helpers.js';
 
 const tok = new Tokenizer();

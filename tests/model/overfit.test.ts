@@ -3,7 +3,7 @@
 // answers read the image.
 import { describe, expect, it } from 'vitest';
 import { generate, createModel, type ChatMessage, type RGBAImage } from '../../agent/model/index.js';
-import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
+import { SftTrainer } from '../../training/stages/sft-trainer.js';
 
 const COLOURS: Array<[string, [number, number, number]]> = [
   ['red', [220, 40, 40]],

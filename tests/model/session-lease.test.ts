@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineSession } from '../../agent/engine/index.js';
 import { generate, TinyLMM, type GenerateOptions, initParams } from '../../agent/model/index.js';
-import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
+import { SftTrainer } from '../../training/stages/sft-trainer.js';
 import { microConfig, randomImage } from './helpers.js';
 
 const micro = (): TinyLMM => {

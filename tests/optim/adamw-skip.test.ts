@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createModel, padBatch } from '../../agent/model/index.js';
 import { createSession, type HostTensor } from '../../agent/engine/index.js';
 import { AdamW } from '../../training/optim/index.js';
-import { SftTrainer } from '../../training/tinylmm/sft-trainer.js';
-import { buildSftTrainGraph } from '../../training/tinylmm/train-graphs.js';
+import { SftTrainer } from '../../training/stages/sft-trainer.js';
+import { buildSftTrainGraph } from '../../training/trainer/train-graphs.js';
 import { microConfig, randomImage, randomTokens } from '../model/helpers.js';
 
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

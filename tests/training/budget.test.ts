@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StageClock } from '../../training/budget.js';
+import { StageClock } from '../../training/run.js';
 import { checkConfig, defaultConfig, mergeConfig } from '../../training/config.js';
 import { lrAt } from '../../training/optim/index.js';
 import { Run } from '../../training/run.js';

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as shared from '../../agent/agents/index.js';
-import * as training from '../../training/tasks/football.js';
+import * as training from '../../training/tasks/football/task.js';
+import { itemTaskNamed } from '../../training/tasks/index.js';
 import type { ContentPart } from '../../agent/model/index.js';
 
 interface Case {
@@ -57,11 +58,17 @@ describe('the shared Football turn prompt', () => {
     expect(new Set(fixture.cases.map((c) => c.view.sha256)).size).toBeGreaterThan(8);
   });
 
-  it('training uses the shared builders themselves, not copies', () => {
-    expect(training.footballTurnPrompt).toBe(shared.footballTurnPrompt);
-    expect(training.footballView).toBe(shared.footballView);
-    expect(training.footballLocatePrompt).toBe(shared.footballLocatePrompt);
-    expect(training.noteOf).toBe(shared.noteOf);
-    expect(training.offeredActions).toBe(shared.offeredActions);
+  it("training's act and locate items ask with the shared builders' prompts", () => {
+    const textOf = (m: { content: string | ContentPart[] }) => (m.content as ContentPart[]).flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
+    for (const name of ['football-act-empty-goal', 'football-locate-empty-goal']) {
+      const items = itemTaskNamed(name, 'this test');
+      const task = training.parseFootballTask(name)!;
+      for (let i = 0; i < 4; i++) {
+        const start = training.footballStart(task, 3, i);
+        const view = shared.footballView(start.observation);
+        const [want] = task.kind === 'act' ? shared.footballTurnPrompt(view, task.scenario, start.turn, task.turns, start.history) : shared.footballLocatePrompt(view);
+        expect(textOf(items.item(3, i).prompt[0]), `${name} ${i}`).toBe(textOf(want));
+      }
+    }
   });
 });

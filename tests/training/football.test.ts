@@ -8,30 +8,43 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, type TinyLMM } from '../../agent/model/index.js';
 import { parseReplay, verifyReplay } from '../../envs/replay/index.js';
+import { footballTurnPrompt, footballView, noteOf, VIEW_SIZE } from '../../agent/agents/index.js';
+import type { Env, RenderMode } from '../../envs/core/types.js';
 import { EVAL_SEED, evaluate, heldOutKeys } from '../../training/eval/evaluate.js';
-import { evalFootball } from '../../training/eval/football.js';
-import { episodeSamples, episodeSource, playEpisodes, rewardsToGo, turnScores, type EpisodeRecord } from '../../training/rl/episodes.js';
+import { evalEpisodes } from '../../training/eval/episodes.js';
+import { groupSizesOf } from '../../training/rl/advantages.js';
 import { runRlStage } from '../../training/rl/loop.js';
-import { rolloutGroups } from '../../training/rl/rollout.js';
-import { batchFeeds, groupSizesOf } from '../../training/rl/update.js';
+import { batchFeeds } from '../../training/rl/loss.js';
 import { Run } from '../../training/run.js';
-import {
-  canonicalAction,
-  footballActLabel,
-  footballEnv,
-  footballStart,
-  footballTurnPrompt,
-  footballView,
-  heuristicTurn,
-  noteOf,
-  parseFootballTask,
-  readingMatches,
-  VIEW_SIZE,
-} from '../../training/tasks/football.js';
-import { itemSource } from '../../training/tasks/puzzles.js';
-import { rlSource } from '../../training/tasks/sources.js';
-import { isEpisodeSource, type EpisodeSource } from '../../training/tasks/types.js';
+import { episodeSamples, playEpisodes, rewardsToGo, turnReward } from '../../training/tasks/football/episodes.js';
+import { canonicalAction, footballActLabel, footballEnv, footballStart, heuristicTurn, parseFootballTask, readingMatches } from '../../training/tasks/football/task.js';
+import { itemTaskNamed, task, type EpisodeRecord, type EpisodeTask, type Task } from '../../training/tasks/index.js';
 import { microModel, microRl, repeatTask } from './micro.js';
+
+const itemSource = (name: string) => itemTaskNamed(name, 'this test');
+const episodeTask = (name: string): EpisodeTask => {
+  const t = task(name);
+  if (t.kind !== 'episodes') throw new Error(`${name} is not an episode task`);
+  return t;
+};
+/** Plays `text` whatever the model answered: a scripted policy under the real episode player. */
+const scripted =
+  (text: string) =>
+  (env: Env): Env => ({
+    get id() {
+      return env.id;
+    },
+    get options() {
+      return env.options;
+    },
+    get spaces() {
+      return env.spaces;
+    },
+    reset: (a) => env.reset(a),
+    step: () => env.step({ text }),
+    render: ((mode: RenderMode) => env.render(mode)) as Env['render'],
+    close: () => env.close(),
+  });
 
 const DRILLS = ['empty-goal-close', 'empty-goal', 'run-to-score'] as const;
 const ANSWER_ROOM = 96; // the stages' maxNewTokens
@@ -117,14 +130,14 @@ describe('football warm-start items', () => {
     const src = itemSource('football-locate-run-to-score');
     for (let i = 0; i < 10; i++) {
       const it = src.item(0, i);
-      const s = it.score(it.trace);
+      const s = it.reward(it.trace);
       expect(s.success).toBe(true);
-      expect(s.reward).toBe(1.5);
+      expect(s.total).toBe(1.5);
     }
     expect(readingMatches('me 0.8,0.0 ball 0.9,-0.1 opp none', 'me 0.8,0.0 ball 0.8,0.0 opp none')).toBe(true);
     expect(readingMatches('me 0.8,0.0 ball 1.0,0.0 opp none', 'me 0.8,0.0 ball 0.8,0.0 opp none')).toBe(false);
     expect(readingMatches('me 0.8,0.0 ball 0.8,0.0 opp 0.9,0.0', 'me 0.8,0.0 ball 0.8,0.0 opp none')).toBe(false);
-    expect(src.item(0, 0).score('<think>x</think><answer>no idea</answer>').success).toBe(false);
+    expect(src.item(0, 0).reward('<think>x</think><answer>no idea</answer>').success).toBe(false);
   });
 
   it("act traces are the scripted attacker's action (a shot on the last turn) and score as success", () => {
@@ -137,59 +150,62 @@ describe('football warm-start items', () => {
         const label = /<answer>(.*)<\/answer>/.exec(it.trace)![1];
         expect(label).toBe(footballActLabel(start.observation, start.turn, t.turns));
         if (start.turn < t.turns) expect(label).toBe(heuristicTurn(start.observation));
-        expect(it.score(it.trace).success).toBe(true);
-        expect(it.score(it.trace).reward).toBe(1.5);
-        expect(it.score(it.trace.replace(`<answer>${label}</answer>`, '<answer>banana</answer>')).success).toBe(false);
+        expect(it.reward(it.trace).success).toBe(true);
+        expect(it.reward(it.trace).total).toBe(1.5);
+        expect(it.reward(it.trace.replace(`<answer>${label}</answer>`, '<answer>banana</answer>')).success).toBe(false);
       }
     }
     expect(canonicalAction(' Up ')).toBe('top');
     expect(canonicalAction('short pass')).toBe('short_pass');
   });
 
-  it('names resolve: act and locate are items, online is an episode source', () => {
-    expect(isEpisodeSource(rlSource('football-online-empty-goal-close'))).toBe(true);
-    expect(isEpisodeSource(rlSource('football-act-empty-goal-close'))).toBe(false);
-    expect(isEpisodeSource(rlSource('sokoban-image-6x6-1'))).toBe(false);
+  it('names resolve: act and locate are items, online is an episode task', () => {
+    expect(task('football-online-empty-goal-close').kind).toBe('episodes');
+    expect(task('football-act-empty-goal-close').kind).toBe('items');
+    expect(task('sokoban-image-6x6-1').kind).toBe('items');
     expect(parseFootballTask('football-online-empty-goal-t8')?.turns).toBe(8);
     expect(parseFootballTask('football-online-empty-goal')?.turns).toBe(6);
     expect(() => itemSource('football-online-empty-goal')).toThrow(/episode task/);
-    expect(() => rlSource('football-online-nowhere')).toThrow(/unknown task/);
+    expect(() => task('football-online-nowhere')).toThrow(/unknown task/);
   });
 });
+
+function turnRecord(seed: number, t: number, format: number, envReward: number): EpisodeRecord['turns'][number] {
+  return {
+    item: { task: 'x', key: `x:${seed}:${t}`, prompt: [], trace: '', reward: () => ({ total: 0, format: 0, task: 0, bonuses: {}, success: false }) },
+    promptIds: [1],
+    pixels: null,
+    tokens: [2],
+    text: '',
+    logprobs: [0],
+    truncated: false,
+    format,
+    envReward,
+  };
+}
 
 describe('football rewards', () => {
   it('reward-to-go and turn rewards on a hand-made episode', () => {
     expect(rewardsToGo([0.1, 0.2, 2])).toEqual([0.1 + 0.2 + 2, 0.2 + 2, 2].map((x) => expect.closeTo(x, 12)));
-    const ep = { goal: true, score: 46, turns: [{ format: 0.5, envReward: 0.1 }, { format: 0, envReward: 0.2 }, { format: 0.5, envReward: 2 }] };
-    const s = turnScores(ep);
-    expect(s.map((x) => x.reward)).toEqual([0.5 + 2.3, 2.2, 2.5].map((x) => expect.closeTo(x, 12)));
-    expect(s.map((x) => x.parts.env)).toEqual([2.3, 2.2, 2].map((x) => expect.closeTo(x, 12)));
+    const episode = { envSeed: 0, envReturn: 2.3, goal: true, score: 46, turns: [0.5, 0, 0.5].map((format, i) => turnRecord(0, i, format, [0.1, 0.2, 2][i])) };
+    const s = episode.turns.map((_, index) => turnReward({ turn: { episode, index } }));
+    expect(s.map((x) => x.total)).toEqual([0.5 + 2.3, 2.2, 2.5].map((x) => expect.closeTo(x, 12)));
+    expect(s.map((x) => x.task)).toEqual([2.3, 2.2, 2].map((x) => expect.closeTo(x, 12)));
     expect(s.every((x) => x.success && x.score === 46)).toBe(true);
     expect(rewardsToGo([1, 1, 1], 0.5)).toEqual([1.75, 1.5, 1]);
+    expect(() => turnReward({})).toThrow(/not a turn of an episode/);
   });
 
   it('groups: the turns at one index of one start, contiguous, of uneven sizes', () => {
-    const turn = (seed: number, t: number) => ({
-      item: { task: 'x', key: `x:${seed}:${t}`, prompt: [], trace: '', score: () => ({ reward: 0, parts: {}, success: false }) },
-      promptIds: [1],
-      image: null,
-      tokens: [2],
-      text: '',
-      logprobs: [0],
-      truncated: false,
-      format: 0.5,
-      envReward: 0.1,
-      note: { action: 'right', reward: 0.1 },
-    });
-    const ep = (seed: number, len: number, goal: boolean): EpisodeRecord => ({ envSeed: seed, turns: Array.from({ length: len }, (_, t) => turn(seed, t)), goal, score: 0, envReturn: 0.1 * len });
+    const ep = (seed: number, len: number, goal: boolean): EpisodeRecord => ({ envSeed: seed, turns: Array.from({ length: len }, (_, t) => turnRecord(seed, t, 0.5, 0.1)), goal, score: 0, envReturn: 0.1 * len });
     // Start A: episodes of 1 and 3 turns; start B: 2 and 2.
     const samples = episodeSamples([ep(1, 1, true), ep(1, 3, false), ep(2, 2, false), ep(2, 2, false)], 2);
     expect(groupSizesOf(samples)).toEqual([2, 1, 1, 2, 2]);
     expect(samples.map((s) => s.group)).toEqual([0, 0, 1, 2, 3, 3, 4, 4]);
     expect(samples.map((s) => s.item.key)).toEqual(['x:1:0', 'x:1:0', 'x:1:1', 'x:1:2', 'x:2:0', 'x:2:0', 'x:2:1', 'x:2:1']);
     // The first episode's only turn: format + its env reward; the other's first turn: + three.
-    expect(samples[0].scored.reward).toBeCloseTo(0.6, 12);
-    expect(samples[1].scored.reward).toBeCloseTo(0.8, 12);
+    expect(turnReward(samples[0]).total).toBeCloseTo(0.6, 12);
+    expect(turnReward(samples[1]).total).toBeCloseTo(0.8, 12);
   });
 
   it('an answer naming no action plays idle and reads as invalid in the window', () => {
@@ -206,9 +222,10 @@ describe('football rewards', () => {
 
 describe('football episodes', () => {
   it('a fresh tiny model plays without crashing; groups are contiguous; masks cover only its tokens', async () => {
-    const src = episodeSource('football-online-empty-goal-close')!;
+    const src = episodeTask('football-online-empty-goal-close');
     const sampling = { temperature: 1, topP: 1, maxNewTokens: 24 };
-    const { samples, timing } = await src.rollout(tiny, 2, 3, sampling, 7, 0);
+    const req = { groups: 2, n: 3, sampling, seed: 7, stage: 'mgt', slot: 0, heldOut: new Set<string>() };
+    const { samples, timing } = await src.rollout(tiny, req);
     // 2 starts x 3 episodes x up to 4 turns; garbage answers play idle, so all 4 turns run.
     expect(samples.length).toBeGreaterThanOrEqual(6);
     expect(samples.length).toBeLessThanOrEqual(24);
@@ -219,7 +236,7 @@ describe('football episodes', () => {
     expect(new Set(samples.map((s) => s.group)).size).toBe(sizes.length);
     samples.forEach((s, i) => {
       if (i > 0) expect(s.group).toBeGreaterThanOrEqual(samples[i - 1].group);
-      expect(s.image).not.toBeNull();
+      expect(s.pixels).not.toBeNull();
       expect(s.promptIds.length + s.response.length).toBeLessThanOrEqual(tiny.config.maxSeqLen);
       expect(s.logprobs.length).toBe(s.response.length);
     });
@@ -244,45 +261,43 @@ describe('football episodes', () => {
     }
     expect(B).toBeGreaterThanOrEqual(samples.length);
     // Deterministic: the same (seed, slot) plays the same episodes.
-    const again = await src.rollout(tiny, 2, 3, sampling, 7, 0);
+    const again = await src.rollout(tiny, req);
     expect(again.samples.map((s) => s.text)).toEqual(samples.map((s) => s.text));
-    expect(again.samples.map((s) => s.scored.reward)).toEqual(samples.map((s) => s.scored.reward));
+    expect(again.samples.map((s) => src.reward(s).total)).toEqual(samples.map((s) => src.reward(s).total));
   }, 20_000);
 
-  it('scores a scripted episode: format + reward-to-go, success on a goal', async () => {
-    // A stand-in model that always answers with the shot: the close drill's goal in one turn.
+  it('rewards a scripted episode: format + reward-to-go, success on a goal', async () => {
+    // Every turn plays the shot whatever the model said: the close drill's goal in one turn.
     const t = parseFootballTask('football-online-empty-goal-close')!;
-    const answer = '<think>close</think><answer>shot</answer>';
-    const shotModel = {
-      prepare: (p: unknown[]) => ({ inputIds: p.map(() => [1, 2, 3]), pixelValues: undefined }),
-      generate: async (o: { inputIds: number[][] }) => o.inputIds.map(() => ({ tokens: [4], text: answer, logprobs: [0], finishReason: 'stop' as const })),
-    } as unknown as TinyLMM; // only prepare and generate are called by playEpisodes
-    const r = await playEpisodes(shotModel, t, [EVAL_SEED, EVAL_SEED + 1], { greedy: true, sampling: { temperature: 1, topP: 1, maxNewTokens: 8 }, seed: 's' });
-    for (const ep of r.episodes) {
-      expect(ep.goal).toBe(true);
-      expect(ep.turns).toHaveLength(1);
-      expect(ep.score).toBeCloseTo(ep.envReturn * 20, 9);
-      const [s] = turnScores(ep);
-      expect(s.reward).toBeCloseTo(0.5 + ep.envReturn, 12);
+    const sampling = { temperature: 1, topP: 1, maxNewTokens: 8 };
+    const r = await playEpisodes(tiny, t, [EVAL_SEED, EVAL_SEED + 1], { greedy: true, sampling, seed: 's', wrap: scripted('<think>close</think><answer>shot</answer>') });
+    for (const episode of r.episodes) {
+      expect(episode.goal).toBe(true);
+      expect(episode.turns).toHaveLength(1);
+      expect(episode.score).toBeCloseTo(episode.envReturn * 20, 9);
+      const s = turnReward({ turn: { episode, index: 0 } });
+      expect(s.total).toBeCloseTo(episode.turns[0].format + episode.envReturn, 12);
+      expect(s.success).toBe(true);
     }
   });
 });
 
 describe('football in the RL loop and the evaluation', () => {
-  it('runRlStage calls an episode source and logs pass@n over uneven groups', async () => {
+  it('runRlStage calls an episode task and logs pass@n over uneven groups', async () => {
     const model = microModel(2);
     let calls = 0;
     // Text-only episodes for the micro model: repeat items, the last group cut short.
-    const fake: EpisodeSource = {
-      task: 'fake-episodes',
-      vision: true,
+    const fake: Task = {
       kind: 'episodes',
-      async rollout(m, groups, n, sampling, seed, slot) {
+      name: 'fake-episodes',
+      vision: true,
+      play: () => Promise.reject(new Error('not played whole in this test')),
+      async rollout(m, req) {
         calls++;
-        const items = Array.from({ length: groups }, (_, g) => repeatTask.item(seed, slot * groups + g));
-        const r = await rolloutGroups(m, items, n, sampling, `${seed}/${slot}`);
+        const r = await repeatTask.rollout(m, req);
         return { samples: r.samples.slice(0, r.samples.length - 1), timing: r.timing };
       },
+      reward: (sample) => sample.item.reward(sample.text),
     };
     const dir = tmp('fb-loop-');
     const run = new Run(dir, model, new Set(), true);
@@ -299,7 +314,7 @@ describe('football in the RL loop and the evaluation', () => {
 
   it('evaluates greedy held-out episodes with CIs and saves verifiable replays', async () => {
     const dir = tmp('fb-replays-');
-    const r = await evalFootball(tiny, 'empty-goal-close', 3, EVAL_SEED, { maxNewTokens: 16, replayDir: dir });
+    const r = await evalEpisodes(tiny, episodeTask('football-online-empty-goal-close'), 3, EVAL_SEED, { maxNewTokens: 16, replayDir: dir });
     expect(r.task).toBe('football-online-empty-goal-close');
     expect(r.items).toBe(3);
     expect(r.success.low).toBeLessThanOrEqual(r.success.mean);
@@ -311,7 +326,7 @@ describe('football in the RL loop and the evaluation', () => {
     const replay = parseReplay(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')));
     expect(replay.seed).toBe(EVAL_SEED);
     expect(verifyReplay(replay).ok).toBe(true);
-    // evaluate() dispatches football-online tasks; held-out keys skip them (their starts are seeds).
+    // evaluate() dispatches episode tasks by their kind; held-out keys skip them (their starts are seeds).
     const [viaSuite] = await evaluate(tiny, [{ task: 'football-online-empty-goal-close', count: 3 }], { samples: 0, maxNewTokens: 16 });
     expect(viaSuite.success).toEqual(r.success);
     expect(viaSuite.score).toEqual(r.score);

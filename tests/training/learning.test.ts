@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runRlStage } from '../../training/rl/loop.js';
 import { Run } from '../../training/run.js';
-import { microModel, microRl, microSuccess, repeatSource, warmStart } from './micro.js';
+import { microModel, microRl, microSuccess, repeatTask, warmStart } from './micro.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -22,7 +22,7 @@ describe('RL learning', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-learn-'));
     dirs.push(dir);
     const run = new Run(dir, model, new Set(), true);
-    await runRlStage(run, microRl(40), [repeatSource]);
+    await runRlStage(run, microRl(40), [repeatTask]);
     const after = await microSuccess(model, 77, n);
     // Standard error of the difference of two proportions on n items each.
     const se = Math.sqrt((before * (1 - before) + after * (1 - after)) / n);

@@ -4,18 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../../agent/engine/index.js';
 import { gradName } from '../../training/autodiff/index.js';
-import { buildRlTrainGraph, DEFAULT_LOSS } from '../../training/rl/loss.js';
-import type { Sample } from '../../training/rl/rollout.js';
-import { batchFeeds, policyUpdate } from '../../training/rl/update.js';
-import { GraphTrainer } from '../../training/tinylmm/graph-trainer.js';
-import { microModel, repeatItem } from './micro.js';
+import { batchFeeds, buildRlTrainGraph, type LossConfig } from '../../training/rl/loss.js';
+import type { Sample } from '../../training/tasks/index.js';
+import { policyUpdate, rlState } from '../../training/rl/loop.js';
+import { microModel, microRl, repeatItem } from './micro.js';
+
+const DEFAULT_LOSS: LossConfig = { clip: 0.2, klLoss: 0, valueCoef: 0, valueClip: 0.2 };
 
 function samples(model: ReturnType<typeof microModel>): Sample[] {
   return [3, 8, 1].map((d, i) => {
     const item = repeatItem(d);
     const promptIds = model.prepare([item.prompt]).inputIds[0];
     const response = model.tokenizer.encode(i === 1 ? `<think>${d}</think><answer>${d}</answer>` : `<answer>${d}`);
-    return { group: 0, item, promptIds, image: null, response, text: '', logprobs: response.map(() => -1), scored: { reward: i, parts: {}, success: false }, truncated: false };
+    return { group: 0, item, promptIds, pixels: null, response, text: '', logprobs: response.map(() => -1), truncated: false };
   });
 }
 
@@ -23,9 +24,9 @@ describe('RL loss', () => {
   it('the first pass has a ratio of exactly 1 and no clipping; the second pass compares with it', async () => {
     const model = microModel(2);
     const s = samples(model);
-    const trainer = new GraphTrainer(model, 'rl-test', (v) => buildRlTrainGraph(model.config, DEFAULT_LOSS, v), { schedule: { lr: 0.05 } });
+    const state = await rlState(model, { ...microRl(1), epochs: 2, seqMultiple: 8, klReward: 0, lr: 0.05, loss: DEFAULT_LOSS }, new Set(), () => Promise.reject(new Error('no reference without KL')));
     const adv = { advantages: s.map((x, i) => x.response.map(() => (i === 1 ? 1 : -1))) };
-    const r = await policyUpdate(trainer, model, s, adv, { epochs: 2, miniBatches: 1, loss: DEFAULT_LOSS, seqMultiple: 8 });
+    const r = await policyUpdate(state, s, adv, {});
     expect(r.firstRatio).toBe(1);
     // Averaged over both passes: the second pass's ratio moved (the weights changed in between).
     expect(r.ratioMean).not.toBe(1);

@@ -4,10 +4,10 @@
 import { generate, createModel, IM_END, type TinyLMM } from '../../agent/model/index.js';
 import { makeRng } from '../../envs/core/rng.js';
 import { SftTrainer } from '../../training/stages/sft-trainer.js';
-import { parseStrictFormat } from '../../envs/rewards/index.js';
-import type { ItemSource, PromptItem } from '../../training/tasks/types.js';
+import { parseStrictFormat, rewardResult } from '../../envs/rewards/index.js';
+import { itemTask } from '../../training/tasks/items.js';
+import type { ItemTask, PromptItem } from '../../training/tasks/index.js';
 import type { RlStageConfig } from '../../training/rl/loop.js';
-
 
 export function microModel(seed = 0): TinyLMM {
   return createModel('tiny', { seed, threads: 1, config: { dModel: 64, nLayers: 2, nHeads: 2, dMlp: 128, maxSeqLen: 96, vision: null } });
@@ -19,19 +19,15 @@ export function repeatItem(digit: number, traceDigit = digit): PromptItem {
     key: `repeat:${digit}`,
     prompt: [{ role: 'user', content: `Repeat ${digit}` }],
     trace: `<think>${traceDigit}</think><answer>${traceDigit}</answer>`,
-    score(response) {
+    reward(response) {
       const f = parseStrictFormat(response);
       const ok = f !== null && f.answer.trim() === String(digit);
-      return { reward: (f ? 0.5 : 0) + (ok ? 1 : 0), parts: { format: f ? 0.5 : 0, task: ok ? 1 : 0 }, success: ok };
+      return rewardResult({ format: f ? 0.5 : 0, task: ok ? 1 : 0, success: ok });
     },
   };
 }
 
-export const repeatSource: ItemSource = {
-  task: 'repeat',
-  vision: false,
-  item: (seed, index) => repeatItem(makeRng(`repeat/${seed}/${index}`).int(10)),
-};
+export const repeatTask: ItemTask = itemTask('repeat', false, (seed, index) => repeatItem(makeRng(`repeat/${seed}/${index}`).int(10)));
 
 /** Warm start: the format, with the right digit in a quarter of the traces. */
 export async function warmStart(model: TinyLMM, steps = 160): Promise<void> {
@@ -51,10 +47,10 @@ export async function warmStart(model: TinyLMM, steps = 160): Promise<void> {
 
 /** Greedy success over every digit, `reps` times each (greedy: the same answer each time). */
 export async function microSuccess(model: TinyLMM, seed: number, n = 200): Promise<number> {
-  const items = Array.from({ length: n }, (_, i) => repeatSource.item(seed, i));
+  const items = Array.from({ length: n }, (_, i) => repeatTask.item(seed, i));
   const p = model.prepare(items.map((it) => it.prompt));
   const gens = await generate(model, { inputIds: p.inputIds, temperature: 1, maxNewTokens: 12, stopStrings: ['</answer>'], seed: `eval/${seed}` });
-  return gens.filter((g, i) => items[i].score(g.text).success).length / n;
+  return gens.filter((g, i) => items[i].reward(g.text).success).length / n;
 }
 
 /** An RL stage on the micro task: 8 prompts x 8 samples a step. */

@@ -9,7 +9,7 @@ import { loadCheckpoint, loadModel, type TinyLMM } from '../../agent/model/index
 import { runRlStage } from '../../training/rl/loop.js';
 import { Run } from '../../training/run.js';
 import { runSft, type SftStageConfig } from '../../training/stages/sft.js';
-import { microModel, microRl, repeatSource, warmStart } from './micro.js';
+import { microModel, microRl, repeatTask, warmStart } from './micro.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -43,13 +43,13 @@ describe('resume', () => {
     const cfg = { ...microRl(5), miniBatches: 2, epochs: 2 };
     const a = microModel(4);
     await warmStart(a, 10);
-    await runRlStage(new Run(tmp(), a, new Set(), true), cfg, [repeatSource]);
+    await runRlStage(new Run(tmp(), a, new Set(), true), cfg, [repeatTask]);
 
     const b = microModel(4);
     await warmStart(b, 10);
     const dir = tmp();
     const run = new Run(dir, b, new Set(), true);
-    const stopped = await runRlStage(run, cfg, [repeatSource], { step: 0 }, (log) => {
+    const stopped = await runRlStage(run, cfg, [repeatTask], { step: 0 }, (log) => {
       if (log.step === 1) run.interrupted = true;
     });
     expect(stopped).toMatchObject({ stage: 'fre', step: 2 });
@@ -59,7 +59,7 @@ describe('resume', () => {
 
     const c = loadModel(join(dir, 'resume'), { threads: 1 });
     const ck = loadCheckpoint(join(dir, 'resume'));
-    const done = await runRlStage(new Run(dir, c, new Set(), true), cfg, [repeatSource], { step: 2, state: ck.state });
+    const done = await runRlStage(new Run(dir, c, new Set(), true), cfg, [repeatTask], { step: 2, state: ck.state });
     expect(done.step).toBe(5);
     expect(bytes(c).equals(bytes(a))).toBe(true);
     await Promise.all([a.dispose(), c.dispose()]);

@@ -2,7 +2,7 @@
 // parts' weighted gradients is the update of the whole batch (to float rounding).
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../agent/model/index.js';
-import { lengthBuckets, SftTrainer } from '../../training/tinylmm/sft-trainer.js';
+import { lengthBuckets, SftTrainer } from '../../training/stages/sft-trainer.js';
 import { randomTokens } from '../model/helpers.js';
 
 describe('SFT length buckets', () => {

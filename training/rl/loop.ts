@@ -186,7 +186,7 @@ export interface UpdateStats {
 }
 
 /** `cfg.epochs` passes over `cfg.miniBatches` mini-batches of the samples, one optimizer step each. */
-async function policyUpdate(
+export async function policyUpdate(
   s: RlState,
   samples: readonly Sample[],
   adv: TokenAdvantages,
