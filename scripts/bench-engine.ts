@@ -8,12 +8,12 @@
 import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import seedrandom from 'seedrandom';
-import { generate, createModel, presetConfig, type PresetName } from '../agent/model/index.js';
+import { generate, createModel, presetConfig, type PresetName, generateFlops, trainStepFlops } from '../agent/model/index.js';
+// Not in the model's index: it loads @tensorflow/tfjs (a dev dependency), for this benchmark only.
+import { tfjsTrainStepSeconds } from '../agent/model/tfjs-train.js';
 import { measurePeakMatmulGflops } from '../agent/engine/index.js';
-import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
-import { generateFlops, trainStepFlops } from './bench/model-flops.js';
-import { tfjsTrainStepSeconds } from './bench/tfjs-train.js';
-import { referenceWarning } from './bench/measure.js';
+import { SftTrainer } from '../training/stages/sft-trainer.js';
+import { referenceWarning } from '../envs/node/bench-measure.js';
 
 const count = (v: string): number => {
   const n = Number(v);

@@ -23,8 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { rewardBatch } from './bench/reward-batch.js';
-import { sendRewards, type Timed } from './bench/reward-load.js';
+import { rewardBatch } from '../server/reward/bench-batch.js';
+import { sendRewards, type Timed } from '../server/reward/bench-load.js';
 
 const ENV_ID = 'Sokoban-small-v0';
 const ACTIONS = ['up', 'right', 'down', 'left'];

@@ -6,11 +6,10 @@
  * the speedup between them as a paired ratio.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { createModel, type PresetName } from '../agent/model/index.js';
+import { createModel, type PresetName, trainStepFlops } from '../agent/model/index.js';
 import { warnWithoutFastAllocator, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { DEFAULT_SFT_MIX, sftBatches } from '../training/stages/sft.js';
-import { LENGTH_MULTIPLE, lengthBuckets, SftTrainer, type SftBatch } from '../training/tinylmm/sft-trainer.js';
-import { trainStepFlops } from './bench/model-flops.js';
+import { LENGTH_MULTIPLE, lengthBuckets, SftTrainer, type SftBatch } from '../training/stages/sft-trainer.js';
 
 const count = (v: string): number => {
   const n = Number(v);

@@ -14,10 +14,10 @@ import { footballHeuristicAgent, rolloutEpisodeSync } from '../agent/agents/inde
 import { encodeGif, formatPlan, make, makeDataset, PUZZLE_FAMILIES, SOKOBAN_ACTIONS, verifyPuzzle, GameEnv, type RgbaImage, type SokobanState } from '../envs/index.js';
 import { ReplayRecorder, verifyReplay, type Replay } from '../envs/replay/index.js';
 import { mathReward, sokobanReward } from '../envs/rewards/index.js';
-import { SftTrainer } from '../training/tinylmm/sft-trainer.js';
+import { SftTrainer } from '../training/stages/sft-trainer.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { parseInteger, parsePositive } from './cli/io.js';
-import { progressBar } from './cli/progress.js';
+import { parseInteger, parsePositive } from '../envs/node/cli-options.js';
+import { progressBar } from '../training/progress-bar.js';
 
 const program = new Command('demo')
   .description('A tour of the suite: Sokoban, Football, puzzles and rewards, and a TinyLMM warm start')
