@@ -4,7 +4,7 @@
  * as methods that JSON and spreading do not see, so the data stays what the server publishes.
  */
 import { makeRng, type Rng } from './rng.js';
-import type { Json } from './types.js';
+import type { Json } from './json.js';
 
 export type Space =
   | { type: 'discrete'; n: number; names?: string[] }

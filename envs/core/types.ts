@@ -10,11 +10,10 @@
  * - Invalid actions never throw: they are reported in `info.action_is_valid` /
  *   `info.invalid_actions` and cost a step like any other action.
  */
+import type { JsonObject } from './json.js';
 import type { LiveSpace } from './spaces.js';
 
-/** A JSON value: what `state`, `info` and options are made of, so they cross HTTP unchanged. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+export type { Json, JsonObject } from './json.js';
 
 /** RGBA pixels, row-major, 4 bytes a pixel. */
 export interface RgbaImage {
