@@ -52,6 +52,8 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
   // 2e-5 raised them (text Sokoban 22% -> 31%, frames 11% -> 15%, Football held at 37.5%).
   lr: 2e-5,
   warmup: 2,
+  betas: [0.9, 0.95], // OpenRLHF's AdamW betas
+  weightDecay: 0, // OpenRLHF's default for RL
   gradClip: 1, // OpenRLHF's max_norm
   // ORT plans memory per input shape: lengths rounded up to 32 keep the shapes few.
   seqMultiple: 32,
@@ -156,6 +158,8 @@ export function checkConfig(c: TrainConfig): TrainConfig {
     const estimators = Object.keys(ESTIMATORS);
     if (!estimators.includes(st.estimator)) fail(`${st.stage}.estimator "${st.estimator}" is not one of ${estimators.join(', ')}`);
     if (st.estimator === 'ppo' && !(st.loss.valueCoef > 0)) fail(`${st.stage}.loss.valueCoef must be > 0 for ppo (it trains the value head), got ${st.loss.valueCoef}`);
+    if (st.betas.length !== 2 || !st.betas.every((b) => b >= 0 && b < 1)) fail(`${st.stage}.betas must be two numbers in [0, 1), got ${JSON.stringify(st.betas)}`);
+    if (!(st.weightDecay >= 0)) fail(`${st.stage}.weightDecay must be >= 0, got ${st.weightDecay}`);
     if (!(st.gradClip > 0)) fail(`${st.stage}.gradClip must be > 0, got ${st.gradClip}`);
     if (!Number.isInteger(st.seqMultiple) || st.seqMultiple < 1) fail(`${st.stage}.seqMultiple must be a positive integer, got ${st.seqMultiple}`);
     for (const k of ['steps', 'promptsPerStep', 'samplesPerPrompt', 'startsPerStep', 'epochs', 'miniBatches'] as const) {

@@ -72,6 +72,8 @@ export const microRl = (steps: number, estimator: RlStageConfig['estimator'] = '
   lambda: 1,
   lr: 3e-3,
   warmup: 0,
+  betas: [0.9, 0.95],
+  weightDecay: 0,
   gradClip: 1,
   seqMultiple: 32,
   seed: 5,

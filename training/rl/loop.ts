@@ -47,6 +47,9 @@ export interface RlStageConfig {
   lr: number;
   /** Warm-up steps (LMM-R1: 3% of the run). */
   warmup: number;
+  /** AdamW's moment decays and weight decay. */
+  betas: [number, number];
+  weightDecay: number;
   /** The global gradient norm is clipped to this before each optimizer step. */
   gradClip: number;
   /** Padded prompt and response lengths are rounded up to this multiple (few shapes, bounded session memory). */
@@ -126,7 +129,7 @@ export async function rlState(model: TinyLMM, cfg: RlStageConfig, heldOut: Reado
   if (cfg.estimator === 'ppo' && !model.config.valueHead) throw new Error('--estimator ppo needs a model with a value head');
   const loss: LossConfig = { ...cfg.loss, valueCoef: cfg.estimator === 'ppo' ? cfg.loss.valueCoef : 0 };
   const schedule: Schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'constant' };
-  const trainer = new GraphTrainer(model, lossKey(loss), (vision) => buildRlTrainGraph(model.config, loss, vision), { schedule, betas: [0.9, 0.95], weightDecay: 0, clip: cfg.gradClip });
+  const trainer = new GraphTrainer(model, lossKey(loss), (vision) => buildRlTrainGraph(model.config, loss, vision), { schedule, betas: cfg.betas, weightDecay: cfg.weightDecay, clip: cfg.gradClip });
   const ref = cfg.klReward > 0 || loss.klLoss > 0 ? await reference() : null;
   return { model, trainer, ref, cfg, loss, schedule, heldOut };
 }
