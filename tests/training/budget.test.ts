@@ -10,7 +10,7 @@ import { checkConfig, defaultConfig, mergeConfig } from '../../training/config.j
 import { lrAt } from '../../training/optim/index.js';
 import { Run } from '../../training/run.js';
 import { runSft } from '../../training/stages/sft.js';
-import { microModel } from './micro.js';
+import { microModel } from './rl/micro.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -2,7 +2,8 @@
  * The Football prompts, in one place for training (its Football task in training/tasks/football/
  * builds its items and episodes on them) and for agents that play the env (the TinyLMM agent). A
  * trained checkpoint depends on these strings and frames byte for byte
- * (tests/training/football-prompt.test.ts pins them): change them only together with a new checkpoint.
+ * (tests/training/tasks/football/football-prompt.test.ts pins them): change them only together
+ * with a new checkpoint.
  *
  * Compact prompts, so that a `tiny` context (512 tokens, one 49-token image) holds the frame, the
  * task line, a window of past turns and an answer.

@@ -1,9 +1,10 @@
 /**
  * Answer/gold pairs by class, each with the verdict a careful grader gives (true: the answer is
  * right). Written for this project from the failure classes of issue 12; the verdicts are ours,
- * not math-verify's: where the two differ the row says why. `tests/rewards/grading.test.ts` runs
- * every row through `answersMatch`, and `scripts/bench-rewards.ts` and `scripts/measure-cas.ts`
- * time the grader on them (so the corpus lives beside the grader, not under tests/).
+ * not math-verify's: where the two differ the row says why.
+ * `tests/envs/rewards/grading/grading.test.ts` runs every row through `answersMatch`, and
+ * `scripts/bench-rewards.ts` and `scripts/measure-cas.ts` time the grader on them (so the corpus
+ * lives beside the grader, not under tests/).
  *
  * A row is [answer, gold, verdict] or [answer, gold, verdict, why].
  */

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runLeaderboard } from '../../../../training/eval/leaderboard/run.js';
 import { buildViewer } from '../../../../viewer/build.js';
-import { HAVE_CHROMIUM, launchChromium } from '../../../server/browser.js';
+import { HAVE_CHROMIUM, launchChromium } from '../../../support/browser.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
