@@ -1,7 +1,7 @@
 /**
  * `npm run bench:envs`: environment throughput on this machine. Each figure is printed beside the
- * machine reference measured in the same run (see envs/node/bench-measure.ts) and, where the issue names
- * one, the target. `--json` prints one JSON object; `--quick` shortens every measurement.
+ * machine reference measured in the same run (see envs/node/bench-measure.ts) and, where the project
+ * set one, its target. `--json` prints one JSON object; `--quick` shortens every measurement.
  */
 import { Command } from 'commander';
 import { makeRng, make, GameEnv, encodePng, generateLevel, solveSokoban, SOKOBAN_VARIANTS, footballGame, sokobanGame, type Env, type SokobanState } from '../envs/index.js';

@@ -1,5 +1,6 @@
 /**
- * Time per graded answer, before and after the grading of issue 12, in the same process:
+ * Time per graded answer, before and after the grader (envs/rewards/grading) replaced the
+ * hand-written check, in the same process:
  *
  * - before: the hand-written path as it was, still in the code base (puzzle families use it):
  *   the `<answer>` block, its last `\boxed{}`, `answersEquivalent`;
@@ -27,7 +28,7 @@ interface Case {
   gold: string;
 }
 
-/** The grading before issue 12 (accuracy.ts at commit a3baf1e), kept callable for comparison. */
+/** The hand-written grading the grader replaced (training/rewards/accuracy.ts at commit a3baf1e), kept callable for comparison. */
 function beforeAccuracy(response: string, gold: string): number {
   const block = lastTagBlock(response, 'answer');
   if (block === null) return 0;

@@ -1,6 +1,6 @@
 /**
- * How the computer-algebra library was chosen: the two candidates of issue 12 behind the same
- * grader and guard, measured on the grading corpus. For each: how many corpus verdicts the whole
+ * How the computer-algebra library was chosen: the two candidates (@cortex-js/compute-engine and
+ * mathjs) behind the same grader and guard, measured on the grading corpus. For each: how many corpus verdicts the whole
  * grader gets right with it, and the time of one uncached library call on the formulas that reach
  * it. mathjs reads no LaTeX, so it gets a small translation (below); compute-engine reads it as it
  * is. mathjs is not a dependency: `npm install --no-save mathjs@15.2.0` first.

@@ -1,4 +1,4 @@
-/** The server's settings, one typed object with the defaults the issue asks for. */
+/** The server's settings: one typed object and its defaults. */
 import { availableParallelism } from 'node:os';
 import type { TinyLMM } from '../agent/model/index.js';
 import type { AnswerSearch } from '../envs/rewards/config.js';

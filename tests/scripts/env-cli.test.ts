@@ -64,7 +64,7 @@ describe('npm run env', () => {
   });
 
   it('fails with a message a person can act on', async () => {
-    // Five child processes at once, not one after another (12 s at load 4 on two cores, issue 13 item 19).
+    // Five child processes at once, not one after another (12 s at load 4 on two cores).
     const [unknown, badSeed, badOption, notSokoban, noTty] = await Promise.all([
       cli('render', 'Sokoban-nope-v0'),
       cli('render', 'Sokoban-small-v0', '--seed', 'abc'),

@@ -1,4 +1,4 @@
-/** `--levels FILE` on the env CLI (issue 13, item 7): a Boxoban file read from disk, as a user runs it. */
+/** `--levels FILE` on the env CLI: a Boxoban file read from disk, as a user runs it. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
- * Output paths on the command lines (issue 13, item 13): a path that cannot be created is a clear
- * error, not Node 20's endless recursive mkdir under /proc; a directory named as the file is said to
- * be one; relative paths resolve from where the user ran npm (INIT_CWD).
+ * Output paths on the command lines: a path that cannot be created is a clear error, not Node 20's
+ * endless recursive mkdir under /proc; a directory named as the file is said to be one; relative
+ * paths resolve from where the user ran npm (INIT_CWD).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -229,7 +229,7 @@ describe('token and idle eviction', () => {
       expect((await t.call('POST', '/v1/reward', { query: ['x'], labels: ['1'] }, basic('rm:sesame'))).status).toBe(200);
       expect((await t.call('POST', '/v1/reward', { query: ['x'], labels: ['1'] }, basic('rm:wrong'))).status).toBe(401);
       expect((await t.call('GET', '/v1/health', undefined, basic('sesame'))).status).toBe(401);
-      // Metrics are behind the token too when one is set (issue 13, item 16).
+      // Metrics are behind the token too when one is set.
       expect((await t.call('GET', '/metrics')).status).toBe(401);
       expect((await t.call('GET', '/metrics', undefined, auth)).status).toBe(200);
       // Percent-escaped paths reach the same handlers, and need the token as much.

@@ -1,7 +1,7 @@
 /**
- * Server errors a person can act on (issue 13, item 16): wrong media type, oversized body, wrong
- * token, wrong method, one style of field path; /metrics behind the token; GET of an instance
- * re-reads its observation; a Football reward logs its format reward.
+ * Server errors a person can act on: wrong media type, oversized body, wrong token, wrong method,
+ * one style of field path; /metrics behind the token; GET of an instance re-reads its observation;
+ * a Football reward logs its format reward.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerTinyGame, TINY_ID } from './fixtures/tiny-game.js';

@@ -1,8 +1,8 @@
 /**
- * The viewer's layout and states in headless Chromium (issue 13, item 17): empty state, favicon,
- * a sidebar of fixed width on Football, a title on one line at 1400 px, no sideways scroll at
- * 800 px, human play clearing the replay, the list showing a replay opened by URL, control glyphs
- * the installed fonts draw, and the shared key map (WASD). Screenshots go to VIEWER_SHOTS if set.
+ * The viewer's layout and states in headless Chromium: empty state, favicon, a sidebar of fixed
+ * width on Football, a title on one line at 1400 px, no sideways scroll at 800 px, human play
+ * clearing the replay, the list showing a replay opened by URL, control glyphs the installed fonts
+ * draw, and the shared key map (WASD). Screenshots go to VIEWER_SHOTS if set.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

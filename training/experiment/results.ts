@@ -55,7 +55,7 @@ export function machineLine(threads: number): string {
   return `${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} logical cores), ${threads} ORT threads, Node ${process.version}`;
 }
 
-/** The ladder's rows: a task, its floor and goal (issue 9), and how our best arm is read. */
+/** The ladder's rows: a task, the floor the experiment must reach and the goal it aims at, and how our best arm is read. */
 const LADDER: { what: string; task: string; floor: number; goal: string }[] = [
   { what: 'text Sokoban 6x6/1 box', task: 'sokoban-text-6x6-1', floor: 0.8, goal: '>= 90%, optimal-length plans' },
   { what: 'text Sokoban 7x7/2 boxes', task: 'sokoban-text-7x7-2', floor: 0.5, goal: '>= 75%' },

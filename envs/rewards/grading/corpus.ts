@@ -1,7 +1,9 @@
 /**
  * Answer/gold pairs by class, each with the verdict a careful grader gives (true: the answer is
- * right). Written for this project from the failure classes of issue 12; the verdicts are ours,
- * not math-verify's: where the two differ the row says why.
+ * right). Written for this project from the classes of answers the hand-written check before this
+ * grader got wrong (LMM-R1's `\boxed{}` golds, units, symbolic forms, sets and intervals,
+ * equations, notation, prose in the answer); the verdicts are ours, not math-verify's: where the
+ * two differ the row says why.
  * `tests/envs/rewards/grading/grading.test.ts` runs every row through `answersMatch`, and
  * `scripts/bench-rewards.ts` and `scripts/measure-cas.ts` time the grader on them (so the corpus
  * lives beside the grader, not under tests/).

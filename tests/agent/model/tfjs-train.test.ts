@@ -1,4 +1,4 @@
-/** bench:engine's TF.js comparison runs without TF.js's "install our node backend" banner (issue 13, item 21). */
+/** bench:engine's TF.js comparison runs without TF.js's "install our node backend" banner. */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { silenceTfjsBanner } from '../../../agent/model/tfjs-train.js';

@@ -1,7 +1,7 @@
 /**
- * The env API as Gymnasium users expect it (issue 13, items 9-11): a list of actions is one turn
- * under the protocol's rules, spaces sample and test membership, observations spread to their
- * three views, and VectorEnv resets with `{ seed }` and autoresets in either of Gymnasium's modes.
+ * The env API as Gymnasium users expect it: a list of actions is one turn under the protocol's
+ * rules, spaces sample and test membership, observations spread to their three views, and VectorEnv
+ * resets with `{ seed }` and autoresets in either of Gymnasium's modes.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

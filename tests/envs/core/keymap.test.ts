@@ -1,4 +1,4 @@
-/** The one key map of the terminal and the viewer (issue 13, item 14), and the rounding of human output. */
+/** The one key map of the terminal and the viewer, and the rounding of human output. */
 import { describe, expect, it } from 'vitest';
 import { actionForKey, formatNumber, formatPlan, humanJson, keyBindings, keyHelp, make } from '../../../envs/index.js';
 

@@ -1,4 +1,4 @@
-/** The benchmarks' ratio printing and reference check (issue 13, item 20). */
+/** The benchmarks' ratio printing and reference check. */
 import { describe, expect, it } from 'vitest';
 import { formatRatio, referenceWarning } from '../../../envs/node/bench-measure.js';
 

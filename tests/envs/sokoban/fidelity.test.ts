@@ -1,7 +1,7 @@
 /**
- * Fidelity to gym-sokoban and to fixed Boxoban level sets (issue 13, items 1-8): step limits per
- * id, the 9-action space, scores never against an unknown optimum, a monotone score, limits that
- * fit long levels, small replays of fixed levels, level loading, the player on a target.
+ * Fidelity to gym-sokoban and to fixed Boxoban level sets: step limits per id, the 9-action space,
+ * scores never against an unknown optimum, a monotone score, limits that fit long levels, small
+ * replays of fixed levels, level loading, the player on a target.
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
