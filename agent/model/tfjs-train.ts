@@ -7,8 +7,10 @@ import type { ModelConfig } from './config.js';
 
 /**
  * TF.js's CPU backend prints a banner on first use in Node ("install our node backend") that the
- * benchmark has already answered (DESIGN.md: tfjs-node cannot be installed here). Its warnings go
- * through a logger that stays quiet under the PROD flag, which otherwise only drops debug checks.
+ * benchmark has already answered: it measures the CPU backend because @tensorflow/tfjs-node cannot
+ * be installed here (its install downloads libtensorflow from outside the npm registry). Its
+ * warnings go through a logger that stays quiet under the PROD flag, which otherwise only drops
+ * debug checks.
  */
 export function silenceTfjsBanner(): void {
   tf.env().set('PROD', true);

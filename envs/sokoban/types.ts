@@ -13,7 +13,7 @@ export const WALL = 0;
 export const FLOOR = 1;
 export const TARGET = 2;
 
-/** gym-sokoban's room codes, for the full picture (`roomCodes`). */
+/** gym-sokoban's room codes, for the full picture (`sokobanRoom`). */
 export const SOKOBAN_ROOM_CODE = { wall: 0, floor: 1, target: 2, box_on_target: 3, box: 4, player: 5 } as const;
 
 /** A level, or any position of one: the fixed room plus the movable parts. */

@@ -11,7 +11,7 @@ export interface Schedule {
   minLr?: number;
   /**
    * The share of the run done at `step`, in [0, 1], in place of (step - warmup) / (total - warmup):
-   * a budget in minutes decays by the time it has spent (training/budget.ts).
+   * a budget in minutes decays by the time it has spent (StageClock, training/run.ts).
    */
   progress?: (step: number) => number;
 }

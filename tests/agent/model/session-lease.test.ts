@@ -1,6 +1,8 @@
-// Sessions shared by overlapping users. RL interleaves sampling and training asynchronously, so a
-// baked-weight sampler can still be running when `paramsUpdated()` makes its sessions stale: they
-// must stay alive until it finishes, and be freed as soon as it does (none leaked, none freed early).
+// Sessions shared by overlapping users. The server answers requests concurrently, and a generation
+// on sessions baked with the old weights can still be decoding when `paramsUpdated()` makes them
+// stale (the RL loop never overlaps sampling and training, but the model does not rely on its
+// callers' order): they must stay alive until their last user finishes, and be freed as soon as it
+// does (none leaked, none freed early).
 // Run calls are held at a chosen point, so the overlaps are deterministic rather than timing luck.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineSession } from '../../../agent/engine/index.js';

@@ -1,6 +1,6 @@
-// A micro model and a micro task for RL tests that must run in seconds: "Repeat d" -> d. The warm
-// start's traces give the right digit only a quarter of the time (else a random one), so the
-// warm-started model answers right about a third of the time: RL has room and a signal.
+// A micro model and a micro task for RL tests that must run in seconds: "Repeat d" -> d. Half the
+// warm start's traces copy the digit and the other half hold a random one, so the warm-started
+// model answers right only some of the time: RL has room and a signal.
 import { generate, createModel, IM_END, type TinyLMM } from '../../../agent/model/index.js';
 import { makeRng } from '../../../envs/core/rng.js';
 import { SftTrainer } from '../../../training/stages/sft-trainer.js';
@@ -29,7 +29,7 @@ export function repeatItem(digit: number, traceDigit = digit): PromptItem {
 
 export const repeatTask: ItemTask = itemTask('repeat', false, (seed, index) => repeatItem(makeRng(`repeat/${seed}/${index}`).int(10)));
 
-/** Warm start: the format, with the right digit in a quarter of the traces. */
+/** Warm start: the format, with the right digit in a little over half the traces (half copied, a tenth of the rest by chance). */
 export async function warmStart(model: TinyLMM, steps = 160): Promise<void> {
   const trainer = new SftTrainer(model, { schedule: { lr: 1e-2, warmup: 5 } });
   const rng = makeRng('warm');
@@ -45,7 +45,7 @@ export async function warmStart(model: TinyLMM, steps = 160): Promise<void> {
   }
 }
 
-/** Greedy success over every digit, `reps` times each (greedy: the same answer each time). */
+/** Success rate on `n` items of the micro task, sampled at temperature 1 with a seed fixed by `seed`. */
 export async function microSuccess(model: TinyLMM, seed: number, n = 200): Promise<number> {
   const items = Array.from({ length: n }, (_, i) => repeatTask.item(seed, i));
   const p = model.prepare(items.map((it) => it.prompt));
