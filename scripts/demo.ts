@@ -17,7 +17,7 @@ import { mathReward, sokobanReward } from '../envs/rewards/index.js';
 import { SftTrainer } from '../training/stages/sft-trainer.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { parseInteger, parsePositive } from '../envs/node/cli-options.js';
-import { progressBar } from '../training/progress-bar.js';
+import { progressBar } from '../envs/node/progress.js';
 
 const program = new Command('demo')
   .description('A tour of the suite: Sokoban, Football, puzzles and rewards, and a TinyLMM warm start')

@@ -6,11 +6,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadModel } from '../agent/model/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { flagPair, npmCommand } from '../training/command-line.js';
+import { flagPair, npmCommand } from '../envs/node/command-line.js';
 import { diagnoseSokoban, diagnosisTable, isSokobanPlanTask, type SokobanDiagnosis } from '../training/eval/diagnose.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, suiteTask } from '../training/eval/evaluate.js';
 import { task } from '../training/tasks/index.js';
-import { progressBar } from '../training/progress-bar.js';
+import { progressBar } from '../envs/node/progress.js';
 
 const int = (v: string): number => {
   const n = Number(v);

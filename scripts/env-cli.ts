@@ -15,7 +15,7 @@ import { playInTerminal } from '../envs/node/terminal-play.js';
 import { userPath } from '../envs/node/user-path.js';
 import { writeLmmR1File } from '../envs/puzzles/jsonl-file.js';
 import { ReplayRecorder, type Replay } from '../envs/replay/index.js';
-import { progressBar } from '../training/progress-bar.js';
+import { progressBar } from '../envs/node/progress.js';
 
 /**
  * `--levels FILE`: a Boxoban level file as the `levels` option, instead of pasting it into

@@ -8,10 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { flagPair, npmCommand } from '../training/command-line.js';
+import { flagPair, npmCommand } from '../envs/node/command-line.js';
 import { checkConfig, defaultConfig, mergeConfig, readConfigFile, WARM_START, type TrainConfig } from '../training/config.js';
 import { ARMS, type ArmName } from '../training/experiment/arms.js';
-import { QUICK_BUDGET, runExperiment } from '../training/experiment/run.js';
+import { QUICK_BUDGET, runExperiment } from '../training/experiment/runner.js';
 import { resultsHtml, resultsMarkdown, type LadderRun } from '../training/experiment/results.js';
 import { summarize } from '../training/experiment/summary.js';
 

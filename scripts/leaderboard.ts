@@ -6,7 +6,7 @@
  * under --out. Resumable: episodes with a record in --out are not played again (but are verified).
  */
 import { Command } from 'commander';
-import { runLeaderboard } from '../training/eval/leaderboard/run.js';
+import { runLeaderboard } from '../training/eval/leaderboard/runner.js';
 import { toMarkdown } from '../training/eval/leaderboard/report.js';
 
 const program = new Command()

@@ -8,7 +8,7 @@
  *   npm run train:agent -- --out runs/a --resume         # continue an interrupted run exactly
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { npmCommand } from './command-line.js';
+import { npmCommand } from '../envs/node/command-line.js';
 import { WARM_START } from './config.js';
 import { ESTIMATORS } from './rl/advantages.js';
 import { resolveConfig, type Flags } from './flags.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { saveModel, type NamedTensor, type TinyLMM } from '../agent/model/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import type { GraphTrainer } from './trainer/graph-trainer.js';
-import { progress, type Progress } from './progress.js';
+import { progress, type Progress } from '../envs/node/progress.js';
 
 export type StageName = 'sft' | 'fre' | 'mgt';
 

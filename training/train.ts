@@ -7,7 +7,7 @@ import { warnWithoutFastAllocator } from '../agent/engine/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { resolveInit, type TrainConfig } from './config.js';
 import { evalTable, evaluate, heldOutKeys, type TaskResult } from './eval/evaluate.js';
-import { writeReport } from './report.js';
+import { writeReport } from './eval/run-report.js';
 import { Run, type ResumePoint, type StageName } from './run.js';
 import { runFre } from './stages/fre.js';
 import { runMgt } from './stages/mgt.js';

@@ -9,7 +9,7 @@ import { loadModel } from '../../agent/model/index.js';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalTable, evaluate, suiteTask } from './evaluate.js';
 import { task } from '../tasks/index.js';
-import { progress } from '../progress.js';
+import { progress } from '../../envs/node/progress.js';
 
 const int = (v: string): number => {
   const n = Number(v);

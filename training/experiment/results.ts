@@ -4,9 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { chartJsScript, esc } from '../report.js';
+import { chartJsScript, esc } from '../eval/run-report.js';
 import { ARMS, type ArmName } from './arms.js';
-import { armDir } from './run.js';
+import { armDir } from './runner.js';
 import type { Interval } from '../eval/stats.js';
 import type { EvalColumn } from '../train.js';
 import type { Cell, Summary } from './summary.js';

@@ -4,7 +4,7 @@
 import type { TaskResult } from '../eval/evaluate.js';
 import { mean, seedItemBootstrapCI, type Interval } from '../eval/stats.js';
 import { ARMS, type ArmName } from './arms.js';
-import type { ArmOutcome } from './run.js';
+import type { ArmOutcome } from './runner.js';
 
 export interface Cell extends Interval {
   perSeed: number[];

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, mergeConfig, WARM_START, type TrainConfig } from '../../../training/config.js';
 import { ARMS, type ArmName } from '../../../training/experiment/arms.js';
 import { resultsHtml, resultsMarkdown } from '../../../training/experiment/results.js';
-import { QUICK_BUDGET, runExperiment, type ArmOutcome } from '../../../training/experiment/run.js';
+import { QUICK_BUDGET, runExperiment, type ArmOutcome } from '../../../training/experiment/runner.js';
 import { summarize } from '../../../training/experiment/summary.js';
 import { trainAgent } from '../../../training/train.js';
 

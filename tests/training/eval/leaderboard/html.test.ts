@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runLeaderboard } from '../../../../training/eval/leaderboard/run.js';
+import { runLeaderboard } from '../../../../training/eval/leaderboard/runner.js';
 import { buildViewer } from '../../../../viewer/build.js';
 import { HAVE_CHROMIUM, launchChromium } from '../../../support/browser.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLeaderboard, type LeaderboardResult } from '../../../../training/eval/leaderboard/run.js';
+import { runLeaderboard, type LeaderboardResult } from '../../../../training/eval/leaderboard/runner.js';
 import { loadSuite, parseSuite } from '../../../../training/eval/leaderboard/suite.js';
 import { meanOfMeans, stat } from '../../../../training/eval/leaderboard/aggregate.js';
 import type { EpisodeRecord } from '../../../../training/eval/leaderboard/episodes.js';

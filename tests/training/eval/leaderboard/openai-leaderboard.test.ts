@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReplay, verifyReplay, type Replay } from '../../../../envs/replay/index.js';
-import { runLeaderboard, type LeaderboardResult } from '../../../../training/eval/leaderboard/run.js';
+import { runLeaderboard, type LeaderboardResult } from '../../../../training/eval/leaderboard/runner.js';
 import { agentSpec } from '../../../../training/eval/leaderboard/agents.js';
 import { loadSuite } from '../../../../training/eval/leaderboard/suite.js';
 import type { EpisodeRecord } from '../../../../training/eval/leaderboard/episodes.js';

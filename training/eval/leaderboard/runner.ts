@@ -1,7 +1,7 @@
 /** One leaderboard run, as a function (the CLI and the tests call it): play, check, aggregate, write. */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../envs/node/atomic-file.js';
-import { progressBar } from '../../progress-bar.js';
+import { progressBar } from '../../../envs/node/progress.js';
 import type { Agent } from '../../../agent/agents/index.js';
 import { agentSpec, type AgentSpec } from './agents.js';
 import { aggregate, type Row } from './aggregate.js';

@@ -88,3 +88,16 @@ function progressLines(label: string, total: number, o: ProgressOptions): Progre
     },
   };
 }
+
+/** A counter of items done, for scripts' long work: `tick()` per item. */
+export interface Counter {
+  tick(n?: number): void;
+  stop(): void;
+}
+
+/** A counting bar on stderr, silent when stderr is not a terminal (so a script's stdout stays its output). */
+export function progressBar(total: number, label: string): Counter {
+  const bar = progress(label, total, { stdoutIsTTY: true });
+  let done = 0;
+  return { tick: (n = 1) => bar.update((done += n)), stop: () => bar.stop() };
+}

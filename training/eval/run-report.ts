@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { pairedChange, type TaskResult } from './eval/evaluate.js';
+import { writeFileAtomic } from '../../envs/node/atomic-file.js';
+import { pairedChange, type TaskResult } from './evaluate.js';
 
 type Row = Record<string, unknown>;
 

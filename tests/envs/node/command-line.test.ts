@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { npmCommand, quoteArg } from '../../training/command-line.js';
+import { npmCommand, quoteArg } from '../../../envs/node/command-line.js';
 
 /** The words bash makes of a command line (printed NUL-separated by printf). */
 function bashWords(line: string): string[] {

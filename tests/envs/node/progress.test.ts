@@ -1,7 +1,7 @@
 // Progress for whoever watches: lines in a log when stdout is not a terminal (one per 5% of the
 // work, with the live fields, the rate and the ETA), nothing when quiet.
 import { describe, expect, it } from 'vitest';
-import { duration, progress } from '../../training/progress.js';
+import { duration, progress } from '../../../envs/node/progress.js';
 
 function recorder(total: number, o: { start?: number; unit?: string } = {}) {
   const lines: string[] = [];
