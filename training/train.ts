@@ -6,7 +6,8 @@ import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from 
 import { warnWithoutFastAllocator } from '../agent/engine/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { resolveInit, type TrainConfig } from './config.js';
-import { evalTable, evaluate, heldOutKeys, type TaskResult } from './eval/evaluate.js';
+import { evalTable, evaluate, heldOutKeys } from './eval/evaluate.js';
+import type { TaskResult } from './eval/result.js';
 import { writeReport } from './eval/run-report.js';
 import { Run, type ResumePoint, type StageName } from './run.js';
 import { runFre } from './stages/fre.js';

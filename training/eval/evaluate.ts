@@ -8,8 +8,6 @@ import { evalEpisodes, promptText } from './episodes.js';
 import type { TaskResult } from './result.js';
 import { bootstrapCI, pairedDifferenceCI, mean, passAtK, type Interval } from './stats.js';
 
-export type { TaskResult } from './result.js';
-
 /** The seed of every evaluation item; training seeds are small integers far below it. */
 export const EVAL_SEED = 900_000_001;
 

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
-import { pairedChange, type TaskResult } from './evaluate.js';
+import { pairedChange } from './evaluate.js';
+import type { TaskResult } from './result.js';
 
 type Row = Record<string, unknown>;
 

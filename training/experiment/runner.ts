@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { loadModel } from '../../agent/model/index.js';
 import { resolveInit, withSeed, type TrainConfig } from '../config.js';
-import { evaluate, type EvalTask, type TaskResult } from '../eval/evaluate.js';
+import { evaluate, type EvalTask } from '../eval/evaluate.js';
+import type { TaskResult } from '../eval/result.js';
 import { trainAgent } from '../train.js';
 import { ARMS, armCheckpoint, armConfig, type Arm, type ArmName } from './arms.js';
 

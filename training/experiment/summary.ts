@@ -1,7 +1,7 @@
 // What the experiment's outcomes say, as numbers: per arm and task the mean over seeds with a
 // seed-and-item bootstrap CI and the per-seed values, and the paired differences the claims rest on
 // (the same held-out items under two arms, seed by seed).
-import type { TaskResult } from '../eval/evaluate.js';
+import type { TaskResult } from '../eval/result.js';
 import { mean, seedItemBootstrapCI, type Interval } from '../eval/stats.js';
 import { ARMS, type ArmName } from './arms.js';
 import type { ArmOutcome } from './runner.js';

@@ -1,7 +1,8 @@
 // The before/after table: its paired-change column is computed from per-item outcomes on the same
 // items, and older result files without outcomes show '-' rather than a made-up figure.
 import { describe, expect, it } from 'vitest';
-import { evalTable, pairedChange, type TaskResult } from '../../../training/eval/evaluate.js';
+import { evalTable, pairedChange } from '../../../training/eval/evaluate.js';
+import type { TaskResult } from '../../../training/eval/result.js';
 import { bootstrapCI } from '../../../training/eval/stats.js';
 
 function result(task: string, outcomes: number[] | undefined): TaskResult {
