@@ -64,4 +64,29 @@ describe('RL loss', () => {
     expect(changed.some((g, i) => !g.equals(base[i]))).toBe(true);
     await model.dispose();
   });
+
+  it('the k3 KL loss: exp(d) - d - 1 with d = ref - logp, averaged over the response tokens only', async () => {
+    const model = microModel(4);
+    const s = samples(model);
+    const adv = s.map((x) => x.response.map(() => 0));
+    // Reference log-probs a little off the policy's, and junk at padding (the mask drops it).
+    const ref = s.map((x) => x.response.map((_, j) => -1 - 0.3 * Math.sin(j + 1)));
+    const loss: LossConfig = { ...DEFAULT_LOSS, klLoss: 0.5 };
+    const f = batchFeeds(model, s, adv, 16, { ref });
+    const tg = buildRlTrainGraph(model.config, loss, false);
+    const out = await model.run(model.lease('k3-test', () => tg.graph), { ...f.feeds, ...model.paramFeeds() }, ['logprobs', 'kl_k3', 'loss']);
+    const lp = out.logprobs.data as Float32Array;
+    const W = out.logprobs.dims[1];
+    // By hand, per response token: d = ref - logp, k3 = exp(d) - d - 1 (>= 0), the mean over tokens.
+    const k3 = s.flatMap((x, b) => x.response.map((_, j) => {
+      const d = ref[b][j] - lp[f.rowOf[b] * W + j];
+      return Math.exp(d) - d - 1;
+    }));
+    const want = k3.reduce((a, x) => a + x, 0) / k3.length;
+    expect(want).toBeGreaterThan(0);
+    expect(Number(out.kl_k3.data[0])).toBeCloseTo(want, 5);
+    // All advantages 0: the loss is the KL term alone, its coefficient times the mean k3.
+    expect(Number(out.loss.data[0])).toBeCloseTo(0.5 * want, 5);
+    await model.dispose();
+  });
 });
