@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AGENT_NAMES, agentByName, rolloutEpisode } from '../agent/agents/index.js';
 import { GameEnv, encodeGif, formatNumber, formatPlan, listEnvs, make, makePuzzle, puzzleLabel, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../envs/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { parseInteger, parseJsonObject, parsePositive } from '../envs/node/cli-options.js';
+import { exitOnClosedStdout, parseInteger, parseJsonObject, parsePositive } from '../envs/node/cli-options.js';
 import { writeGameDataset, type DatasetFormat } from '../envs/node/game-dataset.js';
 import { playInTerminal } from '../envs/node/terminal-play.js';
 import { userPath } from '../envs/node/user-path.js';
@@ -153,6 +153,8 @@ async function datasetCommand(name: string, args: DatasetArgs): Promise<void> {
   }
   console.log(`wrote ${items.length} ${family} items to ${args.out} (${args.format})`);
 }
+
+exitOnClosedStdout();
 
 const program = new Command('env')
   .description('Environments of the suite: list them, play them, render frames, solve levels, write datasets')

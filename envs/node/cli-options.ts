@@ -1,4 +1,4 @@
-/** Small helpers shared by the command-line tools: option parsing. */
+/** Small helpers shared by the command-line tools: option parsing, a closed output pipe. */
 import { InvalidArgumentError } from 'commander';
 
 export function parseInteger(value: string): number {
@@ -23,4 +23,16 @@ export function parseJsonObject(value: string): Record<string, never> {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object');
   return parsed as Record<string, never>;
+}
+
+/**
+ * Ends the process quietly when stdout's reader goes away (`env list | head`): the reader has what
+ * it wanted, so a closed pipe is no error to report, and without this Node throws EPIPE at the next
+ * write with a stack trace.
+ */
+export function exitOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
 }

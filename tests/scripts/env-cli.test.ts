@@ -1,5 +1,5 @@
 /** The env CLI, run as a user runs it: a child process per command, files checked afterwards. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,17 @@ describe('npm run env', () => {
     expect(code).toBe(0);
     expect(out).toContain('Sokoban-small-v0');
     expect(out).toContain('Football-11v11-v0');
+  });
+
+  it('ends quietly when its reader has closed the pipe (`env list | head -0`)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/env-cli.ts', 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // The reader is gone before the first line is written (Node starts in about half a second).
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(err).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 
   it('renders a PNG and prints the text view', async () => {
