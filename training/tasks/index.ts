@@ -11,7 +11,7 @@ import { SOKOBAN_SIZES, sokobanTask, type SokobanSizeName, type SokobanView } fr
 import type { ItemTask, Task } from './types.js';
 
 export type * from './types.js';
-export { ANSWER_STOP, imageOf } from './types.js';
+export { ANSWER_STOP } from './types.js';
 export { trainingItem } from './items.js';
 
 /** The task of a name, or an error listing the names there are. */

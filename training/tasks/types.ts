@@ -7,7 +7,7 @@
 //             Sample a turn, a turn's reward known only once its episode has ended.
 //
 // Both kinds share one rollout signature and one reward call, so the RL loop never asks which it has.
-import type { ChatMessage, RGBAImage, TinyLMM } from '../../agent/model/index.js';
+import type { ChatMessage, TinyLMM } from '../../agent/model/index.js';
 import type { Env } from '../../envs/index.js';
 import type { RewardResult } from '../../envs/rewards/index.js';
 
@@ -145,13 +145,4 @@ export interface PlayResult {
   samplingMs: number;
   envMs: number;
   tokens: number;
-}
-
-/** The frame of a prompt, if it has one. */
-export function imageOf(prompt: readonly ChatMessage[]): RGBAImage | null {
-  for (const m of prompt) {
-    if (typeof m.content === 'string') continue;
-    for (const p of m.content) if (p.type === 'image') return p.image;
-  }
-  return null;
 }
