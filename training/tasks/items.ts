@@ -1,7 +1,9 @@
 // Item tasks: a stream of prompt items made into a task. A step's rollout samples each of its prompts
 // n times in one batched generation (a group shares its item, so its level or numbers); the reward
 // of a sample is its item's own rule-based reward. Training items skip every held-out item by
-// content, so the evaluation never grades what training saw.
+// content (`contentKey`: two items with the same level or numbers share a key whatever their seeds),
+// so the evaluation never grades what training saw, even where small boards repeat across seeds.
+import { createHash } from 'node:crypto';
 import { generate, type TinyLMM } from '../../agent/model/index.js';
 import { ANSWER_STOP, type ItemTask, type PromptItem, type Rollout, type RolloutRequest, type Sample } from './types.js';
 
@@ -59,4 +61,9 @@ export function trainingItem<T extends { key: string }>(make: (seed: number, ind
     if (!heldOut.has(it.key)) return it;
   }
   throw new Error(`64 draws in a row for training slot ${slot} were held-out items: the task has too few distinct items for its held-out set`);
+}
+
+/** The key of an item's content: what held-out sets are disjoint by. */
+export function contentKey(task: string, content: string): string {
+  return `${task}:${createHash('sha256').update(content).digest('hex').slice(0, 16)}`;
 }

@@ -6,8 +6,7 @@ import type { ChatMessage } from '../../agent/model/index.js';
 import { makePuzzle, parseExpression, evaluateExpression as evaluate, rationalMath, type PuzzleItem as Puzzle } from '../../envs/puzzles/index.js';
 import type { Expr } from '../../envs/puzzles/math/expr.js';
 import { rewardForItem } from '../../envs/rewards/index.js';
-import { itemTask } from './items.js';
-import { contentKey } from './key.js';
+import { contentKey, itemTask } from './items.js';
 import type { ItemTask, PromptItem } from './types.js';
 
 /** The worked steps of an expression, innermost first: `a op b = v`, one a binary operation. */

@@ -9,8 +9,7 @@ import { makeRng } from '../../envs/core/rng.js';
 import { generateLevel, toBoxoban, type SokobanLevel } from '../../envs/sokoban/index.js';
 import { TARGET } from '../../envs/sokoban/types.js';
 import { rewardResult, sokobanReward } from '../../envs/rewards/index.js';
-import { itemTask } from './items.js';
-import { contentKey } from './key.js';
+import { contentKey, itemTask } from './items.js';
 import type { ItemTask, PromptItem } from './types.js';
 // The prompts live with the agents that use them at evaluation time (agent/agents/prompts/sokoban.ts).
 import { sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt } from '../../agent/agents/index.js';

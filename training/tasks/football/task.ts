@@ -15,8 +15,7 @@ import { make, makeRng, type Env, type Observation } from '../../../envs/index.j
 import { ACTIONS, actionAliases } from '../../../envs/football/actions.js';
 import { SCENARIOS, type ScenarioId } from '../../../envs/football/types.js';
 import { DEFAULT_MATH_REWARD, parseStrictFormat, rewardResult, type RewardResult } from '../../../envs/rewards/index.js';
-import { itemTask } from '../items.js';
-import { contentKey } from '../key.js';
+import { contentKey, itemTask } from '../items.js';
 import type { ItemTask, PromptItem } from '../types.js';
 import {
   columnOf,
