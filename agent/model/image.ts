@@ -21,19 +21,28 @@ export function preprocessImage(img: RGBAImage, size: number, out?: Float32Array
   }
   const dst = out ?? new Float32Array(3 * size * size);
   const wx = areaWeights(w, size);
-  const wy = areaWeights(h, size);
+  // The vertical taps grouped by input row, so each row finds its own in constant time (scanning
+  // all of them for every row made tall images quadratic). The order within a row is kept: each
+  // output cell still sums its contributions in the same order, so the floats are the same.
+  const wy = tapsBySource(areaWeights(h, size), h);
   const row = new Float64Array(size * 3); // one resampled input row, RGB
   const acc = new Float64Array(size * size * 3);
   for (let y = 0; y < h; y++) {
+    const first = wy.start[y];
+    const end = wy.start[y + 1];
+    if (first === end) continue; // a row no output overlaps adds nothing
     row.fill(0);
-    for (const { out: ox, src, weight } of wx) {
-      const p = (y * w + src) * 4;
+    for (let t = 0; t < wx.out.length; t++) {
+      const ox = wx.out[t];
+      const weight = wx.weight[t];
+      const p = (y * w + wx.src[t]) * 4;
       row[ox * 3] += weight * data[p];
       row[ox * 3 + 1] += weight * data[p + 1];
       row[ox * 3 + 2] += weight * data[p + 2];
     }
-    for (const { out: oy, src, weight } of wy) {
-      if (src !== y) continue;
+    for (let t = first; t < end; t++) {
+      const oy = wy.out[t];
+      const weight = wy.weight[t];
       for (let i = 0; i < size * 3; i++) acc[oy * size * 3 + i] += weight * row[i];
     }
   }
@@ -79,23 +88,51 @@ export function samePixelRows(pixels: Float32Array, batch: number, a: number, b:
   return true;
 }
 
-interface Tap {
-  out: number;
-  src: number;
-  weight: number;
+/** Resampling taps as parallel arrays: tap t adds `weight[t]` x input `src[t]` to output `out[t]`. */
+interface Taps {
+  out: Int32Array;
+  src: Int32Array;
+  weight: Float64Array;
 }
 
 /** For each output index, the input indices it overlaps and the overlap fractions (summing to 1). */
-function areaWeights(inN: number, outN: number): Tap[] {
-  const taps: Tap[] = [];
+function areaWeights(inN: number, outN: number): Taps {
+  const out: number[] = [];
+  const src: number[] = [];
+  const weight: number[] = [];
   const scale = inN / outN;
   for (let o = 0; o < outN; o++) {
     const lo = o * scale;
     const hi = lo + scale;
     for (let s = Math.floor(lo); s < Math.min(inN, Math.ceil(hi)); s++) {
       const overlap = Math.min(hi, s + 1) - Math.max(lo, s);
-      if (overlap > 1e-12) taps.push({ out: o, src: s, weight: overlap / scale });
+      if (overlap > 1e-12) {
+        out.push(o);
+        src.push(s);
+        weight.push(overlap / scale);
+      }
     }
   }
-  return taps;
+  return { out: Int32Array.from(out), src: Int32Array.from(src), weight: Float64Array.from(weight) };
+}
+
+/**
+ * The taps reordered by input index, stably (the taps of one input keep their order), with
+ * `start[s]..start[s + 1]` the range of input s: a counting sort, linear in inputs and taps.
+ */
+function tapsBySource(taps: Taps, inN: number): Taps & { start: Int32Array } {
+  const start = new Int32Array(inN + 1);
+  for (let t = 0; t < taps.src.length; t++) start[taps.src[t] + 1]++;
+  for (let s = 0; s < inN; s++) start[s + 1] += start[s];
+  const next = start.slice(0, inN);
+  const out = new Int32Array(taps.out.length);
+  const src = new Int32Array(taps.src.length);
+  const weight = new Float64Array(taps.weight.length);
+  for (let t = 0; t < taps.src.length; t++) {
+    const at = next[taps.src[t]]++;
+    out[at] = taps.out[t];
+    src[at] = taps.src[t];
+    weight[at] = taps.weight[t];
+  }
+  return { out, src, weight, start };
 }
