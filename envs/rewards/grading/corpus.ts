@@ -65,6 +65,14 @@ export const GRADING_CORPUS: Record<string, readonly CorpusRow[]> = {
     ['\\boxed{3} then \\boxed{\\frac{3}{4}}', '$\\boxed{\\frac34}$', true],
     ['\\boxed{3} then \\boxed{\\frac{3}{4}}', '\\boxed{3}', false, 'the last box is the answer'],
     ['\\fbox{5}', '\\boxed{5}', true],
+    // A brace-less box runs to the end of its line or math segment, as MATH's answer extraction reads it.
+    ...each(['\\boxed 5', '\\boxed5', '$\\boxed 5$', 'so \\boxed 5.'], ['5', '$\\boxed{5}$'], true),
+    ['\\boxed 12', '12', true, 'TeX would box the 1 alone; the writer meant 12'],
+    ['\\boxed \\frac12', '0.5', true],
+    ['\\boxed{3} then \\boxed 5', '5', true],
+    ['\\boxed{3} then \\boxed 5', '3', false, 'the last box is the answer, braced or not'],
+    ['\\boxed 5', '6', false],
+    ['\\boxed 12', '1', false],
   ],
 
   units: [
@@ -272,6 +280,28 @@ export const GRADING_CORPUS: Record<string, readonly CorpusRow[]> = {
     ['A', 'B', false],
     ['(A)', 'B', false],
     ['C', '(D)', false],
+    // The letter named in words, or a label with the option's text after it.
+    ...each(['Option B', 'option (B)', 'Choice B', 'The correct option is (B).', 'B) 42', '(B) 42', 'B. 42', 'b) 42', '**B**'], ['B', '(B)', '$\\boxed{B}$'], true),
+    ['B) 43', 'B', true, 'against a letter gold the letter is the answer; the option text is not graded'],
+    ...each(['Option C', 'C) 42', '(C) 42'], ['B', '(B)', '$\\boxed{B}$'], false),
+    ['B or C', 'B', false, 'two choices are no answer'],
+    ['A) 5 B) 6', 'B', false, 'the options listed, none chosen'],
+    ['Option B is wrong', 'B', false, 'prose about the letter is not read as choosing it'],
+    ['B 42', 'B', false, 'no label mark after the letter'],
+  ],
+
+  markdown: [
+    ['**5**', '5', true],
+    ['The answer is **5**.', '5', true],
+    ['**Answer:** 42', '42', true],
+    ['**Final answer**: \\frac{1}{2}', '0.5', true],
+    ['*7*', '7', true],
+    ['__12__', '12', true],
+    ['**x = 5**', '5', true],
+    ['x**2 + y**2', 'x^2+y^2', true, 'no emphasis: ** is a power in plain text'],
+    ['**5**', '6', false],
+    ['**Answer:** 41', '42', false],
+    ['2**3', '6', false, '2 to the power 3 is 8'],
   ],
 
   plain_answers: [

@@ -76,6 +76,39 @@ function textKey(text: string): string {
   return s.toLowerCase();
 }
 
+/** A gold answer that is one choice letter ("B", "(B)", "\\text{B}"), as its lower-case letter; else null. */
+function choiceGold(core: string): string | null {
+  const key = textKey(core);
+  if (!/^[a-z]$/.test(key)) return null;
+  // A lone lower-case letter is a variable ("x", "e") more often than a choice; "(b)" is a choice.
+  return /[A-Z]/.test(core) || core.startsWith('(') ? key : null;
+}
+
+/**
+ * How a choice is answered: "Option B", "choice (b)", "the correct option is B", a label and the
+ * option's text ("B) 42", "(B) 42", "B. 42"). Group 1: the lead word, 2 or 3: the letter,
+ * 4: the mark after it, 5: what follows.
+ */
+const CHOICE_ANSWER = /^((?:the )?(?:correct |right |best )?(?:option|choice|answer)(?: is)?:? ?)?(?:\(([a-z])\)|([a-z])(?![a-z]))([.:)]?)(?: (.*))?$/i;
+
+/**
+ * The letter a choice answer names, lower-case, or null when it names none or more than one
+ * ("B or C", "A) 5 B) 6"). A bare letter with text after it needs a label mark ("B) 42"): "B 42"
+ * and "Option B is right" are no choice (the grader reads no prose about the letter).
+ */
+function choiceAnswer(core: string): string | null {
+  const m = CHOICE_ANSWER.exec(core.replace(/\\(?:text|textbf|textrm|mathrm|mathbf)\s*\{([^{}]*)\}/g, '$1').replace(/\s+/g, ' ').trim());
+  if (!m) return null;
+  const [, lead, inParens, bare, mark, rest] = m;
+  if (rest !== undefined) {
+    // Text after the letter is the option's own, after a label: "B) 42", "(B) 42", "Option B: 42".
+    if (bare !== undefined && mark === '') return null;
+    // Another capital letter standing alone, a bracketed letter, a conjunction or a negation: not one choice.
+    if (/(?:^|[^a-zA-Z\\])[A-Z](?![a-zA-Z])/.test(rest) || /\([a-zA-Z]\)/.test(rest) || /\b(?:or|and|nor|not|wrong|incorrect|false)\b/i.test(rest)) return null;
+  }
+  return (inParens ?? bare).toLowerCase();
+}
+
 /** Equality of two single values (no list at the top). */
 export function valuesEqual(answer: string, gold: string): boolean {
   const a = answer.trim();
@@ -185,5 +218,8 @@ export function answersMatch(answer: string, gold: string): boolean {
   if (a === null || g === null) return false;
   if (a.unit !== null && g.unit !== null && a.unit !== g.unit) return false;
   if (a.core.replace(/\s+/g, '') === g.core.replace(/\s+/g, '')) return true;
-  return shapesEqual(a.shape, g.shape);
+  if (shapesEqual(a.shape, g.shape)) return true;
+  // A choice gold ("B") against a choice answered in words or with the option's text ("Option B", "B) 42").
+  const letter = choiceGold(g.core);
+  return letter !== null && choiceAnswer(a.core) === letter;
 }

@@ -52,25 +52,75 @@ export function lastMathSegment(text: string): string | null {
 /** "So the final answer is: " and the like, on whitespace-collapsed text. */
 const LEAD_IN = /^(?:(?:so|thus|therefore|hence),? )?(?:the )?(?:final )?(?:answer|result)(?: is)?:? ?/i;
 
+/** The same lead-in in Markdown bold: "**Answer:** 5", "**Final answer**: 5". */
+const BOLD_LEAD_IN = /^(\*\*|__)(?:(?:so|thus|therefore|hence),? )?(?:the )?(?:final )?(?:answer|result)(?: is)?:?\1:? ?/i;
+
 /**
- * The formula of a final answer: the last `\boxed{}`, else the last math segment, else the text
- * with a leading "the answer is" dropped; a trailing full stop removed. Null when it is longer
- * than `MAX_GRADED_CHARS`.
+ * Markdown emphasis around the whole answer removed: "**5**", "__5__", "*5*". Only a wrapper with
+ * no marker inside it, so "x**2 + y**2" (a power) and "x_1" stay as they are.
+ */
+export function stripEmphasis(text: string): string {
+  let s = text;
+  for (let pass = 0; pass < 3; pass++) {
+    const mark = s.startsWith('**') ? '**' : s.startsWith('__') ? '__' : s.startsWith('*') ? '*' : null;
+    if (mark === null || s.length <= 2 * mark.length || !s.endsWith(mark)) break;
+    const inner = s.slice(mark.length, -mark.length);
+    if (inner.includes(mark === '__' ? '__' : '*') || inner.trim() === '') break;
+    s = inner.trim();
+  }
+  return s;
+}
+
+/** Where a brace-less box's content ends: its line or its math segment. */
+const BRACELESS_END = /\$|\n|\\[)\]]/g;
+
+/**
+ * The content of the last box: `\boxed{...}` (or `\fbox{...}`) as `extractLastBoxed` reads it, or
+ * a brace-less `\boxed 5` written after the last braced one. That runs to the end of its line or
+ * math segment (`\boxed 12` is 12, as MATH's answer extraction reads it, not TeX's \boxed{1}2).
+ * Null when there is no box.
+ */
+export function lastBox(text: string): string | null {
+  const starts = [...text.matchAll(/\\(?:boxed|fbox)(?![a-zA-Z])/g)];
+  // From the last one back: the first brace-less box with content is the candidate (one scan
+  // to its end, the empty ones before it end where they start, so the whole is linear).
+  for (let k = starts.length - 1; k >= 0; k--) {
+    const at = starts[k].index;
+    let i = at + starts[k][0].length;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (i >= text.length || text[i] === '{') continue;
+    BRACELESS_END.lastIndex = i;
+    const end = BRACELESS_END.exec(text)?.index ?? text.length;
+    const inside = text.slice(i, end).trim();
+    if (inside === '') continue;
+    // A braced box after it is the last box: the braced reading stands, unchanged.
+    return extractLastBoxed(text.slice(at)) !== null ? extractLastBoxed(text) : inside;
+  }
+  return extractLastBoxed(text);
+}
+
+/**
+ * The formula of a final answer: the last box (`lastBox`), else the last math segment, else the
+ * text with a leading "the answer is" dropped; a trailing full stop and Markdown emphasis around
+ * it removed. Null when it is longer than `MAX_GRADED_CHARS`.
  */
 export function answerCore(text: string): string | null {
   let s = text.trim();
   if (s.length > MAX_GRADED_CHARS) return null;
-  const boxed = extractLastBoxed(s);
+  const boxed = lastBox(s);
   if (boxed !== null) s = boxed;
   else {
     const segment = lastMathSegment(s);
     if (segment !== null) s = segment;
-    else s = s.replace(/\s+/g, ' ').replace(LEAD_IN, '');
+    else s = stripEmphasis(s.replace(/\s+/g, ' ')).replace(BOLD_LEAD_IN, '').replace(LEAD_IN, '');
   }
   // A box inside the segment ("$\boxed{5}$") is still the answer.
-  const inner = extractLastBoxed(s);
+  const inner = lastBox(s);
   if (inner !== null) s = inner;
-  return trimEndChars(s.trim(), '.').trim();
+  const core = trimEndChars(s.trim(), '.').trim();
+  // "**5**." and "**5.**": the emphasis, then the full stop it held.
+  const plain = stripEmphasis(core);
+  return plain === core ? core : trimEndChars(plain, '.').trim();
 }
 
 /** Canonical unit names; anything else compares by its lower-case singular form. */
