@@ -37,6 +37,11 @@ export interface AgentDecision {
   usage?: { promptTokens: number; completionTokens: number };
   /** Wall time the decision took, when the agent measures it itself. */
   latencyMs?: number;
+  /**
+   * A remark for the record when the agent cannot play the episode as it is meant to (the oracle
+   * on a level its solver finds no plan for says so, and plays idle); kept in the rollout's steps.
+   */
+  note?: string;
 }
 
 export interface Agent {

@@ -19,6 +19,8 @@ export interface StepRecord {
   usage?: { promptTokens: number; completionTokens: number };
   /** Wall time of the agent's decision: its own figure when it reports one, else measured here. */
   latencyMs: number;
+  /** The agent's remark on this decision (`AgentDecision.note`), when it made one. */
+  note?: string;
 }
 
 export interface Rollout {
@@ -82,6 +84,7 @@ class Episode {
       ...(text !== undefined ? { text } : {}),
       ...(usage ? { usage } : {}),
       latencyMs: decision.latencyMs ?? measuredMs,
+      ...(decision.note !== undefined ? { note: decision.note } : {}),
     });
     this.history.push({ observation: this.observation, action, reward: r.reward, info: r.info, ...(text !== undefined ? { text } : {}) });
     this.total += r.reward;

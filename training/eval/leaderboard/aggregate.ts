@@ -3,6 +3,11 @@
  * with its standard error (sample standard deviation over sqrt(n)); the overall score is the mean
  * of the entries' means, each entry weighing the same whatever its episode count, with the
  * standard error of that mean of independent means (sqrt of the summed squared errors over k).
+ *
+ * An episode whose score is unknown (`score: null`: a Sokoban level whose optimum the solver did
+ * not find) has no place in a score mean, as 0 or as anything else: the score figures are over the
+ * scored episodes, and the unscored ones are counted apart (`score_unknown`). An entry with no
+ * scored episode has no score mean and does not enter the overall one.
  */
 import type { EpisodeRecord } from './episodes.js';
 
@@ -36,7 +41,12 @@ export interface Row {
   /** Suite entry id, or `overall`. */
   entry: string;
   env_id: string | null;
+  /** Episodes played (scored or not). */
+  episodes: number;
+  /** Over the episodes with a score; `n` counts them. */
   score: Stat;
+  /** Episodes without a score (the env knows no optimum for the level): left out of `score`. */
+  score_unknown: number;
   success: Stat;
   valid_rate: Stat;
   /** Mean response tokens a turn (null when the agent writes no text). */
@@ -44,21 +54,26 @@ export interface Row {
   latency_ms: number;
   /** Replays of the entry's episodes, relative to the output directory, in seed order. */
   replays: { seed: number; path: string; score: number | null }[];
+  /** The agent's remarks on episodes it could not play as meant (the oracle on a level it has no plan for). */
+  notes: { seed: number; note: string }[];
 }
 
 function row(agent: string, entry: string, envId: string | null, records: readonly EpisodeRecord[]): Row {
   const tokens = records.map((r) => r.response_tokens).filter((t): t is number => t !== null);
+  const scores = records.map((r) => r.score).filter((s): s is number => s !== null);
   return {
     agent,
     entry,
     env_id: envId,
-    // An episode without a score (an env that reports none) counts as 0, never silently dropped.
-    score: stat(records.map((r) => r.score ?? 0)),
+    episodes: records.length,
+    score: stat(scores),
+    score_unknown: records.length - scores.length,
     success: stat(records.map((r) => (r.success ? 1 : 0))),
     valid_rate: stat(records.map((r) => r.valid_rate)),
     response_tokens: tokens.length ? tokens.reduce((a, b) => a + b, 0) / tokens.length : null,
     latency_ms: records.reduce((a, r) => a + r.latency_ms, 0) / Math.max(1, records.length),
     replays: records.map((r) => ({ seed: r.seed, path: r.replay, score: r.score })),
+    notes: records.filter((r) => r.note !== undefined).map((r) => ({ seed: r.seed, note: r.note! })),
   };
 }
 
@@ -70,10 +85,12 @@ export function aggregate(agent: string, records: readonly EpisodeRecord[], entr
     if (mine.length > 0) rows.push(row(agent, id, mine[0].env_id, mine));
   }
   const all = row(agent, 'overall', null, records);
-  all.score = meanOfMeans(rows.map((r) => r.score));
+  // Entries without a single scored episode have no mean to weigh in.
+  all.score = meanOfMeans(rows.map((r) => r.score).filter((s) => s.n > 0));
   all.success = meanOfMeans(rows.map((r) => r.success));
   all.valid_rate = meanOfMeans(rows.map((r) => r.valid_rate));
   all.replays = [];
+  all.notes = [];
   rows.push(all);
   return rows;
 }

@@ -30,6 +30,8 @@ export interface EpisodeRecord {
   latency_ms: number;
   /** Relative to the output directory. */
   replay: string;
+  /** The agent's remark on the episode, when it made one (the oracle on a level it has no plan for). */
+  note?: string;
 }
 
 export class EpisodeCheckError extends Error {
@@ -73,6 +75,7 @@ async function playEpisode(out: string, spec: AgentSpec, agent: Agent, entry: Su
   const done = env.lastReplay();
   if (!done) throw new EpisodeCheckError(name, `the episode did not end within the rollout's step cap, so it has no replay`);
   const tokens = r.steps.map((s) => s.usage?.completionTokens).filter((t): t is number => t !== undefined);
+  const note = r.steps.find((s) => s.note !== undefined)?.note;
   const rel = replayPath(spec.slug, entry.id, seed);
   writeFileAtomic(join(out, rel), JSON.stringify(done));
   const record: EpisodeRecord = {
@@ -87,6 +90,7 @@ async function playEpisode(out: string, spec: AgentSpec, agent: Agent, entry: Su
     response_tokens: tokens.length ? tokens.reduce((a, b) => a + b, 0) / tokens.length : null,
     latency_ms: r.steps.reduce((a, s) => a + s.latencyMs, 0) / Math.max(1, r.steps.length),
     replay: rel,
+    ...(note !== undefined ? { note } : {}),
   };
   writeFileAtomic(join(out, recordPath(spec.slug, entry.id, seed)), JSON.stringify(record, null, 1));
   return record;

@@ -64,7 +64,10 @@ export async function runLeaderboard(o: LeaderboardOptions): Promise<Leaderboard
     bar.stop();
     const byEntry = new Map(suite.entries.map((e) => [e.id, e]));
     for (const r of records) checkEpisode(o.out, spec.slug, byEntry.get(r.entry)!, r);
-    log(`${spec.label}: ${records.length} episodes, every replay verified`);
+    const unscored = records.filter((r) => r.score === null).length;
+    const noted = records.filter((r) => r.note !== undefined);
+    log(`${spec.label}: ${records.length} episodes, every replay verified${unscored > 0 ? `; ${unscored} without a score (no known optimum), left out of the score means` : ''}`);
+    for (const r of noted) log(`  ${spec.label}, ${r.entry} seed ${r.seed}: ${r.note}`);
     return aggregate(spec.label, records, suite.entries.map((e) => e.id));
   }
   const meta: ReportMeta = { suite: o.only ? `${suite.name}, entries matching "${o.only}"` : suite.name, suite_hash: suite.hash, created_at: new Date().toISOString(), viewer: o.viewer, seconds: (performance.now() - started) / 1000 };
