@@ -6,10 +6,10 @@
 //   runs/NAME/<stage>/        the checkpoint at the end of each stage
 //   runs/NAME/resume/         the latest resume point: weights, optimizer state, stage and step
 //   runs/NAME/samples/        sample generations; runs/NAME/replays/ evaluation episodes
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModel, type NamedTensor, type TinyLMM } from '../agent/model/index.js';
-import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { appendFileNamed, writeFileAtomic } from '../envs/node/atomic-file.js';
 import type { GraphTrainer } from './trainer/graph-trainer.js';
 import { progress, type Progress } from '../envs/node/progress.js';
 
@@ -49,13 +49,13 @@ export class Run {
   }
 
   log(record: Record<string, unknown>): void {
-    appendFileSync(this.path('metrics.jsonl'), `${JSON.stringify(record)}\n`);
+    appendFileNamed(this.path('metrics.jsonl'), `${JSON.stringify(record)}\n`);
   }
 
   /** Sample generations of a stage, one JSON line per logged step, in samples/<stage>.jsonl. */
   logSamples(stage: StageName, record: Record<string, unknown>): void {
     mkdirSync(this.path('samples'), { recursive: true });
-    appendFileSync(this.path('samples', `${stage}.jsonl`), `${JSON.stringify(record)}\n`);
+    appendFileNamed(this.path('samples', `${stage}.jsonl`), `${JSON.stringify(record)}\n`);
   }
 
   writeJson(name: string, value: unknown): void {

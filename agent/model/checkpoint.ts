@@ -10,7 +10,7 @@ import { parseConfig, type ModelConfig, type PresetName, isPresetName } from './
 import { checkParams, type Params } from './params.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { Tokenizer, type TokenizerSpec } from './tokenizer.js';
-import { ensureDir } from '../../envs/node/atomic-file.js';
+import { ensureDir, fileError } from '../../envs/node/atomic-file.js';
 
 export const CHECKPOINT_FORMAT = 'tinylmm-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -97,7 +97,8 @@ export function saveCheckpoint(dirIn: string, ck: CheckpointData): void {
     fsyncDir(tmp);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    // A write through a descriptor names no file ("ENOSPC: no space left on device, write").
+    throw fileError(dir, e, 'cannot save the checkpoint');
   }
   // The swap: old -> dir.old, tmp -> dir, then drop dir.old. Only between the two renames is `dir`
   // absent, and then `dir.old` is whole; loadCheckpoint and the next save both handle that state.

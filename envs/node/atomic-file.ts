@@ -3,12 +3,29 @@
  * target, synced to disk, then renamed over it; a failed write removes the temporary file. Node-only:
  * the replay store, the puzzle JSONL writer, the ONNX export and the CLIs share it.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 const tempOf = (path: string) => `${path}.tmp-${process.pid}`;
+/** A temporary file's name: the target's, then `.tmp-` and the writer's process id. */
+const TEMP_NAME = /\.tmp-([0-9]+)$/;
 const codeOf = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/**
+ * `e` as an error whose message names `path`. Node's errors from a write through a descriptor name
+ * no file ("ENOSPC: no space left on device, write"), which on a full disk leaves the user guessing
+ * which of a run's files failed. The code (`ENOSPC`, `EACCES`, ...) and the original error (`cause`)
+ * are kept, so callers can still tell a full disk from other failures.
+ */
+export function fileError(path: string, e: unknown, doing = 'cannot write'): Error {
+  const original = e instanceof Error ? e : new Error(String(e));
+  const err = new Error(`${doing} ${path}: ${original.message}`, { cause: original }) as NodeJS.ErrnoException;
+  const code = (original as NodeJS.ErrnoException).code;
+  if (code !== undefined) err.code = code;
+  err.path = path;
+  return err;
+}
 
 /**
  * `mkdir -p`, one level at a time. Node 20's `mkdirSync(p, { recursive: true })` never returns for a
@@ -69,7 +86,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw fileError(path, e);
+  }
+}
+
+/** `appendFileSync` whose errors name the file (a full disk otherwise says only "ENOSPC ..., write"). */
+export function appendFileNamed(path: string, data: string): void {
+  try {
+    appendFileSync(path, data);
+  } catch (e) {
+    throw fileError(path, e);
   }
 }
 
@@ -89,6 +115,46 @@ export async function writeFileAtomicAsync(path: string, data: string | Uint8Arr
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw fileError(path, e);
+  }
+}
+
+/**
+ * Removes the temporary files that writers killed mid-write (kill -9, a power cut) left in `dir`,
+ * and returns their names. A temporary file is left alone while its writer may still be running:
+ * only those whose process id names no live process go, and those of this process's id that are
+ * older than this process (an earlier process that had the same id). Another live process's
+ * temporary file is never touched.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if (codeOf(e) === 'ENOENT') return [];
+    throw fileError(dir, e, 'cannot list');
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) continue;
+    if (pid === process.pid ? info.mtimeMs >= performance.timeOrigin : processAlive(pid)) continue;
+    await rm(path, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return codeOf(e) !== 'ESRCH'; // EPERM: alive, another user's
   }
 }
