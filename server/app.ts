@@ -22,6 +22,7 @@ import rewardRoutes from './routes/reward.js';
 import viewerRoutes from './routes/viewer.js';
 import { InstancePool } from './services/instances.js';
 import { Metrics } from './services/metrics.js';
+import { ReplaySaves } from './services/replay-saves.js';
 import './types.js';
 
 /** How often idle instances are looked for, at most. */
@@ -58,20 +59,24 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
 
   const metrics = new Metrics();
   const replays = settings.replayDir ? new ReplayStore(settings.replayDir) : null;
+  const replaySaves = replays ? new ReplaySaves(replays, metrics, () => app.log) : null;
+  if (replays) {
+    // Temp files of saves a killed server left half-written; never those of a live writer.
+    const removed = await replays.removeStaleTemporaries().catch((err: unknown) => {
+      app.log.error(`cannot clean the replay directory: ${(err as Error).message}`);
+      return [];
+    });
+    if (removed.length > 0) app.log.info({ dir: replays.dir, removed: removed.length }, `removed ${removed.length} temporary files of interrupted replay saves`);
+  }
   const instances = new InstancePool({
     maxInstances: settings.maxInstances,
     idleTimeoutMs: settings.idleTimeoutMs,
     maxReplayBytes: settings.maxReplayBytes,
     onReplay: (replay) => {
       metrics.episodesTotal++;
-      // Saving is asynchronous; the store tracks it so shutdown can wait for it.
-      replays?.save(replay).then(
-        () => metrics.replaysSavedTotal++,
-        (err: unknown) => {
-          metrics.replaySaveFailuresTotal++;
-          app.log.error({ err }, 'saving a replay failed');
-        },
-      );
+      // The step that ended the episode is answered after this save (the store also tracks it, so
+      // shutdown waits for it); a failure is counted, logged and reported by ReplaySaves.
+      return replaySaves?.save(replay);
     },
     onEvict: (n) => (metrics.evictionsTotal += n),
   });
@@ -85,6 +90,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   app.decorate('models', models);
   app.decorate('metrics', metrics);
   app.decorate('replays', replays);
+  app.decorate('replaySaves', replaySaves);
   app.decorate('instances', instances);
 
   // Response schemas document the API (OpenAPI) but do not serialize it: bodies carry free-form

@@ -1,13 +1,14 @@
 /**
  * A directory of replays, one JSON file each (Node-only: not exported by `envs/replay/index.ts`).
  * Saves are atomic (a temp file, synced, renamed into place), so a reader or a crash never sees
- * half a replay. Listing keeps a small in-memory index of summaries, filled by one scan of the directory
- * and updated on each save, so a list request does not re-read every file.
+ * half a replay; the temp files a killed writer leaves go with `removeStaleTemporaries`. Listing
+ * keeps a small in-memory index of summaries, filled by one scan of the directory and updated on
+ * each save, so a list request does not re-read every file.
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomicAsync } from '../node/atomic-file.js';
+import { removeStaleTemporaries, writeFileAtomicAsync } from '../node/atomic-file.js';
 import type { Replay } from './schema.js';
 import { parseReplay } from './validate.js';
 
@@ -104,10 +105,22 @@ export class ReplayStore {
     return { total: all.length, replays: all.slice(offset, offset + (filter.limit ?? 100)) };
   }
 
+  /**
+   * Removes the temporary files of saves that a killed process left behind (see
+   * removeStaleTemporaries: never those of a live writer); returns their names.
+   */
+  removeStaleTemporaries(): Promise<string[]> {
+    return removeStaleTemporaries(this.dir);
+  }
+
   private async write(id: string, replay: Replay): Promise<string> {
     // The temporary name does not end in .json, so a scan never lists half a replay.
     await writeFileAtomicAsync(join(this.dir, `${id}.json`), JSON.stringify(replay));
-    (await this.load()).set(id, summarize(id, replay));
+    // The save is done when the file is: it does not wait for a first scan of the directory (which
+    // reads every replay). A scan not yet begun will find the file; one under way gets it added.
+    const summary = summarize(id, replay);
+    if (this.index) this.index.set(id, summary);
+    else if (this.scanning) void this.scanning.then((index) => index.set(id, summary));
     return id;
   }
 

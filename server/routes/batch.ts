@@ -119,12 +119,18 @@ export default async function batchRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: Results, 400: ErrorSchema },
       },
     },
-    async (req) =>
-      eachItem(req.body.items, (item) => {
+    async (req) => {
+      const saves: Promise<void>[] = [];
+      const out = await eachItem(req.body.items, (item) => {
         const instance = pool.get(item.instance_id);
-        const result = pool.step(instance, item.action);
+        const { result, saved } = pool.step(instance, item.action);
         app.metrics.stepsTotal++;
+        if (saved) saves.push(saved);
         return stepJson(result, instance.id, req.query.image);
-      }),
+      });
+      // Episodes that ended are answered once their replays are on disk.
+      await Promise.all(saves);
+      return out;
+    },
   );
 }

@@ -11,10 +11,11 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     {
       schema: {
         tags: ['server'],
-        summary: 'Liveness and load',
+        summary: 'Liveness and load; `degraded` (still serving) with the reasons when something fails, such as replay saves',
         response: {
           200: Type.Object({
-            status: Type.Literal('ok'),
+            status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+            reasons: Type.Array(Type.String(), { description: 'why the server is degraded; empty when ok' }),
             instances: Type.Integer(),
             max_instances: Type.Integer(),
             envs: Type.Integer(),
@@ -24,14 +25,19 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         },
       },
     },
-    async () => ({
-      status: 'ok' as const,
-      instances: app.instances.size,
-      max_instances: app.instances.max,
-      envs: listEnvs().length,
-      uptime_s: (Date.now() - started) / 1000,
-      replays: app.replays !== null,
-    }),
+    async () => {
+      const replayProblem = app.replaySaves?.problem();
+      const reasons = replayProblem ? [replayProblem] : [];
+      return {
+        status: reasons.length > 0 ? ('degraded' as const) : ('ok' as const),
+        reasons,
+        instances: app.instances.size,
+        max_instances: app.instances.max,
+        envs: listEnvs().length,
+        uptime_s: (Date.now() - started) / 1000,
+        replays: app.replays !== null,
+      };
+    },
   );
 
   app.get('/metrics', { schema: { tags: ['server'], summary: 'Prometheus metrics' } }, async (_req, reply) =>

@@ -97,9 +97,12 @@ export default async function instanceRoutes(app: FastifyInstance): Promise<void
     },
     async (req) => {
       const instance = pool.get(req.params.id);
-      const result = pool.step(instance, req.body.action);
+      const { result, saved } = pool.step(instance, req.body.action);
       app.metrics.stepsTotal++;
-      return stepJson(result, instance.id, req.query.image);
+      const body = stepJson(result, instance.id, req.query.image);
+      // The end of an episode is answered once its replay is on disk (persisted, then acknowledged).
+      if (saved) await saved;
+      return body;
     },
   );
 

@@ -23,6 +23,10 @@ export default async function replayRoutes(app: FastifyInstance): Promise<void> 
     if (!app.replays) throw new ApiError(404, 'not_found', 'this server keeps no replays (start it with --replay-dir)');
     return app.replays;
   };
+  const saves = () => {
+    store();
+    return app.replaySaves!;
+  };
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/v1/replays',
@@ -63,6 +67,7 @@ export default async function replayRoutes(app: FastifyInstance): Promise<void> 
           400: ErrorSchema,
           404: ErrorSchema,
           422: ErrorSchema,
+          507: ErrorSchema,
         },
       },
     },
@@ -70,7 +75,8 @@ export default async function replayRoutes(app: FastifyInstance): Promise<void> 
       const replay = parseReplay(req.body);
       const verification = verifyReplay(replay);
       if (!verification.ok) throw unprocessable(`replay does not verify: ${verification.message}`);
-      const id = await store().save(replay);
+      // A write that fails (a full disk) is a 507 naming the replay directory and the cause.
+      const id = await saves().save(replay);
       return { id, verification };
     },
   );

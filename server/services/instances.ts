@@ -1,6 +1,8 @@
 /**
  * The live env instances of the server: creation within the instance limit, lookup, idle
- * eviction, and recording each episode so that it is saved as a replay when it ends.
+ * eviction, and recording each episode so that it is saved as a replay when it ends. The step that
+ * ends an episode hands back its save, and the routes answer after it: an episode whose end a client
+ * was told of has its replay on disk, even if the process is killed right after the answer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { make } from '../../envs/core/registry.js';
@@ -33,8 +35,11 @@ export interface PoolOptions {
   idleTimeoutMs: number;
   /** Replay record budget per episode (see RecorderOptions.maxBytes). */
   maxReplayBytes: number;
-  /** Called with each finished episode (the server saves it). */
-  onReplay: (replay: Replay) => void;
+  /**
+   * Called with each finished episode; the server saves it and returns the save, which the step's
+   * answer waits for (a failed save is reported by the server, never to the stepping client).
+   */
+  onReplay: (replay: Replay) => Promise<unknown> | void;
   onEvict?: (count: number) => void;
 }
 
@@ -69,7 +74,7 @@ export class InstancePool {
     }
     let env: ReplayRecorder;
     try {
-      env = new ReplayRecorder(make(envId, options), { agent, onEpisodeEnd: this.opts.onReplay, maxBytes: this.opts.maxReplayBytes });
+      env = new ReplayRecorder(make(envId, options), { agent, maxBytes: this.opts.maxReplayBytes });
     } catch (e) {
       if (e instanceof EnvError) throw badRequest(`${where}.${/unknown env id/.test(e.message) ? 'env_id' : 'options'}: ${e.message}`);
       throw e;
@@ -95,17 +100,24 @@ export class InstancePool {
     return r;
   }
 
-  step(instance: Instance, action: Action): StepResult {
+  /**
+   * One turn. When it ends the episode, `saved` is the replay's save: answer the client after it
+   * settles (it never rejects; null when nothing is saved).
+   */
+  step(instance: Instance, action: Action): { result: StepResult; saved: Promise<void> | null } {
     if (instance.env.episodeDone) throw conflict('the episode has ended; reset the instance before stepping');
+    let result: StepResult;
     try {
-      const r = instance.env.step(action);
-      instance.observation = r.observation;
-      return r;
+      result = instance.env.step(action);
     } catch (e) {
       // Env misuse that slipped past our own checks is still the client's doing, never a 500.
       if (e instanceof EnvError) throw conflict(e.message);
       throw e;
     }
+    instance.observation = result.observation;
+    const replay = instance.env.episodeDone ? instance.env.lastReplay() : null;
+    const save = replay ? this.opts.onReplay(replay) : undefined;
+    return { result, saved: save ? save.then(() => undefined, () => undefined) : null };
   }
 
   delete(id: string): boolean {
