@@ -17,7 +17,7 @@ export { generate, distinctRows, type GenerateOptions, type Generation, type Row
 export { responseLogprobs, type ResponseLogprobsInput, type ResponseLogprobs } from './logprobs.js';
 export { presetConfig, parseConfig, numImageTokens, PRESET_NAMES, type ModelConfig, type VisionConfig, type PresetName } from './config.js';
 export { Tokenizer, specialId, SPECIAL_TOKENS, VOCAB_SIZE, EOS, PAD, IMAGE, IM_START, IM_END, type SpecialToken } from './tokenizer.js';
-export { applyChatTemplate, expandImageTokens, type ChatMessage, type ContentPart, type Role } from './chat.js';
+export { applyChatTemplate, encodeChat, expandImageTokens, type ChatMessage, type ContentPart, type EncodedChat, type Role } from './chat.js';
 export { preprocessImage, preprocessBatch, pixelRows, samePixelRows, type RGBAImage } from './image.js';
 export { padBatch, checkImageTokens, type PaddedBatch } from './batch.js';
 export { groupByPrompt, type PromptGroups } from './prompt-groups.js';

@@ -4,7 +4,7 @@
 // Decoder interface this class implements. Trainers update `params` in place (or replace tensors)
 // and call `paramsUpdated()`.
 import { createSession, type Device, type EngineSession, type Feeds, type Outputs } from '../engine/index.js';
-import { applyChatTemplate, expandImageTokens, type ChatMessage } from './chat.js';
+import { encodeChat, expandImageTokens, type ChatMessage } from './chat.js';
 import { numImageTokens, type ModelConfig, type PresetName } from './config.js';
 import { checkImageTokens, padBatch } from './batch.js';
 import { buildDecodeGraph, buildGroupedLogprobGraph, buildLogitsGraph, buildLogprobGraph, type FloatType } from './graphs.js';
@@ -251,21 +251,23 @@ export class TinyLMM implements Decoder {
     return this.lease(key, () => buildDecodeGraph(this.config, { past, vision, bake: bake ? this.params : undefined }).graph, bake);
   }
 
-  /** Token ids of a prompt: text (special tokens recognised) or a chat, with the image expanded. */
+  /**
+   * Token ids of a prompt, with the image expanded: a string is templated text (its special-token
+   * strings are tokens); a chat is encoded by `encodeChat` (its messages' text is bytes, never tokens).
+   */
   encodePrompt(prompt: string | readonly ChatMessage[]): { ids: number[]; image: RGBAImage | null } {
-    let text: string;
+    let raw: number[];
     let image: RGBAImage | null = null;
-    if (typeof prompt === 'string') text = prompt;
+    if (typeof prompt === 'string') raw = this.tokenizer.encode(prompt);
     else {
-      const t = applyChatTemplate(prompt);
-      text = t.text;
+      const t = encodeChat(this.tokenizer, prompt);
+      raw = t.ids;
       if (t.images.length > 1) throw new Error('one image per prompt is supported');
       if (t.images.length === 1) {
         if (typeof t.images[0] === 'string') throw new Error('image_url parts must be resolved to pixels before encoding');
         image = t.images[0];
       }
     }
-    const raw = this.tokenizer.encode(text);
     if (!this.config.vision && raw.includes(this.tokenizer.imageId)) throw new Error('prompt has an image but this model has no vision tower (vision: null)');
     const ids = expandImageTokens(raw, this.tokenizer.imageId, this.imageTokens);
     if (ids.includes(this.tokenizer.imageId) && !image && typeof prompt !== 'string') throw new Error('prompt has <image> but no image');
