@@ -44,6 +44,12 @@ export interface GenerateOptions {
    * the row; a throwing callback aborts the generation.
    */
   onToken?: (row: number, token: number, finishReason: Generation['finishReason'] | null) => void;
+  /**
+   * Asked once a step for each row still generating, before its token is picked: true ends the row
+   * where it stands (no more tokens, no onToken, finish reason 'length'), as when a client that
+   * went away no longer needs its rows. The other rows go on as if it had finished on its own.
+   */
+  stopRow?: (row: number) => boolean;
 }
 
 /** One row's sampling settings (see `GenerateOptions.rows`); absent fields take the batch-wide value. */
@@ -331,6 +337,10 @@ export async function generate(model: Decoder, opts: GenerateOptions): Promise<G
       for (let i = 0; i < live.length; i++) {
         const b = live[i];
         if (done[b]) continue;
+        if (opts.stopRow?.(b)) {
+          done[b] = true;
+          continue;
+        }
         const lp = picker.logSoftmax(logits, logitRow(i) * V);
         const tok = picker.choose(plan.greedyRow[b], plan.temps[b], plan.topPs[b], plan.rngs[b]);
         const r = res[b];

@@ -55,6 +55,31 @@ describe('generate with per-row settings', () => {
     expect(ends).toEqual(['length', 'length']);
   });
 
+  it('stopRow ends one row where it stands; the other row draws what it draws alone', async () => {
+    const whole = await generate(model, { prompts, seed: 5, temperature: 1, maxNewTokens: 12, stopTokens: [] });
+    const asked: number[] = [];
+    const seen: number[][] = [[], []];
+    const cut = await generate(model, {
+      prompts,
+      seed: 5,
+      temperature: 1,
+      maxNewTokens: 12,
+      stopTokens: [],
+      onToken: (row, token) => seen[row].push(token),
+      stopRow: (row) => {
+        asked.push(row);
+        return row === 1 && seen[1].length === 4;
+      },
+    });
+    expect(cut[1].tokens).toEqual(whole[1].tokens.slice(0, 4));
+    expect(cut[1].finishReason).toBe('length');
+    expect(cut[0].tokens).toEqual(whole[0].tokens);
+    expect(seen).toEqual(cut.map((g) => g.tokens));
+    // Asked once a step for each row still generating, never again for a stopped row.
+    expect(asked.filter((r) => r === 1)).toHaveLength(5);
+    expect(asked.filter((r) => r === 0)).toHaveLength(12);
+  });
+
   it('refuses a row list of the wrong length', async () => {
     await expect(generate(model, { prompts, rows: [{}] })).rejects.toThrow(/1 row settings for 2 rows/);
   });
