@@ -6,22 +6,7 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { createModel, exportOnnx, generate, loadModel, saveModel, countParameters, PRESET_NAMES, type PresetName, type TinyLMM, type ModelConfig, type RGBAImage } from './model/index.js';
 import type { Device } from './engine/index.js';
 import { userPath } from '../envs/node/user-path.js';
-
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('not an integer');
-  return n;
-};
-const posInt = (v: string): number => {
-  const n = int(v);
-  if (n < 1) throw new InvalidArgumentError('must be at least 1');
-  return n;
-};
-const num = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('not a number');
-  return n;
-};
+import { numberIn, parseInteger, parsePositive } from '../envs/node/cli-options.js';
 
 interface RuntimeOpts {
   threads?: number;
@@ -30,7 +15,7 @@ interface RuntimeOpts {
 
 const runtimeOptions = (cmd: Command): Command =>
   cmd
-    .option('--threads <n>', 'intra-op threads (default: all cores)', posInt)
+    .option('--threads <n>', 'intra-op threads (default: all cores)', parsePositive)
     .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'));
 
 /** `--config` JSON: an object of overrides (parseConfig then checks the keys and types). */
@@ -90,7 +75,7 @@ program
   .description('create a freshly initialised checkpoint directory')
   .argument('<dir>', 'checkpoint directory to write')
   .addOption(new Option('--preset <name>', 'model size').choices([...PRESET_NAMES]).default('tiny'))
-  .option('--seed <n>', 'initialisation seed', int, 0)
+  .option('--seed <n>', 'initialisation seed', parseInteger, 0)
   .option('--config <json>', 'config overrides as JSON, e.g. \'{"positions":"rope"}\'')
   .option('--force', 'replace a checkpoint already in <dir> (its weights and step are lost)')
   .action((dir: string, o: { preset: PresetName; seed: number; config?: string; force?: boolean }) => {
@@ -124,11 +109,11 @@ runtimeOptions(
     .option('--system <text>', 'system message')
     .option('--image <png>', 'an image file for the user turn')
     .option('--raw', 'feed --prompt as raw text, no chat template (with --image, put <image> in it where the image goes)')
-    .option('-n, --num <n>', 'samples', posInt, 1)
-    .option('--max-new-tokens <n>', 'tokens to generate', posInt, 128)
-    .option('--temperature <t>', '0 = greedy', num, 1)
-    .option('--top-p <p>', 'nucleus mass', num, 1)
-    .option('--seed <n>', 'sampling seed', int, 0)
+    .option('-n, --num <n>', 'samples', parsePositive, 1)
+    .option('--max-new-tokens <n>', 'tokens to generate', parsePositive, 128)
+    .option('--temperature <t>', '0 = greedy', numberIn(0), 1)
+    .option('--top-p <p>', 'nucleus mass (above 0, at most 1)', numberIn(0, 1, { above: true }), 1)
+    .option('--seed <n>', 'sampling seed', parseInteger, 0)
     .option('--stop <s...>', 'stop strings (default: the end of turn)'),
 ).action(async (dir: string | undefined, o: RuntimeOpts & {
   preset?: PresetName; prompt: string; system?: string; image?: string; raw?: boolean; num: number;

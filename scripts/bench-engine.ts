@@ -6,7 +6,7 @@
 //   4. the same small train step in @tensorflow/tfjs (CPU backend), at a shape it can finish quickly,
 //      against ORT at that same shape
 import os from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import seedrandom from 'seedrandom';
 import { generate, createModel, presetConfig, type PresetName, generateFlops, trainStepFlops } from '../agent/model/index.js';
 // Not in the model's index: it loads @tensorflow/tfjs (a dev dependency), for this benchmark only.
@@ -14,23 +14,18 @@ import { tfjsTrainStepSeconds } from '../agent/model/tfjs-train.js';
 import { measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { SftTrainer } from '../training/stages/sft-trainer.js';
 import { referenceWarning } from '../envs/node/bench-measure.js';
-
-const count = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
+import { parsePositive } from '../envs/node/cli-options.js';
 
 const opts = new Command('bench:engine')
   .description('ORT engine benchmark: peak MatMul, TinyLMM train step, decode, TF.js comparison')
   .option('--json', 'print one JSON object')
-  .option('--threads <n>', 'intra-op threads (default: all cores)', count)
-  .option('--steps <n>', 'timed train steps per preset', count, 3)
+  .option('--threads <n>', 'intra-op threads (default: all cores)', parsePositive)
+  .option('--steps <n>', 'timed train steps per preset', parsePositive, 3)
   .option('--skip-tfjs', 'skip the TF.js comparison (the slowest part)')
   // TF.js's step time grows linearly with tokens (~0.1 s per token for small here), while ORT's has
   // a fixed part (AdamW over 5.5M parameters in JS): too small a shape flatters TF.js.
-  .option('--tfjs-batch <n>', 'rows in the step compared with TF.js', count, 2)
-  .option('--tfjs-seq <n>', 'tokens per row in the step compared with TF.js', count, 128)
+  .option('--tfjs-batch <n>', 'rows in the step compared with TF.js', parsePositive, 2)
+  .option('--tfjs-seq <n>', 'tokens per row in the step compared with TF.js', parsePositive, 128)
   .parse()
   .opts<{ json?: boolean; threads?: number; steps: number; skipTfjs?: boolean; tfjsBatch: number; tfjsSeq: number }>();
 

@@ -12,21 +12,34 @@
 // the sessions), the modes interleaved round by round so that load from other processes on a shared
 // machine hits them alike. The best is the steadier figure there.
 import { performance } from 'node:perf_hooks';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import seedrandom from 'seedrandom';
 import { generate, createModel, type GenerateOptions } from '../agent/model/index.js';
+import { integerIn, parsePositive } from '../envs/node/cli-options.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const MODES = ['unbaked', 'baked', 'rebuilt'];
+const modeList = (v: string): string[] => {
+  const list = v.split(',').map((m) => m.trim());
+  for (const m of list) if (!MODES.includes(m)) throw new InvalidArgumentError(`unknown mode "${m}" (${MODES.join(', ')})`);
+  return list;
+};
 
-const batch = Number(arg('batch', '64'));
-const promptLen = Number(arg('prompt', '200'));
-const newTokens = Number(arg('new', '64'));
-const rounds = Number(arg('rounds', '5'));
-const threads = Number(arg('threads', '2'));
-const finish = arg('finish', 'all');
-const modes = arg('modes', 'unbaked,baked,rebuilt').split(',');
+const o = new Command('bench-sampling')
+  .description('Sampled tokens/s of generate() for the tiny preset, with and without baked weights')
+  .option('--batch <n>', 'rows', parsePositive, 64)
+  // Rows are 0-7 tokens shorter than --prompt, so it needs 8 to leave every row a token.
+  .option('--prompt <n>', 'prompt tokens of the longest row', integerIn(8), 200)
+  .option('--new <n>', 'tokens generated per row', parsePositive, 64)
+  .option('--rounds <n>', 'timed calls per mode (after one warm-up call)', parsePositive, 5)
+  .option('--threads <n>', 'intra-op threads', parsePositive, 2)
+  .addOption(new Option('--finish <how>', 'all: every row generates every token; spread: rows stop one after another').choices(['all', 'spread']).default('all'))
+  .option('--modes <list>', `comma-separated, of ${MODES.join(', ')}`, modeList, MODES)
+  .parse()
+  .opts<{ batch: number; prompt: number; new: number; rounds: number; threads: number; finish: string; modes: string[] }>();
+
+const { batch, rounds, threads, finish, modes } = o;
+const promptLen = o.prompt;
+const newTokens = o.new;
 
 /** Byte tokens of a row: lengths vary by a few tokens around `promptLen`, as real prompts do. */
 function promptRow(b: number): number[] {

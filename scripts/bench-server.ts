@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { parseNonNegative, parsePositive, parsePositiveNumber } from '../envs/node/cli-options.js';
 import { rewardBatch } from '../server/reward/bench-batch.js';
 import { sendRewards, type Timed } from '../server/reward/bench-load.js';
 
@@ -231,9 +232,9 @@ async function engineRate(url: string, rows: number, batches: number): Promise<n
   return tokens / seconds;
 }
 
-async function chatBench(o: { chatModel: string; chatClients: string; duration: string }, replayDir: string): Promise<void> {
-  const clients = Number(o.chatClients);
-  const duration = Number(o.duration);
+async function chatBench(o: { chatModel: string; chatClients: number; duration: number }, replayDir: string): Promise<void> {
+  const clients = o.chatClients;
+  const duration = o.duration;
   const rows: [string, ChatFigures | null, number][] = [];
   let engine = 0;
   for (const maxBatch of [clients, 1]) {
@@ -255,9 +256,9 @@ async function chatBench(o: { chatModel: string; chatClients: string; duration: 
   for (const [name, f, ratio] of rows) console.log(`| ${name} | ${Math.round(f!.tokensPerS)} | ${f!.requestsPerS.toFixed(1)} | ${f!.p50} | ${ratio.toFixed(3)} | ${f!.failures} |`);
 }
 
-async function rewardBench(o: { rewardWorkers: string; rewardConnections: string; duration: string; connections: string }): Promise<void> {
-  const counts = o.rewardWorkers.split(',').map(Number);
-  const connections = Number(o.rewardConnections);
+async function rewardBench(o: { rewardWorkers: number[]; rewardConnections: number; duration: number; connections: number }): Promise<void> {
+  const counts = o.rewardWorkers;
+  const connections = o.rewardConnections;
   // Two batches of the same mix: the second names other levels, so neither finds its levels made.
   const batch = rewardBatch(256, 16);
   const one = JSON.stringify(batch);
@@ -267,7 +268,7 @@ async function rewardBench(o: { rewardWorkers: string; rewardConnections: string
   for (const workers of counts) {
     const srv = await startChild(`reward:${workers}`, tmpdir());
     try {
-      const health = await load({ url: `${srv.url}/v1/health`, connections: Number(o.connections), duration: Number(o.duration) });
+      const health = await load({ url: `${srv.url}/v1/health`, connections: o.connections, duration: o.duration });
       const cold = await sendRewards(srv.url, [one], 1);
       const single = await sendRewards(srv.url, singles, connections);
       const warm = await sendRewards(srv.url, [one], 1);
@@ -296,30 +297,30 @@ async function rewardBench(o: { rewardWorkers: string; rewardConnections: string
 async function main(): Promise<void> {
   const o = new Command()
     .name('bench:server')
-    .option('--duration <s>', 'seconds per measurement', '5')
-    .option('--connections <n>', 'concurrent connections', '64')
+    .option('--duration <s>', 'seconds per measurement', parsePositiveNumber, 5)
+    .option('--connections <n>', 'concurrent connections', parsePositive, 64)
     .option('--text-only', 'skip the PNG measurement (e.g. to profile the text path)')
     .option('--chat-only', 'only the chat-completions measurement')
     .option('--no-chat', 'skip the chat-completions measurement')
     .option('--chat-model <dir>', 'checkpoint served for the chat measurement', 'assets/checkpoints/tiny')
-    .option('--chat-clients <n>', 'concurrent chat clients', '64')
+    .option('--chat-clients <n>', 'concurrent chat clients', parsePositive, 64)
     .option('--reward-only', 'only the reward-endpoint measurement')
-    .option('--reward-workers <list>', 'reward worker counts to measure, comma-separated', '0,1,2')
-    .option('--reward-connections <n>', 'connections carrying the 4,096 single-sample reward requests', '512')
+    .option('--reward-workers <list>', 'reward worker counts to measure, comma-separated', (v: string) => v.split(',').map((x) => parseNonNegative(x.trim())), [0, 1, 2])
+    .option('--reward-connections <n>', 'connections carrying the 4,096 single-sample reward requests', parsePositive, 512)
     .option('--child <kind>', '(internal) run one server')
     .option('--replay-dir <dir>', '(internal) replay directory of the child')
     .parse()
     .opts<{
-      duration: string;
-      connections: string;
+      duration: number;
+      connections: number;
       textOnly?: boolean;
       chatOnly?: boolean;
       chat: boolean;
       chatModel: string;
-      chatClients: string;
+      chatClients: number;
       rewardOnly?: boolean;
-      rewardWorkers: string;
-      rewardConnections: string;
+      rewardWorkers: number[];
+      rewardConnections: number;
       child?: string;
       replayDir?: string;
     }>();
@@ -334,8 +335,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const duration = Number(o.duration);
-  const connections = Number(o.connections);
+  const { duration, connections } = o;
   const replayDir = mkdtempSync(join(tmpdir(), 'bench-replays-'));
   const rows: [string, Figures][] = [];
   try {

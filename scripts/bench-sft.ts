@@ -10,12 +10,8 @@ import { createModel, type PresetName, trainStepFlops } from '../agent/model/ind
 import { warnWithoutFastAllocator, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { DEFAULT_SFT_MIX, sftBatches } from '../training/stages/sft.js';
 import { LENGTH_MULTIPLE, lengthBuckets, SftTrainer, type SftBatch } from '../training/stages/sft-trainer.js';
+import { parsePositive } from '../envs/node/cli-options.js';
 
-const count = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
 const presets = (v: string): PresetName[] => {
   const list = v.split(',').map((x) => x.trim());
   for (const p of list) if (!['tiny', 'small', 'base'].includes(p)) throw new InvalidArgumentError(`unknown preset '${p}' (tiny, small, base)`);
@@ -24,9 +20,9 @@ const presets = (v: string): PresetName[] => {
 const opts = new Command('bench:sft')
   .description('Warm-start throughput: tokens/s, padding share and ratio to peak MatMul, with and without length buckets')
   .option('--presets <list>', 'model sizes, comma-separated', presets, ['tiny', 'small'] as PresetName[])
-  .option('--batch <n>', 'rows per step', count, 32)
-  .option('--steps <n>', 'timed steps per setting (after one warm-up step)', count, 4)
-  .option('--threads <n>', 'intra-op threads', count, 2)
+  .option('--batch <n>', 'rows per step', parsePositive, 32)
+  .option('--steps <n>', 'timed steps per setting (after one warm-up step)', parsePositive, 4)
+  .option('--threads <n>', 'intra-op threads', parsePositive, 2)
   .option('--json', 'print one JSON object')
   .parse()
   .opts<{ presets: PresetName[]; batch: number; steps: number; threads: number; json?: boolean }>();

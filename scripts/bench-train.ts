@@ -6,27 +6,22 @@
  * cost of a baked-weights sampler after an update; the process's memory over the steps (it must
  * stay flat: bucketed shapes, bounded session caches); and each figure against its target.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { generate, createModel, type PresetName, type TinyLMM, generateFlops, groupedTrainStepFlops } from '../agent/model/index.js';
 import { warnWithoutFastAllocator, fastAllocatorActive, measurePeakMatmulGflops } from '../agent/engine/index.js';
 import { defaultConfig } from '../training/config.js';
 import { rlState, rlStep } from '../training/rl/loop.js';
 import { itemTaskNamed } from '../training/tasks/index.js';
-
-const count = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
+import { parsePositive } from '../envs/node/cli-options.js';
 const opts = new Command('bench:train')
   .description('One RL step split into sampling, environments/rewards, scoring and training, as ratios to the peak MatMul of the same run')
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']).default('tiny'))
   .option('--task <name>', 'RL task of the step', 'sokoban-text-6x6-1')
-  .option('--prompts <n>', 'prompts per step', count, 8)
-  .option('--samples <n>', 'samples per prompt', count, 8)
-  .option('--new-tokens <n>', 'tokens sampled per answer (no early stop, so every row is this long)', count, 64)
-  .option('--steps <n>', 'timed RL steps (after one warm-up step)', count, 3)
-  .option('--threads <n>', 'intra-op threads', count, 2)
+  .option('--prompts <n>', 'prompts per step', parsePositive, 8)
+  .option('--samples <n>', 'samples per prompt', parsePositive, 8)
+  .option('--new-tokens <n>', 'tokens sampled per answer (no early stop, so every row is this long)', parsePositive, 64)
+  .option('--steps <n>', 'timed RL steps (after one warm-up step)', parsePositive, 3)
+  .option('--threads <n>', 'intra-op threads', parsePositive, 2)
   .option('--json', 'print one JSON object')
   .parse()
   .opts<{ preset: PresetName; task: string; prompts: number; samples: number; newTokens: number; steps: number; threads: number; json?: boolean }>();

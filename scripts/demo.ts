@@ -16,13 +16,13 @@ import { ReplayRecorder, verifyReplay, type Replay } from '../envs/replay/index.
 import { mathReward, sokobanReward } from '../envs/rewards/index.js';
 import { SftTrainer } from '../training/stages/sft-trainer.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { parseInteger, parsePositive } from '../envs/node/cli-options.js';
+import { parseNonNegative, parsePositive } from '../envs/node/cli-options.js';
 import { progressBar } from '../envs/node/progress.js';
 
 const program = new Command('demo')
   .description('A tour of the suite: Sokoban, Football, puzzles and rewards, and a TinyLMM warm start')
   .option('--out <dir>', 'where PNGs, GIFs, the replay and the checkpoint go', 'out/demo')
-  .option('--seed <n>', 'seed of everything', parseInteger, 0)
+  .option('--seed <n>', 'seed of everything', parseNonNegative, 0)
   .option('--steps <n>', 'TinyLMM training steps', parsePositive, 60)
   .parse();
 const opts = program.opts<{ out: string; seed: number; steps: number }>();

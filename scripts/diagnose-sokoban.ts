@@ -3,7 +3,7 @@
  * Sokoban boards, reading the board or planning from it (training/eval/diagnose.ts), as a Markdown
  * table that experiment:lmm-r1 --diagnosis puts on the accuracy ladder.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadModel } from '../agent/model/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { flagPair, npmCommand } from '../envs/node/command-line.js';
@@ -11,20 +11,16 @@ import { diagnoseSokoban, diagnosisTable, isSokobanPlanTask, type SokobanDiagnos
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, suiteTask } from '../training/eval/evaluate.js';
 import { task } from '../training/tasks/index.js';
 import { progressBar } from '../envs/node/progress.js';
+import { parsePositive } from '../envs/node/cli-options.js';
 
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${v}" is not a positive whole number`);
-  return n;
-};
 const SOKOBAN = DEFAULT_EVAL.filter((t) => isSokobanPlanTask(t.task));
 
 const program = new Command('diagnose:sokoban')
   .description('Held-out Sokoban, per checkpoint: pass@1, how often the board is read right, pass@1 when read right or wrong, and pass@1 when the true positions are given')
   .requiredOption('--ckpt <label=dir...>', 'checkpoints to diagnose, each as LABEL=DIR')
   .option('--tasks <list>', `comma-separated Sokoban tasks (default: ${SOKOBAN.map((t) => t.task).join(',')})`)
-  .option('--count <n>', "boards per task (default: the evaluation suite's counts)", int)
-  .option('--threads <n>', 'intra-op threads', int, 2)
+  .option('--count <n>', "boards per task (default: the evaluation suite's counts)", parsePositive)
+  .option('--threads <n>', 'intra-op threads', parsePositive, 2)
   .option('--out <file>', 'also write the table (with the command) to this Markdown file')
   .parse();
 

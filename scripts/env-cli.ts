@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AGENT_NAMES, agentByName, rolloutEpisode } from '../agent/agents/index.js';
 import { GameEnv, encodeGif, formatNumber, formatPlan, listEnvs, make, makePuzzle, puzzleLabel, PUZZLE_DIFFICULTIES, PUZZLE_FAMILIES, solveSokoban, SOKOBAN_ACTIONS, type RgbaImage, type SokobanState } from '../envs/index.js';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
-import { exitOnClosedStdout, parseInteger, parseJsonObject, parsePositive } from '../envs/node/cli-options.js';
+import { exitOnClosedStdout, integerIn, parseInteger, parseJsonObject, parseNonNegative, parsePositive } from '../envs/node/cli-options.js';
 import { writeGameDataset, type DatasetFormat } from '../envs/node/game-dataset.js';
 import { playInTerminal } from '../envs/node/terminal-play.js';
 import { userPath } from '../envs/node/user-path.js';
@@ -178,7 +178,7 @@ program
 program
   .command('play <id>')
   .description('play an environment with the keyboard in this terminal')
-  .option('--seed <n>', 'level seed', parseInteger, 0)
+  .option('--seed <n>', 'level seed', parseNonNegative, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
   .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
   .action(async (id: string, opts: { seed: number; options: Record<string, never>; levels?: string }) => {
@@ -188,7 +188,7 @@ program
 program
   .command('render <id>')
   .description('render the first frame of a level to PNG (and print its text view)')
-  .option('--seed <n>', 'level seed', parseInteger, 0)
+  .option('--seed <n>', 'level seed', parseNonNegative, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
   .option('--out <file>', 'PNG file to write', 'frame.png')
   .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
@@ -203,10 +203,10 @@ program
 program
   .command('solve <id>')
   .description('print the optimal plan of a Sokoban level; --gif animates it')
-  .option('--seed <n>', 'level seed', parseInteger, 0)
+  .option('--seed <n>', 'level seed', parseNonNegative, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
   .option('--gif <file>', 'GIF file to write (the final frame held 2 s)')
-  .option('--scale <n>', 'GIF upscale factor, 1-16', parsePositive, 1)
+  .option('--scale <n>', 'GIF upscale factor, 1-16', integerIn(1, 16), 1)
   .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
   .action((id: string, opts: SolveArgs & { levels?: string }) => solveCommand(id, { ...opts, options: withLevelsFile(opts.options, opts.levels) }));
 
@@ -214,10 +214,10 @@ program
   .command('rollout <id>')
   .description('play one episode with a baseline agent')
   .option('--agent <name>', `agent: ${AGENT_NAMES.join(', ')}`, 'random')
-  .option('--seed <n>', 'episode seed', parseInteger, 0)
+  .option('--seed <n>', 'episode seed', parseNonNegative, 0)
   .option('--options <json>', 'env options as a JSON object', parseJsonObject, {})
   .option('--gif <file>', 'GIF file of the episode (the final frame held 2 s)')
-  .option('--scale <n>', 'GIF upscale factor, 1-16', parsePositive, 1)
+  .option('--scale <n>', 'GIF upscale factor, 1-16', integerIn(1, 16), 1)
   .option('--replay <file>', 'replay JSON of the episode (viewable in the viewer)')
   .option('--levels <file>', 'Sokoban: a Boxoban level file to play (the levels option)')
   .action((id: string, opts: RolloutArgs & { levels?: string }) => rolloutCommand(id, { ...opts, options: withLevelsFile(opts.options, opts.levels) }));
@@ -227,8 +227,8 @@ program
   .description('write a dataset: a puzzle family (text) or an env id (game levels, first frame as PNG beside the JSONL)')
   .option('--format <f>', 'lmm-r1 (message/answer) or openrlhf (input/images/label)', parseFormat, 'lmm-r1')
   .option('--size <n>', 'number of items', parsePositive, 1000)
-  .option('--seed <n>', 'dataset seed (game levels: row i is seed + i)', parseInteger, 0)
-  .option('--difficulty <d>', 'puzzles: difficulty 1-5 (default: all five in turn)', parsePositive)
+  .option('--seed <n>', 'dataset seed (puzzles: any integer; game levels: row i is seed + i, from 0)', parseInteger, 0)
+  .option('--difficulty <d>', 'puzzles: difficulty 1-5 (default: all five in turn)', integerIn(1, 5))
   .option('--options <json>', 'game levels: env options as a JSON object', parseJsonObject, {})
   .requiredOption('--out <file>', 'JSONL file to write')
   .action(datasetCommand);

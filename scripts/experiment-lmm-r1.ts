@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { parsePositive } from '../envs/node/cli-options.js';
 import { flagPair, npmCommand } from '../envs/node/command-line.js';
 import { checkConfig, defaultConfig, mergeConfig, readConfigFile, WARM_START, type TrainConfig } from '../training/config.js';
 import { ARMS, type ArmName } from '../training/experiment/arms.js';
@@ -15,19 +16,14 @@ import { QUICK_BUDGET, runExperiment } from '../training/experiment/runner.js';
 import { resultsHtml, resultsMarkdown, type LadderRun } from '../training/experiment/results.js';
 import { summarize } from '../training/experiment/summary.js';
 
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${v}" is not a positive whole number`);
-  return n;
-};
 
 const program = new Command('experiment:lmm-r1')
   .description("LMM-R1's Table 3 on TinyLMM: warm start, FRE, Direct-RL, FRE -> MGT and a compute control, over several seeds")
-  .option('--seeds <n>', 'training seeds (0 .. n-1)', int, 3)
+  .option('--seeds <n>', 'training seeds (0 .. n-1)', parsePositive, 3)
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
   .option('--out <dir>', 'experiment directory (one run directory per seed and arm)', 'runs/lmm-r1')
   .option('--config <file>', "a JSON file of config overrides, as train:agent's --config (budgets, suite)")
-  .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', int)
+  .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', parsePositive)
   .option('--arms <list>', `run only these arms (of ${ARMS.map((a) => a.name).join(', ')}); the results cover the arms done for every seed`)
   .option('--warm-start <seed=dir...>', `use an already trained warm start as a seed's sft arm (e.g. 0=${WARM_START}, the default's seed 0), instead of training it`)
   .option('--quick', 'a minute-sized budget that runs every arm end to end (a smoke test, not a result)')

@@ -5,14 +5,11 @@
  *
  *   npx tsx scripts/football-calibrate.ts [--seeds 200] [--only 11v11]
  */
+import { Command } from 'commander';
 import { make } from '../envs/core/registry.js';
+import { parsePositive } from '../envs/node/cli-options.js';
 import { FOOTBALL_IDS } from '../envs/football/index.js';
 import { type Agent, footballHeuristicAgent, idleAgent, randomAgent, rolloutEpisodeSync } from '../agent/agents/index.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
 
 interface Stat {
   mean: number;
@@ -28,12 +25,15 @@ function stat(xs: readonly number[]): Stat {
 
 const fmt = (s: Stat, digits: number) => `${s.mean.toFixed(digits)} ± ${s.se.toFixed(digits)}`;
 
-const seeds = Number(arg('seeds', '200'));
-const only = arg('only', '');
-if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${arg('seeds', '')}`);
+const program = new Command('football-calibrate')
+  .description('Idle, random and heuristic agents on every football scenario: mean score and goal rate, as a Markdown table')
+  .option('--seeds <n>', 'seeds per scenario and agent (0 .. n-1)', parsePositive, 200)
+  .option('--only <text>', 'only the scenario ids containing this', '')
+  .parse();
+const { seeds, only } = program.opts<{ seeds: number; only: string }>();
 const agents: Agent[] = [idleAgent(), randomAgent(19), footballHeuristicAgent()];
 const ids = FOOTBALL_IDS.filter((id) => id.includes(only));
-if (ids.length === 0) throw new Error(`--only ${only} matches no football id (${FOOTBALL_IDS.join(', ')})`);
+if (ids.length === 0) program.error(`error: --only ${only} matches no football id (${FOOTBALL_IDS.join(', ')})`);
 
 const started = performance.now();
 let steps = 0;

@@ -7,23 +7,13 @@
  *   npm run train:agent -- --stages mgt                  # LMM-R1's Direct-RL baseline
  *   npm run train:agent -- --out runs/a --resume         # continue an interrupted run exactly
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { parseNonNegative, parsePositive, parsePositiveNumber } from '../envs/node/cli-options.js';
 import { npmCommand } from '../envs/node/command-line.js';
 import { WARM_START } from './config.js';
 import { ESTIMATORS } from './rl/advantages.js';
 import { resolveConfig, type Flags } from './flags.js';
 import { trainAgent } from './train.js';
-
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`"${v}" is not a whole number`);
-  return n;
-};
-const num = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`"${v}" is not a number`);
-  return n;
-};
 
 const program = new Command('train:agent')
   .description("Train TinyLMM with LMM-R1's two-stage rule-based RL: sft (warm start) -> fre (RL on text) -> mgt (RL on frames)")
@@ -31,20 +21,20 @@ const program = new Command('train:agent')
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
   .option('--stages <list>', 'stages to run, in order (default fre,mgt; mgt alone is the Direct-RL baseline; with sft the warm start is trained too)')
   .addOption(new Option('--estimator <name>', 'advantage estimator of both RL stages').choices(Object.keys(ESTIMATORS)))
-  .option('--seed <n>', 'seed of the model initialisation and every stage', int)
+  .option('--seed <n>', 'seed of the model initialisation and every stage', parseNonNegative)
   .option('--out <dir>', 'run directory', 'runs/default')
   .option('--resume', 'continue the run in --out from its resume point (same result as never stopping)')
   .option('--init <ckpt>', `start from this checkpoint ("none": a fresh model); default ${WARM_START}, or a fresh model when the stages include sft`)
   .addOption(new Option('--device <device>', 'ORT execution provider').choices(['cpu', 'cuda']))
-  .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', int)
-  .option('--sft-steps <n>', 'warm-start steps', int)
-  .option('--fre-steps <n>', 'FRE steps', int)
-  .option('--mgt-steps <n>', 'MGT steps', int)
-  .option('--sft-minutes <x>', 'a wall-clock budget for the warm start instead of steps (--sft-steps becomes its cap; not bit-reproducible)', num)
-  .option('--fre-minutes <x>', 'a wall-clock budget for FRE (as --sft-minutes)', num)
-  .option('--mgt-minutes <x>', 'a wall-clock budget for MGT (as --sft-minutes)', num)
-  .option('--lr <x>', 'learning rate of both RL stages', num)
-  .option('--eval-scale <x>', 'multiply the number of held-out items of every evaluation task', num)
+  .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', parsePositive)
+  .option('--sft-steps <n>', 'warm-start steps', parseNonNegative)
+  .option('--fre-steps <n>', 'FRE steps', parseNonNegative)
+  .option('--mgt-steps <n>', 'MGT steps', parseNonNegative)
+  .option('--sft-minutes <x>', 'a wall-clock budget for the warm start instead of steps (--sft-steps becomes its cap; not bit-reproducible)', parsePositiveNumber)
+  .option('--fre-minutes <x>', 'a wall-clock budget for FRE (as --sft-minutes)', parsePositiveNumber)
+  .option('--mgt-minutes <x>', 'a wall-clock budget for MGT (as --sft-minutes)', parsePositiveNumber)
+  .option('--lr <x>', 'learning rate of both RL stages', parsePositiveNumber)
+  .option('--eval-scale <x>', 'multiply the number of held-out items of every evaluation task (at least 1 each)', parsePositiveNumber)
   .option('--quiet', 'no progress bars or tables')
   .addHelpText('after', '\nThe run directory gets config.json, metrics.jsonl, a checkpoint per stage, eval.json, eval.md and report.html.\nCtrl-C saves a resume point and exits; --resume continues from it.')
   .parse();

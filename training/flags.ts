@@ -50,7 +50,8 @@ export function resolveConfig(f: Flags): TrainConfig {
   if (c.stages.includes('sft') && !initChosen) c.init = null;
   if (f.init) c.init = f.init === 'none' ? null : f.init;
   if (f.device) c.device = f.device;
-  if (f.threads) c.threads = f.threads;
+  // Set whenever given: 0 is no "unset" (checkConfig refuses it, naming threads).
+  if (f.threads !== undefined) c.threads = f.threads;
   if (f.sftSteps !== undefined) c.sft.steps = f.sftSteps;
   if (f.freSteps !== undefined) c.fre.steps = f.freSteps;
   if (f.mgtSteps !== undefined) c.mgt.steps = f.mgtSteps;
@@ -64,6 +65,7 @@ export function resolveConfig(f: Flags): TrainConfig {
   minutes(c.fre, f.freMinutes, f.freSteps !== undefined);
   minutes(c.mgt, f.mgtMinutes, f.mgtSteps !== undefined);
   if (f.lr !== undefined) c.fre.lr = c.mgt.lr = f.lr;
+  if (f.evalScale !== undefined && !(f.evalScale > 0)) throw new Error(`--eval-scale must be above 0, got ${f.evalScale}`);
   if (f.evalScale !== undefined) c.eval.tasks = c.eval.tasks.map((t) => ({ ...t, count: Math.max(1, Math.round(t.count * f.evalScale!)) }));
   return checkConfig(c);
 }

@@ -67,6 +67,8 @@ export class EngineSession {
   static async create(model: Graph | Uint8Array, opts: SessionOptions = {}): Promise<EngineSession> {
     const bytes = model instanceof Graph ? toOnnx(model) : model;
     const device = opts.device ?? 'cpu';
+    // ORT reads 0 as "its default" (all cores): a threads count of 0 would run silently on every core.
+    if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads >= 1)) throw new Error(`threads must be a whole number of at least 1, got ${opts.threads}`);
     if (device === 'cuda' && !cudaProviderInstalled()) throw new Error(CUDA_INSTALL_HINT);
     const hasF64 = model instanceof Graph && [...model.inputs, ...model.initializers].some((v) => v.dtype === 'float64');
     const options: ort.InferenceSession.SessionOptions = {

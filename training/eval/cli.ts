@@ -4,27 +4,22 @@
  * with bootstrap CIs, as JSON and Markdown.
  */
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadModel } from '../../agent/model/index.js';
 import { writeFileAtomic } from '../../envs/node/atomic-file.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalTable, evaluate, suiteTask } from './evaluate.js';
 import { task } from '../tasks/index.js';
 import { progress } from '../../envs/node/progress.js';
-
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`"${v}" is not a whole number`);
-  return n;
-};
+import { parseNonNegative, parsePositive } from '../../envs/node/cli-options.js';
 
 const program = new Command('eval')
   .description('Evaluate a TinyLMM checkpoint on held-out levels and puzzles (never seen in training: disjoint by content)')
   .requiredOption('--ckpt <dir>', 'checkpoint directory')
   .option('--tasks <list>', `comma-separated tasks (default: ${DEFAULT_EVAL.map((t) => t.task).join(',')})`)
-  .option('--count <n>', 'items per task (default: the suite\'s own counts)', int)
-  .option('--samples <n>', 'samples per item at temperature 1 for pass@k (0: greedy only)', int, DEFAULT_EVAL_OPTIONS.samples)
-  .option('--k <n>', 'k of pass@k', int, DEFAULT_EVAL_OPTIONS.k)
-  .option('--threads <n>', 'intra-op threads', int, 2)
+  .option('--count <n>', 'items per task (default: the suite\'s own counts)', parsePositive)
+  .option('--samples <n>', 'samples per item at temperature 1 for pass@k (0: greedy only)', parseNonNegative, DEFAULT_EVAL_OPTIONS.samples)
+  .option('--k <n>', 'k of pass@k (--samples when larger; the report names the k used)', parsePositive, DEFAULT_EVAL_OPTIONS.k)
+  .option('--threads <n>', 'intra-op threads', parsePositive, 2)
   .option('--out <dir>', 'write eval.json and eval.md here (default: the checkpoint directory)')
   .parse();
 
