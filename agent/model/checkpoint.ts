@@ -184,9 +184,34 @@ export function loadCheckpoint(dirIn: string): CheckpointData {
     }
   }
   const tensors = readTensors(where, TENSOR_FILE, manifest, what, true)!;
+  checkTensorTable(manifest.tensors, tensors, what);
   const state = readTensors(where, STATE_FILE, manifest, what, false);
   checkParams(config, tensors, what);
   return { preset: manifest.preset, config, params: tensors, step, metrics, state };
+}
+
+/**
+ * The manifest's tensor table (name -> shape) against model.safetensors' own header: the same names
+ * with the same shapes. The table is what tools read without opening the weights, so a table that
+ * was edited, lost or written for other weights is an error naming the tensor, never ignored. (The
+ * header's dtypes are checked by the safetensors reader: F32, named per tensor.)
+ */
+function checkTensorTable(table: unknown, tensors: Params, what: string): void {
+  const fail = (m: string): never => {
+    throw new Error(`${what}: ${m}`);
+  };
+  if (table === undefined || table === null) fail(`manifest.json has no tensor table ("tensors": each tensor of ${TENSOR_FILE} with its shape)`);
+  if (typeof table !== 'object' || Array.isArray(table)) fail(`manifest tensors must be an object of tensor name -> shape, got ${JSON.stringify(table).slice(0, 60)}`);
+  const listed = table as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const [name, shape] of Object.entries(listed)) {
+    const t = tensors.get(name);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) problems.push(`manifest tensors.${name} is not a shape: ${JSON.stringify(shape).slice(0, 60)}`);
+    else if (!t) problems.push(`manifest lists tensor ${name} [${shape}], ${TENSOR_FILE} has no such tensor`);
+    else if (shape.join(',') !== t.shape.join(',')) problems.push(`tensor ${name}: manifest says shape [${shape}], ${TENSOR_FILE} has [${t.shape}]`);
+  }
+  for (const [name, t] of tensors) if (!Object.hasOwn(listed, name)) problems.push(`${TENSOR_FILE} holds tensor ${name} [${t.shape}], missing from the manifest's tensor table`);
+  if (problems.length) fail(`${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (+${problems.length - 8} more)` : ''}`);
 }
 
 /** Reads a file, refusing anything but a regular file (a FIFO would block the read forever). */

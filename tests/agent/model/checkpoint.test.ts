@@ -89,6 +89,47 @@ describe('checkpoints', () => {
     expect(() => loadModel(join(root, 'nothing-here'))).toThrow(/no manifest.json/);
   });
 
+  it("checks the manifest's tensor table against the safetensors header, naming the tensor", () => {
+    const m = createModel('tiny', { seed: 5 });
+    const d = join(root, 'table');
+    saveModel(m, d);
+    const good = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+    const withTable = (tensors: unknown) => writeFileSync(join(d, 'manifest.json'), JSON.stringify({ ...good, tensors }));
+    const edit = (f: (t: Record<string, unknown>) => void) => {
+      const t = structuredClone(good.tensors) as Record<string, unknown>;
+      f(t);
+      withTable(t);
+    };
+    edit((t) => (t['embed.weight'] = [265, 64]));
+    expect(() => loadModel(d)).toThrow(/tensor embed\.weight: manifest says shape \[265,64\], model\.safetensors has \[265,128\]/);
+    edit((t) => delete t['final_norm.weight']);
+    expect(() => loadModel(d)).toThrow(/model\.safetensors holds tensor final_norm\.weight \[128\], missing from the manifest's tensor table/);
+    edit((t) => (t['extra.weight'] = [2, 2]));
+    expect(() => loadModel(d)).toThrow(/manifest lists tensor extra\.weight \[2,2\], model\.safetensors has no such tensor/);
+    edit((t) => (t['embed.weight'] = 'big'));
+    expect(() => loadModel(d)).toThrow(/manifest tensors\.embed\.weight is not a shape/);
+    withTable(undefined);
+    expect(() => loadModel(d)).toThrow(/manifest\.json has no tensor table/);
+    withTable([]);
+    expect(() => loadModel(d)).toThrow(/manifest tensors must be an object/);
+    withTable(good.tensors);
+    expect(loadModel(d).params.get('embed.weight')!.data).toEqual(m.params.get('embed.weight')!.data);
+    // A dtype other than the header's F32 is named by tensor as well (the manifest table has shapes only).
+    const bytes = readFileSync(join(d, 'model.safetensors'));
+    const len = Number(bytes.readBigUInt64LE(0));
+    const header = bytes.subarray(8, 8 + len).toString('utf8').replace('"dtype":"F32"', '"dtype":"F16"');
+    const f16 = Buffer.concat([bytes.subarray(0, 8), Buffer.from(header), bytes.subarray(8 + len)]);
+    expect(() => decodeSafetensors(f16, 'model.safetensors')).toThrow(/tensor [\w.]+: dtype F16 is not supported \(F32 only\)/);
+  });
+
+  it('the committed checkpoints load, their tensor tables matching their weights', () => {
+    for (const dir of ['assets/checkpoints/tiny', 'assets/checkpoints/tiny-sft']) {
+      const ck = loadCheckpoint(dir);
+      const table = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).tensors as Record<string, number[]>;
+      expect(Object.keys(table).sort()).toEqual([...ck.params.keys()].sort());
+    }
+  });
+
   it('malformed manifests and safetensors headers give a clear error, not a TypeError', () => {
     const m = createModel('tiny', { seed: 5 });
     const d = join(root, 'malformed');
