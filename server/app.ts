@@ -10,6 +10,7 @@ import { ReplayStore } from '../envs/replay/store.js';
 import { installAuth } from './auth.js';
 import { installBodyDepthLimit } from './body-depth.js';
 import { installErrorHandler } from './error-handler.js';
+import { installJsonBodyParser } from './json-body.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { ModelRegistry } from './chat/models.js';
 import batchRoutes from './routes/batch.js';
@@ -100,6 +101,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   // Every body is JSON: without Fastify's built-in text/plain parser, a text body is a 415 that says
   // to send JSON, not a 400 about the body's type.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   installErrorHandler(app);
   if (settings.token) installAuth(app, settings.token);
   installBodyDepthLimit(app);

@@ -35,6 +35,17 @@ export function validationMessage(context: string, errors: AjvError[]): string {
   return `${path} ${first.message ?? 'is invalid'}`;
 }
 
+/** The 415's message, for both error shapes. */
+export function mediaTypeMessage(contentType: string | undefined): string {
+  return `send JSON: set the header content-type: application/json (got ${contentType ? `"${contentType.slice(0, 80)}"` : 'no content-type'})`;
+}
+
+/** The 413's message, for both error shapes: the route's limit and the flag that sets it. */
+export function bodyTooLargeMessage(limit: number, flag: string): string {
+  const mib = limit >= 1 << 20 ? ` = ${+(limit / (1 << 20)).toFixed(2)} MiB` : '';
+  return `request body is larger than this route's limit of ${limit} bytes${mib} (the server's ${flag} raises it)`;
+}
+
 const CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',
@@ -61,12 +72,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = err.statusCode ?? 500;
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
-      const type = request.headers['content-type'];
-      return reply.code(415).send({ error: 'unsupported_media_type', message: `send JSON: set the header content-type: application/json (got ${type ? `"${type.slice(0, 80)}"` : 'no content-type'})` });
+      return reply.code(415).send({ error: 'unsupported_media_type', message: mediaTypeMessage(request.headers['content-type']) });
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit;
-      return reply.code(413).send({ error: 'payload_too_large', message: `request body is larger than this route's limit of ${String(limit)} bytes (the server's --body-limit options raise it)` });
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0;
+      return reply.code(413).send({ error: 'payload_too_large', message: bodyTooLargeMessage(limit, '--body-limit options') });
     }
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: CODES[status] ?? 'bad_request', message: err.message });

@@ -33,6 +33,18 @@ describe('error messages', () => {
     expect(r.body.message).toMatch(/4096 bytes/);
   });
 
+  it('a "__proto__" key is refused saying where and why, not as invalid JSON; broken JSON is still invalid JSON', async () => {
+    const json = { 'content-type': 'application/json' };
+    const proto = await raw(open, 'POST', '/v1/instances', `{"env_id": "${TINY_ID}", "options": {"__proto__": {"max_steps": 1}}}`, json);
+    expect(proto.status).toBe(400);
+    expect(proto.body.message).toMatch(/^body\.options has the key "__proto__".*prototype.*rename or remove it/);
+    const ctor = await raw(open, 'POST', '/v1/instances', `{"env_id": "${TINY_ID}", "constructor": {"prototype": {}}}`, json);
+    expect(ctor.body.message).toMatch(/^body\.constructor has the key "prototype"/);
+    const broken = await raw(open, 'POST', '/v1/instances', '{"env_id": ', json);
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toMatch(/not valid JSON/);
+  });
+
   it('a wrong bearer token says "invalid token"; a missing one says how to send it', async () => {
     const wrong = await raw(guarded, 'GET', '/v1/envs', undefined, { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
