@@ -25,7 +25,10 @@ export interface GenerationRequest {
   stop: string[];
   /** Each new token of choice `index` as it is picked, with the reason when it ended the choice. */
   onToken?: (index: number, token: number, finish: Generation['finishReason'] | null) => void;
-  /** Aborting before the batch starts takes the request out of the queue. */
+  /**
+   * Aborting (the client went away) takes the request out of the queue, or, once its batch runs,
+   * stops its rows before their next token; either way the request is rejected with a 499.
+   */
   signal?: AbortSignal;
 }
 
@@ -53,7 +56,13 @@ export interface BatcherStats {
   batches: number;
   rows: number;
   requests: number;
+  /** Tokens generated, all rows. */
+  tokens: number;
+  /** Rows stopped before their end because their request was aborted. */
+  stoppedRows: number;
 }
+
+const clientGone = () => new OpenAIError(499, 'the client went away', null, 'client_closed_request');
 
 export class GenerationBatcher {
   private queue: Pending[] = [];
@@ -61,7 +70,7 @@ export class GenerationBatcher {
   private running = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  readonly stats: BatcherStats = { batches: 0, rows: 0, requests: 0 };
+  readonly stats: BatcherStats = { batches: 0, rows: 0, requests: 0, tokens: 0, stoppedRows: 0 };
 
   constructor(
     private readonly model: TinyLMM,
@@ -75,6 +84,7 @@ export class GenerationBatcher {
     if (this.queuedRows + req.n > this.options.maxQueuedRows) {
       throw new OpenAIError(503, `the model's queue is full (${this.queuedRows} rows waiting); retry shortly`, null, 'server_overloaded', 'server_error', { 'retry-after': '1' });
     }
+    if (req.signal?.aborted) return Promise.reject(clientGone());
     return new Promise<ChoiceResult[]>((resolve, reject) => {
       const p: Pending = { req, resolve, reject };
       this.queue.push(p);
@@ -97,7 +107,7 @@ export class GenerationBatcher {
     if (at < 0) return; // already running: it finishes with its batch
     this.queue.splice(at, 1);
     this.queuedRows -= p.req.n;
-    p.reject(new OpenAIError(499, 'the client went away', null, 'client_closed_request'));
+    p.reject(clientGone());
   }
 
   private schedule(): void {
@@ -177,10 +187,22 @@ export class GenerationBatcher {
         rows,
         stopStrings,
         bakeWeights: true, // served weights never change, and baked sessions decode faster
+        // A request whose client went away stops its rows; it is answered (rejected) once all are.
+        stopRow: (row) => {
+          const { p } = owner[row];
+          if (!batch[p].req.signal?.aborted) return false;
+          this.stats.stoppedRows++;
+          if (--left[p] === 0) {
+            settled[p] = true;
+            batch[p].reject(clientGone());
+          }
+          return true;
+        },
         onToken: (row, token, finish) => {
           const { p, choice } = owner[row];
           const r = results[p][choice];
           r.tokens.push(token);
+          this.stats.tokens++;
           try {
             batch[p].req.onToken?.(choice, token, finish);
           } catch {

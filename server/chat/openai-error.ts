@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { EnvError } from '../../envs/core/types.js';
 import { ApiError } from '../errors.js';
-import { validationMessage, type AjvError } from '../error-handler.js';
+import { bodyTooLargeMessage, mediaTypeMessage, validationMessage, type AjvError } from '../error-handler.js';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -67,7 +67,14 @@ export function toOpenAIError(thrown: unknown, request: FastifyRequest): OpenAIE
   }
   if (err instanceof EnvError) return invalid(err.message);
   const status = fe.statusCode ?? 500;
-  if (status >= 400 && status < 500) return new OpenAIError(status, err.message, null, fe.code ?? null, TYPES[status]);
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
+    return new OpenAIError(415, mediaTypeMessage(request.headers['content-type']), null, 'unsupported_media_type');
+  }
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new OpenAIError(413, bodyTooLargeMessage(request.routeOptions.bodyLimit ?? 0, '--chat-body-limit'), null, 'request_too_large');
+  }
+  // Fastify's own codes (FST_...) name its internals, not the request: the message says what is wrong.
+  if (status >= 400 && status < 500) return new OpenAIError(status, err.message, null, fe.code?.startsWith('FST_') ? null : (fe.code ?? null), TYPES[status]);
   request.log.error({ err }, 'unhandled error in a chat route');
   return new OpenAIError(500, 'internal server error', null, null, 'server_error');
 }

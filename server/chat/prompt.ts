@@ -20,6 +20,20 @@ export interface PromptLimits extends ImageLimits {
   maxImages: number;
 }
 
+/**
+ * The characters (UTF-16 code units) of the messages' text. The model encodes message text as its
+ * UTF-8 bytes (`encodeChat`), so each character is at least one prompt token: a request whose text
+ * alone reaches the context can be refused before anything is decoded or tokenized.
+ */
+export function textLength(messages: readonly OpenAIMessage[]): number {
+  let n = 0;
+  for (const m of messages) {
+    if (typeof m.content === 'string') n += m.content.length;
+    else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === 'text') n += p.text.length;
+  }
+  return n;
+}
+
 export function toChatMessages(messages: readonly OpenAIMessage[], limits: PromptLimits): ChatMessage[] {
   if (messages.length === 0) throw invalid('messages must hold at least one message', 'messages', 'invalid_value');
   let images = 0;

@@ -12,7 +12,7 @@ import { preprocessImage, type Generation } from '../../agent/model/index.js';
 import type { GenerationRequest } from '../chat/batcher.js';
 import { ChoiceText } from '../chat/choice-text.js';
 import { invalid, OpenAIError, sendOpenAIError, toOpenAIError } from '../chat/openai-error.js';
-import { toChatMessages, type OpenAIMessage } from '../chat/prompt.js';
+import { textLength, toChatMessages, type OpenAIMessage } from '../chat/prompt.js';
 import type { ServedModel } from '../chat/models.js';
 
 const MAX_TEXT = 1 << 20;
@@ -59,9 +59,30 @@ const ChatBody = Type.Object(
     seed: Nullable(Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }), 'an integer'),
     stream: Nullable(Type.Boolean(), 'true or false'),
     stream_options: Nullable(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true }), '{ include_usage }'),
+    // OpenAI's fields that would change the answer and are not implemented: typed like the rest
+    // (a wrong type is a 400 naming the field), then refused by name unless they ask for nothing
+    // (see `refuseUnsupported`).
+    logprobs: Nullable(Type.Boolean(), 'true or false (logprobs are not supported: only false)'),
+    top_logprobs: Nullable(Type.Integer({ minimum: 0, maximum: 20 }), 'an integer in [0, 20] (logprobs are not supported)'),
+    logit_bias: Nullable(Type.Record(Type.String(), Type.Number({ minimum: -100, maximum: 100 })), 'an object of token ids to numbers in [-100, 100] (not supported: only {})'),
+    presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 }), 'a number in [-2, 2] (not supported: only 0)'),
+    frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 }), 'a number in [-2, 2] (not supported: only 0)'),
+    response_format: Nullable(Type.Object({ type: Type.String() }, { additionalProperties: true }), '{ type: "text" } (other formats are not supported)'),
+    tools: Nullable(Type.Array(Type.Unknown()), 'a list (tools are not supported: only [])'),
+    functions: Nullable(Type.Array(Type.Unknown()), 'a list (functions are not supported: only [])'),
+    tool_choice: Nullable(Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })]), 'a string or an object (tools are not supported)'),
+    function_call: Nullable(Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })]), 'a string or an object (functions are not supported)'),
+    audio: Nullable(Type.Object({}, { additionalProperties: true }), 'an object (audio is not supported)'),
+    modalities: Nullable(Type.Array(Type.String()), 'a list of strings (only ["text"] is supported)'),
+    prediction: Nullable(Type.Object({}, { additionalProperties: true }), 'an object (predicted outputs are not supported)'),
+    // OpenAI's fields that change nothing here: typed, then ignored.
+    user: Nullable(Type.String(), 'a string'),
+    metadata: Nullable(Type.Record(Type.String(), Type.String()), 'an object of strings'),
+    store: Nullable(Type.Boolean(), 'true or false'),
+    parallel_tool_calls: Nullable(Type.Boolean(), 'true or false'),
+    service_tier: Nullable(Type.String(), 'a string'),
   },
-  // Other OpenAI fields (user, metadata, store...) are accepted and ignored; the ones that would
-  // change the answer and are not supported are refused by name (see `refuseUnsupported`).
+  // Fields OpenAI does not define are accepted and ignored.
   { additionalProperties: true },
 );
 type ChatBody = Static<typeof ChatBody>;
@@ -72,19 +93,21 @@ const ErrorBody = Type.Object({
 });
 const ModelCard = Type.Object({ id: Type.String(), object: Type.Literal('model'), created: Type.Integer(), owned_by: Type.String(), max_model_len: Type.Integer() });
 
-/** Fields whose effect this server does not implement: refused rather than silently ignored. */
-function refuseUnsupported(body: Record<string, unknown>): void {
-  const set = (k: string) => body[k] !== undefined && body[k] !== null;
-  for (const k of ['tools', 'functions', 'tool_choice', 'function_call', 'audio', 'modalities', 'prediction']) {
+/** Fields whose effect this server does not implement (their types already checked): refused rather than silently ignored. */
+function refuseUnsupported(body: ChatBody): void {
+  const set = <K extends keyof ChatBody>(k: K) => body[k] !== undefined && body[k] !== null;
+  for (const k of ['tools', 'functions', 'tool_choice', 'function_call', 'audio', 'prediction'] as const) {
     if (set(k) && !(Array.isArray(body[k]) && (body[k] as unknown[]).length === 0)) throw invalid(`${k} is not supported by this server`, k, 'unsupported_parameter');
   }
-  if (body.logprobs === true || set('top_logprobs')) throw invalid('logprobs are not supported by this server', 'logprobs', 'unsupported_parameter');
-  for (const k of ['presence_penalty', 'frequency_penalty']) {
+  if (body.modalities?.some((m) => m !== 'text')) throw invalid('modalities other than "text" are not supported by this server', 'modalities', 'unsupported_parameter');
+  if (body.logprobs === true || set('top_logprobs')) throw invalid('logprobs are not supported by this server', body.logprobs === true ? 'logprobs' : 'top_logprobs', 'unsupported_parameter');
+  for (const k of ['presence_penalty', 'frequency_penalty'] as const) {
     if (set(k) && body[k] !== 0) throw invalid(`${k} is not supported by this server (only 0)`, k, 'unsupported_parameter');
   }
-  if (set('logit_bias') && Object.keys(body.logit_bias as object).length > 0) throw invalid('logit_bias is not supported by this server', 'logit_bias', 'unsupported_parameter');
-  const rf = body.response_format as { type?: unknown } | null | undefined;
-  if (rf && rf.type !== 'text') throw invalid('response_format other than text is not supported by this server', 'response_format', 'unsupported_parameter');
+  if (body.logit_bias && Object.keys(body.logit_bias).length > 0) throw invalid('logit_bias is not supported by this server', 'logit_bias', 'unsupported_parameter');
+  if (body.response_format && body.response_format.type !== 'text') {
+    throw invalid(`response_format ${JSON.stringify(body.response_format.type).slice(0, 80)} is not supported by this server (only "text")`, 'response_format', 'unsupported_parameter');
+  }
 }
 
 const card = (m: ServedModel) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: 'lmm-arena', max_model_len: m.model.config.maxSeqLen });
@@ -127,10 +150,29 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const body = req.body;
-      refuseUnsupported(body as Record<string, unknown>);
+      // A client that goes away before its answer is complete stops its rows (see the batcher), and
+      // is counted in /metrics as a 499: Fastify's onResponse never sees a response that did not finish.
+      const aborted = new AbortController();
+      reply.raw.once('close', () => {
+        if (reply.raw.writableFinished) return;
+        aborted.abort();
+        app.metrics.request(req.method, req.routeOptions.url ?? '/v1/chat/completions', 499, reply.elapsedTime / 1000);
+      });
+      refuseUnsupported(body);
       const served = lookup(body.model);
       const { model } = served;
       const vision = model.config.vision;
+      const context = model.config.maxSeqLen;
+      // Sizes before work: a prompt whose text alone fills the context is refused before its images
+      // are decoded or its text tokenized (each character is at least one token).
+      const chars = textLength(body.messages as OpenAIMessage[]);
+      if (chars >= context) {
+        throw invalid(
+          `This model's maximum context length is ${context} tokens; the messages' text is ${chars} characters, each at least one token (at most ${context - 1} characters fit, fewer with the chat template and images)`,
+          'messages',
+          'context_length_exceeded',
+        );
+      }
       const messages = toChatMessages(body.messages as OpenAIMessage[], { maxImages: vision ? 1 : 0, maxPixels: maxImagePixels });
       let encoded: ReturnType<typeof model.encodePrompt>;
       try {
@@ -139,7 +181,6 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
         throw invalid(`messages: ${(e as Error).message}`, 'messages', 'invalid_value');
       }
       const { ids, image } = encoded;
-      const context = model.config.maxSeqLen;
       if (ids.length >= context) {
         throw invalid(`This model's maximum context length is ${context} tokens; the messages take ${ids.length}`, 'messages', 'context_length_exceeded');
       }
@@ -158,10 +199,6 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
       // top_p 0 keeps only the most likely token: greedy, which the sampler takes as temperature 0.
       const temperature = topP === 0 ? 0 : (body.temperature ?? 1);
       const seed = String(body.seed ?? randomInt(2 ** 31));
-      const aborted = new AbortController();
-      reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) aborted.abort();
-      });
       const request: GenerationRequest = {
         ids,
         pixels: image && vision ? preprocessImage(image, vision.imageSize) : null,
