@@ -18,9 +18,8 @@
  * (A pool of our own rather than piscina: it is about 200 lines, and what it adds, pieces shared
  * across requests and per-request failure, would sit on top of piscina's tasks anyway.)
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../services/ts-worker.js';
 import type { GradeOutcome, GradeSettings, RewardTask } from './grade.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker.js';
 
@@ -29,24 +28,6 @@ const PIECE = 256;
 
 /** Old-generation heap of one worker: Node ends a worker past it, so a runaway formula costs that worker, not the server. */
 const WORKER_HEAP_MB = 2048;
-
-/**
- * The worker's entry, as a CommonJS script (`eval`): it loads the TypeScript worker, registering
- * tsx's loader first where this thread cannot load TypeScript (under vitest, and under `tsx` too
- * as measured on Node 20.20: the loader the main thread registered does not reach the worker).
- */
-const BOOT = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  try {
-    await import(workerData.boot.probe);
-  } catch (e) {
-    if (!e || e.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
-    (await import(workerData.boot.tsx)).register();
-  }
-  await import(workerData.boot.entry);
-})().catch((e) => { setImmediate(() => { throw e; }); });
-`;
 
 export class RewardWorkerError extends Error {
   constructor(message: string) {
@@ -96,17 +77,9 @@ export class RewardPool {
   private readonly queue: Piece[] = [];
   private nextId = 1;
   private closed = false;
-  private readonly boot: { probe: string; tsx: string; entry: string };
 
   constructor(private readonly opts: RewardPoolOptions) {
     if (!Number.isSafeInteger(opts.size) || opts.size < 1) throw new RangeError(`a reward pool needs at least one worker, got ${opts.size}`);
-    this.boot = {
-      probe: new URL('./ts-probe.ts', import.meta.url).href,
-      // tsx's ESM entry (its CommonJS one cannot register from a worker); `require.resolve` finds
-      // the CommonJS file beside it, and `import.meta.resolve` is not there under every runner.
-      tsx: pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href,
-      entry: new URL('./worker.ts', import.meta.url).href,
-    };
   }
 
   /** Grades `tasks`; outcomes in the same order. Rejects with a RewardWorkerError when a worker fails. */
@@ -172,8 +145,8 @@ export class RewardPool {
   }
 
   private spawn(): Slot {
-    const data: WorkerData & { boot: RewardPool['boot'] } = { grader: this.opts.grader, settings: this.opts.settings, boot: this.boot };
-    const worker = new Worker(BOOT, { eval: true, workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const data: WorkerData = { grader: this.opts.grader, settings: this.opts.settings };
+    const worker = startTsWorker(new URL('./worker.ts', import.meta.url), data, { maxOldGenerationSizeMb: WORKER_HEAP_MB });
     let started = (): void => {};
     const slot: Slot = { worker, ready: false, busy: null, started: new Promise((resolve) => (started = resolve)) };
     this.slots.add(slot);
