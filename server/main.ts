@@ -52,6 +52,9 @@ const program = new Command()
   .option('--chat-batch-window <ms>', 'how long a chat request waits for others to join its batch', int('chat-batch-window', 0), 10)
   .option('--chat-max-batch <rows>', 'most rows (choices) decoded in one batch', int('chat-max-batch', 1), 64)
   .option('--chat-body-limit <bytes>', 'body limit of /v1/chat/completions (images come inline)', int('chat-body-limit', 1024), 16 << 20)
+  .option('--max-image-pixels <n>', 'most pixels (width x height) of one chat image', int('max-image-pixels', 1), 2048 * 2048)
+  .option('--max-image-side <n>', 'most pixels along either side of one chat image', int('max-image-side', 1), 4096)
+  .option('--max-image-aspect <n>', 'most times one side of a chat image may be as long as the other', int('max-image-aspect', 1), 16)
   .option('--log-requests', 'log every request')
   .option('--quiet', 'no log at all');
 
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
     chatBatchWindowMs: o.chatBatchWindow as number,
     chatMaxBatch: o.chatMaxBatch as number,
     chatBodyLimit: o.chatBodyLimit as number,
+    maxImagePixels: o.maxImagePixels as number,
+    maxImageSide: o.maxImageSide as number,
+    maxImageAspect: o.maxImageAspect as number,
     logger: !o.quiet,
     logRequests: Boolean(o.logRequests),
   });

@@ -76,6 +76,10 @@ export interface ServerOptions {
   chatBodyLimit: number;
   /** Most pixels of one image in a chat request. */
   maxImagePixels: number;
+  /** Most pixels along either side of one image in a chat request. */
+  maxImageSide: number;
+  /** Most times one side of a chat image may be as long as the other. */
+  maxImageAspect: number;
   /** Fastify's logger setting. */
   logger: boolean;
   /** Log every request (off by default: at thousands of steps a second the log is the cost). */
@@ -109,6 +113,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   chatMaxQueuedRows: 4096,
   chatBodyLimit: 16 << 20,
   maxImagePixels: 2048 * 2048,
+  maxImageSide: 4096,
+  maxImageAspect: 16,
   logger: false,
   logRequests: false,
 };

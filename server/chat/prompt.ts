@@ -3,8 +3,7 @@
  * message), text parts kept, `image_url` parts decoded into pixels. Every problem is a 400 that
  * names the message and part at fault.
  */
-import type { ChatMessage, ContentPart } from '../../agent/model/index.js';
-import { decodeImageUrl, type ImageLimits } from './image-url.js';
+import type { ChatMessage, ContentPart, RGBAImage } from '../../agent/model/index.js';
 import { invalid } from './openai-error.js';
 
 export type OpenAIPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } };
@@ -15,9 +14,11 @@ export interface OpenAIMessage {
   name?: string;
 }
 
-export interface PromptLimits extends ImageLimits {
+export interface PromptLimits {
   /** Most images in one request (TinyLMM's graphs take one per row). */
   maxImages: number;
+  /** An `image_url`'s pixels (off the request thread: ./image-decoder.ts); `param` names it in errors. */
+  decodeImage: (url: string, param: string) => Promise<RGBAImage>;
 }
 
 /**
@@ -34,18 +35,29 @@ export function textLength(messages: readonly OpenAIMessage[]): number {
   return n;
 }
 
-export function toChatMessages(messages: readonly OpenAIMessage[], limits: PromptLimits): ChatMessage[] {
+export async function toChatMessages(messages: readonly OpenAIMessage[], limits: PromptLimits): Promise<ChatMessage[]> {
   if (messages.length === 0) throw invalid('messages must hold at least one message', 'messages', 'invalid_value');
   let images = 0;
-  return messages.map((m, i): ChatMessage => {
+  // In order, one image at a time: the first problem found is the first in the messages, and no
+  // image past the limit is decoded.
+  const out: ChatMessage[] = [];
+  for (const [i, m] of messages.entries()) {
     const role = m.role === 'developer' ? 'system' : m.role;
     if (m.content === undefined || m.content === null) {
       if (m.role !== 'assistant') throw invalid(`messages[${i}].content is required for a ${m.role} message`, `messages[${i}].content`, 'invalid_value');
-      return { role, content: '' };
+      out.push({ role, content: '' });
+      continue;
     }
-    if (typeof m.content === 'string') return { role, content: m.content };
-    const parts = m.content.map((p, j): ContentPart => {
-      if (p.type === 'text') return p;
+    if (typeof m.content === 'string') {
+      out.push({ role, content: m.content });
+      continue;
+    }
+    const parts: ContentPart[] = [];
+    for (const [j, p] of m.content.entries()) {
+      if (p.type === 'text') {
+        parts.push(p);
+        continue;
+      }
       const param = `messages[${i}].content[${j}].image_url.url`;
       if (limits.maxImages === 0) throw invalid(`${param}: this model has no vision tower; send text only`, param, 'too_many_images');
       if (++images > limits.maxImages) {
@@ -55,8 +67,9 @@ export function toChatMessages(messages: readonly OpenAIMessage[], limits: Promp
           'too_many_images',
         );
       }
-      return { type: 'image', image: decodeImageUrl(p.image_url.url, param, limits) };
-    });
-    return { role, content: parts };
-  });
+      parts.push({ type: 'image', image: await limits.decodeImage(p.image_url.url, param) });
+    }
+    out.push({ role, content: parts });
+  }
+  return out;
 }

@@ -8,9 +8,10 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { preprocessImage, type Generation } from '../../agent/model/index.js';
+import type { Generation } from '../../agent/model/index.js';
 import type { GenerationRequest } from '../chat/batcher.js';
 import { ChoiceText } from '../chat/choice-text.js';
+import { ImageDecoder } from '../chat/image-decoder.js';
 import { invalid, OpenAIError, sendOpenAIError, toOpenAIError } from '../chat/openai-error.js';
 import { textLength, toChatMessages, type OpenAIMessage } from '../chat/prompt.js';
 import type { ServedModel } from '../chat/models.js';
@@ -114,7 +115,9 @@ const card = (m: ServedModel) => ({ id: m.id, object: 'model' as const, created:
 
 export default async function chatRoutes(app: FastifyInstance): Promise<void> {
   const { models } = app;
-  const { chatBodyLimit, maxImagePixels } = app.settings;
+  const { chatBodyLimit, maxImagePixels, maxImageSide, maxImageAspect } = app.settings;
+  const images = new ImageDecoder({ maxPixels: maxImagePixels, maxSide: maxImageSide, maxAspect: maxImageAspect });
+  app.addHook('onClose', () => images.close());
   app.setErrorHandler((err, req, reply) => sendOpenAIError(reply, toOpenAIError(err, req)));
 
   const lookup = (id: string): ServedModel => {
@@ -173,7 +176,10 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
           'context_length_exceeded',
         );
       }
-      const messages = toChatMessages(body.messages as OpenAIMessage[], { maxImages: vision ? 1 : 0, maxPixels: maxImagePixels });
+      const messages = await toChatMessages(body.messages as OpenAIMessage[], {
+        maxImages: vision ? 1 : 0,
+        decodeImage: (url, param) => images.decode(url, param, vision!.imageSize),
+      });
       let encoded: ReturnType<typeof model.encodePrompt>;
       try {
         encoded = model.encodePrompt(messages);
@@ -201,7 +207,7 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
       const seed = String(body.seed ?? randomInt(2 ** 31));
       const request: GenerationRequest = {
         ids,
-        pixels: image && vision ? preprocessImage(image, vision.imageSize) : null,
+        pixels: image && vision ? images.pixelsOf(image, vision.imageSize) : null,
         n,
         temperature,
         topP: topP === 0 ? 1 : topP,
