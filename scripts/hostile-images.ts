@@ -1,6 +1,6 @@
 /**
- * `npm run bench:hostile [-- --timeout 120 --only tall,ihdr-1.4mb]`: hostile chat images at full
- * size, each against a fresh server process (`serve --model tiny=assets/checkpoints/tiny`), as a
+ * `npm run bench:hostile [-- --timeout 120 --only tall,ihdr-1.4mb]`: hostile chat images and
+ * prompts at full size, each against a fresh server process (`serve --model tiny=assets/checkpoints/tiny`), as a
  * client would send them. For each case it prints the answer (status and error code), how long it
  * took, the worst GET /v1/health latency while it was in flight (health asked every 50 ms, from
  * this process, whose event loop the server cannot hold), and the server's peak RSS above its idle
@@ -12,6 +12,7 @@
  *   ihdr-16mb    the same with 12 GiB, in a body just under the 16 MiB chat body limit
  *   bomb-4.2mb   one 2048 x 2048 IHDR (inside every limit), image data inflating to 3 GiB
  *   largest      a real 2048 x 2048 RGBA image, the largest the default limits allow (answered)
+ *   prompt-15mb  15 user messages of 1 MiB of text each (no image), far past the context
  *
  * The acceptance: health within 1 s and RSS under 1 GB above idle while each is in flight. A case
  * the server does not answer within --timeout seconds is reported as such and its server killed.
@@ -77,14 +78,20 @@ function largest(): Buffer {
   return encodePngFast({ width: side, height: side, data });
 }
 
-const CASES: Record<string, () => Buffer> = {
+/** A prompt of `messages` user messages of `mib` MiB of text each: only its size is hostile. */
+const longPrompt = (messages: number, mib: number) =>
+  JSON.stringify({ model: 'tiny', messages: Array.from({ length: messages }, (_, i) => ({ role: 'user', content: String.fromCharCode(97 + (i % 26)).repeat(mib * MIB) })), max_tokens: 1 });
+
+/** Each case's request body. */
+const CASES: Record<string, () => string> = {
   // Grey, one byte a row and its filter byte: 8 MiB of zeros that deflate to 8 KB.
-  tall: () => png(ihdr(1, 4_194_304, 8, 0), chunk('IDAT', deflateSync(Buffer.alloc(2 * 4_194_304))), chunk('IEND')),
-  'ihdr-1.4mb': () => secondHeader(1.4e6),
-  'ihdr-4.2mb': () => secondHeader(4.2e6),
-  'ihdr-16mb': () => secondHeader(16.7e6),
-  'bomb-4.2mb': () => png(ihdr(2048, 2048, 8, 6), chunk('IDAT', zerosZlib(mibForBody(4.2e6))), chunk('IEND')),
-  largest,
+  tall: () => chatBody(png(ihdr(1, 4_194_304, 8, 0), chunk('IDAT', deflateSync(Buffer.alloc(2 * 4_194_304))), chunk('IEND'))),
+  'ihdr-1.4mb': () => chatBody(secondHeader(1.4e6)),
+  'ihdr-4.2mb': () => chatBody(secondHeader(4.2e6)),
+  'ihdr-16mb': () => chatBody(secondHeader(16.7e6)),
+  'bomb-4.2mb': () => chatBody(png(ihdr(2048, 2048, 8, 6), chunk('IDAT', zerosZlib(mibForBody(4.2e6))), chunk('IEND'))),
+  largest: () => chatBody(largest()),
+  'prompt-15mb': () => longPrompt(15, 1),
 };
 
 // --- the server process ---
@@ -160,7 +167,7 @@ interface Figures {
 }
 
 async function runCase(name: string, timeoutS: number): Promise<Figures> {
-  const body = chatBody(CASES[name]());
+  const body = CASES[name]();
   const { child, url } = await startServer();
   const pid = child.pid!;
   try {

@@ -1,11 +1,12 @@
 /**
- * Hostile chat images against a real server on the tiny checkpoint, at bounded sizes (the full-size
- * cases are `scripts/hostile-images.ts`): while each is in flight, GET /v1/health answers within a
+ * Hostile chat images and prompts against a real server on the tiny checkpoint, at bounded sizes
+ * (the full-size cases are `scripts/hostile-images.ts`): while each is in flight, GET /v1/health answers within a
  * second and the process's RSS stays under 1 GB above its level before the request. The cases: a
  * PNG one pixel wide and 65,536 tall (resampling it used to be quadratic, on the event loop); a
  * second IHDR claiming 6000 x 6000 behind a 2 x 2 one (the size guard read only the first); image
  * data that inflates to 512 MiB behind a header that calls for 16 MiB; and, beside them, the
- * largest image the limits allow, which is answered.
+ * largest image the limits allow, which is answered. And a prompt of 8 MiB of text (tokenizing all
+ * of it before the length check used to hold the loop and grow the heap).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,8 +26,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s.close());
 
+type ChatAnswer = { error?: { code: string; message: string } };
+const chat = (body: object) => s.call<ChatAnswer>('POST', '/v1/chat/completions', body);
 const send = (png: Buffer) =>
-  s.call<{ error?: { code: string; message: string } }>('POST', '/v1/chat/completions', {
+  chat({
     model: 'tiny',
     messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: dataUrl(png) } }, { type: 'text', text: 'x' }] }],
     max_tokens: 1,
@@ -58,12 +61,16 @@ function resetPeakRss(): void {
  * counted from when it was due, not sent: a loop held by the request delays the poll's own timer.
  */
 async function inFlight(png: Buffer) {
+  return inFlightRequest(() => send(png));
+}
+
+async function inFlightRequest(request: () => ReturnType<typeof chat>) {
   const idle = process.memoryUsage().rss;
   resetPeakRss();
   let peak = idle;
   let worstHealthMs = 0;
   let answered = false;
-  const answer = send(png).finally(() => (answered = true));
+  const answer = request().finally(() => (answered = true));
   let due = performance.now();
   for (let polls = 0; !answered || polls < 2; polls++) {
     const res = await fetch(`${s.url}/v1/health`);
@@ -112,5 +119,16 @@ describe('hostile images', () => {
     expect(r.worstHealthMs).toBeLessThan(1000);
     expect(r.rssAboveIdle).toBeLessThan(GB);
     expect(r.status).toBe(200);
+  });
+});
+
+describe('hostile prompts', () => {
+  it('8 MiB of text in eight messages, far past the context', async () => {
+    const content = (c: string) => c.repeat(2 ** 20);
+    const r = await inFlightRequest(() => chat({ model: 'tiny', messages: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((c) => ({ role: 'user', content: content(c) })), max_tokens: 1 }));
+    expect(r.worstHealthMs).toBeLessThan(1000);
+    expect(r.rssAboveIdle).toBeLessThan(GB);
+    expect(r.status).toBe(400);
+    expect(r.error).toMatchObject({ code: 'context_length_exceeded' });
   });
 });
