@@ -18,6 +18,7 @@ import chatRoutes from './routes/chat.js';
 import envRoutes from './routes/envs.js';
 import healthRoutes from './routes/health.js';
 import instanceRoutes from './routes/instances.js';
+import openenvRoutes from './routes/openenv.js';
 import orsRoutes from './routes/ors.js';
 import replayRoutes from './routes/replays.js';
 import rewardRoutes from './routes/reward.js';
@@ -154,6 +155,7 @@ export async function buildApp(partial: Partial<ServerOptions> = {}): Promise<Fa
   await app.register(rewardRoutes);
   await app.register(viewerRoutes);
   await app.register(chatRoutes);
+  await app.register(openenvRoutes);
   await app.register(orsRoutes);
   return app;
 }
