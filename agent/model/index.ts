@@ -13,7 +13,7 @@
 export { TinyLMM, type ModelOptions, type LogitsInput } from './tinylmm.js';
 export type { Decoder, FloatTensor, PreparedPrompts, SessionLease } from './decoder.js';
 export { createModel, loadModel, saveModel, type CreateOptions } from './create.js';
-export { generate, distinctRows, type GenerateOptions, type Generation, type RowSampling } from './sampling.js';
+export { generate, distinctRows, type GenerateOptions, type Generation, type RowSampling, type TopLogprob } from './sampling.js';
 export { responseLogprobs, type ResponseLogprobsInput, type ResponseLogprobs } from './logprobs.js';
 export { presetConfig, parseConfig, numImageTokens, PRESET_NAMES, type ModelConfig, type VisionConfig, type PresetName } from './config.js';
 export { Tokenizer, specialId, SPECIAL_TOKENS, VOCAB_SIZE, EOS, PAD, IMAGE, IM_START, IM_END, type SpecialToken } from './tokenizer.js';

@@ -43,7 +43,13 @@ export interface GenerateOptions {
    * Called for each new token of each row as it is picked (streaming), with whether that token ended
    * the row; a throwing callback aborts the generation.
    */
-  onToken?: (row: number, token: number, finishReason: Generation['finishReason'] | null) => void;
+  onToken?: (row: number, token: number, finishReason: Generation['finishReason'] | null, logprob: number, top?: readonly TopLogprob[]) => void;
+  /**
+   * Also report, for each new token, the `topLogprobs` most likely tokens of the same distribution
+   * (log p at temperature 1, as `logprobs`), in `Generation.topLogprobs` and onToken's `top`.
+   * Default 0 (none): read-only, so the tokens drawn are the same either way. Per row in `rows`.
+   */
+  topLogprobs?: number;
   /**
    * Asked once a step for each row still generating, before its token is picked: true ends the row
    * where it stands (no more tokens, no onToken, finish reason 'length'), as when a client that
@@ -58,6 +64,13 @@ export interface RowSampling {
   topP?: number;
   maxNewTokens?: number;
   seed?: number | string;
+  topLogprobs?: number;
+}
+
+/** One alternative of a step (see `GenerateOptions.topLogprobs`). */
+export interface TopLogprob {
+  token: number;
+  logprob: number;
 }
 
 export interface Generation {
@@ -68,6 +81,8 @@ export interface Generation {
   /** log p(token) under the model at temperature 1 (no top-p), the quantity RL ratios need. */
   logprobs: number[];
   finishReason: 'stop' | 'length';
+  /** Per new token, the most likely tokens with their log-probs, most likely first (ties by id); only when asked. */
+  topLogprobs?: TopLogprob[][];
 }
 
 const perRow = <T>(v: T[] | T[][] | undefined, rows: number, fallback: T[]): T[][] => {
@@ -113,6 +128,21 @@ class TokenPicker {
     const lse = max + Math.log(sum);
     for (let i = 0; i < v; i++) out[i] = logits[offset + i] - lse;
     return out;
+  }
+
+  /** The `k` largest entries of `lp` (whole vocabulary), largest first, ties by id; reads `lp` only. */
+  top(k: number): TopLogprob[] {
+    const lp = this.lp;
+    const best: TopLogprob[] = [];
+    for (let i = 0; i < this.vocab; i++) {
+      const x = lp[i];
+      if (best.length === k && !(x > best[k - 1].logprob)) continue;
+      let at = best.length;
+      while (at > 0 && x > best[at - 1].logprob) at--;
+      best.splice(at, 0, { token: i, logprob: x });
+      if (best.length > k) best.pop();
+    }
+    return best;
   }
 
   /** Picks a token from `lp`: argmax when greedy, else temperature + top-p sampling. */
@@ -239,6 +269,8 @@ interface RowPlan {
   maxNew: number;
   rowMax: number[];
   rngs: Array<() => number>;
+  /** Alternatives reported per new token of each row (0: none). */
+  topK: number[];
 }
 
 /** The rows to sample and their settings, each rejected with a message saying why. */
@@ -278,7 +310,11 @@ function planRows(model: Decoder, opts: GenerateOptions): RowPlan {
     const own = rowOf(b).seed;
     return seedrandom(own === undefined ? `${opts.seed ?? 0}:${b}` : String(own));
   });
-  return { rows, pixelValues: prepared.pixelValues, temps, greedyRow, topPs, stopTok, stopStr, stopBytes, distinct, batch, maxNew, rowMax, rngs };
+  const topK = rows.map((_, b) => rowOf(b).topLogprobs ?? opts.topLogprobs ?? 0);
+  for (const k of topK) {
+    if (!Number.isInteger(k) || k < 0) throw new Error(`topLogprobs must be a non-negative integer, got ${k}`);
+  }
+  return { rows, pixelValues: prepared.pixelValues, temps, greedyRow, topPs, stopTok, stopStr, stopBytes, distinct, batch, maxNew, rowMax, rngs, topK };
 }
 
 /**
@@ -297,7 +333,7 @@ export async function generate(model: Decoder, opts: GenerateOptions): Promise<G
 
   const vision = model.usesVision(plan.pixelValues);
   const V = c.vocabSize;
-  const res: Generation[] = rows.map(() => ({ tokens: [], text: '', logprobs: [], finishReason: 'length' }));
+  const res: Generation[] = rows.map((_, b) => ({ tokens: [], text: '', logprobs: [], finishReason: 'length', ...(plan.topK[b] > 0 ? { topLogprobs: [] } : {}) }));
   // Both sessions leased before anything is awaited: one weight version for the whole generation, and
   // a paramsUpdated() meanwhile (a training step) cannot free them before the finally below.
   const prefillLease = model.decodeSession(false, bake, vision);
@@ -346,6 +382,9 @@ export async function generate(model: Decoder, opts: GenerateOptions): Promise<G
         const r = res[b];
         r.tokens.push(tok);
         r.logprobs.push(lp[tok]);
+        // Read after the pick from the same log-probs, which choose() leaves as they were.
+        const top = plan.topK[b] > 0 ? picker.top(plan.topK[b]) : undefined;
+        if (top) r.topLogprobs!.push(top);
         next[i] = BigInt(tok);
         if (plan.stopTok[b].has(tok) || hitsStop(model, r.tokens, plan.stopStr[b], plan.stopBytes[b])) {
           done[b] = true;
@@ -353,7 +392,7 @@ export async function generate(model: Decoder, opts: GenerateOptions): Promise<G
         } else if (r.tokens.length >= plan.rowMax[b]) {
           done[b] = true; // its own limit, below the batch's: finished with 'length' as it stands
         } else alive++;
-        opts.onToken?.(b, tok, done[b] ? r.finishReason : t === maxNew - 1 ? 'length' : null);
+        opts.onToken?.(b, tok, done[b] ? r.finishReason : t === maxNew - 1 ? 'length' : null, lp[tok], top);
       }
       if (alive === 0 || t === maxNew - 1 || !step || !cache) break;
       if (dropFinished(live.length, alive)) {

@@ -7,7 +7,7 @@
  * order while they fit: at most `maxRows` rows, and the longest prompt plus the largest token
  * budget within the context (a row is never cut short by a neighbour's long prompt).
  */
-import { generate, type Generation, type TinyLMM } from '../../agent/model/index.js';
+import { generate, type Generation, type TinyLMM, type TopLogprob } from '../../agent/model/index.js';
 import { OpenAIError } from './openai-error.js';
 
 export interface GenerationRequest {
@@ -23,8 +23,13 @@ export interface GenerationRequest {
   /** Choice i is seeded `${seed}:${i}`. */
   seed: string;
   stop: string[];
-  /** Each new token of choice `index` as it is picked, with the reason when it ended the choice. */
-  onToken?: (index: number, token: number, finish: Generation['finishReason'] | null) => void;
+  /** Alternatives reported per new token (generate's topLogprobs); 0 or absent: none. */
+  topLogprobs?: number;
+  /**
+   * Each new token of choice `index` as it is picked, with the reason when it ended the choice, its
+   * log-prob at temperature 1 and, when asked, the most likely alternatives.
+   */
+  onToken?: (index: number, token: number, finish: Generation['finishReason'] | null, logprob: number, top?: readonly TopLogprob[]) => void;
   /**
    * Aborting (the client went away) takes the request out of the queue, or, once its batch runs,
    * stops its rows before their next token; either way the request is rejected with a 499.
@@ -34,6 +39,10 @@ export interface GenerationRequest {
 
 export interface ChoiceResult {
   tokens: number[];
+  /** log p(token) at temperature 1, one per token. */
+  logprobs: number[];
+  /** The alternatives per token, when the request asked for them. */
+  topLogprobs: TopLogprob[][];
   finishReason: Generation['finishReason'];
 }
 
@@ -157,7 +166,7 @@ export class GenerationBatcher {
 
   private async generate(batch: Pending[]): Promise<void> {
     const inputIds: number[][] = [];
-    const rows: { temperature: number; topP: number; maxNewTokens: number; seed: string }[] = [];
+    const rows: { temperature: number; topP: number; maxNewTokens: number; seed: string; topLogprobs?: number }[] = [];
     const stopStrings: string[][] = [];
     const owner: { p: number; choice: number }[] = [];
     const vision = this.model.config.vision;
@@ -169,12 +178,12 @@ export class GenerationBatcher {
       for (let c = 0; c < req.n; c++) {
         if (pixelValues && req.pixels) pixelValues.set(req.pixels, inputIds.length * per);
         inputIds.push(req.ids);
-        rows.push({ temperature: req.temperature, topP: req.topP, maxNewTokens: req.maxTokens, seed: `${req.seed}:${c}` });
+        rows.push({ temperature: req.temperature, topP: req.topP, maxNewTokens: req.maxTokens, seed: `${req.seed}:${c}`, ...(req.topLogprobs ? { topLogprobs: req.topLogprobs } : {}) });
         stopStrings.push(req.stop);
         owner.push({ p, choice: c });
       }
     });
-    const results: ChoiceResult[][] = batch.map((p) => Array.from({ length: p.req.n }, () => ({ tokens: [], finishReason: 'length' as const })));
+    const results: ChoiceResult[][] = batch.map((p) => Array.from({ length: p.req.n }, (): ChoiceResult => ({ tokens: [], logprobs: [], topLogprobs: [], finishReason: 'length' })));
     const left = batch.map((p) => p.req.n);
     const settled = new Array<boolean>(batch.length).fill(false);
     this.stats.batches++;
@@ -198,13 +207,15 @@ export class GenerationBatcher {
           }
           return true;
         },
-        onToken: (row, token, finish) => {
+        onToken: (row, token, finish, logprob, top) => {
           const { p, choice } = owner[row];
           const r = results[p][choice];
           r.tokens.push(token);
+          r.logprobs.push(logprob);
+          if (top) r.topLogprobs.push([...top]);
           this.stats.tokens++;
           try {
-            batch[p].req.onToken?.(choice, token, finish);
+            batch[p].req.onToken?.(choice, token, finish, logprob, top);
           } catch {
             // A client's stream failing (it went away) must not end its neighbours' rows.
           }

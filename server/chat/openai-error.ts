@@ -35,7 +35,7 @@ export const invalid = (message: string, param: string | null = null, code: stri
 
 /** Whether a route path is one of the OpenAI-compatible ones (their errors use OpenAI's shape). */
 export function isOpenAIPath(path: string): boolean {
-  return path.startsWith('/v1/chat/') || path === '/v1/models' || path.startsWith('/v1/models/');
+  return path.startsWith('/v1/chat/') || path === '/v1/models' || path.startsWith('/v1/models/') || path.startsWith('/v1/sessions/');
 }
 
 const TYPES: Record<number, string> = { 401: 'authentication_error', 404: 'invalid_request_error', 429: 'rate_limit_error' };

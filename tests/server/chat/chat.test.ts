@@ -195,7 +195,7 @@ describe('errors in OpenAI shape', () => {
     await bad({ model: 'tiny', messages: user('x'), max_tokens: 100_000 }, 400, 'context_length_exceeded', 'max_tokens');
     await bad({ model: 'tiny', messages: user('y'.repeat(600)) }, 400, 'context_length_exceeded', 'messages');
     await bad({ model: 'tiny', messages: user('x'), tools: [{ type: 'function' }] }, 400, 'unsupported_parameter', 'tools');
-    await bad({ model: 'tiny', messages: user('x'), logprobs: true }, 400, 'unsupported_parameter', 'logprobs');
+    await bad({ model: 'tiny', messages: user('x'), top_logprobs: 3 }, 400, 'invalid_value', 'top_logprobs');
     await bad({ model: 'nope', messages: user('x') }, 404, 'model_not_found', 'model');
     const broken = await s.call<OpenAIErr>('POST', '/v1/chat/completions', '{"model": ', { ...auth });
     expect(broken.status).toBe(400);

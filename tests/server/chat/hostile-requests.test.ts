@@ -129,7 +129,9 @@ describe('field types and messages', () => {
     await bad({ ...base, metadata: { run: 1 } }, 400, 'invalid_value', 'metadata');
     // Well typed but not implemented: refused by name.
     await bad({ ...base, response_format: { type: 'json_object' } }, 400, 'unsupported_parameter', 'response_format', /"json_object"/);
-    await bad({ ...base, top_logprobs: 2 }, 400, 'unsupported_parameter', 'top_logprobs');
+    await bad({ ...base, top_logprobs: 2 }, 400, 'invalid_value', 'top_logprobs', /needs logprobs: true/);
+    await bad({ ...base, logprobs: true, top_logprobs: 21 }, 400, 'invalid_value', 'top_logprobs');
+    await bad({ ...base, return_token_ids: 'yes' }, 400, 'invalid_value', 'return_token_ids');
     await bad({ ...base, modalities: ['text', 'audio'] }, 400, 'unsupported_parameter', 'modalities');
     // Well typed and asking for nothing this server lacks: answered.
     const ok = await chat({ ...base, logprobs: false, logit_bias: {}, response_format: { type: 'text' }, tools: [], modalities: ['text'], user: 'u', metadata: { run: '1' } });
