@@ -1,5 +1,6 @@
 /**
- * The Open Reward Standard façade under /ors: environments (our env ids and the text-puzzle
+ * The Open Reward Standard façade under /ors (and the same at the root, where the SDK's client
+ * sends its requests whatever the base URL's path): environments (our env ids and the text-puzzle
  * families as `puzzle-<family>`), splits train/test from the suite's disjoint seeds
  * (envs/core/splits.ts), tasks, sessions by X-Session-ID, a prompt of text and image blocks, and one
  * `act` tool taking raw text, answered as a server-sent event stream (task_id, then chunk... end,
@@ -11,7 +12,7 @@
  * for REST; a session whose instance was evicted is gone (404), and puzzle sessions are dropped
  * after the same idle timeout.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { envSpec, listEnvs } from '../../envs/core/registry.js';
 import { SPLIT_TASKS, splitSeed, type SplitName } from '../../envs/core/splits.js';
@@ -191,13 +192,30 @@ export default async function orsRoutes(app: FastifyInstance): Promise<void> {
     }
   }
 
-  await app.register(
-    async (ors) => {
+  // The same routes and sessions twice: under /ors, and at the server's root, because the SDK's
+  // client (aiohttp, paths with a leading slash) drops any path of the base URL it is given.
+  const routes = async (ors: FastifyInstance) => {
+      // Listed once in /docs, under /ors; the root's copies are hidden.
+      ors.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, tags: ['ors'], ...(ors.prefix === '' ? { hide: true } : {}) };
+      });
       // The SDK posts bodiless requests (/ping, /delete) and `{}` alike: an empty JSON body is no body.
       ors.addHook('onRequest', (req, _reply, done) => {
         if (req.headers['content-length'] === '0') delete req.headers['content-type'];
         done();
       });
+      // With --token, ORS is as private as /v1: the SDK sends its API key as X-API-Key.
+      const token = app.settings.token;
+      if (token) {
+        const expected = Buffer.from(token);
+        const bearer = Buffer.from(`Bearer ${token}`);
+        const same = (given: string | string[] | undefined, want: Buffer) =>
+          typeof given === 'string' && Buffer.byteLength(given) === want.length && timingSafeEqual(Buffer.from(given), want);
+        ors.addHook('onRequest', async (req, reply) => {
+          if (same(req.headers['x-api-key'], expected) || same(req.headers.authorization, bearer)) return;
+          return reply.code(401).send({ detail: 'missing or invalid API key: send X-API-Key: <token> (or Authorization: Bearer <token>)' });
+        });
+      }
       ors.setErrorHandler((err: FastifyError | OrsError, req, reply) => {
         if (err instanceof OrsError) return reply.code(err.statusCode).send({ detail: err.detail });
         const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
@@ -403,7 +421,7 @@ export default async function orsRoutes(app: FastifyInstance): Promise<void> {
         if (saved) await saved;
         return sendStream(reply, output);
       });
-    },
-    { prefix: PREFIX },
-  );
+  };
+  await app.register(routes, { prefix: PREFIX });
+  await app.register(routes);
 }

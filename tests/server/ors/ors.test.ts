@@ -170,3 +170,32 @@ describe('ORS façade', () => {
     expect((await server.call('GET', '/v1/health')).status).toBe(200);
   });
 });
+
+describe('ORS at the root', () => {
+  it('answers the SDK client, which drops the base URL path, on the same sessions', async () => {
+    expect((await server.call<any>('GET', '/list_environments')).body).toEqual((await ors('GET', '/list_environments')).body);
+    expect((await server.call<any>('POST', '/create', { env_name: 'Sokoban-small-v0', task_spec: { seed: 3 } }, { 'x-session-id': 'root' })).status).toBe(200);
+    expect((await ors('GET', '/Sokoban-small-v0/prompt', undefined, 'root')).status).toBe(200);
+    expect((await server.call<any>('GET', '/v1/health')).status).toBe(200);
+    expect((await server.call<any>('POST', '/delete', undefined, { 'x-session-id': 'root' })).body).toEqual({ sid: 'root' });
+    expect(server.app.instances.size).toBe(0);
+    const paths = Object.keys((await server.call<any>('GET', '/docs/json')).body.paths);
+    expect(paths).toContain('/ors/{env}/call');
+    expect(paths).not.toContain('/{env}/call');
+  });
+});
+
+describe('ORS with --token', () => {
+  it('asks for the token as X-API-Key or a bearer header', async () => {
+    const locked = await startServer({ token: 'sekret' });
+    try {
+      const list = (headers: Record<string, string>) => locked.call<any>('GET', '/ors/list_environments', undefined, headers);
+      expect(await list({})).toMatchObject({ status: 401, body: { detail: expect.stringMatching(/X-API-Key/) } });
+      expect((await list({ 'x-api-key': 'wrong' })).status).toBe(401);
+      expect((await list({ 'x-api-key': 'sekret' })).status).toBe(200);
+      expect((await list({ authorization: 'Bearer sekret' })).status).toBe(200);
+    } finally {
+      await locked.close();
+    }
+  });
+});
