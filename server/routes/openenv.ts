@@ -16,6 +16,7 @@
  * Here `/reset` makes an instance and names it in `observation.episode_id`, and `/step` takes that
  * `episode_id` beside the action; the instance is closed when its episode ends (or when it idles).
  */
+import { timingSafeEqual } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -193,6 +194,29 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
   // A message past this size closes the socket (1009, as OpenEnv's client refuses one past its own
   // max size); anything below it that breaks a rule gets a typed error and the session goes on.
   await app.register(websocket, { options: { maxPayload: limit } });
+
+  // With --token, OpenEnv is as private as /v1: `Authorization: Bearer <token>`, or Basic auth
+  // with the token as password, which OpenEnv's client (the websockets library) sends for a URL
+  // with user info, `ws://openenv:<token>@host/...`.
+  const token = app.settings.token;
+  if (token) {
+    const bearer = Buffer.from(`Bearer ${token}`);
+    const password = Buffer.from(token);
+    const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+    app.addHook('onRequest', async (req, reply) => {
+      const header = req.headers.authorization ?? '';
+      if (same(Buffer.from(header), bearer)) return;
+      if (/^basic /i.test(header)) {
+        const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon >= 0 && same(Buffer.from(decoded.slice(colon + 1)), password)) return;
+      }
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ detail: 'missing or invalid token: send Authorization: Bearer <token> (or Basic auth with the token as password)' });
+    });
+  }
 
   const spec = (envId: string) => {
     const found = envSpec(envId);

@@ -221,3 +221,19 @@ describe.skipIf(!envSpec(SOKOBAN))('OpenEnv /ws bad input', () => {
     await expect.poll(() => s.app.instances.size).toBe(0);
   });
 });
+
+describe.skipIf(!envSpec(SOKOBAN))('OpenEnv with --token', () => {
+  it('needs the token (Bearer, or Basic from a URL with user info) on HTTP and on the upgrade', async () => {
+    const guarded = await startServer({ token: 'sesame' });
+    try {
+      expect((await guarded.call('GET', `/openenv/${SOKOBAN}/health`)).status).toBe(401);
+      expect((await guarded.call('GET', `/openenv/${SOKOBAN}/health`, undefined, { authorization: 'Bearer sesame' })).status).toBe(200);
+      await expect(Session.open(wsUrl(guarded.url, SOKOBAN))).rejects.toThrow(/401/);
+      const ws = await Session.open(wsUrl(guarded.url, SOKOBAN).replace('ws://', 'ws://openenv:sesame@'));
+      expect((await ws.reset({ seed: 1 })).done).toBe(false);
+      await ws.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+});
