@@ -22,6 +22,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { envSpec } from '../../envs/core/registry.js';
 import type { Info, JsonObject, Observation } from '../../envs/core/types.js';
+import { PUZZLE_FAMILIES, makePuzzle, verifyPuzzle, type PuzzleItem } from '../../envs/puzzles/index.js';
 import { encodePngFast } from '../../envs/render/png-node.js';
 import { REPLAY_LIMITS } from '../../envs/replay/schema.js';
 import { ApiError } from '../errors.js';
@@ -65,6 +66,7 @@ const FrameSchema = {
 
 /** JSON Schemas of the action, the observation (the `observation` of each answer) and the state. */
 function schemas(envId: string) {
+  const puzzle = puzzleFamily(envId) !== null;
   return {
     action: {
       title: 'TextAction',
@@ -79,7 +81,7 @@ function schemas(envId: string) {
       type: 'object',
       properties: {
         text: { type: 'string', description: 'what a text-only player reads' },
-        frame: FrameSchema,
+        frame: puzzle ? { type: 'null', description: 'text puzzles have no frame' } : FrameSchema,
         terminated: { type: 'boolean', description: 'the episode ended by the game (solved, failed)' },
         truncated: { type: 'boolean', description: 'the episode ended by its time limit' },
         action_is_valid: { type: 'boolean', description: 'whether the last answer parsed into moves (true after a reset)' },
@@ -135,6 +137,72 @@ function answer(obs: Observation, turn: Turn, episodeId: string, stepCount: numb
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Text-puzzle families are envs too, as `puzzle-<family>`: one question, one answer, reward 1 when
+ * the family's verifier accepts it. They have no frame and no instance: the episode id names the
+ * item (`puzzle:<family>:<difficulty>:<seed>:<index>`), so the item is made again from it.
+ */
+const PUZZLE = 'puzzle-';
+
+function puzzleFamily(envId: string): string | null {
+  const family = envId.startsWith(PUZZLE) ? envId.slice(PUZZLE.length) : null;
+  return family !== null && PUZZLE_FAMILIES.includes(family) ? family : null;
+}
+
+interface PuzzleEpisode {
+  item: PuzzleItem;
+  id: string;
+  done: boolean;
+}
+
+function puzzleText(item: PuzzleItem): string {
+  return item.prompt
+    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((part) => ('text' in part ? String(part.text) : '')).join('')))
+    .join('\n\n');
+}
+
+/** A puzzle's reset: `difficulty` (1-5, default 1), `seed` and `index` (default 0). */
+function puzzleReset(family: string, data: unknown, root: string): PuzzleEpisode {
+  const { seed, episodeId, options } = readReset(data, root);
+  const { difficulty = 1, index = 0, ...rest } = options;
+  const errors: FieldError[] = Object.keys(rest).map((k) => ({ type: 'extra_forbidden', loc: [root, k.slice(0, 64)], msg: 'Extra inputs are not permitted (a puzzle takes seed, difficulty, index)' }));
+  if (!(typeof difficulty === 'number' && Number.isInteger(difficulty) && difficulty >= 1 && difficulty <= 5)) {
+    errors.push({ type: 'int_type', loc: [root, 'difficulty'], msg: 'Input should be an integer from 1 to 5' });
+  }
+  if (!(typeof index === 'number' && Number.isSafeInteger(index) && index >= 0)) {
+    errors.push({ type: 'int_type', loc: [root, 'index'], msg: 'Input should be an integer greater than or equal to 0' });
+  }
+  if (errors.length > 0) throw validation(errors);
+  const s = seed ?? Math.floor(Math.random() * 2 ** 32);
+  const item = makePuzzle(family, difficulty as number, s, index as number);
+  return { item, id: episodeId ?? `puzzle:${family}:${difficulty}:${s}:${index}`, done: false };
+}
+
+/** The item an HTTP episode id names, or null. */
+function puzzleFromId(family: string, id: string): PuzzleItem | null {
+  const m = /^puzzle:([a-z0-9_-]+):([1-5]):([0-9]{1,16}):([0-9]{1,16})$/.exec(id);
+  if (!m || m[1] !== family || !Number.isSafeInteger(Number(m[3])) || !Number.isSafeInteger(Number(m[4]))) return null;
+  return makePuzzle(family, Number(m[2]), Number(m[3]), Number(m[4]));
+}
+
+function puzzleAnswer(item: PuzzleItem, id: string, solved: boolean | null) {
+  const done = solved !== null;
+  return {
+    observation: {
+      text: done ? (solved ? 'Correct.' : 'Incorrect.') : puzzleText(item),
+      frame: null,
+      terminated: done,
+      truncated: false,
+      action_is_valid: true,
+      info: done ? { solved, family: item.family, difficulty: item.difficulty } : { family: item.family, difficulty: item.difficulty },
+      episode_id: id,
+      step_count: done ? 1 : 0,
+    },
+    reward: done ? (solved ? 1 : 0) : null,
+    done,
+  };
 }
 
 /** The reset fields: `seed`, `episode_id`, and the env's options (every other field). */
@@ -219,6 +287,8 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
   }
 
   const spec = (envId: string) => {
+    const family = puzzleFamily(envId);
+    if (family !== null) return { id: envId, description: `Text puzzle "${family}": one question, one answer (reward 1 when it is right)` };
     const found = envSpec(envId);
     if (!found) throw new ApiError(404, 'not_found', `no env "${envId.slice(0, 128)}"; GET /v1/envs lists them`);
     return found;
@@ -287,6 +357,15 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
 
   app.post<P & { Body: unknown }>('/openenv/:envId/reset', { schema: { hide: true } }, async (req) => {
     const envId = spec(req.params.envId).id;
+    const family = puzzleFamily(envId);
+    if (family !== null) {
+      if (isObject(req.body) && req.body.episode_id != null) {
+        // Over stateless HTTP the episode id names the item, so the server chooses it.
+        throw validation([{ type: 'value_error', loc: ['body', 'episode_id'], msg: 'a puzzle episode over HTTP is named by the server; leave episode_id out' }]);
+      }
+      const episode = puzzleReset(family, req.body, 'body');
+      return puzzleAnswer(episode.item, episode.id, null);
+    }
     const reset = readReset(req.body, 'body');
     const { instance, reset: r } = create(envId, reset, { id: reset.episodeId });
     return answer(r.observation, { reward: null, terminated: false, truncated: false, info: r.info }, instance.id, 0);
@@ -300,6 +379,12 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
     const id = body.episode_id;
     if (typeof id !== 'string') {
       throw validation([{ type: 'missing', loc: ['body', 'episode_id'], msg: 'Field required: the episode_id that /reset answered (observation.episode_id)' }]);
+    }
+    const family = puzzleFamily(req.params.envId);
+    if (family !== null) {
+      const item = puzzleFromId(family, id);
+      if (!item) throw new ApiError(404, 'not_found', `no ${req.params.envId} episode "${id.slice(0, 64)}"`);
+      return puzzleAnswer(item, id, verifyPuzzle(item, action.text));
     }
     const instance = pool.get(id);
     if (instance.env.id !== req.params.envId) throw new ApiError(404, 'not_found', `episode "${id.slice(0, 64)}" is not a ${req.params.envId} episode`);
@@ -319,6 +404,8 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
   function session(socket: WebSocket, envId: string): void {
     let instance: Instance | null = null;
     let episodeId: string | null = null;
+    const family = puzzleFamily(envId);
+    let puzzle: PuzzleEpisode | null = null;
     let closed = false;
     const send = (type: string, data: unknown) => {
       if (!closed && socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type, data }));
@@ -348,7 +435,7 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
       socket.close(1000);
     }
 
-    if (!envSpec(envId)) {
+    if (family === null && !envSpec(envId)) {
       fail('FACTORY_ERROR', `no env "${envId.slice(0, 128)}"; GET /v1/envs lists them`, { factory_name: envId.slice(0, 128) });
       end();
       socket.close(1000);
@@ -416,6 +503,9 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
     }
 
     function state() {
+      if (family !== null) {
+        return { episode_id: puzzle?.id ?? null, step_count: puzzle?.done ? 1 : 0, env_id: envId, seed: null, done: puzzle?.done ?? false };
+      }
       return {
         episode_id: episodeId,
         step_count: instance ? instance.env.turns : 0,
@@ -427,6 +517,11 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
 
     function onReset(message: Record<string, unknown>) {
       checkFields(message, ['data']);
+      if (family !== null) {
+        puzzle = puzzleReset(family, message.data, 'data');
+        send('observation', puzzleAnswer(puzzle.item, puzzle.id, null));
+        return;
+      }
       const reset = readReset(message.data, 'data');
       if (instance && !instance.env.episodeDone && instance.env.turns > 0) {
         throw new OpenEnvError(
@@ -446,6 +541,13 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
       checkFields(message, ['data']);
       if (message.data === undefined) throw validation([{ type: 'missing', loc: ['data'], msg: 'Field required' }]);
       const action = readAction(message.data, ['data']);
+      if (family !== null) {
+        if (!puzzle) throw new OpenEnvError('EXECUTION_ERROR', 'no episode: send reset first');
+        if (puzzle.done) throw new OpenEnvError('EXECUTION_ERROR', 'the episode has ended; send reset for a new one');
+        puzzle.done = true;
+        send('observation', puzzleAnswer(puzzle.item, puzzle.id, verifyPuzzle(puzzle.item, action.text)));
+        return;
+      }
       if (!instance) throw new OpenEnvError('EXECUTION_ERROR', 'no episode: send reset first');
       const current = instance;
       try {

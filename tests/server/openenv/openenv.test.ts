@@ -8,6 +8,7 @@ import { decode } from 'fast-png';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSpec, listEnvs } from '../../../envs/index.js';
+import { PUZZLE_FAMILIES, makePuzzle } from '../../../envs/puzzles/index.js';
 import { parseReplay, verifyReplay } from '../../../envs/replay/index.js';
 import { sokobanPlan, sokobanResponse } from '../fixtures/sokoban-plans.js';
 import { startServer, type TestServer } from '../helpers.js';
@@ -237,3 +238,40 @@ describe.skipIf(!envSpec(SOKOBAN))('OpenEnv with --token', () => {
     }
   });
 });
+
+describe('OpenEnv text puzzles (puzzle-<family>)', () => {
+  it('plays one question, one answer, over /ws and over /reset + /step, checked against /schema', async () => {
+    const env = `puzzle-${PUZZLE_FAMILIES[0]}`;
+    const schema = (await s.call<Record<string, object>>('GET', `/openenv/${env}/schema`)).body;
+    const valid = new Ajv({ strict: false }).compile(schema.observation);
+    expect((await s.call<{ name: string }>('GET', `/openenv/${env}/metadata`)).body.name).toBe(env);
+    const item = makePuzzle(PUZZLE_FAMILIES[0], 2, 9, 0);
+
+    const ws = await Session.open(wsUrl(s.url, env));
+    const first = await ws.reset({ seed: 9, difficulty: 2 });
+    expect(valid(first.observation)).toBe(true);
+    expect(first.observation.frame).toBeNull();
+    expect(first.observation.text).toContain(puzzleQuestion(item));
+    const right = await ws.step(`<think>worked out</think><answer>${item.answer}</answer>`);
+    expect(valid(right.observation)).toBe(true);
+    expect(right).toMatchObject({ reward: 1, done: true });
+    expect((await ws.send({ type: 'step', data: { text: 'again' } }))?.data).toMatchObject({ code: 'EXECUTION_ERROR' });
+    expect((await ws.send({ type: 'reset', data: { difficulty: 9 } }))?.data).toMatchObject({ code: 'VALIDATION_ERROR' });
+    await ws.close();
+
+    const r = await s.call<ObservationData>('POST', `/openenv/${env}/reset`, { seed: 9, difficulty: 2 });
+    expect(r.body.observation.text).toBe(first.observation.text);
+    const wrong = await s.call<ObservationData>('POST', `/openenv/${env}/step`, { action: { text: '<answer>no idea</answer>' }, episode_id: r.body.observation.episode_id });
+    expect(wrong.body).toMatchObject({ reward: 0, done: true });
+    const again = await s.call<ObservationData>('POST', `/openenv/${env}/step`, { action: { text: `<answer>${item.answer}</answer>` }, episode_id: r.body.observation.episode_id });
+    expect(again.body).toMatchObject({ reward: 1, done: true });
+    expect((await s.call('POST', `/openenv/${env}/step`, { action: { text: 'x' }, episode_id: 'puzzle:nope:1:1:1' })).status).toBe(404);
+    expect((await s.call('GET', '/openenv/puzzle-nope/health')).status).toBe(404);
+    expect(s.app.instances.size).toBe(0);
+  });
+});
+
+function puzzleQuestion(item: { prompt: { role: string; content: unknown }[] }): string {
+  const user = item.prompt.find((m) => m.role === 'user')!;
+  return typeof user.content === 'string' ? user.content : '';
+}
