@@ -50,6 +50,8 @@ class OpenEnvError extends Error {
 
 const AGENT = { name: 'openenv', model: null };
 const MAX_EPISODE_ID = 255;
+/** Messages a socket may have waiting for their answers. */
+const MAX_PENDING = 64;
 
 const FrameSchema = {
   type: 'object',
@@ -443,11 +445,20 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
     }
 
     // Messages are answered in order, each after the last (an episode's end waits for its replay).
+    // A client that sends without reading the answers is closed (1008) before its backlog grows.
     let queue: Promise<void> = Promise.resolve();
+    let pending = 0;
     socket.on('message', (raw: RawData, isBinary: boolean) => {
+      if (closed) return;
       clearTimeout(idle);
       idle = setTimeout(onIdle, idleMs);
-      queue = queue.then(() => handle(raw, isBinary)).catch((err: unknown) => {
+      if (++pending > MAX_PENDING) {
+        fail('SESSION_ERROR', `more than ${MAX_PENDING} messages waiting for their answers; send one message, read its answer, then the next`);
+        end();
+        socket.close(1008);
+        return;
+      }
+      queue = queue.then(() => handle(raw, isBinary)).finally(() => pending--).catch((err: unknown) => {
         app.log.error(err);
         fail('SESSION_ERROR', 'internal error; the session is closed');
         end();

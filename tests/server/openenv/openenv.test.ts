@@ -275,3 +275,18 @@ function puzzleQuestion(item: { prompt: { role: string; content: unknown }[] }):
   const user = item.prompt.find((m) => m.role === 'user')!;
   return typeof user.content === 'string' ? user.content : '';
 }
+
+describe.skipIf(!envSpec(SOKOBAN))('OpenEnv /ws flood', () => {
+  it('closes a socket that sends far ahead of its answers and keeps serving', async () => {
+    const raw = new WebSocket(wsUrl(s.url, SOKOBAN));
+    await new Promise((r) => raw.once('open', r));
+    const closed = new Promise<number>((r) => raw.once('close', (code) => r(code)));
+    raw.send(JSON.stringify({ type: 'reset', data: { seed: 1 } }));
+    for (let i = 0; i < 2000; i++) raw.send(JSON.stringify({ type: 'state' }));
+    expect(await closed).toBe(1008);
+    await expect.poll(() => s.app.instances.size).toBe(0);
+    const ws = await Session.open(wsUrl(s.url, SOKOBAN));
+    expect((await ws.reset({ seed: 1 })).done).toBe(false);
+    await ws.close();
+  });
+});
