@@ -21,7 +21,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Command } from 'commander';
-import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
+import { constants, deflateRawSync, deflateSync } from 'node:zlib';
+import { ihdrChunk, pngChunk, pngFile, zerosZlib } from '../envs/render/png-bytes-node.js';
 import { encodePngFast } from '../envs/render/png-node.js';
 import { parsePositive } from '../envs/node/cli-options.js';
 
@@ -32,43 +33,11 @@ const MIB = 2 ** 20;
 
 // --- PNG files, byte by byte ---
 
-function chunk(type: string, data: Uint8Array = new Uint8Array(0)): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-function ihdr(width: number, height: number, depth: number, colourType: number): Buffer {
-  const d = Buffer.alloc(13);
-  d.writeUInt32BE(width, 0);
-  d.writeUInt32BE(height, 4);
-  d[8] = depth;
-  d[9] = colourType;
-  return chunk('IHDR', d);
-}
-
-const png = (...chunks: Buffer[]) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
-
-/**
- * A zlib stream of `mib` MiB of zeros (about 1/1000 of that in size) made without allocating it:
- * one MiB deflated up to a full flush (a byte-aligned block referring to nothing before it)
- * repeated, an empty final block, and the Adler-32 of that many zeros.
- */
-function zerosZlib(mib: number): Buffer {
-  const block = deflateRawSync(Buffer.alloc(MIB), { finishFlush: constants.Z_FULL_FLUSH });
-  const adler = Buffer.alloc(4);
-  adler.writeUInt32BE(((((mib * MIB) % 65521) << 16) | 1) >>> 0);
-  return Buffer.concat([Buffer.from([0x78, 0x01]), ...Array<Buffer>(mib).fill(block), Buffer.from([0x01, 0x00, 0x00, 0xff, 0xff]), adler]);
-}
-
 /** MiB of zeros whose stream makes a request body of about `bodyBytes` (base64 is 4/3 of the file). */
 const mibForBody = (bodyBytes: number) => Math.round((bodyBytes * 3) / 4 / (deflateRawSync(Buffer.alloc(MIB), { finishFlush: constants.Z_FULL_FLUSH }).length));
 
 function secondHeader(bodyBytes: number): Buffer {
-  return png(ihdr(2, 2, 8, 2), ihdr(8000, 8000, 8, 6), chunk('IDAT', zerosZlib(mibForBody(bodyBytes))), chunk('IEND'));
+  return pngFile(ihdrChunk(2, 2, 8, 2), ihdrChunk(8000, 8000, 8, 6), pngChunk('IDAT', zerosZlib(mibForBody(bodyBytes))), pngChunk('IEND'));
 }
 
 function largest(): Buffer {
@@ -85,11 +54,11 @@ const longPrompt = (messages: number, mib: number) =>
 /** Each case's request body. */
 const CASES: Record<string, () => string> = {
   // Grey, one byte a row and its filter byte: 8 MiB of zeros that deflate to 8 KB.
-  tall: () => chatBody(png(ihdr(1, 4_194_304, 8, 0), chunk('IDAT', deflateSync(Buffer.alloc(2 * 4_194_304))), chunk('IEND'))),
+  tall: () => chatBody(pngFile(ihdrChunk(1, 4_194_304, 8, 0), pngChunk('IDAT', deflateSync(Buffer.alloc(2 * 4_194_304))), pngChunk('IEND'))),
   'ihdr-1.4mb': () => chatBody(secondHeader(1.4e6)),
   'ihdr-4.2mb': () => chatBody(secondHeader(4.2e6)),
   'ihdr-16mb': () => chatBody(secondHeader(16.7e6)),
-  'bomb-4.2mb': () => chatBody(png(ihdr(2048, 2048, 8, 6), chunk('IDAT', zerosZlib(mibForBody(4.2e6))), chunk('IEND'))),
+  'bomb-4.2mb': () => chatBody(pngFile(ihdrChunk(2048, 2048, 8, 6), pngChunk('IDAT', zerosZlib(mibForBody(4.2e6))), pngChunk('IEND'))),
   largest: () => chatBody(largest()),
   'prompt-15mb': () => longPrompt(15, 1),
 };
@@ -172,7 +141,7 @@ async function runCase(name: string, timeoutS: number): Promise<Figures> {
   const pid = child.pid!;
   try {
     // A small image first, so that whatever the server starts for images is running and counted idle.
-    const warm = png(ihdr(8, 8, 8, 2), chunk('IDAT', deflateSync(Buffer.alloc(8 * 25))), chunk('IEND'));
+    const warm = pngFile(ihdrChunk(8, 8, 8, 2), pngChunk('IDAT', deflateSync(Buffer.alloc(8 * 25))), pngChunk('IEND'));
     await (await post(url, chatBody(warm))).text();
     await new Promise((r) => setTimeout(r, 500));
     const idle = rss(pid)?.now ?? null;

@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import '../envs/index.js';
 import { buildApp } from './app.js';
+import { integerIn } from '../envs/node/cli-options.js';
 import { CHAT_TEMPLATES, DEFAULT_REWARD_WORKERS } from './options.js';
 import type { AnswerSearch } from '../envs/rewards/config.js';
 
@@ -18,43 +19,35 @@ function modelEntry(value: string, previous: Record<string, string>): Record<str
   return { ...previous, [name]: value.slice(eq + 1) };
 }
 
-function int(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-    return n;
-  };
-}
-
 const program = new Command()
   .name('serve')
   .description('HTTP environment server: instances, batch calls, OpenRLHF reward endpoint, replays, viewer, OpenAI-compatible chat on TinyLMM checkpoints')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--port <port>', 'port (0 picks a free one)', int('port', 0), 8000)
+  .option('--port <port>', 'port (0 picks a free one)', integerIn(0), 8000)
   .option('--token <token>', 'require "Authorization: Bearer <token>" on /v1 routes (default: $ENV_SERVER_TOKEN)')
   .option('--replay-dir <dir>', 'save finished episodes here', 'runs/replays')
   .option('--no-replays', 'do not save replays')
   .option('--viewer-dir <dir>', 'built viewer files (default: dist/viewer, built on start if missing)')
-  .option('--max-instances <n>', 'instance limit', int('max-instances', 1), 1024)
-  .option('--idle-timeout <seconds>', 'close instances idle this long', int('idle-timeout', 1), 600)
-  .option('--max-batch <n>', 'most items in one batch call', int('max-batch', 1), 1024)
-  .option('--body-limit <bytes>', 'request body limit (reward and batch routes have their own)', int('body-limit', 1024), 1 << 20)
-  .option('--batch-body-limit <bytes>', 'body limit of the batch routes', int('batch-body-limit', 1024), 64 << 20)
-  .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', int('reward-body-limit', 1024), 256 << 20)
+  .option('--max-instances <n>', 'instance limit', integerIn(1), 1024)
+  .option('--idle-timeout <seconds>', 'close instances idle this long', integerIn(1), 600)
+  .option('--max-batch <n>', 'most items in one batch call', integerIn(1), 1024)
+  .option('--body-limit <bytes>', 'request body limit (reward and batch routes have their own)', integerIn(1024), 1 << 20)
+  .option('--batch-body-limit <bytes>', 'body limit of the batch routes', integerIn(1024), 64 << 20)
+  .option('--reward-body-limit <bytes>', 'body limit of /v1/reward', integerIn(1024), 256 << 20)
   .option('--reward-answer-search <mode>', 'where /v1/reward finds a math answer: answer-block (the <answer> block) or whole-response (LMM-R1: last \\boxed{} anywhere)', 'answer-block')
   .option('--reward-strict-labels', 'fail a whole /v1/reward request with a 400 on one label that cannot be graded')
-  .option('--reward-workers <n>', 'worker threads grading /v1/reward samples (0: in the request thread)', int('reward-workers', 0), DEFAULT_REWARD_WORKERS)
-  .option('--reward-worker-timeout <seconds>', 'a reward worker busy this long on one message is replaced and its requests get a 500', int('reward-worker-timeout', 1), 60)
-  .option('--max-replay-bytes <bytes>', 'memory budget of one episode replay; longer episodes are not saved', int('max-replay-bytes', 1024), 4 << 20)
+  .option('--reward-workers <n>', 'worker threads grading /v1/reward samples (0: in the request thread)', integerIn(0), DEFAULT_REWARD_WORKERS)
+  .option('--reward-worker-timeout <seconds>', 'a reward worker busy this long on one message is replaced and its requests get a 500', integerIn(1), 60)
+  .option('--max-replay-bytes <bytes>', 'memory budget of one episode replay; longer episodes are not saved', integerIn(1024), 4 << 20)
   .option('--chat-template <name>', `template whose assistant header starts responses: ${Object.keys(CHAT_TEMPLATES).join(', ')}`, 'chatml')
   .option('--model <name=dir>', 'serve a TinyLMM checkpoint at /v1/chat/completions under this name (repeatable)', modelEntry, {})
-  .option('--model-threads <n>', "intra-op threads of the served models (default: ORT's, all cores)", int('model-threads', 1))
-  .option('--chat-batch-window <ms>', 'how long a chat request waits for others to join its batch', int('chat-batch-window', 0), 10)
-  .option('--chat-max-batch <rows>', 'most rows (choices) decoded in one batch', int('chat-max-batch', 1), 64)
-  .option('--chat-body-limit <bytes>', 'body limit of /v1/chat/completions (images come inline)', int('chat-body-limit', 1024), 16 << 20)
-  .option('--max-image-pixels <n>', 'most pixels (width x height) of one chat image', int('max-image-pixels', 1), 2048 * 2048)
-  .option('--max-image-side <n>', 'most pixels along either side of one chat image', int('max-image-side', 1), 4096)
-  .option('--max-image-aspect <n>', 'most times one side of a chat image may be as long as the other', int('max-image-aspect', 1), 16)
+  .option('--model-threads <n>', "intra-op threads of the served models (default: ORT's, all cores)", integerIn(1))
+  .option('--chat-batch-window <ms>', 'how long a chat request waits for others to join its batch', integerIn(0), 10)
+  .option('--chat-max-batch <rows>', 'most rows (choices) decoded in one batch', integerIn(1), 64)
+  .option('--chat-body-limit <bytes>', 'body limit of /v1/chat/completions (images come inline)', integerIn(1024), 16 << 20)
+  .option('--max-image-pixels <n>', 'most pixels (width x height) of one chat image', integerIn(1), 2048 * 2048)
+  .option('--max-image-side <n>', 'most pixels along either side of one chat image', integerIn(1), 4096)
+  .option('--max-image-aspect <n>', 'most times one side of a chat image may be as long as the other', integerIn(1), 16)
   .option('--log-requests', 'log every request')
   .option('--quiet', 'no log at all');
 

@@ -6,21 +6,12 @@
  * decoder. The pixels are the determinism contract: the PNG bytes are the same for the same zlib
  * build (Node's), which is what a machine's tests compare.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import type { RgbaImage } from '../core/types.js';
 import type { PngEncoder } from './png.js';
+import { PNG_SIGNATURE, pngChunk } from './png-bytes-node.js';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const IEND = chunk('IEND', Buffer.alloc(0));
-
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
+const IEND = pngChunk('IEND');
 
 /** Level 3 measured about 1.5x faster than 6 for 30% more bytes on Sokoban frames. */
 export function encodePngFast(image: RgbaImage, level = 3): Buffer {
@@ -37,7 +28,7 @@ export function encodePngFast(image: RgbaImage, level = 3): Buffer {
     raw[y * (stride + 1)] = 0; // filter: none
     src.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
   }
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level })), IEND]);
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(raw, { level })), IEND]);
 }
 
 export const zlibPngEncoder: PngEncoder = (image) => {

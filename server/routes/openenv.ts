@@ -16,16 +16,17 @@
  * Here `/reset` makes an instance and names it in `observation.episode_id`, and `/step` takes that
  * `episode_id` beside the action; the instance is closed when its episode ends (or when it idles).
  */
-import { timingSafeEqual } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { envSpec } from '../../envs/core/registry.js';
 import type { Info, JsonObject, Observation } from '../../envs/core/types.js';
-import { PUZZLE_FAMILIES, makePuzzle, verifyPuzzle, type PuzzleItem } from '../../envs/puzzles/index.js';
+import { makePuzzle, verifyPuzzle, type PuzzleItem } from '../../envs/puzzles/index.js';
 import { encodePngFast } from '../../envs/render/png-node.js';
 import { REPLAY_LIMITS } from '../../envs/replay/schema.js';
+import { carriesToken } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { puzzleFamilyOf, puzzleText } from '../puzzle-envs.js';
 import type { Instance } from '../services/instances.js';
 
 /** OpenEnv's `WSErrorCode` (core/env_server/types.py). */
@@ -68,7 +69,7 @@ const FrameSchema = {
 
 /** JSON Schemas of the action, the observation (the `observation` of each answer) and the state. */
 function schemas(envId: string) {
-  const puzzle = puzzleFamily(envId) !== null;
+  const puzzle = puzzleFamilyOf(envId) !== null;
   return {
     action: {
       title: 'TextAction',
@@ -146,23 +147,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * the family's verifier accepts it. They have no frame and no instance: the episode id names the
  * item (`puzzle:<family>:<difficulty>:<seed>:<index>`), so the item is made again from it.
  */
-const PUZZLE = 'puzzle-';
-
-function puzzleFamily(envId: string): string | null {
-  const family = envId.startsWith(PUZZLE) ? envId.slice(PUZZLE.length) : null;
-  return family !== null && PUZZLE_FAMILIES.includes(family) ? family : null;
-}
-
 interface PuzzleEpisode {
   item: PuzzleItem;
   id: string;
   done: boolean;
-}
-
-function puzzleText(item: PuzzleItem): string {
-  return item.prompt
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((part) => ('text' in part ? String(part.text) : '')).join('')))
-    .join('\n\n');
 }
 
 /** A puzzle's reset: `difficulty` (1-5, default 1), `seed` and `index` (default 0). */
@@ -270,17 +258,9 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
   // with user info, `ws://openenv:<token>@host/...`.
   const token = app.settings.token;
   if (token) {
-    const bearer = Buffer.from(`Bearer ${token}`);
-    const password = Buffer.from(token);
-    const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+    const authorized = carriesToken(token);
     app.addHook('onRequest', async (req, reply) => {
-      const header = req.headers.authorization ?? '';
-      if (same(Buffer.from(header), bearer)) return;
-      if (/^basic /i.test(header)) {
-        const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        if (colon >= 0 && same(Buffer.from(decoded.slice(colon + 1)), password)) return;
-      }
+      if (authorized(req.headers)) return;
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
@@ -289,7 +269,7 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
   }
 
   const spec = (envId: string) => {
-    const family = puzzleFamily(envId);
+    const family = puzzleFamilyOf(envId);
     if (family !== null) return { id: envId, description: `Text puzzle "${family}": one question, one answer (reward 1 when it is right)` };
     const found = envSpec(envId);
     if (!found) throw new ApiError(404, 'not_found', `no env "${envId.slice(0, 128)}"; GET /v1/envs lists them`);
@@ -359,7 +339,7 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
 
   app.post<P & { Body: unknown }>('/openenv/:envId/reset', { schema: { hide: true } }, async (req) => {
     const envId = spec(req.params.envId).id;
-    const family = puzzleFamily(envId);
+    const family = puzzleFamilyOf(envId);
     if (family !== null) {
       if (isObject(req.body) && req.body.episode_id != null) {
         // Over stateless HTTP the episode id names the item, so the server chooses it.
@@ -382,7 +362,7 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
     if (typeof id !== 'string') {
       throw validation([{ type: 'missing', loc: ['body', 'episode_id'], msg: 'Field required: the episode_id that /reset answered (observation.episode_id)' }]);
     }
-    const family = puzzleFamily(req.params.envId);
+    const family = puzzleFamilyOf(req.params.envId);
     if (family !== null) {
       const item = puzzleFromId(family, id);
       if (!item) throw new ApiError(404, 'not_found', `no ${req.params.envId} episode "${id.slice(0, 64)}"`);
@@ -406,7 +386,7 @@ export default async function openenvRoutes(app: FastifyInstance): Promise<void>
   function session(socket: WebSocket, envId: string): void {
     let instance: Instance | null = null;
     let episodeId: string | null = null;
-    const family = puzzleFamily(envId);
+    const family = puzzleFamilyOf(envId);
     let puzzle: PuzzleEpisode | null = null;
     let closed = false;
     const send = (type: string, data: unknown) => {

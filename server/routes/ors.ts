@@ -12,19 +12,19 @@
  * for REST; a session whose instance was evicted is gone (404), and puzzle sessions are dropped
  * after the same idle timeout.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { envSpec, listEnvs } from '../../envs/core/registry.js';
 import { SPLIT_TASKS, splitSeed, type SplitName } from '../../envs/core/splits.js';
 import type { StepResult } from '../../envs/core/types.js';
-import { PUZZLE_FAMILIES, makePuzzle, verifyPuzzle } from '../../envs/puzzles/index.js';
-import type { PuzzleItem } from '../../envs/puzzles/index.js';
+import { makePuzzle, verifyPuzzle, type PuzzleItem } from '../../envs/puzzles/index.js';
 import { encodePngFast } from '../../envs/render/png-node.js';
 import { REPLAY_LIMITS } from '../../envs/replay/schema.js';
+import { carriesToken } from '../auth.js';
+import { PUZZLE_ENV_IDS, puzzleFamilyOf, puzzleText } from '../puzzle-envs.js';
 import type { Instance } from '../services/instances.js';
 
 const PREFIX = '/ors';
-const PUZZLE = 'puzzle-';
 /** The SDK's server splits a result into events of this many characters. */
 const CHUNK_CHARS = 4096;
 const SPLITS: SplitName[] = ['train', 'test'];
@@ -67,16 +67,12 @@ const ACT_TOOL = {
   },
 };
 
-function isPuzzle(env: string): boolean {
-  return env.startsWith(PUZZLE) && PUZZLE_FAMILIES.includes(env.slice(PUZZLE.length));
-}
-
 function environments(): string[] {
-  return [...listEnvs().map((s) => s.id), ...PUZZLE_FAMILIES.map((f) => PUZZLE + f)];
+  return [...listEnvs().map((s) => s.id), ...PUZZLE_ENV_IDS];
 }
 
 function requireEnv(env: string): void {
-  if (!isPuzzle(env) && !envSpec(env)) throw new OrsError(404, `unknown environment ${JSON.stringify(env.slice(0, 128))}`);
+  if (puzzleFamilyOf(env) === null && !envSpec(env)) throw new OrsError(404, `unknown environment ${JSON.stringify(env.slice(0, 128))}`);
 }
 
 /** A validation failure in FastAPI's 422 shape. */
@@ -122,7 +118,8 @@ function requireSplit(split: string): SplitName {
 /** Task `index` of a split: a seed for a game, a seeded item (difficulty 1-5 in turn) for a puzzle. */
 function task(env: string, split: SplitName, index: number): Record<string, unknown> {
   if (index < 0 || index >= SPLIT_TASKS) throw new OrsError(400, 'Invalid index');
-  if (isPuzzle(env)) return { family: env.slice(PUZZLE.length), difficulty: (index % 5) + 1, seed: splitSeed(split, 0), index, split };
+  const family = puzzleFamilyOf(env);
+  if (family !== null) return { family, difficulty: (index % 5) + 1, seed: splitSeed(split, 0), index, split };
   return { seed: splitSeed(split, index), split, index };
 }
 
@@ -139,10 +136,6 @@ function textBlock(text: string): Block {
 
 function frameBlock(instance: Instance): Block {
   return { data: encodePngFast(instance.observation.image).toString('base64'), mimeType: 'image/png', detail: null, type: 'image' };
-}
-
-function puzzleText(item: PuzzleItem): string {
-  return item.prompt.map((m) => (typeof m.content === 'string' ? m.content : m.content.map((p) => ('text' in p ? String(p.text) : '')).join(''))).join('\n\n');
 }
 
 /** One server-sent event as sse-starlette writes it. */
@@ -207,12 +200,9 @@ export default async function orsRoutes(app: FastifyInstance): Promise<void> {
       // With --token, ORS is as private as /v1: the SDK sends its API key as X-API-Key.
       const token = app.settings.token;
       if (token) {
-        const expected = Buffer.from(token);
-        const bearer = Buffer.from(`Bearer ${token}`);
-        const same = (given: string | string[] | undefined, want: Buffer) =>
-          typeof given === 'string' && Buffer.byteLength(given) === want.length && timingSafeEqual(Buffer.from(given), want);
+        const authorized = carriesToken(token, { apiKeyHeader: true });
         ors.addHook('onRequest', async (req, reply) => {
-          if (same(req.headers['x-api-key'], expected) || same(req.headers.authorization, bearer)) return;
+          if (authorized(req.headers)) return;
           return reply.code(401).send({ detail: 'missing or invalid API key: send X-API-Key: <token> (or Authorization: Bearer <token>)' });
         });
       }
@@ -319,7 +309,8 @@ export default async function orsRoutes(app: FastifyInstance): Promise<void> {
         let t: Record<string, unknown>;
         if (splitName !== undefined) t = task(env, requireSplit(splitName), index!);
         else t = spec as Record<string, unknown>;
-        if (isPuzzle(env)) {
+        const family = puzzleFamilyOf(env);
+        if (family !== null) {
           const difficulty = t.difficulty ?? 1;
           const seed = t.seed ?? 0;
           const i = t.index ?? 0;
@@ -327,7 +318,7 @@ export default async function orsRoutes(app: FastifyInstance): Promise<void> {
             if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid(['task_spec', k], 'Input should be a non-negative integer', v);
           }
           if ((difficulty as number) < 1 || (difficulty as number) > 5) throw invalid(['task_spec', 'difficulty'], 'Input should be 1 to 5', difficulty);
-          const item = makePuzzle(env.slice(PUZZLE.length), difficulty as number, seed as number, i as number);
+          const item = makePuzzle(family, difficulty as number, seed as number, i as number);
           sessions.set(sid, { kind: 'puzzle', env, item, done: false, lastUsed: Date.now() });
         } else {
           const seed = t.seed;

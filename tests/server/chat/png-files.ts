@@ -3,9 +3,10 @@
  * not, every scanline filter, the image data split over several IDAT chunks, extra chunks, and
  * deliberately broken files (chunks out of order, a wrong CRC, data that inflates past its header).
  */
-import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { ihdrChunk, pngChunk, pngFile, zerosZlib } from '../../../envs/render/png-bytes-node.js';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export { ihdrChunk as ihdr, pngChunk as chunk, pngFile, zerosZlib };
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const ADAM7 = [
   [0, 0, 8, 8],
@@ -16,28 +17,6 @@ const ADAM7 = [
   [1, 0, 2, 2],
   [0, 1, 1, 2],
 ] as const;
-
-/** One chunk: length, type, data, CRC (a wrong one with `badCrc`). */
-export function chunk(type: string, data: Uint8Array = new Uint8Array(0), badCrc = false): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  Buffer.from(data.buffer, data.byteOffset, data.byteLength).copy(out, 8);
-  out.writeUInt32BE((crc32(out.subarray(4, 8 + data.length)) ^ (badCrc ? 1 : 0)) >>> 0, 8 + data.length);
-  return out;
-}
-
-export function ihdr(width: number, height: number, depth = 8, colourType = 6, interlace = 0): Buffer {
-  const d = Buffer.alloc(13);
-  d.writeUInt32BE(width, 0);
-  d.writeUInt32BE(height, 4);
-  d[8] = depth;
-  d[9] = colourType;
-  d[12] = interlace;
-  return chunk('IHDR', d);
-}
-
-export const pngFile = (...chunks: Buffer[]): Buffer => Buffer.concat([SIGNATURE, ...chunks]);
 
 export interface PngSpec {
   width: number;
@@ -117,27 +96,15 @@ export function encodePng(spec: PngSpec): Buffer {
   const z = deflateSync(imageData(spec));
   const size = spec.idatSize ?? z.length;
   const idat: Buffer[] = [];
-  for (let at = 0; at < z.length; at += size) idat.push(chunk('IDAT', z.subarray(at, at + size)));
+  for (let at = 0; at < z.length; at += size) idat.push(pngChunk('IDAT', z.subarray(at, at + size)));
   return pngFile(
-    ihdr(spec.width, spec.height, spec.depth, spec.colourType, spec.interlace ?? 0),
+    ihdrChunk(spec.width, spec.height, spec.depth, spec.colourType, spec.interlace ?? 0),
     ...(spec.extra ?? []),
-    ...(spec.palette ? [chunk('PLTE', Uint8Array.from(spec.palette.flat()))] : []),
-    ...(spec.trns ? [chunk('tRNS', Uint8Array.from(spec.trns))] : []),
+    ...(spec.palette ? [pngChunk('PLTE', Uint8Array.from(spec.palette.flat()))] : []),
+    ...(spec.trns ? [pngChunk('tRNS', Uint8Array.from(spec.trns))] : []),
     ...idat,
-    chunk('IEND'),
+    pngChunk('IEND'),
   );
 }
 
 export const dataUrl = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
-
-/**
- * A zlib stream of `mib` MiB of zeros, about a thousandth of that in size, made without allocating
- * what it inflates to: one MiB of zeros deflated up to a full flush (a byte-aligned block that
- * refers to nothing before it) repeated, then an empty final block and the Adler-32 of all zeros.
- */
-export function zerosZlib(mib: number): Buffer {
-  const block = deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: constants.Z_FULL_FLUSH });
-  const adler = Buffer.alloc(4);
-  adler.writeUInt32BE(((((mib * 2 ** 20) % 65521) << 16) | 1) >>> 0);
-  return Buffer.concat([Buffer.from([0x78, 0x01]), ...Array<Buffer>(mib).fill(block), Buffer.from([0x01, 0x00, 0x00, 0xff, 0xff]), adler]);
-}
