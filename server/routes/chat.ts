@@ -63,14 +63,14 @@ const ChatBody = Type.Object(
     seed: Nullable(Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }), 'an integer'),
     stream: Nullable(Type.Boolean(), 'true or false'),
     stream_options: Nullable(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true }), '{ include_usage }'),
-    // OpenAI's fields that would change the answer and are not implemented: typed like the rest
-    // (a wrong type is a 400 naming the field), then refused by name unless they ask for nothing
-    // (see `refuseUnsupported`).
     // The model's own log-probs (temperature 1) of every sampled token, with `top_logprobs` alternatives.
     logprobs: Nullable(Type.Boolean(), 'true or false'),
     top_logprobs: Nullable(Type.Integer({ minimum: 0, maximum: 20 }), 'an integer in [0, 20] (with logprobs: true)'),
     // vLLM's field for trainers: the prompt's and each choice's token ids.
     return_token_ids: Nullable(Type.Boolean(), 'true or false'),
+    // OpenAI's fields that would change the answer and that this server does not support: typed like
+    // the rest (a wrong type is a 400 naming the field), then refused by name unless they ask for
+    // nothing (see `refuseUnsupported`).
     logit_bias: Nullable(Type.Record(Type.String(), Type.Number({ minimum: -100, maximum: 100 })), 'an object of token ids to numbers in [-100, 100] (not supported: only {})'),
     presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 }), 'a number in [-2, 2] (not supported: only 0)'),
     frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 }), 'a number in [-2, 2] (not supported: only 0)'),
