@@ -11,12 +11,13 @@ import { extractLastBoxed } from '../puzzles/math/latex.js';
 import { lastTagBlock } from '../puzzles/tags.js';
 import { DEFAULT_MATH_REWARD, type AnswerSearch } from './config.js';
 import { answersMatch } from './grading/grade.js';
-import { lastMathSegment } from './grading/text.js';
+import { lastBox, lastMathSegment } from './grading/text.js';
 import { rewardResult, type RewardResult } from './types.js';
 
 /**
- * The answer text a reward grades, or null if none. `answer-block`: last `<answer>` block, last
- * `\boxed{}` in it. `whole-response`: last `\boxed{}` anywhere, else the last math segment.
+ * The answer text a reward grades, or null if none. `answer-block`: last `<answer>` block, its last
+ * box as the grader reads boxes (`lastBox`: braced, or a brace-less `\boxed 5` after the last
+ * braced one). `whole-response`: last `\boxed{}` anywhere, else the last math segment.
  */
 export function gradedAnswer(response: string, search: AnswerSearch = 'answer-block'): string | null {
   if (search === 'whole-response') {
@@ -26,7 +27,7 @@ export function gradedAnswer(response: string, search: AnswerSearch = 'answer-bl
   }
   const block = lastTagBlock(response, 'answer');
   if (block === null) return null;
-  return (extractLastBoxed(block) ?? block).trim();
+  return (lastBox(block) ?? block).trim();
 }
 
 export function accuracyReward(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyReward, gradedAnswer, mathReward, sokobanReward } from '../../../envs/rewards/index.js';
+import { CORPUS_ROWS } from '../../../envs/rewards/grading/corpus.js';
 import { HOSTILE, HOSTILE_SHAPES } from '../puzzles/hostile.js';
 import { expectLinearGrowth } from '../../support/growth.js';
 
@@ -99,5 +100,13 @@ describe('rewards on hostile 100 KB answers', () => {
         `shape ${i}`,
       ),
     );
+  });
+});
+
+describe('the reward reads answers as the grader does', () => {
+  it('every corpus answer, inside an <answer> block, gets the corpus verdict (brace-less boxes included)', () => {
+    const wrong = CORPUS_ROWS.filter((r) => (accuracyReward(`<think>work</think><answer>${r.answer}</answer>`, r.gold).task > 0) !== r.equal);
+    expect(wrong).toEqual([]);
+    expect(gradedAnswer('<think>x</think><answer>\\boxed{3} then \\boxed 5</answer>')).toBe('5');
   });
 });
