@@ -48,7 +48,7 @@ export function checkImageTokens(rows: readonly (readonly number[])[], perImage:
     if (n === 0) return;
     if (perImage === 0) throw new Error(`row ${b} has <image> tokens but the model has no vision tower`);
     if (n !== perImage) {
-      throw new Error(`row ${b} has ${n} <image> tokens; an image takes exactly ${perImage} (use model.encodeChat or expandImageTokens)`);
+      throw new Error(`row ${b} has ${n} <image> tokens; an image takes exactly ${perImage} (use model.encodePrompt or expandImageTokens)`);
     }
     if (!hasPixels) throw new Error(`row ${b} has <image> tokens but no pixelValues were given`);
   });
