@@ -11,7 +11,7 @@ export { randomAgent } from './baselines/random.js';
 export { footballHeuristicAgent, footballAttackerAction, octant as footballOctant } from './baselines/football-heuristic.js';
 export { oracleAgent, sokobanOracleAgent, type OracleOptions } from './baselines/oracle.js';
 export { agentByName, AGENT_NAMES } from './baselines/by-name.js';
-export { sokobanFrame, sokobanTextPrompt, sokobanImagePrompt, sokobanLocatePrompt } from './prompts/sokoban.js';
+export { sokobanFrame, sokobanTextPrompt, sokobanImagePrompt, sokobanLocatePrompt, sokobanBoardText, sokobanTranscribePrompt } from './prompts/sokoban.js';
 export {
   FOOTBALL_DRILLS,
   DEFAULT_WINDOW,

@@ -1,6 +1,6 @@
 // Every task by name: what the stages train on and the evaluation measures (the contract: ./types.ts).
 //
-//   sokoban-{text,image,locate}-{6x6-1,7x7-1,7x7-2}   a board from its text or frame (items)
+//   sokoban-{text,image,locate,transcribe}-{6x6-1,7x7-1,7x7-2}   a board from its text or frame, or the frame written as text (items)
 //   {countdown,arithmetic}-d{1..5}                     text puzzles (items)
 //   football-{act,locate}-<scenario>[-t<turns>]        one turn of a drill from its frame (items)
 //   football-online-<scenario>[-t<turns>]              whole drills, a frame a turn (episodes)
@@ -16,14 +16,14 @@ export { trainingItem } from './items.js';
 
 /** The task of a name, or an error listing the names there are. */
 export function task(name: string): Task {
-  const sk = /^sokoban-(text|image|locate)-(\d+x\d+-\d+)$/.exec(name);
+  const sk = /^sokoban-(text|image|locate|transcribe)-(\d+x\d+-\d+)$/.exec(name);
   if (sk && sk[2] in SOKOBAN_SIZES) return sokobanTask(sk[2] as SokobanSizeName, sk[1] as SokobanView);
   const pz = /^([a-z]+)-d([1-5])$/.exec(name);
   if (pz) return puzzleTask(pz[1], Number(pz[2]));
   const fb = parseFootballTask(name);
   if (fb) return fb.kind === 'online' ? footballEpisodeTask(fb) : footballItemTask(fb);
   throw new Error(
-    `unknown task "${name}": expected sokoban-{text,image,locate}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, {${PUZZLE_TASK_FAMILIES.join(',')}}-d{1..5} or football-{act,locate,online}-<scenario>`,
+    `unknown task "${name}": expected sokoban-{text,image,locate,transcribe}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, {${PUZZLE_TASK_FAMILIES.join(',')}}-d{1..5} or football-{act,locate,online}-<scenario>`,
   );
 }
 

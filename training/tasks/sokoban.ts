@@ -4,7 +4,9 @@
 //
 // The trace a warm start learns: the positions read off the board in <think> (the perception step a
 // frame needs), then the solver's optimal plan. Text and frame items share that format, so what RL on
-// text teaches about planning from positions is what a frame item uses after reading them.
+// text teaches about planning from positions is what a frame item uses after reading them. Two
+// perception views of the same frames: `locate` (the positions line) and `transcribe` (the whole
+// board as the text prompt shows it).
 import { makeRng } from '../../envs/core/rng.js';
 import { generateLevel, toBoxoban, type SokobanLevel } from '../../envs/sokoban/index.js';
 import { TARGET } from '../../envs/sokoban/types.js';
@@ -12,7 +14,7 @@ import { rewardResult, sokobanReward } from '../../envs/rewards/index.js';
 import { contentKey, itemTask } from './items.js';
 import type { ItemTask, PromptItem } from './types.js';
 // The prompts live with the agents that use them at evaluation time (agent/agents/prompts/sokoban.ts).
-import { sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt } from '../../agent/agents/index.js';
+import { sokobanBoardText, sokobanImagePrompt, sokobanLocatePrompt, sokobanTextPrompt, sokobanTranscribePrompt } from '../../agent/agents/index.js';
 
 export interface SokobanSize {
   rows: number;
@@ -57,7 +59,13 @@ export function sokobanLevel(size: SokobanSizeName, seed: number, index: number)
   return { level: g.level, plan: g.solution.plan, optimalReturn: g.solution.return, boxoban: toBoxoban(g.level) };
 }
 
-export type SokobanView = 'text' | 'image' | 'locate';
+export type SokobanView = 'text' | 'image' | 'locate' | 'transcribe';
+
+/** The answer block of a response, or undefined when there is none. */
+const answerBlock = (response: string): string | undefined => /<answer>([\s\S]*?)<\/answer>/.exec(response)?.[1];
+
+/** A board as graded: blank lines around it and spaces at line ends do not count. */
+const boardLines = (text: string): string => text.trim().split(/\r?\n/).map((line) => line.trimEnd()).join('\n');
 
 export function sokobanTask(size: SokobanSizeName, view: SokobanView): ItemTask {
   const task = `sokoban-${view}-${size}`;
@@ -73,7 +81,23 @@ export function sokobanTask(size: SokobanSizeName, view: SokobanView): ItemTask 
         prompt: sokobanLocatePrompt(l.level),
         trace: `<think>read the frame</think><answer>${want}</answer>`,
         reward: (response) => {
-          const ok = /<answer>([\s\S]*?)<\/answer>/.exec(response)?.[1]?.trim() === want;
+          const ok = answerBlock(response)?.trim() === want;
+          return rewardResult({ format: 0, task: ok ? 1 : 0, success: ok });
+        },
+      };
+    }
+    if (view === 'transcribe') {
+      // The board exactly as the text prompt shows it: reading a frame is then checked against the
+      // string a text item gives the model, cell for cell.
+      const want = sokobanBoardText(l.level);
+      return {
+        task,
+        key,
+        prompt: sokobanTranscribePrompt(l.level),
+        trace: `<think>read the frame</think><answer>${want}</answer>`,
+        reward: (response) => {
+          const got = answerBlock(response);
+          const ok = got !== undefined && boardLines(got) === want;
           return rewardResult({ format: 0, task: ok ? 1 : 0, success: ok });
         },
       };

@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, RGBAImage } from '../../model/index.js';
 import { rasterizeSokoban } from '../../../envs/sokoban/raster.js';
-import { sokobanBoard } from '../../../envs/sokoban/text.js';
+import { sokobanBoard, sokobanLegend } from '../../../envs/sokoban/text.js';
 import type { SokobanLevel } from '../../../envs/sokoban/types.js';
 
 /** Pixels a cell in frames: 7 cells of 16 px become the vision tower's 7 patches of 8 px. */
@@ -38,4 +38,23 @@ export function sokobanImagePrompt(level: SokobanLevel): ChatMessage[] {
 /** The perception question a warm start also learns on frames: where everything is. */
 export function sokobanLocatePrompt(level: SokobanLevel): ChatMessage[] {
   return [{ role: 'user', content: [{ type: 'image', image: sokobanFrame(level) }, { type: 'text', text: 'Sokoban. Where are you (@), the boxes ($) and the targets (.)? Give row,column.' }] }];
+}
+
+/**
+ * The board as the text prompt shows it, grid only (one line a row, the suite's default symbols):
+ * what a transcription of the frame answers, so reading a frame and reading the text meet on one string.
+ */
+export function sokobanBoardText(level: SokobanLevel): string {
+  return sokobanBoard(level, { legend: false, coordinates: false });
+}
+
+/**
+ * The transcription question a warm start learns on frames: write the frame as the text board. The
+ * size is given because a frame pads a smaller level with walls to 7x7 cells, so the frame alone
+ * cannot tell a 6x6 level from a 7x7 one with an extra wall row and column.
+ */
+export function sokobanTranscribePrompt(level: SokobanLevel): ChatMessage[] {
+  const size = `${level.fixed.length}x${level.fixed[0].length}`;
+  const text = `Sokoban. Write this ${size} board, one row a line. ${sokobanLegend()}`;
+  return [{ role: 'user', content: [{ type: 'image', image: sokobanFrame(level) }, { type: 'text', text }] }];
 }
