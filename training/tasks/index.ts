@@ -1,7 +1,7 @@
 // Every task by name: what the stages train on and the evaluation measures (the contract: ./types.ts).
 //
 //   sokoban-{text,image,locate,transcribe}-{6x6-1,7x7-1,7x7-2}   a board from its text or frame, or the frame written as text (items)
-//   {countdown,arithmetic}-d{1..5}                     text puzzles (items)
+//   {countdown,arithmetic}[-worked]-d{1..5}            text puzzles (items; -worked: the worked-steps trace)
 //   football-{act,locate}-<scenario>[-t<turns>]        one turn of a drill from its frame (items)
 //   football-online-<scenario>[-t<turns>]              whole drills, a frame a turn (episodes)
 import { footballEpisodeTask } from './football/episodes.js';
@@ -18,12 +18,12 @@ export { trainingItem } from './items.js';
 export function task(name: string): Task {
   const sk = /^sokoban-(text|image|locate|transcribe)-(\d+x\d+-\d+)$/.exec(name);
   if (sk && sk[2] in SOKOBAN_SIZES) return sokobanTask(sk[2] as SokobanSizeName, sk[1] as SokobanView);
-  const pz = /^([a-z]+)-d([1-5])$/.exec(name);
-  if (pz) return puzzleTask(pz[1], Number(pz[2]));
+  const pz = /^([a-z]+)(-worked)?-d([1-5])$/.exec(name);
+  if (pz) return puzzleTask(pz[1], Number(pz[3]), pz[2] ? 'worked' : 'default');
   const fb = parseFootballTask(name);
   if (fb) return fb.kind === 'online' ? footballEpisodeTask(fb) : footballItemTask(fb);
   throw new Error(
-    `unknown task "${name}": expected sokoban-{text,image,locate,transcribe}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, {${PUZZLE_TASK_FAMILIES.join(',')}}-d{1..5} or football-{act,locate,online}-<scenario>`,
+    `unknown task "${name}": expected sokoban-{text,image,locate,transcribe}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, {${PUZZLE_TASK_FAMILIES.join(',')}}[-worked]-d{1..5} or football-{act,locate,online}-<scenario>`,
   );
 }
 
