@@ -19,6 +19,7 @@ export interface Flags {
   freSteps?: number;
   mgtSteps?: number;
   sftMinutes?: number;
+  saveEvery?: number;
   freMinutes?: number;
   mgtMinutes?: number;
   lr?: number;
@@ -53,6 +54,7 @@ export function resolveConfig(f: Flags): TrainConfig {
   // Set whenever given: 0 is no "unset" (checkConfig refuses it, naming threads).
   if (f.threads !== undefined) c.threads = f.threads;
   if (f.sftSteps !== undefined) c.sft.steps = f.sftSteps;
+  if (f.saveEvery !== undefined) c.sft.saveEvery = f.saveEvery;
   if (f.freSteps !== undefined) c.fre.steps = f.freSteps;
   if (f.mgtSteps !== undefined) c.mgt.steps = f.mgtSteps;
   // A minutes budget keeps the steps as a cap, raised so that the time is what ends the stage.

@@ -6,7 +6,7 @@
 //   runs/NAME/<stage>/        the checkpoint at the end of each stage
 //   runs/NAME/resume/         the latest resume point: weights, optimizer state, stage and step
 //   runs/NAME/samples/        sample generations; runs/NAME/replays/ evaluation episodes
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModel, type NamedTensor, type TinyLMM } from '../agent/model/index.js';
 import { appendFileNamed, writeFileAtomic } from '../envs/node/atomic-file.js';
@@ -62,6 +62,37 @@ export class Run {
     writeFileAtomic(this.path(name), `${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /**
+   * Drops what a killed process logged past the resume point `at`, before a resumed run logs it
+   * again: lines of `at`'s stage from its step on, lines of later stages, and a line torn by the
+   * kill. Evaluations between stages (`kind`) stay: their eval-*.json files decide whether they run
+   * again. A SIGINT stops at its resume point, so this drops nothing then.
+   */
+  rewindLogs(at: ResumePoint): void {
+    const order: readonly StageName[] = ['sft', 'fre', 'mgt'];
+    const keep = (r: Record<string, unknown> | null): boolean => {
+      if (r === null) return false;
+      if (r.kind !== undefined || !order.includes(r.stage as StageName)) return true;
+      const later = order.indexOf(r.stage as StageName) - order.indexOf(at.stage);
+      if (later !== 0) return later < 0;
+      if (typeof r.step !== 'number') return true;
+      return r.step < at.step;
+    };
+    // samples/<stage>.jsonl holds one stage's lines, which do not name it.
+    const files: [string, StageName | null][] = [[this.path('metrics.jsonl'), null], ...order.map((st): [string, StageName] => [this.path('samples', `${st}.jsonl`), st])];
+    for (const [file, stage] of files) {
+      if (!existsSync(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      const kept = text.split('\n').filter((l) => {
+        if (l.trim() === '') return false;
+        const r = parseRecord(l);
+        return keep(r && stage ? { ...r, stage } : r);
+      });
+      const out = kept.map((l) => `${l}\n`).join('');
+      if (out !== text) writeFileAtomic(file, out);
+    }
+  }
+
   /** The resume point: weights, the optimizer's state and where the run stands (atomic). */
   saveResume(at: ResumePoint, trainer: GraphTrainer | null): void {
     this.model.metrics = { ...this.model.metrics, resume_stage: ['sft', 'fre', 'mgt'].indexOf(at.stage), resume_step: at.step, resume_spent_s: at.spentS ?? 0 };
@@ -76,6 +107,15 @@ export class Run {
   /** A line for the person watching (the bar's line is kept clean). */
   say(line: string): void {
     if (!this.quiet) console.log(line);
+  }
+}
+
+function parseRecord(line: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 

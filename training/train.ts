@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createModel, loadCheckpoint, loadModel, saveModel, type TinyLMM } from '../agent/model/index.js';
 import { warnWithoutFastAllocator } from '../agent/engine/index.js';
-import { writeFileAtomic } from '../envs/node/atomic-file.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../envs/node/atomic-file.js';
 import { resolveInit, type TrainConfig } from './config.js';
 import { evalTable, evaluate, heldOutKeys } from './eval/evaluate.js';
 import type { TaskResult } from './eval/result.js';
@@ -42,7 +42,9 @@ export interface TrainResult {
 
 function startModel(c: TrainConfig, o: TrainOptions): { model: TinyLMM; resume: ResumePoint | null; state?: ReturnType<typeof loadCheckpoint>['state'] } {
   const opts = { threads: c.threads, device: c.device };
-  if (o.resume && existsSync(`${o.out}/resume`)) {
+  // A kill between the save's two renames leaves only resume.old, which is whole (checkpoint.ts):
+  // that is a resume point too, not a reason to start over.
+  if (o.resume && (existsSync(`${o.out}/resume`) || existsSync(`${o.out}/resume.old`))) {
     const ck = loadCheckpoint(`${o.out}/resume`);
     const stage = (['sft', 'fre', 'mgt'] as const)[ck.metrics.resume_stage];
     if (!stage) throw new Error(`${o.out}/resume has no resume_stage in its metrics: not a resume point`);
@@ -65,6 +67,12 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
   }
   const { model, resume, state } = startModel(c, o);
   const run = new Run(o.out, model, heldOutKeys(c.eval.tasks), !!o.quiet);
+  if (o.resume) {
+    // A killed process (kill -9, a lost machine) logged steps past its resume point and may have
+    // left half-written temporary files: the resumed run starts from a clean copy of that point.
+    run.rewindLogs(resume ?? { stage: c.stages[0], step: 0 });
+    await removeStaleTemporaries(o.out);
+  }
   run.writeJson('config.json', c);
   // A resumed run keeps the command that started it: that is the one that reproduces it.
   if (o.command && !(resume && existsSync(run.path('command.txt')))) writeFileAtomic(run.path('command.txt'), `${o.command}\n`);

@@ -18,6 +18,8 @@ export interface SftStageConfig {
   lr: number;
   warmup: number;
   seed: number;
+  /** A resume point every this many steps (and at the end); default 50. */
+  saveEvery?: number;
 }
 
 export const DEFAULT_SFT_MIX: Readonly<Record<string, number>> = Object.freeze({
@@ -70,6 +72,7 @@ export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSiz
 
 export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart = { step: 0 }): Promise<ResumePoint> {
   const model = run.model;
+  const saveEvery = cfg.saveEvery ?? 50;
   const clock = new StageClock(cfg, (resume.spentS ?? 0) * 1000);
   // Cosine over the budget's progress: by steps, or by the time spent for a minutes budget.
   const schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'cosine' as const, total: cfg.steps, minLr: cfg.lr * 0.1, ...(cfg.minutes !== null ? { progress: (s: number) => clock.progress(s) } : {}) };
@@ -78,6 +81,7 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart =
   const batches = sftBatches(model, cfg.mix, cfg.batchSize, cfg.seed, run.heldOut);
   const span = clock.bar(resume.step);
   const bar = run.bar('sft', span.total, { unit: span.unit, start: span.value });
+  const save = (done: number) => run.saveResume({ stage: 'sft', step: done, spentS: clock.spentMs() / 1000 }, trainer.optimizer);
   let step = resume.step;
   let ema = Number.NaN;
   try {
@@ -90,11 +94,11 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart =
       const ms = performance.now() - t0;
       run.log({ stage: 'sft', step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, skipped: r.skipped ? 1 : 0, train_tokens_per_s: (tokens / ms) * 1000, time_step_s: ms / 1000 });
       bar.update(clock.bar(step + 1).value, `loss ${ema.toFixed(3)}`);
-      if ((step + 1) % 50 === 0) run.saveResume({ stage: 'sft', step: step + 1, spentS: clock.spentMs() / 1000 }, trainer.optimizer);
+      if ((step + 1) % saveEvery === 0) save(step + 1);
     }
   } finally {
     bar.stop();
   }
-  run.saveResume({ stage: 'sft', step, spentS: clock.spentMs() / 1000 }, trainer.optimizer);
+  save(step);
   return { stage: 'sft', step, spentS: clock.spentMs() / 1000 };
 }
