@@ -6,8 +6,10 @@
 // innermost operation first, as `6 + 4 = 10, 10 * 5 = 50`), kept under the task name
 // `<family>-worked-d<n>` so that warm starts on the two can be compared. Countdown's default with
 // three numbers is a backward search from the target (`countdownSearch`): a trace that shows how a
-// solution is found rather than only the solution. Every trace fits the evaluation's 96-token
-// answer budget (the test holds the longest of 2000 items to it).
+// solution is found rather than only the solution. Arithmetic's default over whole numbers and
+// + - * (d1, d2 and the items of d3 up without division) is a reversed-digit scratchpad
+// (`arithmeticScratchpad`). The countdown-d1 and arithmetic-d2 traces fit the evaluation's 96-token
+// answer budget (the tests hold the longest of 2000 items to it).
 import type { ChatMessage } from '../../agent/model/index.js';
 import { makePuzzle, parseExpression, evaluateExpression as evaluate, rationalMath, type PuzzleItem as Puzzle } from '../../envs/puzzles/index.js';
 import type { Expr } from '../../envs/puzzles/math/expr.js';
@@ -35,6 +37,52 @@ export function workedSteps(expression: string): string[] {
   };
   walk(parsed.expr);
   return steps;
+}
+
+/** A whole number with its digits reversed, ones first, sign in front: -497 is `-794`. */
+export function reversedDigits(n: bigint): string {
+  const digits = (n < 0n ? -n : n).toString().split('').reverse().join('');
+  return n < 0n ? `-${digits}` : digits;
+}
+
+/**
+ * The scratchpad of a whole-number expression over + - *: one line a binary operation, innermost
+ * first, every number written ones digit first (`reversedDigits`), so that each digit of a sum,
+ * difference or product follows from digits already written and the carry, as a left-to-right
+ * model writes them (small transformers learn reversed-digit arithmetic far more readily than the
+ * usual order). A product whose shorter factor has more than one digit is written as its partial
+ * products, one a digit of that factor, ones first, each shifted by its place (the leading zeros
+ * of the reversed form), then their sum: `42*22=84+084=825` for 24 * 22 = 528. A negative result
+ * carries its sign: `32-025=-794` for 23 - 520 = -497. Null for an expression the scratchpad does
+ * not write (division, powers, fractions): those keep the worked steps.
+ */
+export function arithmeticScratchpad(expression: string): string[] | null {
+  const parsed = parseExpression(expression);
+  if (!parsed.ok) return null;
+  const lines: string[] = [];
+  const abs = (n: bigint) => (n < 0n ? -n : n);
+  const walk = (e: Expr): bigint | null => {
+    if (e.type === 'num') return e.value.den === 1n ? e.value.num : null;
+    if (e.type === 'neg') {
+      const v = walk(e.arg);
+      return v === null ? null : -v;
+    }
+    if (e.op !== '+' && e.op !== '-' && e.op !== '*') return null;
+    const a = walk(e.left);
+    const b = walk(e.right);
+    if (a === null || b === null) return null;
+    const v = e.op === '+' ? a + b : e.op === '-' ? a - b : a * b;
+    let line = `${reversedDigits(a)}${e.op}${reversedDigits(b)}=`;
+    if (e.op === '*') {
+      // The factor with fewer digits is the multiplier (the right one on a tie).
+      const [times, by] = abs(a).toString().length < abs(b).toString().length ? [abs(b), abs(a)] : [abs(a), abs(b)];
+      const digits = by.toString().split('').reverse().map(BigInt);
+      if (digits.length > 1) line += `${digits.map((d, i) => reversedDigits(times * d * 10n ** BigInt(i))).join('+')}=`;
+    }
+    lines.push(line + reversedDigits(v));
+    return v;
+  };
+  return walk(parsed.expr) === null ? null : lines;
 }
 
 export type CountdownOp = '+' | '-' | '*' | '/';
@@ -132,7 +180,10 @@ const FAMILIES: Record<string, Family> = {
   },
   arithmetic: {
     question: (p) => `Calculate ${String(p.meta.expression)}.`,
-    trace: (p) => FAMILIES.arithmetic.worked(p),
+    trace: (p) => {
+      const pad = arithmeticScratchpad(String(p.meta.expression));
+      return pad ? { think: pad.join('\n'), answer: p.answer } : FAMILIES.arithmetic.worked(p);
+    },
     worked: (p) => ({ think: workedSteps(String(p.meta.expression)).join(', '), answer: p.answer }),
   },
 };
