@@ -8,7 +8,7 @@
 // perception views of the same frames: `locate` (the positions line) and `transcribe` (the whole
 // board as the text prompt shows it).
 import { makeRng } from '../../envs/core/rng.js';
-import { generateLevel, toBoxoban, type SokobanLevel } from '../../envs/sokoban/index.js';
+import { generateLevel, moveSokoban, toBoxoban, type SokobanLevel } from '../../envs/sokoban/index.js';
 import { TARGET } from '../../envs/sokoban/types.js';
 import { rewardResult, sokobanReward } from '../../envs/rewards/index.js';
 import { contentKey, itemTask } from './items.js';
@@ -42,8 +42,36 @@ export function positionsLine(level: SokobanLevel): string {
   return `@ ${cells([level.player])} $ ${cells(level.boxes)} . ${cells(targets)}`;
 }
 
-export function sokobanTrace(level: SokobanLevel, plan: readonly number[]): string {
-  return `<think>${positionsLine(level)}</think><answer>${plan.map((m) => TITLE[m]).join(', ')}</answer>`;
+/**
+ * What a trace's <think> holds: `positions`, the positions line alone (the model plans the whole
+ * answer in its head); `pushes`, the positions line and then each run of pushes as the box's cells
+ * before and after it (`push 3,3>4,3 4,2>4,4`), sub-goals written as positions, as Searchformer
+ * writes states rather than directions, so that the board's state is carried in the text.
+ */
+export type SokobanFormat = 'positions' | 'pushes';
+export const SOKOBAN_FORMATS: readonly SokobanFormat[] = ['positions', 'pushes'];
+
+export function sokobanTrace(level: SokobanLevel, plan: readonly number[], format: SokobanFormat = 'positions'): string {
+  const think = format === 'pushes' ? `${positionsLine(level)} push ${pushRuns(level, plan).join(' ')}` : positionsLine(level);
+  return `<think>${think}</think><answer>${plan.map((m) => TITLE[m]).join(', ')}</answer>`;
+}
+
+/** The plan's pushes as runs `r,c>r',c'`: one box pushed the same way move after move is one run. */
+export function pushRuns(level: SokobanLevel, plan: readonly number[]): string[] {
+  const runs: { box: number; dir: number; from: string; to: string; lastMove: number }[] = [];
+  let state = level;
+  plan.forEach((move, i) => {
+    const r = moveSokoban(state, move);
+    if (r.pushed) {
+      const box = r.state.boxes.findIndex((b, k) => b[0] !== state.boxes[k][0] || b[1] !== state.boxes[k][1]);
+      const to = `${r.state.boxes[box][0]},${r.state.boxes[box][1]}`;
+      const last = runs[runs.length - 1];
+      if (last && last.box === box && last.dir === move && last.lastMove === i - 1) Object.assign(last, { to, lastMove: i });
+      else runs.push({ box, dir: move, from: `${state.boxes[box][0]},${state.boxes[box][1]}`, to, lastMove: i });
+    }
+    state = r.state;
+  });
+  return runs.map((r) => `${r.from}>${r.to}`);
 }
 
 export interface SokobanLevelItem {
@@ -67,8 +95,9 @@ const answerBlock = (response: string): string | undefined => /<answer>([\s\S]*?
 /** A board as graded: blank lines around it and spaces at line ends do not count. */
 const boardLines = (text: string): string => text.trim().split(/\r?\n/).map((line) => line.trimEnd()).join('\n');
 
-export function sokobanTask(size: SokobanSizeName, view: SokobanView): ItemTask {
-  const task = `sokoban-${view}-${size}`;
+/** Plan items write `positions` traces unless their name ends in `-pushes` (see SokobanFormat). */
+export function sokobanTask(size: SokobanSizeName, view: SokobanView, format: SokobanFormat = 'positions'): ItemTask {
+  const task = `sokoban-${view}-${size}${format === 'positions' ? '' : `-${format}`}`;
   return itemTask(task, view !== 'text', (seed, index): PromptItem => {
     const l = sokobanLevel(size, seed, index);
     // The key names the level alone: a level held out from text items is held out from frames too.
@@ -106,7 +135,7 @@ export function sokobanTask(size: SokobanSizeName, view: SokobanView): ItemTask 
       task,
       key,
       prompt: view === 'text' ? sokobanTextPrompt(l.level) : sokobanImagePrompt(l.level),
-      trace: sokobanTrace(l.level, l.plan),
+      trace: sokobanTrace(l.level, l.plan, format),
       // The Sokoban verifier, with MageBench's score of the same moves (the level's optimal return known).
       reward: (response) => sokobanReward(response, l.level, {}, l.optimalReturn),
     };
