@@ -50,8 +50,8 @@ export function sokobanBoardText(level: SokobanLevel): string {
 
 /**
  * The transcription question a warm start learns on frames: write the frame as the text board. The
- * size is given because a frame pads a smaller level with walls to 7x7 cells, so the frame alone
- * cannot tell a 6x6 level from a 7x7 one with an extra wall row and column.
+ * size is given so that the shape of the answer never rests on the frame's canvas (a frame padded
+ * with walls to a fixed canvas cannot tell a 6x6 level from a 7x7 one with an extra wall row and column).
  */
 export function sokobanTranscribePrompt(level: SokobanLevel): ChatMessage[] {
   const size = `${level.fixed.length}x${level.fixed[0].length}`;
