@@ -84,8 +84,8 @@ export function defaultConfig(): TrainConfig {
     threads: 2,
     device: 'cpu',
     init: WARM_START,
-    // A resume point every 50 steps (about a minute on two cores).
-    sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 1000, minutes: null, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1, saveEvery: 50 },
+    // A resume point every 50 steps (about a minute on two cores); no learning curve unless asked.
+    sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 1000, minutes: null, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1, saveEvery: 50, evalEvery: 0 },
     // About 1.3 s a FRE step and 1.9 s an MGT step (Football's are 4.5 s) on two quiet cores, and
     // half a minute an evaluation: 6.6 minutes in all. Twice the 72 + 48 steps of the slower code
     // (measured the same day, one seed: frames +4.5 points [+0.5, +9.0] paired, the rest within
@@ -175,5 +175,6 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (c.sft.minutes !== null && !(c.sft.minutes > 0)) fail(`sft.minutes must be > 0 or null, got ${c.sft.minutes}`);
   if (!Number.isInteger(c.sft.batchSize) || c.sft.batchSize < 1) fail(`sft.batchSize must be a positive integer`);
   if (c.sft.saveEvery !== undefined && (!Number.isInteger(c.sft.saveEvery) || c.sft.saveEvery < 1)) fail(`sft.saveEvery must be a whole number >= 1, got ${c.sft.saveEvery}`);
+  if (c.sft.evalEvery !== undefined && (!Number.isInteger(c.sft.evalEvery) || c.sft.evalEvery < 0)) fail(`sft.evalEvery must be a whole number >= 0 (0: no learning curve), got ${c.sft.evalEvery}`);
   return c;
 }

@@ -20,6 +20,7 @@ export interface Flags {
   mgtSteps?: number;
   sftMinutes?: number;
   saveEvery?: number;
+  evalEvery?: number;
   freMinutes?: number;
   mgtMinutes?: number;
   lr?: number;
@@ -55,6 +56,7 @@ export function resolveConfig(f: Flags): TrainConfig {
   if (f.threads !== undefined) c.threads = f.threads;
   if (f.sftSteps !== undefined) c.sft.steps = f.sftSteps;
   if (f.saveEvery !== undefined) c.sft.saveEvery = f.saveEvery;
+  if (f.evalEvery !== undefined) c.sft.evalEvery = f.evalEvery;
   if (f.freSteps !== undefined) c.fre.steps = f.freSteps;
   if (f.mgtSteps !== undefined) c.mgt.steps = f.mgtSteps;
   // A minutes budget keeps the steps as a cap, raised so that the time is what ends the stage.

@@ -64,9 +64,9 @@ export class Run {
 
   /**
    * Drops what a killed process logged past the resume point `at`, before a resumed run logs it
-   * again: lines of `at`'s stage from its step on, lines of later stages, and a line torn by the
-   * kill. Evaluations between stages (`kind`) stay: their eval-*.json files decide whether they run
-   * again. A SIGINT stops at its resume point, so this drops nothing then.
+   * again: lines of `at`'s stage from its step on (its curve points after it), lines of later
+   * stages, and a line torn by the kill. Evaluations between stages (`kind`) stay: their eval-*.json
+   * files decide whether they run again. A SIGINT stops at its resume point: nothing to drop then.
    */
   rewindLogs(at: ResumePoint): void {
     const order: readonly StageName[] = ['sft', 'fre', 'mgt'];
@@ -76,7 +76,8 @@ export class Run {
       const later = order.indexOf(r.stage as StageName) - order.indexOf(at.stage);
       if (later !== 0) return later < 0;
       if (typeof r.step !== 'number') return true;
-      return r.step < at.step;
+      // A curve point's step counts the steps done; a step's line names the step (from 0).
+      return r.eval !== undefined ? r.step <= at.step : r.step < at.step;
     };
     // samples/<stage>.jsonl holds one stage's lines, which do not name it.
     const files: [string, StageName | null][] = [[this.path('metrics.jsonl'), null], ...order.map((st): [string, StageName] => [this.path('samples', `${st}.jsonl`), st])];
@@ -133,7 +134,7 @@ export interface Budget {
 }
 
 export class StageClock {
-  private readonly start: number;
+  private start: number;
 
   constructor(
     private readonly budget: Budget,
@@ -147,6 +148,11 @@ export class StageClock {
   /** Milliseconds of this stage so far, across resumes. */
   spentMs(): number {
     return this.spentBefore + this.now() - this.start;
+  }
+
+  /** Leaves `ms` just spent out of the stage's time (an evaluation between steps is not training). */
+  exclude(ms: number): void {
+    this.start += ms;
   }
 
   /** The share of the budget used after `step` steps, in [0, 1]. */

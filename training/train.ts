@@ -12,7 +12,7 @@ import { writeReport } from './eval/run-report.js';
 import { Run, type ResumePoint, type StageName } from './run.js';
 import { runFre } from './stages/fre.js';
 import { runMgt } from './stages/mgt.js';
-import { runSft } from './stages/sft.js';
+import { curveTasks, runSft } from './stages/sft.js';
 
 export interface TrainOptions {
   /** The run directory. */
@@ -104,7 +104,8 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
     for (const stage of c.stages) {
       if (resume && order.indexOf(stage) < order.indexOf(resume.stage)) continue;
       const from = resume && resume.stage === stage ? { step: resume.step, spentS: resume.spentS, state } : { step: 0 };
-      const done = stage === 'sft' ? await runSft(run, c.sft, from) : stage === 'fre' ? await runFre(run, c.fre, from) : await runMgt(run, c.mgt, from);
+      const curve = { tasks: curveTasks(c.eval.tasks), options: c.eval.options };
+      const done = stage === 'sft' ? await runSft(run, c.sft, from, curve) : stage === 'fre' ? await runFre(run, c.fre, from) : await runMgt(run, c.mgt, from);
       if (run.interrupted) {
         run.say(`stopped at ${done.stage} step ${done.step}; continue with: npm run train:agent -- --out ${o.out} --resume`);
         return { columns: [], interrupted: true, minutes: minutes(), table: '' };

@@ -32,8 +32,31 @@ function smooth(xs: number[], w = 5): number[] {
   });
 }
 
+/**
+ * The learning curves a stage logs as `{stage, step, eval: {task: pass@1}}` (the warm start's
+ * --eval-every): greedy pass@1 % of each task against the steps done, one chart per stage. Not
+ * smoothed: each point is already a mean over the held-out items.
+ */
+export function curveCharts(metrics: Row[], firstId = 0): { id: string; title: string; labels: number[]; datasets: { label: string; data: number[]; pointRadius?: number }[] }[] {
+  const charts: ReturnType<typeof curveCharts> = [];
+  for (const [stage, spec] of Object.entries(CURVES)) {
+    const pts = metrics.filter((r) => r.stage === stage && r.kind === undefined && typeof r.step === 'number' && typeof r.eval === 'object' && r.eval !== null && !Array.isArray(r.eval));
+    if (pts.length === 0) continue;
+    const evals = pts.map((r) => r.eval as Record<string, unknown>);
+    const tasks = [...new Set(evals.flatMap((e) => Object.keys(e)))];
+    charts.push({
+      id: `c${firstId + charts.length}`,
+      title: `${spec.title}: held-out greedy pass@1 %`,
+      labels: pts.map((r) => Number(r.step)),
+      // Points drawn: a curve of a few evaluations is read point by point.
+      datasets: tasks.map((t) => ({ label: t, data: evals.map((e) => (typeof e[t] === 'number' ? 100 * (e[t] as number) : Number.NaN)), pointRadius: 2 })),
+    });
+  }
+  return charts;
+}
+
 export function reportHtml(metrics: Row[], columns: { name: string; results: TaskResult[] }[], title: string): string {
-  const charts: { id: string; title: string; labels: number[]; datasets: { label: string; data: number[] }[] }[] = [];
+  const charts: { id: string; title: string; labels: number[]; datasets: { label: string; data: number[]; pointRadius?: number }[] }[] = [];
   for (const [stage, spec] of Object.entries(CURVES)) {
     const rows = metrics.filter((r) => r.stage === stage && r.kind === undefined);
     if (rows.length === 0) continue;
@@ -55,6 +78,7 @@ export function reportHtml(metrics: Row[], columns: { name: string; results: Tas
       });
     }
   }
+  charts.push(...curveCharts(metrics, charts.length));
   const tasks = columns[0]?.results.map((r) => r.task) ?? [];
   const pct = (x: number) => (100 * x).toFixed(1);
   const paired = columns.length >= 2;
@@ -82,9 +106,9 @@ export function reportHtml(metrics: Row[], columns: { name: string; results: Tas
 <script>${chartJs}</script></head><body>
 <h1>${esc(title)}</h1><h2>Held-out evaluation</h2>
 <p>Greedy pass@1 with 95% percentile-bootstrap intervals over the items; pass@k from k samples at temperature 1 (unbiased estimator); score: MageBench's Sokoban score (100 = optimal, idling about 41-49).</p>
-${table}<h2>Training curves</h2><p>Moving averages over 5 steps.</p><div class="grid">${charts.map((c) => `<div><canvas id="${c.id}"></canvas></div>`).join('')}</div>
+${table}<h2>Training curves</h2><p>Moving averages over 5 steps; held-out pass@1 curves (greedy, the first 32 held-out items of each item task, against the steps done) are not averaged.</p><div class="grid">${charts.map((c) => `<div><canvas id="${c.id}"></canvas></div>`).join('')}</div>
 <script>const charts=${JSON.stringify(charts).replace(/</g, '\\u003c')};const colours=${JSON.stringify(colours)};
-for(const c of charts){new Chart(document.getElementById(c.id),{type:'line',data:{labels:c.labels,datasets:c.datasets.map((d,i)=>({...d,borderColor:colours[i%colours.length],pointRadius:0,spanGaps:true,borderWidth:1.5}))},options:{animation:false,maintainAspectRatio:false,plugins:{title:{display:true,text:c.title}},scales:{x:{title:{display:true,text:'step'}}}}});}</script>
+for(const c of charts){new Chart(document.getElementById(c.id),{type:'line',data:{labels:c.labels,datasets:c.datasets.map((d,i)=>({borderColor:colours[i%colours.length],pointRadius:0,spanGaps:true,borderWidth:1.5,...d}))},options:{animation:false,maintainAspectRatio:false,plugins:{title:{display:true,text:c.title}},scales:{x:{title:{display:true,text:'step'}}}}});}</script>
 </body></html>`;
 }
 

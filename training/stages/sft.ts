@@ -3,8 +3,9 @@
 // room to learn: text Sokoban and puzzle traces in plenty, perception on frames (where you, the
 // boxes and the targets are) in plenty, and only a few planning-on-frames examples.
 import { IM_END, type TinyLMM } from '../../agent/model/index.js';
+import { evaluate, type EvalOptions, type EvalTask } from '../eval/evaluate.js';
 import { StageClock, type ResumePoint, type Run, type StageStart } from '../run.js';
-import { itemTaskNamed, trainingItem, type ItemTask } from '../tasks/index.js';
+import { itemTaskNamed, task as taskNamed, trainingItem, type ItemTask } from '../tasks/index.js';
 import { SftTrainer, type SftBatch } from './sft-trainer.js';
 
 export interface SftStageConfig {
@@ -20,6 +21,26 @@ export interface SftStageConfig {
   seed: number;
   /** A resume point every this many steps (and at the end); default 50. */
   saveEvery?: number;
+  /** A small held-out evaluation every this many steps and at the end (0 or absent: none). */
+  evalEvery?: number;
+}
+
+/** Held-out items per task of the learning curve: enough to see a trend, cheap enough to repeat. */
+export const CURVE_ITEMS = 32;
+
+/**
+ * The learning curve's tasks: the run's item tasks, each cut to its first CURVE_ITEMS held-out
+ * items (a subset of what the final evaluation grades, so training never sees them either).
+ * Episode tasks are left out: an episode costs many generations, and the final evaluation has them.
+ */
+export function curveTasks(tasks: readonly EvalTask[]): EvalTask[] {
+  return tasks.filter((t) => taskNamed(t.task).kind !== 'episodes').map((t) => ({ ...t, count: Math.min(t.count, CURVE_ITEMS) }));
+}
+
+/** What runSft needs to draw its learning curve (none when absent). */
+export interface SftCurve {
+  tasks: readonly EvalTask[];
+  options: Pick<EvalOptions, 'batchSize' | 'maxNewTokens'>;
 }
 
 export const DEFAULT_SFT_MIX: Readonly<Record<string, number>> = Object.freeze({
@@ -70,9 +91,10 @@ export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSiz
   };
 }
 
-export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart = { step: 0 }): Promise<ResumePoint> {
+export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart = { step: 0 }, curve?: SftCurve): Promise<ResumePoint> {
   const model = run.model;
   const saveEvery = cfg.saveEvery ?? 50;
+  const evalEvery = curve && curve.tasks.length > 0 ? (cfg.evalEvery ?? 0) : 0;
   const clock = new StageClock(cfg, (resume.spentS ?? 0) * 1000);
   // Cosine over the budget's progress: by steps, or by the time spent for a minutes budget.
   const schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'cosine' as const, total: cfg.steps, minLr: cfg.lr * 0.1, ...(cfg.minutes !== null ? { progress: (s: number) => clock.progress(s) } : {}) };
@@ -81,6 +103,15 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart =
   const batches = sftBatches(model, cfg.mix, cfg.batchSize, cfg.seed, run.heldOut);
   const span = clock.bar(resume.step);
   const bar = run.bar('sft', span.total, { unit: span.unit, start: span.value });
+  // Greedy decoding draws no random numbers and the batches are a function of (seed, step), so the
+  // curve leaves the weights as they would be without it. Its time is kept off the stage's clock:
+  // a minutes budget buys training steps, not evaluations.
+  const curvePoint = async (done: number): Promise<void> => {
+    const t0 = performance.now();
+    const results = await evaluate(model, curve!.tasks, { ...curve!.options, samples: 0, k: 0 });
+    run.log({ stage: 'sft', step: done, eval: Object.fromEntries(results.map((r) => [r.task, r.success.mean])) });
+    clock.exclude(performance.now() - t0);
+  };
   const save = (done: number) => run.saveResume({ stage: 'sft', step: done, spentS: clock.spentMs() / 1000 }, trainer.optimizer);
   let step = resume.step;
   let ema = Number.NaN;
@@ -94,8 +125,14 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart =
       const ms = performance.now() - t0;
       run.log({ stage: 'sft', step, loss: r.loss, grad_norm: r.gradNorm, lr: r.lr, skipped: r.skipped ? 1 : 0, train_tokens_per_s: (tokens / ms) * 1000, time_step_s: ms / 1000 });
       bar.update(clock.bar(step + 1).value, `loss ${ema.toFixed(3)}`);
+      // The curve's point before the save: a kill between the two resumes from the save before,
+      // which redoes the point (the resumed run drops metrics lines past its resume point).
+      if (evalEvery > 0 && (step + 1) % evalEvery === 0) await curvePoint(step + 1);
       if ((step + 1) % saveEvery === 0) save(step + 1);
     }
+    // The end's point, unless it is already logged: at a multiple of evalEvery, or by the process
+    // that saved this resume point at the stage's end (nothing was trained since).
+    if (evalEvery > 0 && clock.done(step) && !run.interrupted && step % evalEvery !== 0 && step > resume.step) await curvePoint(step);
   } finally {
     bar.stop();
   }
