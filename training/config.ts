@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PRESET_NAMES, type PresetName } from '../agent/model/index.js';
-import { ESTIMATORS } from './rl/advantages.js';
+import { ESTIMATORS, type Estimator } from './rl/advantages.js';
 import type { RlStageConfig } from './rl/loop.js';
 import type { StageName } from './run.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, type EvalOptions, type EvalTask } from './eval/evaluate.js';
@@ -59,6 +59,12 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
   seqMultiple: 32,
   seed: stage === 'fre' ? 2 : 3,
   sampleEvery: 10,
+  // Housekeeping, all off (loop.ts): DAPO's dropping of groups whose rewards are all equal; a filter
+  // on the items' last pass rates, e.g. { low: 0, high: 1 } skips always- and never-solved items;
+  // cosine decay of the learning rate to 10% over the stage.
+  dropUniformGroups: false,
+  difficultyFilter: null,
+  lrDecay: 'constant',
 });
 
 /**
@@ -102,6 +108,8 @@ export function withSeed(c: TrainConfig, seed: number): TrainConfig {
 }
 
 const STAGES: readonly StageName[] = ['sft', 'fre', 'mgt'];
+/** The estimators whose advantage is relative to the sample's group. */
+const GROUP_ESTIMATORS: readonly Estimator[] = ['reinforce_baseline', 'grpo', 'rloo'];
 
 /** The JSON of a --config file, or an error naming the file and what is wrong with it. */
 export function readConfigFile(file: string): unknown {
@@ -132,6 +140,19 @@ export function mergeConfig<T>(base: T, patch: unknown, path = 'config'): T {
       out[k] = mergeConfig(b[k], v, `${path}.${k}`);
     }
     return out as T;
+  }
+  // An RL stage's difficulty filter is null or { low, high }; a partial band keeps the rest of the
+  // one it replaces, or of (0, 1) when it was off.
+  if (path.endsWith('.difficultyFilter')) {
+    if (patch === null) return patch as T;
+    if (kind(patch) !== 'object') throw new Error(`${path}: expected null or an object { low, high }, got ${kind(patch)} ${JSON.stringify(patch)?.slice(0, 60)}`);
+    const band: Record<string, number> = { low: 0, high: 1, ...(kind(base) === 'object' ? (base as Record<string, number>) : {}) };
+    for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+      if (!(k in band)) throw new Error(`${path}.${k}: unknown key (known: low, high)`);
+      if (typeof v !== 'number') throw new Error(`${path}.${k}: expected number, got ${kind(v)} ${JSON.stringify(v)?.slice(0, 60)}`);
+      band[k] = v;
+    }
+    return band as T;
   }
   // `init` may be null or a path; a stage's `minutes` null or a number.
   if (path.endsWith('.init') && (patch === null || typeof patch === 'string')) return patch as T;
@@ -170,6 +191,17 @@ export function checkConfig(c: TrainConfig): TrainConfig {
     if (st.minutes !== null && !(st.minutes > 0)) fail(`${st.stage}.minutes must be > 0 or null, got ${st.minutes}`);
     if (!(st.lr > 0)) fail(`${st.stage}.lr must be > 0`);
     if (!(st.sampling.temperature > 0)) fail(`${st.stage}.sampling.temperature must be > 0`);
+    if (st.dropUniformGroups !== undefined && typeof st.dropUniformGroups !== 'boolean') fail(`${st.stage}.dropUniformGroups must be true or false, got ${JSON.stringify(st.dropUniformGroups)}`);
+    // Only a group baseline makes a uniform group's advantage zero; under reinforce and ppo it is not.
+    if (st.dropUniformGroups && !GROUP_ESTIMATORS.includes(st.estimator)) fail(`${st.stage}.dropUniformGroups needs a group-relative estimator (${GROUP_ESTIMATORS.join(', ')}), got ${st.estimator}`);
+    const band = st.difficultyFilter;
+    if (band !== undefined && band !== null) {
+      const keys = typeof band === 'object' ? Object.keys(band).sort().join(',') : '';
+      if (keys !== 'high,low' || !Number.isFinite(band.low) || !Number.isFinite(band.high) || !(band.low >= 0 && band.low < band.high && band.high <= 1)) {
+        fail(`${st.stage}.difficultyFilter must be null or { low, high } with 0 <= low < high <= 1, got ${JSON.stringify(band)}`);
+      }
+    }
+    if (st.lrDecay !== undefined && st.lrDecay !== 'constant' && st.lrDecay !== 'cosine') fail(`${st.stage}.lrDecay must be constant or cosine, got ${JSON.stringify(st.lrDecay)}`);
   }
   if (!Number.isInteger(c.sft.steps) || c.sft.steps < 0) fail(`sft.steps must be a whole number, got ${c.sft.steps}`);
   if (c.sft.minutes !== null && !(c.sft.minutes > 0)) fail(`sft.minutes must be > 0 or null, got ${c.sft.minutes}`);

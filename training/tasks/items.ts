@@ -21,7 +21,12 @@ export function itemTask(name: string, vision: boolean, item: (seed: number, ind
 
 /** `req.groups` items (training slots groups x slot ...), each sampled `req.n` times. */
 async function sampleItems(model: TinyLMM, req: RolloutRequest, itemAt: (slot: number) => PromptItem): Promise<Rollout> {
-  const items = Array.from({ length: req.groups }, (_, j) => itemAt(req.slot * req.groups + j));
+  // An item the request's filter skips gives its place to the next slot (the filter bounds its skips).
+  const items: PromptItem[] = [];
+  for (let slot = req.slot * req.groups; items.length < req.groups; slot++) {
+    const it = itemAt(slot);
+    if (!req.skip?.(it)) items.push(it);
+  }
   const n = req.n;
   const t0 = performance.now();
   const prepared = model.prepare(items.flatMap((it) => Array.from({ length: n }, () => it.prompt)));

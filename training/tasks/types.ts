@@ -79,6 +79,12 @@ export interface RolloutRequest {
   slot: number;
   /** Content keys no training item may have (the evaluation's). */
   heldOut: ReadonlySet<string>;
+  /**
+   * Item tasks: asked of each item drawn, in slot order; true skips it and draws the next slot in
+   * its place (the RL loop's difficulty filter). It must say true only a bounded number of times.
+   * Episode tasks ignore it.
+   */
+  skip?: (item: PromptItem) => boolean;
 }
 
 interface TaskBase {
