@@ -16,7 +16,7 @@ describe('sokoban pushes format', () => {
         // Replay: each push moves the box at the current run's cursor one cell toward the run's end.
         let state = level;
         let k = 0;
-        let cursor = runs[0]?.[0];
+        let cursor: number[] | undefined = runs[0]?.[0];
         for (const move of plan) {
           const r = moveSokoban(state, move);
           if (r.pushed) {
