@@ -1,7 +1,8 @@
 // Every task by name: what the stages train on and the evaluation measures (the contract: ./types.ts).
 //
 //   sokoban-{text,image,locate,transcribe}-{6x6-1,7x7-1,7x7-2}   a board from its text or frame, or the frame written as text (items)
-//   sokoban-{text,image}-<size>-pushes                 the same plans, traces with the pushes as sub-goals (SokobanFormat)
+//   sokoban-{text,image}-<size>[-read][-pushes]        the same plans, traces with the pushes as sub-goals (SokobanFormat);
+//                                                      -read (frames): the board written out before the plan
 //   {countdown,arithmetic}[-worked]-d{1..5}            text puzzles (items; -worked: the worked-steps trace)
 //   football-{act,locate}-<scenario>[-t<turns>]        one turn of a drill from its frame (items)
 //   football-online-<scenario>[-t<turns>]              whole drills, a frame a turn (episodes)
@@ -17,16 +18,17 @@ export { trainingItem } from './items.js';
 
 /** The task of a name, or an error listing the names there are. */
 export function task(name: string): Task {
-  const sk = /^sokoban-(text|image|locate|transcribe)-(\d+x\d+-\d+)(-pushes)?$/.exec(name);
-  if (sk && sk[2] in SOKOBAN_SIZES && !(sk[3] && (sk[1] === 'locate' || sk[1] === 'transcribe'))) {
-    return sokobanTask(sk[2] as SokobanSizeName, sk[1] as SokobanView, sk[3] ? 'pushes' : 'positions');
+  const sk = /^sokoban-(text|image|locate|transcribe)-(\d+x\d+-\d+)(-read)?(-pushes)?$/.exec(name);
+  const plan = sk?.[1] === 'text' || sk?.[1] === 'image';
+  if (sk && sk[2] in SOKOBAN_SIZES && (plan || !sk[4]) && (sk[1] === 'image' || !sk[3])) {
+    return sokobanTask(sk[2] as SokobanSizeName, sk[1] as SokobanView, sk[4] ? 'pushes' : 'positions', !!sk[3]);
   }
   const pz = /^([a-z]+)(-worked)?-d([1-5])$/.exec(name);
   if (pz) return puzzleTask(pz[1], Number(pz[3]), pz[2] ? 'worked' : 'default');
   const fb = parseFootballTask(name);
   if (fb) return fb.kind === 'online' ? footballEpisodeTask(fb) : footballItemTask(fb);
   throw new Error(
-    `unknown task "${name}": expected sokoban-{text,image,locate,transcribe}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, sokoban-{text,image}-<size>-pushes, {${PUZZLE_TASK_FAMILIES.join(',')}}[-worked]-d{1..5} or football-{act,locate,online}-<scenario>`,
+    `unknown task "${name}": expected sokoban-{text,image,locate,transcribe}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, sokoban-image-<size>-read[-pushes], sokoban-{text,image}-<size>-pushes, {${PUZZLE_TASK_FAMILIES.join(',')}}[-worked]-d{1..5} or football-{act,locate,online}-<scenario>`,
   );
 }
 

@@ -51,8 +51,14 @@ export function positionsLine(level: SokobanLevel): string {
 export type SokobanFormat = 'positions' | 'pushes';
 export const SOKOBAN_FORMATS: readonly SokobanFormat[] = ['positions', 'pushes'];
 
-export function sokobanTrace(level: SokobanLevel, plan: readonly number[], format: SokobanFormat = 'positions'): string {
-  const think = format === 'pushes' ? `${positionsLine(level)} push ${pushRuns(level, plan).join(' ')}` : positionsLine(level);
+/**
+ * The trace of a plan item. With `readFirst` (frames only), <think> starts with the board written
+ * out as the text prompt shows it, then a newline: the frame is read into text before anything is
+ * planned from it, so planning from frames continues as planning from text does.
+ */
+export function sokobanTrace(level: SokobanLevel, plan: readonly number[], format: SokobanFormat = 'positions', readFirst = false): string {
+  const positions = format === 'pushes' ? `${positionsLine(level)} push ${pushRuns(level, plan).join(' ')}` : positionsLine(level);
+  const think = readFirst ? `${sokobanBoardText(level)}\n${positions}` : positions;
   return `<think>${think}</think><answer>${plan.map((m) => TITLE[m]).join(', ')}</answer>`;
 }
 
@@ -95,9 +101,13 @@ const answerBlock = (response: string): string | undefined => /<answer>([\s\S]*?
 /** A board as graded: blank lines around it and spaces at line ends do not count. */
 const boardLines = (text: string): string => text.trim().split(/\r?\n/).map((line) => line.trimEnd()).join('\n');
 
-/** Plan items write `positions` traces unless their name ends in `-pushes` (see SokobanFormat). */
-export function sokobanTask(size: SokobanSizeName, view: SokobanView, format: SokobanFormat = 'positions'): ItemTask {
-  const task = `sokoban-${view}-${size}${format === 'positions' ? '' : `-${format}`}`;
+/**
+ * Plan items write `positions` traces unless their name ends in `-pushes` (see SokobanFormat); frame
+ * items named `-read` write the board first (`sokobanTrace`'s readFirst).
+ */
+export function sokobanTask(size: SokobanSizeName, view: SokobanView, format: SokobanFormat = 'positions', readFirst = false): ItemTask {
+  if (readFirst && view !== 'image') throw new Error(`only frame plan items read the board first, not ${view} items`);
+  const task = `sokoban-${view}-${size}${readFirst ? '-read' : ''}${format === 'positions' ? '' : `-${format}`}`;
   return itemTask(task, view !== 'text', (seed, index): PromptItem => {
     const l = sokobanLevel(size, seed, index);
     // The key names the level alone: a level held out from text items is held out from frames too.
@@ -135,7 +145,7 @@ export function sokobanTask(size: SokobanSizeName, view: SokobanView, format: So
       task,
       key,
       prompt: view === 'text' ? sokobanTextPrompt(l.level) : sokobanImagePrompt(l.level),
-      trace: sokobanTrace(l.level, l.plan, format),
+      trace: sokobanTrace(l.level, l.plan, format, readFirst),
       // The Sokoban verifier, with MageBench's score of the same moves (the level's optimal return known).
       reward: (response) => sokobanReward(response, l.level, {}, l.optimalReturn),
     };

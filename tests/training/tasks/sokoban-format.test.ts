@@ -50,4 +50,17 @@ describe('sokoban pushes format', () => {
     const { level, plan } = sokobanLevel('6x6-1', 5, 0);
     expect(sokobanTrace(level, plan)).toBe(a.item(5, 0).trace);
   });
+
+  it('-read frame items write the board as the text prompt shows it, then the same trace', () => {
+    const plain = task('sokoban-image-7x7-2-pushes');
+    const read = task('sokoban-image-7x7-2-read-pushes');
+    const text = task('sokoban-text-7x7-2');
+    if (plain.kind !== 'items' || read.kind !== 'items' || text.kind !== 'items') throw new Error('item tasks expected');
+    for (let i = 0; i < 10; i++) {
+      const board = (text.item(2, i).prompt as { content: string }[])[0].content.split('\n').filter((l) => /^[#_$.@*+]+$/.test(l)).join('\n');
+      expect(read.item(2, i).trace).toBe(plain.item(2, i).trace.replace('<think>', () => `<think>${board}\n`));
+      expect(read.item(2, i).key).toBe(plain.item(2, i).key);
+    }
+    expect(() => task('sokoban-text-6x6-1-read')).toThrow(/unknown task/);
+  });
 });
