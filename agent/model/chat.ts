@@ -6,8 +6,8 @@
 // The messages' text is text: `encodeChat` gives it as its UTF-8 bytes, so `<|im_end|>` or
 // `<answer>` written in a message is never a control token (a client cannot end a turn or forge
 // one). Only the template places special tokens: its markers and an image part's `<image>`.
-import type { RGBAImage } from './image.js';
-import { IMAGE, specialId, type SpecialToken, type Tokenizer } from './tokenizer.js';
+import type { ImageGrid, RGBAImage } from './image.js';
+import { IMAGE, IMAGE_ROW, specialId, type SpecialToken, type Tokenizer } from './tokenizer.js';
 
 export type Role = 'system' | 'user' | 'assistant';
 
@@ -99,19 +99,23 @@ export function encodeChat(tokenizer: Tokenizer, messages: readonly ChatMessage[
 }
 
 /**
- * Each `<image>` token becomes `perImage` consecutive `<image>` tokens, one per vision patch.
- * Only one image per sequence is supported by the graphs (pixel_values is [batch, 3, H, W]).
+ * Each `<image>` token becomes its image's tokens: `grid.rows` rows of `grid.cols` `<image>` tokens
+ * (one a patch, row-major), each row closed by `<image_row>`. Only one image per sequence is
+ * supported by the graphs (pixel_values holds one image per row).
  */
-export function expandImageTokens(ids: readonly number[], imageId: number, perImage: number): number[] {
+export function expandImageTokens(ids: readonly number[], grid: ImageGrid): number[] {
   const out: number[] = [];
   let seen = 0;
   for (const id of ids) {
-    if (id !== imageId) {
+    if (id !== IMAGE) {
       out.push(id);
       continue;
     }
     if (++seen > 1) throw new Error('only one <image> per sequence is supported (pixel_values holds one image per row)');
-    for (let i = 0; i < perImage; i++) out.push(imageId);
+    for (let r = 0; r < grid.rows; r++) {
+      for (let c = 0; c < grid.cols; c++) out.push(IMAGE);
+      out.push(IMAGE_ROW);
+    }
   }
   return out;
 }

@@ -7,8 +7,8 @@ import { VOCAB_SIZE } from './tokenizer.js';
 
 const VisionConfigSchema = Type.Object(
   {
-    imageSize: Type.Integer({ minimum: 1 }), // square input side in pixels, after resizing
-    patchSize: Type.Integer({ minimum: 1 }), // must divide imageSize
+    patchSize: Type.Integer({ minimum: 1 }), // side of a square patch in pixels: one image token each
+    maxPatches: Type.Integer({ minimum: 1 }), // the cap on one image's patches: larger images are scaled down to fit
     dModel: Type.Integer({ minimum: 1 }),
     nLayers: Type.Integer({ minimum: 0 }), // zero: patches go straight to the projection
     nHeads: Type.Integer({ minimum: 1 }),
@@ -55,8 +55,12 @@ const DEFAULTS: ModelConfig = {
   valueHead: true, // a scalar head is cheap and PPO needs it; a graph that does not use the head leaves it without an update
   initStd: 0.02, // GPT-2's init; residual output projections are scaled down by 1/sqrt(2 nLayers)
   vision: {
-    imageSize: 56, // 7 x 8: one 8-pixel patch per cell of a 7x7 Sokoban board
-    patchSize: 8,
+    // Images keep their aspect ratio at their own resolution when within the cap (Qwen2-VL's dynamic
+    // resolution), else shrink by a whole factor. Sokoban draws 16-pixel tiles, so a board of any size
+    // up to 10x10 is read one tile a patch, never straddling two; Football's 320x160 frames become
+    // 10x5 patches.
+    patchSize: 16,
+    maxPatches: 100,
     dModel: 64,
     nLayers: 1,
     nHeads: 2,
@@ -67,14 +71,14 @@ const DEFAULTS: ModelConfig = {
 /** Presets override only what differs from DEFAULTS (which is `tiny`, about 1M parameters). */
 const PRESETS: Record<PresetName, Partial<ModelConfig>> = {
   tiny: {},
-  // ~5M: twice the width, a little deeper; 80 px images give one patch per cell of a 10x10 board.
+  // ~5M: twice the width, a little deeper; boards up to 12x12 at one patch a tile.
   small: {
     dModel: 256,
     nLayers: 6,
     nHeads: 8,
     dMlp: 1024,
     maxSeqLen: 1024,
-    vision: { imageSize: 80, patchSize: 8, dModel: 128, nLayers: 2, nHeads: 4, dMlp: 512 },
+    vision: { patchSize: 16, maxPatches: 144, dModel: 128, nLayers: 2, nHeads: 4, dMlp: 512 },
   },
   // ~24M: GPU-sized; RoPE because its contexts are long.
   base: {
@@ -84,7 +88,7 @@ const PRESETS: Record<PresetName, Partial<ModelConfig>> = {
     dMlp: 2048,
     maxSeqLen: 1024,
     positions: 'rope',
-    vision: { imageSize: 112, patchSize: 8, dModel: 256, nLayers: 2, nHeads: 4, dMlp: 1024 },
+    vision: { patchSize: 16, maxPatches: 256, dModel: 256, nLayers: 2, nHeads: 4, dMlp: 1024 },
   },
 };
 
@@ -113,16 +117,18 @@ export function parseConfig(raw: unknown): ModelConfig {
   if (c.vocabSize !== VOCAB_SIZE) fail(`vocabSize ${c.vocabSize} does not match the tokenizer's ${VOCAB_SIZE}`);
   if (c.vision) {
     const v = c.vision;
-    if (v.imageSize % v.patchSize !== 0) fail(`vision.patchSize ${v.patchSize} does not divide imageSize ${v.imageSize}`);
     if (v.dModel % v.nHeads !== 0) fail(`vision.dModel ${v.dModel} is not divisible by vision.nHeads ${v.nHeads}`);
-    if (numImageTokens(c) >= c.maxSeqLen) fail('an image has more tokens than maxSeqLen');
+    if (maxImageTokens(v) >= c.maxSeqLen) fail(`an image may take ${maxImageTokens(v)} tokens (vision.maxPatches ${v.maxPatches} and a row end each), not fewer than maxSeqLen ${c.maxSeqLen}`);
   }
   return structuredClone(c);
 }
 
-/** How many decoder positions one image occupies (one per patch). */
-export function numImageTokens(c: ModelConfig): number {
-  if (!c.vision) return 0;
-  const side = c.vision.imageSize / c.vision.patchSize;
-  return side * side;
+/** The most decoder positions one image can take: a patch each, and a row end for each row (at most one a patch). */
+export function maxImageTokens(v: VisionConfig): number {
+  return 2 * v.maxPatches;
+}
+
+/** Floats of one image's pixel_values row: `maxPatches` patches of 3 x patch x patch, unused ones zero. */
+export function pixelsPerImage(v: Pick<VisionConfig, 'patchSize' | 'maxPatches'>): number {
+  return v.maxPatches * 3 * v.patchSize * v.patchSize;
 }

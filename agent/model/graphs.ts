@@ -68,7 +68,7 @@ export function startGraph(c: ModelConfig, name: string, opts: GraphOptions = {}
   // A decode step reads its mask from the cache instead.
   const attentionMask = seq === 1 ? undefined : g.input('attention_mask', 'int64', ['batch', seq]);
   const withVision = (opts.vision ?? true) && !!c.vision;
-  const pixelValues = withVision ? g.input('pixel_values', dtype, ['batch', 3, c.vision!.imageSize, c.vision!.imageSize]) : undefined;
+  const pixelValues = withVision ? g.input('pixel_values', dtype, ['batch', 'patches', 3 * c.vision!.patchSize ** 2]) : undefined;
   return { graph: g, params: opts.bake ? new Map() : params, inputs: { inputIds, attentionMask, pixelValues }, W, dtype };
 }
 
@@ -121,7 +121,7 @@ export function buildGroupedLogprobGraph(c: ModelConfig, opts: Omit<GraphOptions
   const prefixMask = g.input('prefix_mask', 'int64', ['groups', 'prefix']);
   const inputIds = g.input('input_ids', 'int64', ['groups', 'n', 'cont']);
   const attentionMask = g.input('attention_mask', 'int64', ['groups', 'n', 'cont']);
-  const pixelValues = (opts.vision ?? true) && c.vision ? g.input('pixel_values', dtype, ['groups', 3, c.vision.imageSize, c.vision.imageSize]) : undefined;
+  const pixelValues = (opts.vision ?? true) && c.vision ? g.input('pixel_values', dtype, ['groups', 'patches', 3 * c.vision.patchSize ** 2]) : undefined;
   const hidden = forwardGrouped(c, W, { prefixIds, prefixMask, inputIds, attentionMask, pixelValues }, dtype); // (G, N, T, D)
   // (G, N, W) -> (G N, W)
   const rows = (x: Value) => Reshape(x, Concat([g.ints([-1]), ShapeOf(x, { start: 2, end: 3 })], { axis: 0 }));

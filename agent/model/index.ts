@@ -15,11 +15,12 @@ export type { Decoder, FloatTensor, PreparedPrompts, SessionLease } from './deco
 export { createModel, loadModel, saveModel, type CreateOptions } from './create.js';
 export { generate, distinctRows, type GenerateOptions, type Generation, type RowSampling, type TopLogprob } from './sampling.js';
 export { responseLogprobs, type ResponseLogprobsInput, type ResponseLogprobs } from './logprobs.js';
-export { presetConfig, parseConfig, numImageTokens, PRESET_NAMES, type ModelConfig, type VisionConfig, type PresetName } from './config.js';
-export { Tokenizer, specialId, SPECIAL_TOKENS, VOCAB_SIZE, EOS, PAD, IMAGE, IM_START, IM_END, type SpecialToken } from './tokenizer.js';
+export { presetConfig, parseConfig, maxImageTokens, pixelsPerImage, PRESET_NAMES, type ModelConfig, type VisionConfig, type PresetName } from './config.js';
+export { Tokenizer, specialId, SPECIAL_TOKENS, VOCAB_SIZE, EOS, PAD, IMAGE, IMAGE_ROW, IM_START, IM_END, type SpecialToken } from './tokenizer.js';
 export { applyChatTemplate, encodeChat, expandImageTokens, type ChatMessage, type ContentPart, type EncodedChat, type Role } from './chat.js';
-export { preprocessImage, preprocessBatch, pixelRows, samePixelRows, type RGBAImage } from './image.js';
-export { padBatch, checkImageTokens, type PaddedBatch } from './batch.js';
+export { imageGrid, preprocessImage, preprocessBatch, pixelRows, samePixelRows, type ImageGrid, type PatchSpec, type RGBAImage } from './image.js';
+export { padBatch, checkImageTokens, imageLayout, type PaddedBatch } from './batch.js';
+export { visionEncoder } from './model.js';
 export { groupByPrompt, type PromptGroups } from './prompt-groups.js';
 export { KVCache, CACHE_CHUNK, cacheCapacity } from './kv-cache.js';
 export { initParams, parameterSpecs, countParameters, type Params } from './params.js';

@@ -4,12 +4,11 @@
 // LLaVA / Qwen-VL (image features placed at <image> positions of the token sequence).
 //
 // Shapes: B batch, T tokens, L slots of a decoding cache, D width, H heads, hd = D / H,
-// V vocabulary, N image patches, Dv vision width.
+// V vocabulary, N patch slots of an image, Dv vision width.
 import type { ModelConfig } from './config.js';
-import { numImageTokens } from './config.js';
-import { IMAGE } from './tokenizer.js';
+import { IMAGE, IMAGE_ROW } from './tokenizer.js';
 import {
-  Add, And, Cast, Concat, CumSum, Equal, Expand, Gather, LessOrEqual, MatMul, Max, Mul, Range, ReduceMean, ReduceSum, Reshape,
+  Add, And, Cast, Concat, CumSum, Div, Equal, Expand, Gather, Less, LessOrEqual, MatMul, Max, Mul, Range, ReduceMean, ReduceSum, Reshape,
   ShapeOf, Sigmoid, Slice, Softmax, Sqrt, Squeeze, Sub, Transpose, Unsqueeze, Where, Reciprocal,
   type DType, type Graph, type Value,
 } from './ops.js';
@@ -36,7 +35,7 @@ export interface DecodeCache {
 export interface ForwardInputs {
   inputIds: Value; // int64 (B, T); T = 1 with a cache
   attentionMask?: Value; // int64 (B, T): 1 for real tokens, 0 for padding (not used with a cache)
-  pixelValues?: Value; // (B, 3, img, img), only when the config has vision and the step may see <image>
+  pixelValues?: Value; // (B, N, 3 p p), only when the config has vision and the step may see <image>
   cache?: DecodeCache;
 }
 
@@ -165,36 +164,50 @@ function block(c: ModelConfig, W: Weights, p: string, x: Value, d: number, ctx: 
 // ---------------------------------------------------------------------------------------------
 // vision tower
 
-/** pixel_values (B, 3, img, img) -> image features (B, N, D) in the decoder's width. */
-export function visionEncoder(c: ModelConfig, W: Weights, pixels: Value): Value {
+/**
+ * pixel_values (B, N, 3 p p) -> image features (B, N, D) in the decoder's width. Row b holds `count[b]`
+ * real patches of a grid `cols[b]` wide, row-major (./image.ts), then zero padding. Each patch gets
+ * the embeddings of its grid row and column, so one set of weights reads images of any shape (2D
+ * positions, as Qwen2-VL's vision tower has them); padding patches are masked out as keys.
+ */
+export function visionEncoder(c: ModelConfig, W: Weights, pixels: Value, count: Value, cols: Value): Value {
   const v = c.vision!;
-  const g = v.imageSize / v.patchSize;
-  const p = v.patchSize;
-  const grid = Reshape(pixels, [0, 3, g, p, g, p]); // (B, 3, gy, py, gx, px)
-  const patches = Reshape(Transpose(grid, { perm: [0, 2, 4, 1, 3, 5] }), [0, g * g, 3 * p * p]); // (B, N, 3 p p)
-  let h = Add(Add(MatMul(patches, W('vision.patch.weight')), W('vision.patch.bias')), W('vision.pos.weight')); // (B, N, Dv)
+  const k = Unsqueeze(patchIndices(pixels), [0]); // (1, N)
+  const row = Div(k, cols); // (B, N): integer division
+  const col = Sub(k, Mul(row, cols));
+  let h = Add(MatMul(pixels, W('vision.patch.weight')), W('vision.patch.bias')); // (B, N, Dv)
+  h = Add(h, Add(Gather(W('vision.row.weight'), row), Gather(W('vision.col.weight'), col)));
+  const bias = maskBias(Unsqueeze(Less(k, count), [1, 2]), pixels.dtype); // (B, 1, 1, N)
   for (let i = 0; i < v.nLayers; i++) {
-    h = block(c, W, `vision.layers.${i}`, h, v.dModel, { nHeads: v.nHeads, bias: null, rope: null }).x;
+    h = block(c, W, `vision.layers.${i}`, h, v.dModel, { nHeads: v.nHeads, bias, rope: null }).x;
   }
   h = rmsNorm(W, 'vision.norm', h, c.normEps);
   return Add(MatMul(h, W('vision.proj.weight')), W('vision.proj.bias')); // (B, N, D)
 }
 
+/** 0 .. N-1 for the N patch slots of a (B, N, 3 p p) pixel batch. */
+function patchIndices(pixels: Value): Value {
+  const g = pixels.graph;
+  return Range(g.scalar(0, 'int64'), scalarOf(ShapeOf(pixels, { start: 1, end: 2 })), g.scalar(1, 'int64'));
+}
+
 /**
  * Token embeddings with image features at <image> positions: the k-th <image> token of a row takes
- * patch k of that row's image. The selection is a one-hot (B, T, N) matrix times the features, and
- * a Where picks it only at <image> positions, so text-only rows never see pixel values at all.
+ * patch k of that row's image. The grid's width is read off the tokens (patches / rows, each row
+ * closed by <image_row>), so the graph takes no input beyond ids and pixels. The selection is a
+ * one-hot (B, T, N) matrix times the features, and a Where picks it only at <image> positions, so
+ * text-only rows never see pixel values at all.
  */
 function embedTokens(c: ModelConfig, W: Weights, ids: Value, pixels: Value | undefined, dtype: DType): Value {
   const tok = Gather(W('embed.weight'), ids); // (B, T, D)
   if (!c.vision || !pixels) return tok;
-  const g = ids.graph;
-  const n = numImageTokens(c);
   const isImage = Equal(ids, IMAGE); // (B, T) bool
+  const patches = ReduceSum(Cast(isImage, 'int64'), [1]); // (B, 1)
+  const rows = ReduceSum(Cast(Equal(ids, IMAGE_ROW), 'int64'), [1]); // (B, 1)
+  const cols = Max(Div(patches, Max(rows, 1)), 1); // (B, 1); 1 for a text row, never a division by 0
   const ordinal = Sub(CumSum(Cast(isImage, 'int64'), 1), 1); // (B, T): k for the k-th <image> token
-  const patchIds = g.ints(Array.from({ length: n }, (_, i) => i)); // (N)
-  const onehot = And(Equal(Unsqueeze(ordinal, [2]), patchIds), Unsqueeze(isImage, [2])); // (B, T, N)
-  const img = MatMul(Cast(onehot, dtype), visionEncoder(c, W, pixels)); // (B, T, D)
+  const onehot = And(Equal(Unsqueeze(ordinal, [2]), patchIndices(pixels)), Unsqueeze(isImage, [2])); // (B, T, N)
+  const img = MatMul(Cast(onehot, dtype), visionEncoder(c, W, pixels, patches, cols)); // (B, T, D)
   return Where(Unsqueeze(isImage, [2]), img, tok);
 }
 
@@ -271,7 +284,7 @@ export interface GroupedInputs {
   /** int64 (G, N, T): the prompt's last token, then one response, right-padded. */
   inputIds: Value;
   attentionMask: Value;
-  /** (G, 3, img, img): the group's image, when its prompt has one. */
+  /** (G, N, 3 p p): the group's image, when its prompt has one. */
   pixelValues?: Value;
 }
 

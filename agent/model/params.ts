@@ -3,7 +3,6 @@
 // layer is `x @ W` with no transpose in the graph.
 import seedrandom from 'seedrandom';
 import type { ModelConfig } from './config.js';
-import { numImageTokens } from './config.js';
 import type { NamedTensor } from './safetensors.js';
 
 export type Params = Map<string, NamedTensor>;
@@ -38,7 +37,9 @@ export function parameterSpecs(c: ModelConfig): Map<string, ParamSpec> {
     const v = c.vision;
     specs.set('vision.patch.weight', { shape: [3 * v.patchSize * v.patchSize, v.dModel], init: 'normal', noDecay: false });
     specs.set('vision.patch.bias', { shape: [v.dModel], init: 'zeros', noDecay: true });
-    specs.set('vision.pos.weight', { shape: [numImageTokens(c), v.dModel], init: 'normal', noDecay: true });
+    // Row and column embeddings of a patch (a grid may be one patch wide and maxPatches tall).
+    specs.set('vision.row.weight', { shape: [v.maxPatches, v.dModel], init: 'normal', noDecay: true });
+    specs.set('vision.col.weight', { shape: [v.maxPatches, v.dModel], init: 'normal', noDecay: true });
     for (let i = 0; i < v.nLayers; i++) blockSpecs(`vision.layers.${i}`, v.dModel, v.dMlp, c.mlp, specs);
     specs.set('vision.norm.weight', { shape: [v.dModel], init: 'ones', noDecay: true });
     specs.set('vision.proj.weight', { shape: [v.dModel, c.dModel], init: 'normal', noDecay: false });

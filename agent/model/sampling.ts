@@ -6,7 +6,7 @@ import type { ChatMessage } from './chat.js';
 import { padBatch, type PaddedBatch } from './batch.js';
 import { pixelRows, samePixelRows, type RGBAImage } from './image.js';
 import { KVCache } from './kv-cache.js';
-import { EOS, IM_END, IMAGE, PAD } from './tokenizer.js';
+import { EOS, IM_END, IMAGE, IMAGE_ROW, PAD } from './tokenizer.js';
 import type { Decoder } from './decoder.js';
 
 export interface GenerateOptions {
@@ -102,7 +102,7 @@ const perRow = <T>(v: T[] | T[][] | undefined, rows: number, fallback: T[]): T[]
 class TokenPicker {
   /** Log-probs of the current row, (V) in float64; valid until the next `logSoftmax`. */
   readonly lp: Float64Array;
-  /** Ids that may be generated, ascending: all but <image> and <|pad|> (never valid as generated text). */
+  /** Ids that may be generated, ascending: all but <image>, <image_row> and <|pad|> (never valid as generated text). */
   private readonly allowed: Int32Array;
   private readonly ids: Int32Array;
   private readonly w: Float64Array;
@@ -111,7 +111,7 @@ class TokenPicker {
   constructor(readonly vocab: number) {
     this.lp = new Float64Array(vocab);
     const allowed: number[] = [];
-    for (let i = 0; i < vocab; i++) if (i !== IMAGE && i !== PAD) allowed.push(i);
+    for (let i = 0; i < vocab; i++) if (i !== IMAGE && i !== IMAGE_ROW && i !== PAD) allowed.push(i);
     this.allowed = Int32Array.from(allowed);
     this.ids = new Int32Array(allowed.length);
     this.w = new Float64Array(allowed.length);

@@ -5,12 +5,12 @@
 // and call `paramsUpdated()`.
 import { createSession, type Device, type EngineSession, type Feeds, type Outputs } from '../engine/index.js';
 import { encodeChat, expandImageTokens, type ChatMessage } from './chat.js';
-import { numImageTokens, type ModelConfig, type PresetName } from './config.js';
+import { pixelsPerImage, type ModelConfig, type PresetName } from './config.js';
 import { checkImageTokens, padBatch } from './batch.js';
 import { buildDecodeGraph, buildGroupedLogprobGraph, buildLogitsGraph, buildLogprobGraph, type FloatType } from './graphs.js';
 import type { Decoder, FloatTensor, PreparedPrompts, SessionLease } from './decoder.js';
 import type { PromptGroups } from './prompt-groups.js';
-import { preprocessBatch, type RGBAImage } from './image.js';
+import { imageGrid, preprocessBatch, type RGBAImage } from './image.js';
 import type { Graph, HostTensor } from './ops.js';
 import { countParameters, type Params } from './params.js';
 import { Tokenizer } from './tokenizer.js';
@@ -23,7 +23,7 @@ export interface ModelOptions {
 
 export interface LogitsInput {
   inputIds: number[][];
-  /** (B, 3, H, W) in [-1, 1], as preprocessImage makes; required when rows hold <image> tokens. */
+  /** (B, maxPatches, 3 p p) in [-1, 1], as preprocessBatch makes; required when rows hold <image> tokens. */
   pixelValues?: Float32Array;
 }
 
@@ -98,11 +98,6 @@ export class TinyLMM implements Decoder {
     return countParameters(this.config);
   }
 
-  /** Decoder positions one image takes (0 without vision). */
-  get imageTokens(): number {
-    return numImageTokens(this.config);
-  }
-
   /** Bumped by `paramsUpdated()`; sessions with baked weights compare against it. */
   get paramsVersion(): number {
     return this.version;
@@ -168,17 +163,17 @@ export class TinyLMM implements Decoder {
   pixelFeed(batch: number, pixelValues: Float32Array | undefined): Record<string, HostTensor> {
     const v = this.config.vision;
     if (!v) return {};
-    const size = batch * 3 * v.imageSize * v.imageSize;
+    const size = batch * pixelsPerImage(v);
     const data = pixelValues ?? new Float32Array(size);
-    if (data.length !== size) throw new Error(`pixelValues has ${data.length} values, expected ${size} = ${batch} x 3 x ${v.imageSize} x ${v.imageSize}`);
-    return { pixel_values: { dtype: 'float32', dims: [batch, 3, v.imageSize, v.imageSize], data } };
+    if (data.length !== size) throw new Error(`pixelValues has ${data.length} values, expected ${size} = ${batch} x ${v.maxPatches} patches x 3 x ${v.patchSize} x ${v.patchSize}`);
+    return { pixel_values: { dtype: 'float32', dims: [batch, v.maxPatches, 3 * v.patchSize * v.patchSize], data } };
   }
 
   /** Rejects rows the graphs cannot take, with a message saying why (too long, bad image tokens). */
   checkRows(rows: readonly (readonly number[])[], hasPixels: boolean): void {
     const longest = Math.max(0, ...rows.map((r) => r.length));
     if (longest > this.config.maxSeqLen) throw new Error(`a row has ${longest} tokens, more than maxSeqLen ${this.config.maxSeqLen}`);
-    checkImageTokens(rows, this.imageTokens, hasPixels);
+    checkImageTokens(rows, this.config.vision?.maxPatches ?? 0, hasPixels);
   }
 
   /** Whether a batch runs the vision tower: only when pixels come with it (text-only batches skip it). */
@@ -252,12 +247,13 @@ export class TinyLMM implements Decoder {
   }
 
   /**
-   * Token ids of a prompt, with the image expanded: a string is templated text (its special-token
-   * strings are tokens); a chat is encoded by `encodeChat` (its messages' text is bytes, never tokens).
+   * Token ids of a prompt, with its image laid out as the image's patch grid (`expandImageTokens`): a
+   * string is templated text (its special-token strings are tokens) whose image, if it places one,
+   * comes as `image`; a chat is encoded by `encodeChat` (its messages' text is bytes, never tokens)
+   * and carries its own.
    */
-  encodePrompt(prompt: string | readonly ChatMessage[]): { ids: number[]; image: RGBAImage | null } {
+  encodePrompt(prompt: string | readonly ChatMessage[], image: RGBAImage | null = null): { ids: number[]; image: RGBAImage | null } {
     let raw: number[];
-    let image: RGBAImage | null = null;
     if (typeof prompt === 'string') raw = this.tokenizer.encode(prompt);
     else {
       const t = encodeChat(this.tokenizer, prompt);
@@ -265,27 +261,32 @@ export class TinyLMM implements Decoder {
       if (t.images.length > 1) throw new Error('one image per prompt is supported');
       if (t.images.length === 1) {
         if (typeof t.images[0] === 'string') throw new Error('image_url parts must be resolved to pixels before encoding');
+        if (image && image !== t.images[0]) throw new Error('a chat prompt carries its own image; none may be given beside it');
         image = t.images[0];
       }
     }
-    if (!this.config.vision && raw.includes(this.tokenizer.imageId)) throw new Error('prompt has an image but this model has no vision tower (vision: null)');
-    const ids = expandImageTokens(raw, this.tokenizer.imageId, this.imageTokens);
-    if (ids.includes(this.tokenizer.imageId) && !image && typeof prompt !== 'string') throw new Error('prompt has <image> but no image');
-    return { ids, image };
+    const v = this.config.vision;
+    if (!raw.includes(this.tokenizer.imageId)) {
+      if (image) throw new Error('an image was given but the prompt has no <image> to place it at');
+      return { ids: raw, image: null };
+    }
+    if (!v) throw new Error('prompt has an image but this model has no vision tower (vision: null)');
+    if (!image) throw new Error('prompt has <image> but no image');
+    return { ids: expandImageTokens(raw, imageGrid(image.width, image.height, v)), image };
   }
 
   /** Several prompts to model inputs: token rows and, if any prompt has an image, pixel values. */
   prepare(prompts: ReadonlyArray<string | readonly ChatMessage[]>, images?: ReadonlyArray<RGBAImage | null>): PreparedPrompts {
-    const enc = prompts.map((p) => this.encodePrompt(p));
-    const imgs = enc.map((e, i) => e.image ?? images?.[i] ?? null);
     // Checked per row: batch-wide checks would let a row without its image read zeros as pixels.
-    enc.forEach((e, i) => {
-      const placed = e.ids.includes(this.tokenizer.imageId);
-      if (placed && !imgs[i]) throw new Error(`prompt ${i} has <image> but no image was given for it`);
-      if (!placed && imgs[i]) throw new Error(`prompt ${i} comes with an image but has no <image> to place it at`);
+    const enc = prompts.map((p, i) => {
+      try {
+        return this.encodePrompt(p, images?.[i] ?? null);
+      } catch (e) {
+        throw new Error(`prompt ${i}: ${(e as Error).message}`);
+      }
     });
     const v = this.config.vision;
-    const pixelValues = v && imgs.some((x) => x) ? preprocessBatch(imgs, v.imageSize) : undefined;
+    const pixelValues = v && enc.some((e) => e.image) ? preprocessBatch(enc.map((e) => e.image), v) : undefined;
     return { inputIds: enc.map((e) => e.ids), pixelValues };
   }
 

@@ -12,6 +12,9 @@ export const SPECIAL_TOKENS = [
   '</answer>',
   '<|pad|>',
   '<|endoftext|>',
+  // Closes each row of an image's patch tokens (as Fuyu's image newline): an image of any shape is
+  // laid out in the sequence row by row, and the graph reads its grid off the tokens.
+  '<image_row>',
 ] as const;
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
 
@@ -26,6 +29,7 @@ export const IM_END = specialId('<|im_end|>');
 export const IMAGE = specialId('<image>');
 export const PAD = specialId('<|pad|>');
 export const EOS = specialId('<|endoftext|>');
+export const IMAGE_ROW = specialId('<image_row>');
 
 /** What a checkpoint's manifest records about the tokenizer, so a loader can refuse a mismatch. */
 export interface TokenizerSpec {
@@ -48,6 +52,7 @@ export class Tokenizer {
   readonly padId = PAD;
   readonly eosId = EOS;
   readonly imageId = IMAGE;
+  readonly imageRowId = IMAGE_ROW;
   readonly imStartId = IM_START;
   readonly imEndId = IM_END;
   private readonly encoder = new TextEncoder();

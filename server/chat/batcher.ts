@@ -7,7 +7,7 @@
  * order while they fit: at most `maxRows` rows, and the longest prompt plus the largest token
  * budget within the context (a row is never cut short by a neighbour's long prompt).
  */
-import { generate, type Generation, type TinyLMM, type TopLogprob } from '../../agent/model/index.js';
+import { generate, pixelsPerImage, type Generation, type TinyLMM, type TopLogprob } from '../../agent/model/index.js';
 import { OpenAIError } from './openai-error.js';
 
 export interface GenerationRequest {
@@ -171,7 +171,7 @@ export class GenerationBatcher {
     const owner: { p: number; choice: number }[] = [];
     const vision = this.model.config.vision;
     const withPixels = vision !== null && batch.some((p) => p.req.pixels);
-    const per = vision ? 3 * vision.imageSize * vision.imageSize : 0;
+    const per = vision ? pixelsPerImage(vision) : 0;
     const totalRows = batch.reduce((s, p) => s + p.req.n, 0);
     const pixelValues = withPixels ? new Float32Array(totalRows * per) : undefined;
     batch.forEach(({ req }, p) => {

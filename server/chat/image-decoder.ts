@@ -9,7 +9,7 @@
  * decode well under a second), fails that image's request with a 500 and is replaced.
  */
 import type { Worker } from 'node:worker_threads';
-import type { RGBAImage } from '../../agent/model/index.js';
+import type { PatchSpec, RGBAImage } from '../../agent/model/index.js';
 import { startTsWorker } from '../services/ts-worker.js';
 import { pngPayload } from './image-url.js';
 import type { ImageJob, ImageReply } from './image-worker.js';
@@ -35,7 +35,7 @@ export class ImageDecoder {
   private nextId = 1;
   private closed = false;
   /** The model input made beside each decoded image, by the image object decode() returned. */
-  private readonly inputs = new WeakMap<RGBAImage, { size: number; pixels: Float32Array }>();
+  private readonly inputs = new WeakMap<RGBAImage, { patches: PatchSpec; pixels: Float32Array }>();
 
   constructor(
     private readonly limits: ImageLimits,
@@ -43,10 +43,10 @@ export class ImageDecoder {
   ) {}
 
   /**
-   * The pixels of an `image_url` (a PNG data URL) within the limits, resampled for a model reading
-   * `size` x `size`; a bad or oversized image is a 400 naming `param`.
+   * The pixels of an `image_url` (a PNG data URL) within the limits, made into the input of a model
+   * reading `patches`; a bad or oversized image is a 400 naming `param`.
    */
-  async decode(url: string, param: string, size: number): Promise<RGBAImage> {
+  async decode(url: string, param: string, patches: PatchSpec): Promise<RGBAImage> {
     let base64: string;
     try {
       base64 = pngPayload(url);
@@ -56,7 +56,7 @@ export class ImageDecoder {
     }
     if (this.closed) throw new OpenAIError(503, 'the server is shutting down', null, 'server_shutting_down');
     const reply = await new Promise<ImageReply>((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, base64, limits: this.limits, size }, resolve, reject });
+      this.queue.push({ job: { id: this.nextId++, base64, limits: this.limits, patches: { patchSize: patches.patchSize, maxPatches: patches.maxPatches } }, resolve, reject });
       this.dispatch();
     });
     if (!reply.ok) {
@@ -64,14 +64,16 @@ export class ImageDecoder {
       throw invalid(`${param}: ${reply.message}`, param, reply.code);
     }
     const image: RGBAImage = { width: reply.width, height: reply.height, data: reply.rgba };
-    this.inputs.set(image, { size, pixels: reply.pixels });
+    this.inputs.set(image, { patches, pixels: reply.pixels });
     return image;
   }
 
   /** The model input the worker made for an image decode() returned (resampling it here would hold the loop). */
-  pixelsOf(image: RGBAImage, size: number): Float32Array {
+  pixelsOf(image: RGBAImage, patches: PatchSpec): Float32Array {
     const made = this.inputs.get(image);
-    if (!made || made.size !== size) throw new Error(`pixelsOf: this ${image.width}x${image.height} image was not decoded for a ${size}x${size} input by this decoder`);
+    if (!made || made.patches.patchSize !== patches.patchSize || made.patches.maxPatches !== patches.maxPatches) {
+      throw new Error(`pixelsOf: this ${image.width}x${image.height} image was not decoded for ${patches.maxPatches} patches of ${patches.patchSize} px by this decoder`);
+    }
     return made.pixels;
   }
 

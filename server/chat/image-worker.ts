@@ -4,7 +4,7 @@
  * the pixels' buffers transferred rather than copied.
  */
 import { parentPort } from 'node:worker_threads';
-import { preprocessImage } from '../../agent/model/index.js';
+import { preprocessImage, type PatchSpec } from '../../agent/model/index.js';
 import { pngFromBase64 } from './image-url.js';
 import { ImageRejection, type ImageLimits } from './png-decode.js';
 
@@ -13,8 +13,8 @@ export interface ImageJob {
   /** The data URL's base64 payload. */
   base64: string;
   limits: ImageLimits;
-  /** Side of the square the model reads (its vision tower's imageSize). */
-  size: number;
+  /** The model's patches: the input is made for their size and cap. */
+  patches: PatchSpec;
 }
 
 export type ImageReply =
@@ -29,7 +29,7 @@ port.on('message', (job: ImageJob) => {
   try {
     const image = pngFromBase64(job.base64, job.limits);
     const rgba = image.data instanceof Uint8Array ? image.data : new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-    reply = { id: job.id, ok: true, width: image.width, height: image.height, rgba, pixels: preprocessImage(image, job.size) };
+    reply = { id: job.id, ok: true, width: image.width, height: image.height, rgba, pixels: preprocessImage(image, job.patches) };
   } catch (e) {
     // Anything but a rejection is a fault of the decoder's, reported as such (the thread lives on).
     reply = e instanceof ImageRejection ? { id: job.id, ok: false, code: e.code, message: e.message } : { id: job.id, ok: false, code: 'internal', message: String((e as Error)?.message ?? e) };

@@ -225,7 +225,7 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     }
     const messages = await toChatMessages(body.messages as OpenAIMessage[], {
       maxImages: vision ? 1 : 0,
-      decodeImage: (url, param) => images.decode(url, param, vision!.imageSize),
+      decodeImage: (url, param) => images.decode(url, param, vision!),
     });
     let encoded: ReturnType<typeof model.encodePrompt>;
     try {
@@ -254,7 +254,7 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     const seed = String(body.seed ?? randomInt(2 ** 31));
     const request: GenerationRequest = {
       ids,
-      pixels: image && vision ? images.pixelsOf(image, vision.imageSize) : null,
+      pixels: image && vision ? images.pixelsOf(image, vision) : null,
       n,
       temperature,
       topP: topP === 0 ? 1 : topP,

@@ -5,18 +5,18 @@
  * (tests/training/tasks/football/football-prompt.test.ts pins them): change them only together
  * with a new checkpoint.
  *
- * Compact prompts, so that a `tiny` context (512 tokens, one 49-token image) holds the frame, the
+ * Compact prompts, so that a `tiny` context (512 tokens, one 110-token image) holds the frame, the
  * task line, a window of past turns and an answer.
  *
- * - The frame is cropped to the attacking half before the model's 56x56 preprocessing: a 160x160
- *   square from column 152 (pitch x from -0.06 to past the goal net), resized 2.86x on both axes,
- *   where the whole 320x160 frame is squeezed 5.7x horizontally. On 168 drill frames the brightest
- *   yellow pixel after preprocessing lands 0.016 pitch units from the controlled player in the crop
- *   against 0.035 in the whole frame, with more contrast (0.19 against 0.15 over the next-yellowest
- *   spot), and a vision patch covers 0.16 x 0.16 units instead of 0.32 x 0.16. Every drill starts
- *   at x >= -0.02, so the fixed window holds the play; if the player or the ball goes further back,
- *   the window slides left to keep them in view. (A 168x160 window from column 144, to keep the
- *   run-to-score chasers in view at kick-off, measured 0.024 units.)
+ * - The frame is cropped to the attacking half: a 160x160 square from column 152 (pitch x from
+ *   -0.06 to past the goal net), which the model reads at its own resolution, 10x10 patches of 16 px
+ *   (the whole 320x160 frame would be shrunk to 10x5). Measured when the model read a 56x56 square:
+ *   on 168 drill frames the brightest yellow pixel after preprocessing landed 0.016 pitch units from
+ *   the controlled player in the crop against 0.035 in the whole frame, with more contrast (0.19
+ *   against 0.15 over the next-yellowest spot). Every drill starts at x >= -0.02, so the fixed
+ *   window holds the play; if the player or the ball goes further back, the window slides left to
+ *   keep them in view. (A 168x160 window from column 144, to keep the run-to-score chasers in view at
+ *   kick-off, measured 0.024 units.)
  * - Actions offered: 7 for the drills (right, the two forward diagonals, top, bottom, sprint,
  *   shot). The drills have no teammate to pass to (only our keeper), no opponent ahead to dribble
  *   past, and the scripted attacker plays only right, sprint and shot in them; the 16 MageBench names

@@ -8,19 +8,16 @@ import { rasterizeSokoban } from '../../../envs/sokoban/raster.js';
 import { sokobanBoard, sokobanLegend } from '../../../envs/sokoban/text.js';
 import type { SokobanLevel } from '../../../envs/sokoban/types.js';
 
-/** Pixels a cell in frames: 7 cells of 16 px become the vision tower's 7 patches of 8 px. */
+/**
+ * Pixels a cell in frames: the vision tower's patch size, so that a frame read at its own resolution
+ * (agent/model/image.ts) gives one patch a cell, whatever the board's size; the env's own frames
+ * are drawn at this size too, so an agent reads them exactly as it was trained to.
+ */
 const TILE = 16;
-/** Frames are drawn on a canvas of this many cells a side, so a cell always maps onto one patch. */
-const CANVAS_CELLS = 7;
 
-/** The frame of a level on a fixed 7x7-cell canvas (walls fill the rest), so patches align with cells. */
+/** The frame of a level, one 16-pixel tile a cell. */
 export function sokobanFrame(level: SokobanLevel): RGBAImage {
-  const rows = level.fixed.length;
-  const cols = level.fixed[0].length;
-  if (rows > CANVAS_CELLS || cols > CANVAS_CELLS) return rasterizeSokoban(level, TILE);
-  const pad = (row: number[]) => [...row, ...new Array<number>(CANVAS_CELLS - cols).fill(0)];
-  const fixed = [...level.fixed.map(pad), ...Array.from({ length: CANVAS_CELLS - rows }, () => new Array<number>(CANVAS_CELLS).fill(0))];
-  return rasterizeSokoban({ ...level, fixed }, TILE);
+  return rasterizeSokoban(level, TILE);
 }
 
 const RULES = 'Push every box onto a target. Moves: Up, Down, Left, Right.';

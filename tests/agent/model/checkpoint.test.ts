@@ -72,7 +72,7 @@ describe('checkpoints', () => {
     const man = JSON.parse(readFileSync(join(k, 'manifest.json'), 'utf8'));
     man.config.dModel = 64; // tensors no longer match
     writeFileSync(join(k, 'manifest.json'), JSON.stringify(man));
-    expect(() => loadModel(k)).toThrow(/has shape \[265,128\], config needs \[265,64\]/);
+    expect(() => loadModel(k)).toThrow(/has shape \[266,128\], config needs \[266,64\]/);
     man.config.dModel = 128;
     man.config.colour = 'blue';
     writeFileSync(join(k, 'manifest.json'), JSON.stringify(man));
@@ -100,8 +100,8 @@ describe('checkpoints', () => {
       f(t);
       withTable(t);
     };
-    edit((t) => (t['embed.weight'] = [265, 64]));
-    expect(() => loadModel(d)).toThrow(/tensor embed\.weight: manifest says shape \[265,64\], model\.safetensors has \[265,128\]/);
+    edit((t) => (t['embed.weight'] = [266, 64]));
+    expect(() => loadModel(d)).toThrow(/tensor embed\.weight: manifest says shape \[266,64\], model\.safetensors has \[266,128\]/);
     edit((t) => delete t['final_norm.weight']);
     expect(() => loadModel(d)).toThrow(/model\.safetensors holds tensor final_norm\.weight \[128\], missing from the manifest's tensor table/);
     edit((t) => (t['extra.weight'] = [2, 2]));

@@ -2,7 +2,7 @@
 // left-padded batch mixing an image prompt and a text prompt, with learned positions and with RoPE.
 import { describe, expect, it, vi } from 'vitest';
 import { EngineSession } from '../../../agent/engine/index.js';
-import { responseLogprobs, generate, createModel, TinyLMM, IMAGE, PAD, padBatch, distinctRows, pixelRows, initParams } from '../../../agent/model/index.js';
+import { responseLogprobs, generate, createModel, TinyLMM, IMAGE, PAD, padBatch, distinctRows, pixelRows, initParams, pixelsPerImage, VOCAB_SIZE } from '../../../agent/model/index.js';
 import { microConfig, randomImage } from './helpers.js';
 
 /** Greedy decoding by full forward passes over the growing sequence (no cache). */
@@ -36,7 +36,7 @@ async function compare(model: TinyLMM): Promise<void> {
   const p = model.prepare(prompts);
   const n = 12;
   const gens = await generate(model, { ...p, greedy: true, maxNewTokens: n, stopTokens: [] });
-  const per = 3 * model.config.vision!.imageSize ** 2;
+  const per = pixelsPerImage(model.config.vision!);
   for (let b = 0; b < prompts.length; b++) {
     const pixels = b === 0 ? p.pixelValues!.slice(0, per) : undefined;
     const full = await greedyFull(model, p.inputIds[b], pixels, n);
@@ -90,7 +90,7 @@ describe('KV-cache decode', () => {
       seed: 42,
       maxNewTokens: 30,
       stopStrings: [[model.tokenizer.decode([first])], []],
-      stopTokens: [[], Array.from({ length: 265 }, (_, i) => i)],
+      stopTokens: [[], Array.from({ length: VOCAB_SIZE }, (_, i) => i)],
     });
     expect(s[0].finishReason).toBe('stop');
     expect(s[0].tokens).toEqual([first]);
@@ -197,8 +197,8 @@ describe('prompt checks', () => {
     const img = randomImage('row-img', 20, 20);
     const chat = [{ role: 'user' as const, content: [{ type: 'image' as const, image: img }, { type: 'text' as const, text: 'hi' }] }];
     // Another row's image must not make a row without one read zeros as its pixels.
-    expect(() => model.prepare([chat, '<image> what is this?'])).toThrow(/prompt 1 has <image> but no image/);
-    expect(() => model.prepare(['no placeholder'], [img])).toThrow(/prompt 0 comes with an image but has no <image>/);
+    expect(() => model.prepare([chat, '<image> what is this?'])).toThrow(/prompt 1: prompt has <image> but no image/);
+    expect(() => model.prepare(['no placeholder'], [img])).toThrow(/prompt 0: an image was given but the prompt has no <image>/);
     expect(model.prepare(['<image> what is this?'], [img]).pixelValues).toBeDefined();
     await expect(generate(model, { inputIds: [[65, 66], []], maxNewTokens: 2 })).rejects.toThrow(/prompt 1 is empty/);
     await model.dispose();

@@ -11,7 +11,7 @@ export function microConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     nHeads: 2,
     dMlp: 32,
     maxSeqLen: 48,
-    vision: { imageSize: 8, patchSize: 4, dModel: 8, nLayers: 1, nHeads: 2, dMlp: 16 },
+    vision: { patchSize: 4, maxPatches: 9, dModel: 8, nLayers: 1, nHeads: 2, dMlp: 16 },
     ...overrides,
   });
 }

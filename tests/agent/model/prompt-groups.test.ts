@@ -3,7 +3,7 @@
 // RoPE and SwiGLU, a one-token prompt and an empty response.
 import { describe, expect, it } from 'vitest';
 import { createSession, type HostTensor, Add, Mul, ReduceSum } from '../../../agent/engine/index.js';
-import { responseLogprobs, createModel, padBatch, expandImageTokens, numImageTokens, type ModelConfig, buildGroupedLogprobGraph, buildLogprobGraph, preprocessBatch, initParams, groupByPrompt, IMAGE, Tokenizer } from '../../../agent/model/index.js';
+import { responseLogprobs, createModel, padBatch, expandImageTokens, imageGrid, type ModelConfig, buildGroupedLogprobGraph, buildLogprobGraph, preprocessBatch, initParams, groupByPrompt, IMAGE, Tokenizer } from '../../../agent/model/index.js';
 import { gradients } from '../../../training/autodiff/index.js';
 import { microConfig, randomImage, randomTokens } from './helpers.js';
 
@@ -11,11 +11,12 @@ const tok = new Tokenizer();
 
 /** Three groups (sizes 3, 1, 2): an image prompt, a one-token prompt, a text prompt; one empty response. */
 function rows(c: ModelConfig) {
-  const img = expandImageTokens(tok.encode('<|im_start|>user\n<image>go?<|im_end|>\n'), IMAGE, numImageTokens(c));
+  const image = randomImage('a');
+  const img = expandImageTokens(tok.encode('<|im_start|>user\n<image>go?<|im_end|>\n'), imageGrid(image.width, image.height, c.vision!));
   const text = tok.encode('<|im_start|>user\nadd 2 2<|im_end|>\n');
   const promptIds = [img, img, img, [7], text, text];
   const responseIds = [randomTokens('r0', 5, 200), randomTokens('r1', 9, 200), [], randomTokens('r3', 3, 200), randomTokens('r4', 6, 200), randomTokens('r5', 1, 200)];
-  const images = [randomImage('a'), null, null, null, null, null];
+  const images = [image, null, null, null, null, null];
   images[1] = images[0];
   images[2] = images[0];
   return { promptIds, responseIds, images };
@@ -33,8 +34,8 @@ async function compare(c: ModelConfig): Promise<void> {
   const { promptIds, responseIds, images } = rows(c);
   const params = initParams(c, 3);
   const p64 = Object.fromEntries([...params].map(([n, t]) => [n, { dtype: 'float64', dims: t.shape, data: Float64Array.from(t.data) } as HostTensor]));
-  const S = c.vision!.imageSize;
-  const px = Float64Array.from(preprocessBatch(images, S));
+  const px = Float64Array.from(preprocessBatch(images, c.vision!));
+  const patchDims = [c.vision!.maxPatches, 3 * c.vision!.patchSize ** 2];
 
   // Whole rows, with a loss of log-probs and values weighted per response token.
   const flat = buildLogprobGraph(c, { dtype: 'float64', values: true });
@@ -50,7 +51,7 @@ async function compare(c: ModelConfig): Promise<void> {
   const flatGrads = gradients(flatLoss, [...flat.params.values()]);
   [...flat.params.keys()].forEach((n, i) => flat.graph.output(flatGrads[i], `grad.${n}`));
   const fs = await createSession(flat.graph, { threads: 1 });
-  const fo = await fs.run({ input_ids: b.inputIds, attention_mask: b.attentionMask, pixel_values: { dtype: 'float64', dims: [6, 3, S, S], data: px }, w_lp: t64(wLp, [6, T - 1]), w_v: t64(wV, [6, T]), ...p64 });
+  const fo = await fs.run({ input_ids: b.inputIds, attention_mask: b.attentionMask, pixel_values: { dtype: 'float64', dims: [6, ...patchDims], data: px }, w_lp: t64(wLp, [6, T - 1]), w_v: t64(wV, [6, T]), ...p64 });
   await fs.dispose();
 
   // Prompt groups: the same weights at the same tokens.
@@ -69,10 +70,10 @@ async function compare(c: ModelConfig): Promise<void> {
   const groupedGrads = gradients(groupedLoss, [...grouped.params.values()]);
   [...grouped.params.keys()].forEach((n, i) => grouped.graph.output(groupedGrads[i], `grad.${n}`));
   const gs = await createSession(grouped.graph, { threads: 1 });
-  const gpx = Float64Array.from(preprocessBatch(groups.firstRow.map((i) => images[i]), S));
+  const gpx = Float64Array.from(preprocessBatch(groups.firstRow.map((i) => images[i]), c.vision!));
   const go = await gs.run({
     prefix_ids: groups.prefixIds, prefix_mask: groups.prefixMask, input_ids: groups.inputIds, attention_mask: groups.attentionMask,
-    pixel_values: { dtype: 'float64', dims: [G, 3, S, S], data: gpx }, w_lp: t64(gLp, [G * groups.n, W]), w_v: t64(gV, [G * groups.n, W]), ...p64,
+    pixel_values: { dtype: 'float64', dims: [G, ...patchDims], data: gpx }, w_lp: t64(gLp, [G * groups.n, W]), w_v: t64(gV, [G * groups.n, W]), ...p64,
   });
   await gs.dispose();
 
@@ -133,7 +134,7 @@ describe('prompt groups', () => {
   it('responseLogprobs (grouped) matches whole rows in float32, images included', async () => {
     const model = createModel('tiny', { seed: 5, threads: 1, config: microConfig() });
     const { promptIds, responseIds, images } = rows(model.config);
-    const pixelValues = preprocessBatch(images, model.config.vision!.imageSize);
+    const pixelValues = preprocessBatch(images, model.config.vision!);
     const got = await responseLogprobs(model, { promptIds, responseIds, pixelValues, values: true });
     const whole = await model.logprobs({ inputIds: promptIds.map((p, i) => [...p, ...responseIds[i]]), pixelValues, values: true });
     const T = whole.values!.dims[1];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyChatTemplate, encodeChat, expandImageTokens, IM_END, IM_START, parseConfig, presetConfig, PRESET_NAMES, preprocessImage, countParameters, decodeSafetensors, encodeSafetensors, IMAGE, SPECIAL_TOKENS, Tokenizer, specialId } from '../../../agent/model/index.js';
+import { applyChatTemplate, encodeChat, expandImageTokens, IM_END, IM_START, parseConfig, presetConfig, PRESET_NAMES, preprocessImage, countParameters, decodeSafetensors, encodeSafetensors, IMAGE, IMAGE_ROW, SPECIAL_TOKENS, Tokenizer, specialId } from '../../../agent/model/index.js';
 import { expectLinearGrowth } from '../../support/growth.js';
 import { randomImage } from './helpers.js';
 
@@ -85,8 +85,9 @@ describe('chat template', () => {
         '<|im_start|>assistant\n<answer>ok</answer><|im_end|>\n<|im_start|>user\n<image><|im_end|>\n<|im_start|>assistant\n',
     );
     expect(t.images).toEqual([img, 'data:x']);
-    expect(expandImageTokens([1, IMAGE, 2], IMAGE, 3)).toEqual([1, IMAGE, IMAGE, IMAGE, 2]);
-    expect(() => expandImageTokens([IMAGE, IMAGE], IMAGE, 3)).toThrow(/one <image>/);
+    // An image of 2 x 3 patches: two rows of three, each closed by <image_row>.
+    expect(expandImageTokens([1, IMAGE, 2], { rows: 2, cols: 3 })).toEqual([1, IMAGE, IMAGE, IMAGE, IMAGE_ROW, IMAGE, IMAGE, IMAGE, IMAGE_ROW, 2]);
+    expect(() => expandImageTokens([IMAGE, IMAGE], { rows: 1, cols: 1 })).toThrow(/one <image>/);
   });
 });
 
@@ -144,19 +145,22 @@ describe('config', () => {
 });
 
 describe('image preprocessing', () => {
-  it('maps bytes to [-1, 1] in CHW order and averages areas when shrinking', () => {
+  it('maps bytes to [-1, 1] in CHW order within a patch and averages areas when shrinking', () => {
     const img = { width: 2, height: 2, data: new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255]) };
-    const same = preprocessImage(img, 2);
+    const same = preprocessImage(img, { patchSize: 2, maxPatches: 1 });
     expect(Array.from(same)).toEqual([1, -1, -1, 1, -1, 1, -1, 1, -1, -1, 1, 1]);
-    const one = preprocessImage(img, 1);
+    const one = preprocessImage(img, { patchSize: 1, maxPatches: 1 });
     expect(Array.from(one)).toEqual([0, 0, 0]); // each channel averages two 255s and two 0s
-    const a = preprocessImage(randomImage('p', 97, 61), 56);
-    const b = preprocessImage(randomImage('p', 97, 61), 56);
+    // Four 1-pixel patches, row-major, each [r, g, b]; then the unused fifth patch.
+    expect(Array.from(preprocessImage(img, { patchSize: 1, maxPatches: 5 }))).toEqual([1, -1, -1, -1, 1, -1, -1, -1, 1, 1, 1, 1, 0, 0, 0]);
+    const v = { patchSize: 8, maxPatches: 49 };
+    const a = preprocessImage(randomImage('p', 97, 61), v);
+    const b = preprocessImage(randomImage('p', 97, 61), v);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     expect(Math.max(...a)).toBeLessThanOrEqual(1);
     expect(Math.min(...a)).toBeGreaterThanOrEqual(-1);
-    expect(() => preprocessImage({ width: 2.5, height: 2, data: new Uint8Array(20) }, 4)).toThrow(/bad RGBA image/);
-    expect(() => preprocessImage({ width: 2, height: 2, data: new Uint8Array(15) }, 4)).toThrow(/bad RGBA image/);
+    expect(() => preprocessImage({ width: 2.5, height: 2, data: new Uint8Array(20) }, v)).toThrow(/bad RGBA image/);
+    expect(() => preprocessImage({ width: 2, height: 2, data: new Uint8Array(15) }, v)).toThrow(/bad RGBA image/);
   });
 });
 

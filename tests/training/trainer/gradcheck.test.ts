@@ -3,17 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { createSession, type Dims, type HostTensor, Mul, ReduceSum, Add } from '../../../agent/engine/index.js';
-import { padBatch, expandImageTokens, numImageTokens, type ModelConfig, preprocessBatch, initParams, IMAGE, Tokenizer } from '../../../agent/model/index.js';
+import { padBatch, expandImageTokens, imageGrid, type ModelConfig, preprocessBatch, initParams, Tokenizer } from '../../../agent/model/index.js';
 import { buildLogprobTrainGraph, buildSftTrainGraph, type TrainGraph } from '../../../training/trainer/train-graphs.js';
 import { microConfig, randomImage } from '../../agent/model/helpers.js';
 
 const tok = new Tokenizer();
 
 function batchFor(c: ModelConfig) {
-  const withImage = expandImageTokens(tok.encode('<|im_start|>user\n<image>go?<|im_end|>\n<answer>L</answer>'), IMAGE, numImageTokens(c));
+  // A 12x10 image at 4-pixel patches: a 3x3 grid, so rows and columns both reach the loss.
+  const image = randomImage('g1');
+  const withImage = expandImageTokens(tok.encode('<|im_start|>user\n<image>go?<|im_end|>\n<answer>L</answer>'), imageGrid(image.width, image.height, c.vision!));
   const textOnly = tok.encode('<think>hm</think><answer>4</answer>');
   const b = padBatch([withImage, textOnly], 'right');
-  const pixels = preprocessBatch([randomImage('g1'), null], c.vision!.imageSize);
+  const pixels = preprocessBatch([image, null], c.vision!);
   return { b, pixels: Float64Array.from(pixels) };
 }
 
@@ -26,7 +28,7 @@ async function check(c: ModelConfig, tg: TrainGraph, extra: (b: ReturnType<typeo
     const f: Record<string, HostTensor> = {
       input_ids: b.inputIds,
       attention_mask: b.attentionMask,
-      pixel_values: { dtype: 'float64', dims: [2, 3, c.vision!.imageSize, c.vision!.imageSize], data: pixels },
+      pixel_values: { dtype: 'float64', dims: [2, c.vision!.maxPatches, 3 * c.vision!.patchSize ** 2], data: pixels },
       ...extra(b),
     };
     for (const [n, t] of p64) f[n] = { dtype: 'float64', dims: t.dims, data: t.data };
