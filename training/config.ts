@@ -37,7 +37,7 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
   samplesPerPrompt: 8,
   // Football: 2 starts x 8 episodes x up to 6 turns, about as many samples as a Sokoban step.
   startsPerStep: 2,
-  sampling: { temperature: 1, topP: 1, maxNewTokens: 96 },
+  sampling: { temperature: 1, topP: 1, maxNewTokens: 128 },
   estimator: 'reinforce_baseline', // LMM-R1's FRE default
   klReward: 0.001, // LMM-R1's init_kl_coef, k1 in the reward
   // PPO's clip range 0.2 for the ratio and for the value update; no k3 KL loss (the KL is k1 in the

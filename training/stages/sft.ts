@@ -1,7 +1,7 @@
-// Stage 1, the warm start (the stand-in for the instruct model LMM-R1 starts from): next-token
-// training on solver-written traces. The mix is chosen so that each RL stage after it starts with
-// room to learn: text Sokoban and puzzle traces in plenty, perception on frames (where you, the
-// boxes and the targets are) in plenty, and only a few planning-on-frames examples.
+// Stage 1, the base (the stand-in for the instruct model LMM-R1 starts from): next-token training on
+// solver-written traces, for hours (resumable at any step, its resume point committed as it goes:
+// assets/base-run/). The mix: plans from text, frames written back as text and plans from frames
+// that read the board first, and the text puzzles FRE trains on.
 import { IM_END, type TinyLMM } from '../../agent/model/index.js';
 import { evaluate, type EvalOptions, type EvalTask } from '../eval/evaluate.js';
 import { StageClock, type ResumePoint, type Run, type StageStart } from '../run.js';
@@ -44,11 +44,20 @@ export interface SftCurve {
 }
 
 export const DEFAULT_SFT_MIX: Readonly<Record<string, number>> = Object.freeze({
-  'sokoban-text-6x6-1': 0.45,
-  'sokoban-locate-6x6-1': 0.2,
-  'sokoban-image-6x6-1': 0.1,
-  'countdown-d1': 0.15,
-  'football-act-empty-goal': 0.1,
+  // Plans from text, one box on 6x6 and 7x7, a little of two boxes (what "Agents that play" builds on).
+  'sokoban-text-6x6-1': 0.2,
+  'sokoban-text-7x7-1': 0.1,
+  'sokoban-text-7x7-2': 0.05,
+  // Frames: written back as text (the perception the plans need, supervised cell by cell), and plans
+  // that read the board first, then plan as from text.
+  'sokoban-transcribe-6x6-1': 0.08,
+  'sokoban-transcribe-7x7-1': 0.04,
+  'sokoban-image-6x6-1-read': 0.12,
+  'sokoban-image-7x7-1-read': 0.05,
+  // The text puzzles FRE trains on, in the traces a small model can execute.
+  'countdown-d1': 0.14,
+  'arithmetic-d2': 0.14,
+  'football-act-empty-goal': 0.08,
 });
 
 /** The sources of a mix and, per batch slot, which source fills it (a fixed, interleaved cycle). */
