@@ -60,7 +60,7 @@ function describe(model: TinyLMM): string {
     `preset      ${model.preset}`,
     `parameters  ${countParameters(c).toLocaleString('en-US')}`,
     `decoder     ${c.nLayers} layers, width ${c.dModel}, ${c.nHeads} heads, mlp ${c.mlp} ${c.dMlp}, ${c.positions} positions, context ${c.maxSeqLen}`,
-    `vision      ${c.vision ? `${c.vision.imageSize}px, ${c.vision.patchSize}px patches (${model.imageTokens} tokens), ${c.vision.nLayers} layers, width ${c.vision.dModel}` : 'none'}`,
+    `vision      ${c.vision ? `${c.vision.patchSize}px patches at each image's own resolution, at most ${c.vision.maxPatches} (larger images shrink to fit), ${c.vision.nLayers} layers, width ${c.vision.dModel}` : 'none'}`,
     `value head  ${c.valueHead ? 'yes' : 'no'}`,
     `step        ${model.step}`,
   ];
@@ -68,7 +68,7 @@ function describe(model: TinyLMM): string {
   return lines.join('\n');
 }
 
-const program = new Command('model').description('TinyLMM checkpoints: init, info, sample, export').showHelpAfterError();
+const program = new Command('model').description('TinyLMM checkpoints: init, info, sample, copy, export').showHelpAfterError();
 
 program
   .command('init')
@@ -143,6 +143,23 @@ runtimeOptions(
   console.error(`${total} tokens in ${secs.toFixed(2)} s (${(total / secs).toFixed(0)} tokens/s)`);
   await model.dispose();
 });
+
+program
+  .command('copy')
+  .description("write a checkpoint's weights as a plain checkpoint: a run's resume point (weights and optimizer state) becomes a model to start from")
+  .argument('<src>', 'checkpoint directory to read (a run directory\'s resume/ included)')
+  .argument('<dst>', 'checkpoint directory to write')
+  .option('--force', 'replace a checkpoint already in <dst>')
+  .action((src: string, dst: string, o: { force?: boolean }) => {
+    if (!o.force && existsSync(join(userPath(dst), 'manifest.json'))) {
+      throw new Error(`${dst} already holds a checkpoint (${manifestSummary(join(userPath(dst), 'manifest.json'))}); pass --force to replace it`);
+    }
+    const model = loadModel(userPath(src));
+    // Where a resume point stood says nothing about the copy, which starts no run.
+    model.metrics = Object.fromEntries(Object.entries(model.metrics).filter(([k]) => !k.startsWith('resume_')));
+    saveModel(model, userPath(dst));
+    console.log(`wrote ${dst} from ${src}\n${describe(model)}`);
+  });
 
 program
   .command('export')

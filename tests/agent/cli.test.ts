@@ -23,6 +23,26 @@ describe('model CLI', () => {
     expect(JSON.parse(info.stdout)).toMatchObject({ preset: 'tiny', step: 0 });
   }, 60_000);
 
+  it('copy makes a resume point (weights and optimizer state) a plain checkpoint, refusing to overwrite', async () => {
+    const { createModel, saveModel, loadModel, loadCheckpoint } = await import('../../agent/model/index.js');
+    const src = join(root, 'resume');
+    const model = createModel('tiny', { seed: 4 });
+    model.step = 120;
+    model.metrics = { loss: 0.5, resume_step: 120 };
+    const p = model.params.get('embed.weight')!;
+    saveModel(model, src, { state: new Map([['adam.m.embed.weight', { dtype: 'float32', shape: p.shape, data: new Float32Array(p.data.length).fill(1) }]]) });
+    const dst = join(root, 'copied');
+    expect(cli('copy', src, dst).status).toBe(0);
+    const copy = loadModel(dst);
+    expect(copy.step).toBe(120);
+    expect(copy.metrics).toEqual({ loss: 0.5 });
+    expect(Buffer.from(copy.params.get('embed.weight')!.data.buffer).equals(Buffer.from(p.data.buffer))).toBe(true);
+    expect(loadCheckpoint(dst).state?.size ?? 0).toBe(0);
+    const again = cli('copy', src, dst);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already holds a checkpoint .*--force/);
+  }, 60_000);
+
   it('bad arguments: one clear message, exit status 1', () => {
     const cases: Array<[string[], RegExp]> = [
       [['init', join(root, 'x'), '--config', '{bad'], /--config is not valid JSON/],
