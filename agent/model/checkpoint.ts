@@ -165,7 +165,7 @@ export function loadCheckpoint(dirIn: string): CheckpointData {
   if (manifest.format !== CHECKPOINT_FORMAT) throw new Error(`${what}: manifest format is ${String(manifest.format)}, expected ${CHECKPOINT_FORMAT}`);
   if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`${what}: manifest version ${manifest.version} is not supported (expected ${CHECKPOINT_VERSION})`);
   if (!isPresetName(String(manifest.preset))) throw new Error(`${what}: unknown preset ${String(manifest.preset)}`);
-  if (!Tokenizer.matches(manifest.tokenizer)) throw new Error(`${what}: tokenizer in manifest does not match this build's tokenizer`);
+  if (!Tokenizer.matches(manifest.tokenizer)) throw new Error(`${what}: tokenizer in manifest does not match this build's tokenizer${tokenizerDifference(manifest.tokenizer)}`);
   let config: ModelConfig;
   try {
     config = parseConfig(manifest.config);
@@ -240,4 +240,15 @@ function readTensors(where: string, file: string, manifest: Manifest, what: stri
     if (sha !== expected.sha256) throw new Error(`${what}: ${file} is corrupted (sha256 ${sha.slice(0, 12)}..., manifest says ${expected.sha256.slice(0, 12)}...)`);
   }
   return decodeSafetensors(bytes, `${what}/${file}`).tensors;
+}
+
+/** What a manifest's tokenizer lacks or adds against this build's, for the refusal's message. */
+function tokenizerDifference(spec: unknown): string {
+  const theirs = (spec as { specialTokens?: unknown } | null)?.specialTokens;
+  if (!Array.isArray(theirs)) return '';
+  const ours = new Tokenizer().spec().specialTokens;
+  const missing = ours.filter((t) => !theirs.includes(t));
+  const extra = theirs.filter((t) => !ours.includes(String(t)));
+  const parts = [missing.length ? `it lacks ${missing.join(' ')}` : '', extra.length ? `it has ${extra.join(' ')} this build does not` : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join('; ')}: a checkpoint from an older build; train a new one with this build)` : ' (the same special tokens in another order)';
 }

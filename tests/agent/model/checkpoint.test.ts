@@ -78,6 +78,13 @@ describe('checkpoints', () => {
     writeFileSync(join(k, 'manifest.json'), JSON.stringify(man));
     expect(() => loadModel(k)).toThrow(/invalid model config/);
 
+    // A checkpoint of an older build: its tokenizer lacks a special token this build has.
+    const o = fresh('oldtok');
+    const man3 = JSON.parse(readFileSync(join(o, 'manifest.json'), 'utf8'));
+    man3.tokenizer.specialTokens = man3.tokenizer.specialTokens.filter((x: string) => x !== '<image_row>');
+    writeFileSync(join(o, 'manifest.json'), JSON.stringify(man3));
+    expect(() => loadModel(o)).toThrow(/tokenizer .* does not match .*it lacks <image_row>: a checkpoint from an older build/);
+
     // Without the checksum entry, the safetensors parser itself catches truncation.
     const h = fresh('nohash');
     const man2 = JSON.parse(readFileSync(join(h, 'manifest.json'), 'utf8'));
