@@ -2,32 +2,18 @@
 // all equal (DAPO's dynamic sampling), the moving difficulty filter (and its record across a
 // resume), cosine decay of the learning rate. Untrained micro models (their answers are garbage,
 // which is all these need) keep each case to a few seconds.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, loadModel, type TinyLMM } from '../../../agent/model/index.js';
 import { rewardResult } from '../../../envs/rewards/index.js';
 import { checkConfig, defaultConfig, mergeConfig } from '../../../training/config.js';
 import { FILTER_SKIPS_PER_GROUP, rlState, rlStep, runRlStage, type RlStageConfig, type StepLog } from '../../../training/rl/loop.js';
 import { Run } from '../../../training/run.js';
 import type { ItemTask, Sample, Task } from '../../../training/tasks/index.js';
-import { microModel, microRl, repeatTask } from './micro.js';
+import { microModel, microRl, repeatTask, paramBytes, tempDirs } from './micro.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'rl-housekeeping-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** Every parameter's bytes, by name. */
-const bytes = (m: TinyLMM) =>
-  Buffer.concat([...m.params.keys()].sort().map((k) => {
-    const t = m.params.get(k)!;
-    return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  }));
+const tmp = tempDirs('rl-housekeeping-');
+const bytes = paramBytes;
 
 /** A small, fast stage: 4 prompts x 4 samples, short answers. */
 const small = (steps: number, extra: Partial<RlStageConfig> = {}): RlStageConfig => ({

@@ -1,6 +1,10 @@
 // A micro model and a micro task for RL tests that must run in seconds: "Repeat d" -> d. Half the
 // warm start's traces copy the digit and the other half hold a random one, so the warm-started
 // model answers right only some of the time: RL has room and a signal.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { generate, createModel, IM_END, type TinyLMM } from '../../../agent/model/index.js';
 import { makeRng } from '../../../envs/core/rng.js';
 import { SftTrainer } from '../../../training/stages/sft-trainer.js';
@@ -79,3 +83,21 @@ export const microRl = (steps: number, estimator: RlStageConfig['estimator'] = '
   seed: 5,
   sampleEvery: 0,
 });
+
+/** A maker of temporary run directories, all removed when the calling file's tests end. */
+export function tempDirs(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
+}
+
+/** Every parameter's bytes, by name (a loaded checkpoint lists its tensors in another order). */
+export const paramBytes = (m: TinyLMM): Buffer =>
+  Buffer.concat([...m.params.keys()].sort().map((k) => {
+    const t = m.params.get(k)!;
+    return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  }));

@@ -1,30 +1,16 @@
 // Stopping a stage and resuming it from its resume point gives bit-identical weights to a run that
 // never stopped (same seed, same thread count): items, sampling seeds, the reference and the
 // optimizer's moments all come back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, loadModel, type TinyLMM } from '../../../agent/model/index.js';
 import { runRlStage } from '../../../training/rl/loop.js';
 import { Run } from '../../../training/run.js';
 import { runSft, type SftStageConfig } from '../../../training/stages/sft.js';
-import { microModel, microRl, repeatTask, warmStart } from './micro.js';
+import { microModel, microRl, repeatTask, warmStart, paramBytes, tempDirs } from './micro.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'resume-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** Every parameter's bytes, by name (a loaded checkpoint lists its tensors in another order). */
-const bytes = (m: TinyLMM) =>
-  Buffer.concat([...m.params.keys()].sort().map((k) => {
-    const t = m.params.get(k)!;
-    return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  }));
+const tmp = tempDirs('resume-');
+const bytes = paramBytes;
 
 /** A run that is interrupted (as by Ctrl-C) once `steps` steps are logged. */
 class StopAfter extends Run {
