@@ -12,7 +12,7 @@ import { toMarkdown } from '../training/eval/leaderboard/report.js';
 const program = new Command()
   .name('leaderboard')
   .description('Benchmark agents on a fixed suite; writes leaderboard.{md,json,html} with a verified replay per episode.')
-  .requiredOption('--agents <list>', 'comma-separated: idle, random, oracle, tinylmm:DIR[?temperature=0&top_p=1&max_tokens=96&seed=0&view=text], openai:MODEL@BASE_URL[?stream=1&temperature=&top_p=&max_tokens=&seed=&concurrency=4&history=4&prompt=chat|tinylmm] (prompt=tinylmm: a served TinyLMM checkpoint\'s own text prompt)')
+  .requiredOption('--agents <list>', 'comma-separated: idle, random, oracle, tinylmm:DIR[?temperature=0&top_p=1&max_tokens=224&seed=0&view=text], openai:MODEL@BASE_URL[?stream=1&temperature=&top_p=&max_tokens=&seed=&concurrency=4&history=4&prompt=chat|tinylmm] (prompt=tinylmm: a served TinyLMM checkpoint\'s own text prompt)')
   .option('--suite <name>', 'a suite in assets/benchmarks/ (default, quick)', 'default')
   .option('--quick', 'shorthand for --suite quick (seconds; what CI runs)')
   .option('--levels <file>', 'also play every level of this Boxoban file (global protocol)')

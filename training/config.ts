@@ -68,8 +68,8 @@ const rl = (stage: 'fre' | 'mgt', tasks: readonly string[], steps: number): RlSt
 });
 
 /**
- * The committed warm start: this config's sft stage with 1000 steps, seed 0 (assets/checkpoints/
- * tiny-sft/README.md). LMM-R1 starts its RL from an instruct model; this is ours.
+ * The committed base: this config's sft stage trained for hours, copied from the run committed as
+ * it goes (assets/base-run/README.md). LMM-R1 starts its RL from an instruct model; this is ours.
  */
 export const WARM_START = 'assets/checkpoints/tiny-sft';
 
@@ -81,10 +81,10 @@ export function resolveInit(init: string): string {
 export function defaultConfig(): TrainConfig {
   return {
     preset: 'tiny',
-    // The default runs the two RL stages from the committed warm start: on two cores a warm start
-    // that leaves RL anything to learn from takes 1000 steps (21 minutes; 420 steps leave text
-    // Sokoban at the random agent's level), so 15 minutes go to FRE and MGT instead.
-    // `--stages sft,fre,mgt` trains the warm start too, from a fresh model.
+    // The default runs the two RL stages from the committed base, trained for hours (a base that
+    // leaves RL anything to learn from does not fit 15 minutes on two cores: 420 steps leave text
+    // Sokoban at the random agent's level), so the 15 minutes go to FRE and MGT.
+    // `--stages sft,fre,mgt` trains a base too, from a fresh model (1000 steps unless told).
     stages: ['fre', 'mgt'],
     seed: 0,
     threads: 2,

@@ -1,6 +1,6 @@
-// What holds a model back on Sokoban: reading the board or planning from it. Every trace the warm
-// start learns first writes the positions it read (`<think>@ 2,3 $ 3,3 . 4,3</think>`), then the
-// plan. So on held-out boards we can ask three things of the greedy answer: did it read the board
+// What holds a model back on Sokoban: reading the board or planning from it. Every trace the base
+// learns first writes the positions it read (`<think>@ 2,3 $ 3,3 . 4,3</think>`), a frame's trace
+// may write the whole board before them (`-read`), then the plan. So on held-out boards we can ask three things of the greedy answer: did it read the board
 // right, does it solve the board when it read it right, and does it solve it when the true
 // positions are written for it (the plan alone, perception taken out).
 import type { TinyLMM } from '../../agent/model/index.js';
@@ -33,18 +33,32 @@ export function truePositions(item: PromptItem): string {
   return think.trim();
 }
 
-/** Whether a response's <think> reads the board exactly (a response out of format reads nothing). */
-export function readsBoard(item: PromptItem, response: string): boolean {
-  return parseStrictFormat(response)?.think.trim() === truePositions(item);
+/**
+ * The frame item whose trace writes the board before the positions (`-read`) of a frame task's
+ * item, for the same level; null for text tasks and for tasks that already read first.
+ */
+export function readFirstTwin(task: string): string | null {
+  const m = /^(sokoban-image-\d+x\d+-\d+)(-pushes)?$/.exec(task);
+  return m ? `${m[1]}-read${m[2] ?? ''}` : null;
+}
+
+/**
+ * Whether a response's <think> reads the board exactly: its positions line, or for a frame (with
+ * the item's read-first `twin`) the board written out and then the positions, as `-read` traces do.
+ * A response out of format reads nothing.
+ */
+export function readsBoard(item: PromptItem, response: string, twin?: PromptItem): boolean {
+  const think = parseStrictFormat(response)?.think.trim();
+  return think !== undefined && (think === truePositions(item) || (!!twin && think === truePositions(twin)));
 }
 
 const rate = (xs: number[], seed: string) => (xs.length ? { n: xs.length, rate: bootstrapCI(xs, { seed }) } : null);
 
 /** The diagnosis from the answers: greedy ones, and ones written after the true positions. */
-export function diagnose(task: string, items: readonly PromptItem[], greedy: readonly string[], givenPositions: readonly string[]): SokobanDiagnosis {
+export function diagnose(task: string, items: readonly PromptItem[], greedy: readonly string[], givenPositions: readonly string[], twins?: readonly PromptItem[]): SokobanDiagnosis {
   if (greedy.length !== items.length || givenPositions.length !== items.length) throw new Error(`${task}: ${items.length} items but ${greedy.length} and ${givenPositions.length} answers`);
   const solved = items.map((it, i) => (it.reward(greedy[i]).success ? 1 : 0));
-  const read = items.map((it, i) => (readsBoard(it, greedy[i]) ? 1 : 0));
+  const read = items.map((it, i) => (readsBoard(it, greedy[i], twins?.[i]) ? 1 : 0));
   return {
     task,
     items: items.length,
@@ -59,10 +73,16 @@ export function diagnose(task: string, items: readonly PromptItem[], greedy: rea
 export async function diagnoseSokoban(model: TinyLMM, task: EvalTask, o: { batchSize: number; maxNewTokens: number }): Promise<SokobanDiagnosis> {
   if (!isSokobanPlanTask(task.task)) throw new Error(`${task.task}: the diagnosis reads Sokoban plans from text or frames (sokoban-text-*, sokoban-image-*)`);
   const items = evalItems(task);
+  const twinTask = readFirstTwin(task.task);
+  const twins = twinTask ? evalItems({ ...task, task: twinTask }) : undefined;
   const budget = withTaskBudget(task, o);
   const greedy = await answers(model, items, budget, true, 'diagnose/greedy');
-  const given = await answers(model, items, budget, true, 'diagnose/given', (it) => `<think>${truePositions(it)}</think>`);
-  return diagnose(task.task, items, greedy, given);
+  // The true reading in the form the model reads in: the board and the positions where its own
+  // greedy <think> writes more than one line, the positions alone otherwise.
+  const writesBoard = greedy.map((g) => (parseStrictFormat(g)?.think.trim() ?? '').includes('\n'));
+  const givenThink = (i: number) => (twins && writesBoard[i] ? truePositions(twins[i]) : truePositions(items[i]));
+  const given = await answers(model, items, budget, true, 'diagnose/given', (it) => `<think>${givenThink(items.indexOf(it))}</think>`);
+  return diagnose(task.task, items, greedy, given, twins);
 }
 
 const pct = (c: Interval) => `${(100 * c.mean).toFixed(1)} [${(100 * c.low).toFixed(1)}, ${(100 * c.high).toFixed(1)}]`;

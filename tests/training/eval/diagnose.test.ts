@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, Tokenizer } from '../../../agent/model/index.js';
 import { WARM_START } from '../../../training/config.js';
-import { diagnose, diagnoseSokoban, diagnosisTable, readsBoard, truePositions } from '../../../training/eval/diagnose.js';
+import { diagnose, diagnoseSokoban, diagnosisTable, readFirstTwin, readsBoard, truePositions } from '../../../training/eval/diagnose.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, evalItems, evaluate } from '../../../training/eval/evaluate.js';
 
 const items = evalItems({ task: 'sokoban-text-6x6-1', count: 6 });
@@ -20,6 +20,23 @@ describe('Sokoban diagnosis', () => {
       expect(it.reward(misread).success).toBe(true); // the score plays the plan, not the reading
       expect(readsBoard(it, 'Up, Left')).toBe(false); // out of format reads nothing
     }
+  });
+
+  it('a frame is read right by its positions alone, or by the board written out first and then them', () => {
+    expect(readFirstTwin('sokoban-image-6x6-1')).toBe('sokoban-image-6x6-1-read');
+    expect(readFirstTwin('sokoban-image-7x7-2-pushes')).toBe('sokoban-image-7x7-2-read-pushes');
+    expect(readFirstTwin('sokoban-image-6x6-1-read')).toBeNull();
+    expect(readFirstTwin('sokoban-text-6x6-1')).toBeNull();
+    const frames = evalItems({ task: 'sokoban-image-6x6-1', count: 4 });
+    const twins = evalItems({ task: 'sokoban-image-6x6-1-read', count: 4 });
+    frames.forEach((it, i) => {
+      expect(readsBoard(it, it.trace, twins[i])).toBe(true);
+      expect(readsBoard(it, twins[i].trace, twins[i])).toBe(true);
+      expect(readsBoard(it, twins[i].trace)).toBe(false); // without the twin, only the positions count
+      const wrongCell = twins[i].trace.replace('#_', '##'); // one floor cell read as a wall
+      expect(wrongCell).not.toBe(twins[i].trace);
+      expect(readsBoard(it, wrongCell, twins[i])).toBe(false);
+    });
   });
 
   it('splits pass@1 by whether the board was read right', () => {

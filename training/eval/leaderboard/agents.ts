@@ -1,5 +1,5 @@
 /**
- * Agents by name on the command line: `idle`, `random`, `oracle`, `tinylmm:DIR[?temperature=0.7&top_p=0.9&max_tokens=96&seed=1&view=image]`
+ * Agents by name on the command line: `idle`, `random`, `oracle`, `tinylmm:DIR[?temperature=0.7&top_p=0.9&max_tokens=224&seed=1&view=image]`
  * and `openai:MODEL@BASE_URL[?stream=1&max_tokens=64&prompt=tinylmm&...]` (agent/agents/openai-agent.ts; the key from
  * OPENAI_API_KEY). An agent is made per suite entry, since
  * the baselines depend on the env (the action count, the protocol).
@@ -44,7 +44,7 @@ function parseTinyLmm(rest: string) {
     dir,
     temperature: set.num('temperature', 0, (v) => v >= 0 && v <= 5),
     topP: set.num('top_p', 1, (v) => v > 0 && v <= 1),
-    maxTokens: set.num('max_tokens', 96, (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
+    maxTokens: set.num('max_tokens', 224, (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
     seed: set.num('seed', 0, Number.isSafeInteger),
     view: set.oneOf('view', 'text', ['text', 'image'] as const),
   };
