@@ -80,8 +80,8 @@ export async function diagnoseSokoban(model: TinyLMM, task: EvalTask, o: { batch
   // The true reading in the form the model reads in: the board and the positions where its own
   // greedy <think> writes more than one line, the positions alone otherwise.
   const writesBoard = greedy.map((g) => (parseStrictFormat(g)?.think.trim() ?? '').includes('\n'));
-  const givenThink = (i: number) => (twins && writesBoard[i] ? truePositions(twins[i]) : truePositions(items[i]));
-  const given = await answers(model, items, budget, true, 'diagnose/given', (it) => `<think>${givenThink(items.indexOf(it))}</think>`);
+  const givenThink = new Map(items.map((it, i) => [it, twins && writesBoard[i] ? truePositions(twins[i]) : truePositions(it)]));
+  const given = await answers(model, items, budget, true, 'diagnose/given', (it) => `<think>${givenThink.get(it)}</think>`);
   return diagnose(task.task, items, greedy, given, twins);
 }
 

@@ -112,35 +112,10 @@ export function sokobanTask(size: SokobanSizeName, view: SokobanView, format: So
     const l = sokobanLevel(size, seed, index);
     // The key names the level alone: a level held out from text items is held out from frames too.
     const key = contentKey(`sokoban-${size}`, l.boxoban);
-    if (view === 'locate') {
-      const want = positionsLine(l.level);
-      return {
-        task,
-        key,
-        prompt: sokobanLocatePrompt(l.level),
-        trace: `<think>read the frame</think><answer>${want}</answer>`,
-        reward: (response) => {
-          const ok = answerBlock(response)?.trim() === want;
-          return rewardResult({ format: 0, task: ok ? 1 : 0, success: ok });
-        },
-      };
-    }
-    if (view === 'transcribe') {
-      // The board exactly as the text prompt shows it: reading a frame is then checked against the
-      // string a text item gives the model, cell for cell.
-      const want = sokobanBoardText(l.level);
-      return {
-        task,
-        key,
-        prompt: sokobanTranscribePrompt(l.level),
-        trace: `<think>read the frame</think><answer>${want}</answer>`,
-        reward: (response) => {
-          const got = answerBlock(response);
-          const ok = got !== undefined && boardLines(got) === want;
-          return rewardResult({ format: 0, task: ok ? 1 : 0, success: ok });
-        },
-      };
-    }
+    // Reading items: the positions, or the board exactly as the text prompt shows it (a frame's
+    // reading is then checked against the string a text item gives the model, cell for cell).
+    if (view === 'locate') return readingItem(task, key, sokobanLocatePrompt(l.level), positionsLine(l.level), (a) => a.trim());
+    if (view === 'transcribe') return readingItem(task, key, sokobanTranscribePrompt(l.level), sokobanBoardText(l.level), boardLines);
     return {
       task,
       key,
@@ -150,4 +125,19 @@ export function sokobanTask(size: SokobanSizeName, view: SokobanView, format: So
       reward: (response) => sokobanReward(response, l.level, {}, l.optimalReturn),
     };
   });
+}
+
+/** A frame read back as text: right when the answer, normalised, is `want`. */
+function readingItem(task: string, key: string, prompt: PromptItem['prompt'], want: string, normalise: (answer: string) => string): PromptItem {
+  return {
+    task,
+    key,
+    prompt,
+    trace: `<think>read the frame</think><answer>${want}</answer>`,
+    reward: (response) => {
+      const got = answerBlock(response);
+      const ok = got !== undefined && normalise(got) === want;
+      return rewardResult({ format: 0, task: ok ? 1 : 0, success: ok });
+    },
+  };
 }
