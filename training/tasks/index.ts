@@ -3,6 +3,8 @@
 //   sokoban-{text,image,locate,transcribe}-{6x6-1,7x7-1,7x7-2}   a board from its text or frame, or the frame written as text (items)
 //   sokoban-{text,image}-<size>[-read][-pushes]        the same plans, traces with the pushes as sub-goals (SokobanFormat);
 //                                                      -read (frames): the board written out before the plan
+//   sokoban-{text,image}-<size>-last{1..8}[-read][-pushes]  the same levels started k pushes before the goal
+//                                                      on the optimal plan (a reverse curriculum), keyed as their level
 //   {countdown,arithmetic}[-worked]-d{1..5}            text puzzles (items; -worked: the worked-steps trace)
 //   football-{act,locate}-<scenario>[-t<turns>]        one turn of a drill from its frame (items)
 //   football-online-<scenario>[-t<turns>]              whole drills, a frame a turn (episodes)
@@ -10,6 +12,7 @@ import { footballEpisodeTask } from './football/episodes.js';
 import { footballItemTask, parseFootballTask } from './football/task.js';
 import { PUZZLE_TASK_FAMILIES, puzzleTask } from './puzzles.js';
 import { SOKOBAN_SIZES, sokobanTask, type SokobanSizeName, type SokobanView } from './sokoban.js';
+import { SOKOBAN_MAX_LAST, sokobanCurriculumTask } from './sokoban-curriculum.js';
 import type { ItemTask, Task } from './types.js';
 
 export type * from './types.js';
@@ -23,12 +26,16 @@ export function task(name: string): Task {
   if (sk && sk[2] in SOKOBAN_SIZES && (plan || !sk[4]) && (sk[1] === 'image' || !sk[3])) {
     return sokobanTask(sk[2] as SokobanSizeName, sk[1] as SokobanView, sk[4] ? 'pushes' : 'positions', !!sk[3]);
   }
+  const tail = /^sokoban-(text|image)-(\d+x\d+-\d+)-last([1-9]\d*)(-read)?(-pushes)?$/.exec(name);
+  if (tail && tail[2] in SOKOBAN_SIZES && Number(tail[3]) <= SOKOBAN_MAX_LAST && (tail[1] === 'image' || !tail[4])) {
+    return sokobanCurriculumTask(tail[2] as SokobanSizeName, tail[1] as 'text' | 'image', Number(tail[3]), tail[5] ? 'pushes' : 'positions', !!tail[4]);
+  }
   const pz = /^([a-z]+)(-worked)?-d([1-5])$/.exec(name);
   if (pz) return puzzleTask(pz[1], Number(pz[3]), pz[2] ? 'worked' : 'default');
   const fb = parseFootballTask(name);
   if (fb) return fb.kind === 'online' ? footballEpisodeTask(fb) : footballItemTask(fb);
   throw new Error(
-    `unknown task "${name}": expected sokoban-{text,image,locate,transcribe}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, sokoban-image-<size>-read[-pushes], sokoban-{text,image}-<size>-pushes, {${PUZZLE_TASK_FAMILIES.join(',')}}[-worked]-d{1..5} or football-{act,locate,online}-<scenario>`,
+    `unknown task "${name}": expected sokoban-{text,image,locate,transcribe}-{${Object.keys(SOKOBAN_SIZES).join(',')}}, sokoban-image-<size>-read[-pushes], sokoban-{text,image}-<size>-pushes, sokoban-{text,image}-<size>-last{1..${SOKOBAN_MAX_LAST}}[-read][-pushes] (-read: image), {${PUZZLE_TASK_FAMILIES.join(',')}}[-worked]-d{1..5} or football-{act,locate,online}-<scenario>`,
   );
 }
 

@@ -6,7 +6,8 @@
 // frame needs), then the solver's optimal plan. Text and frame items share that format, so what RL on
 // text teaches about planning from positions is what a frame item uses after reading them. Two
 // perception views of the same frames: `locate` (the positions line) and `transcribe` (the whole
-// board as the text prompt shows it).
+// board as the text prompt shows it). The same levels started a few pushes before the goal, a reverse
+// curriculum, are in ./sokoban-curriculum.ts.
 import { makeRng } from '../../envs/core/rng.js';
 import { generateLevel, moveSokoban, toBoxoban, type SokobanLevel } from '../../envs/sokoban/index.js';
 import { TARGET } from '../../envs/sokoban/types.js';
@@ -110,21 +111,42 @@ export function sokobanTask(size: SokobanSizeName, view: SokobanView, format: So
   const task = `sokoban-${view}-${size}${readFirst ? '-read' : ''}${format === 'positions' ? '' : `-${format}`}`;
   return itemTask(task, view !== 'text', (seed, index): PromptItem => {
     const l = sokobanLevel(size, seed, index);
-    // The key names the level alone: a level held out from text items is held out from frames too.
-    const key = contentKey(`sokoban-${size}`, l.boxoban);
+    const key = sokobanLevelKey(size, l);
     // Reading items: the positions, or the board exactly as the text prompt shows it (a frame's
     // reading is then checked against the string a text item gives the model, cell for cell).
     if (view === 'locate') return readingItem(task, key, sokobanLocatePrompt(l.level), positionsLine(l.level), (a) => a.trim());
     if (view === 'transcribe') return readingItem(task, key, sokobanTranscribePrompt(l.level), sokobanBoardText(l.level), boardLines);
-    return {
-      task,
-      key,
-      prompt: view === 'text' ? sokobanTextPrompt(l.level) : sokobanImagePrompt(l.level),
-      trace: sokobanTrace(l.level, l.plan, format, readFirst),
-      // The Sokoban verifier, with MageBench's score of the same moves (the level's optimal return known).
-      reward: (response) => sokobanReward(response, l.level, {}, l.optimalReturn),
-    };
+    return sokobanPlanItem(task, key, view, l.level, l.plan, l.optimalReturn, format, readFirst);
   });
+}
+
+/**
+ * The key of a generated level's items. It names the level alone: a level held out from text items
+ * is held out from frames too, and from every item made from it (the curriculum's later starts).
+ */
+export function sokobanLevelKey(size: SokobanSizeName, l: Pick<SokobanLevelItem, 'boxoban'>): string {
+  return contentKey(`sokoban-${size}`, l.boxoban);
+}
+
+/** A plan item on `level`: its text or frame prompt, the trace of `plan`, the verifier's reward. */
+export function sokobanPlanItem(
+  task: string,
+  key: string,
+  view: 'text' | 'image',
+  level: SokobanLevel,
+  plan: readonly number[],
+  optimalReturn: number,
+  format: SokobanFormat,
+  readFirst: boolean,
+): PromptItem {
+  return {
+    task,
+    key,
+    prompt: view === 'text' ? sokobanTextPrompt(level) : sokobanImagePrompt(level),
+    trace: sokobanTrace(level, plan, format, readFirst),
+    // The Sokoban verifier, with MageBench's score of the same moves (the level's optimal return known).
+    reward: (response) => sokobanReward(response, level, {}, optimalReturn),
+  };
 }
 
 /** A frame read back as text: right when the answer, normalised, is `want`. */
