@@ -102,6 +102,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     if (idle !== undefined) info.played_idle = true;
     const rewards: number[] = [];
     let terminated = false;
+    let outOfTime = false;
     let last: Info = {};
     for (const move of moves) {
       const result = this.game.step(ep.state, move, this.options);
@@ -115,6 +116,10 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
         terminated = true;
         break;
       }
+      if (result.truncated) {
+        outOfTime = true;
+        break;
+      }
       if (ep.length >= ep.limits.max_steps) break;
     }
     if (moves.length === 0) ep.length++;
@@ -122,7 +127,7 @@ export class GameEnv<S, O extends BaseOptions = BaseOptions> implements Env {
     // is over (MageBench's Sokoban-Global scores that one answer), solved or not. A list of
     // actions is an answer as much as a text is; a single structured action is one move.
     const wholePlan = this.options.protocol === 'global' && (isTextAction(action) || Array.isArray(action));
-    const truncated = !terminated && (wholePlan || ep.length >= ep.limits.max_steps);
+    const truncated = !terminated && (wholePlan || outOfTime || ep.length >= ep.limits.max_steps);
     let reward = 0;
     for (const r of rewards) reward += r;
     // Object.assign, not spread: spreading two objects measured ~10 us here, 80x the assign.

@@ -17,6 +17,11 @@ export interface GameStep<S> {
   reward: number;
   /** The game ended by its own rules (solved, goal, ball lost). */
   terminated: boolean;
+  /**
+   * A time limit the game keeps itself ran out (Football's game time, when one decision runs
+   * several frames): the episode is truncated as at `max_steps`. Absent means no.
+   */
+  truncated?: boolean;
   info: JsonObject;
 }
 

@@ -3,7 +3,8 @@
  * One `step` is one decision: one frame, or, with `adaptive_repeat`, the frames MageBench's
  * adaptive repeat runs for it (a movement continues up to 10 frames while no opponent is near and
  * the same player is controlled; a pass or shot the controlled player struck runs until the ball
- * has an owner again or the episode ends).
+ * has an owner again or the episode ends). `max_steps` counts decisions and `max_frames` game
+ * time; whichever runs out first truncates the episode (a repeat stops at the frame cap).
  */
 import type { EpisodeSummary, Game, GameStep } from '../core/game.js';
 import { OptionReader } from '../core/options.js';
@@ -24,6 +25,8 @@ import { SCENARIOS, type FootballOptions, type FootballState, type RewardMode } 
 /** Most frames one decision runs under adaptive repeat: 10 for a move, 60 for a kick in flight. */
 const REPEAT_MOVE = 10;
 const REPEAT_KICK = 60;
+/** Google Research Football's academy scenarios last 400 frames (40 s of play). */
+export const DEFAULT_MAX_FRAMES = 400;
 
 const ALIASES = actionAliases();
 const modeCache = new Map<string, RewardMode[]>();
@@ -73,6 +76,7 @@ export const footballGame: Game<FootballState, FootballOptions> = {
       difficulty: r.number('difficulty', SCENARIO_DIFFICULTY[scenario], 0, 1),
       reward,
       adaptive_repeat: r.bool('adaptive_repeat', false),
+      max_frames: r.int('max_frames', DEFAULT_MAX_FRAMES, 1, 1_000_000),
       state_minimap: r.bool('state_minimap', false),
     };
     r.done();
@@ -105,7 +109,7 @@ export const footballGame: Game<FootballState, FootballOptions> = {
       const move = directionOf(action) > 0;
       // A pass or shot only when the controlled player had the ball to strike; otherwise it did nothing.
       const kick = action >= ACTION.long_pass && action <= ACTION.shot && state.ball.owner === state.active;
-      while (s.end === null) {
+      while (s.end === null && s.frame < o.max_frames) {
         // A move stops when control passes to another player: he has not been told to move.
         if (move ? frames >= REPEAT_MOVE || opponentNear(s) || s.active !== state.active : !kick || frames >= REPEAT_KICK || s.ball.owner >= 0) break;
         // Sticky actions carry the move on; idle adds nothing new.
@@ -116,7 +120,8 @@ export const footballGame: Game<FootballState, FootballOptions> = {
       }
     }
     s = { ...s, turn: state.turn + 1 };
-    return { state: s, reward, terminated: s.end !== null, info: info(s, frames) };
+    const terminated = s.end !== null;
+    return { state: s, reward, terminated, truncated: !terminated && s.frame >= o.max_frames, info: info(s, frames) };
   },
 
   text: describe,

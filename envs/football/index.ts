@@ -1,5 +1,6 @@
 /** The football game: pure, browser-safe; importing it registers the `Football-*-v0` ids. */
 export { footballGame } from './game.js';
+export { FOOTBALL_ONLINE_OPTIONS } from './online.js';
 export { FOOTBALL_IDS, footballId, registerFootball } from './register.js';
 export { ACTIONS as FOOTBALL_ACTIONS, PROMPT_ACTIONS as FOOTBALL_PROMPT_ACTIONS, ACTION as FOOTBALL_ACTION } from './actions.js';
 export {

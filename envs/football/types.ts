@@ -122,6 +122,12 @@ export interface FootballOptions extends BaseOptions {
   reward: string;
   /** MageBench's adaptive repeat: one decision may run several frames. */
   adaptive_repeat: boolean;
+  /**
+   * Game time of an episode in frames (100 ms each), whatever the decisions: with adaptive repeat
+   * `max_steps` bounds decisions, not time, so this is what keeps an episode to the 400 frames of
+   * Google Research Football's academy scenarios. The episode is truncated when it is reached.
+   */
+  max_frames: number;
   /** Include the 4-plane minimap in the raw state (large; off by default). */
   state_minimap: boolean;
 }

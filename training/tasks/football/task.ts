@@ -11,7 +11,7 @@
 // a reading of the frame; a shot on the last turn) and `football-locate-*` (where the player, the ball and the nearest
 // opponent in view are).
 import { footballAttackerAction } from '../../../agent/agents/index.js';
-import { make, makeRng, type Env, type Observation } from '../../../envs/index.js';
+import { FOOTBALL_ONLINE_OPTIONS, make, makeRng, type Env, type Observation } from '../../../envs/index.js';
 import { ACTIONS, actionAliases } from '../../../envs/football/actions.js';
 import { SCENARIOS, type ScenarioId } from '../../../envs/football/types.js';
 import { DEFAULT_MATH_REWARD, parseStrictFormat, rewardResult, type RewardResult } from '../../../envs/rewards/index.js';
@@ -54,9 +54,12 @@ export function parseFootballTask(name: string): FootballTask | null {
   return { kind: m[1] as FootballTaskKind, scenario, turns, name };
 }
 
-/** The env of a task: adaptive repeat, `turns` decisions at most. */
+/**
+ * The env of a task: MageBench's online step, as the leaderboard plays it (FOOTBALL_ONLINE_OPTIONS:
+ * adaptive repeat, 400 frames of play at most), and `turns` decisions at most.
+ */
 export function footballEnv(scenario: ScenarioId, turns: number): Env {
-  return make(`Football-${scenario}-v0`, { adaptive_repeat: true, max_steps: turns });
+  return make(`Football-${scenario}-v0`, { ...FOOTBALL_ONLINE_OPTIONS, max_steps: turns });
 }
 
 // --- reading the frame: the locate answer, also the act trace's <think> ---
