@@ -91,7 +91,7 @@ export function defaultConfig(): TrainConfig {
     device: 'cpu',
     init: WARM_START,
     // A resume point every 50 steps (about a minute on two cores); no learning curve unless asked.
-    sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 1000, minutes: null, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1, saveEvery: 50, evalEvery: 0 },
+    sft: { mix: { ...DEFAULT_SFT_MIX }, steps: 1000, minutes: null, batchSize: 32, lr: 3e-3, warmup: 20, seed: 1, saveEvery: 50, evalEvery: 0, phases: [] },
     // About 1.3 s a FRE step and 1.9 s an MGT step (Football's are 4.5 s) on two quiet cores, and
     // half a minute an evaluation: 6.6 minutes in all. Twice the 72 + 48 steps of the slower code
     // (measured the same day, one seed: frames +4.5 points [+0.5, +9.0] paired, the rest within
@@ -164,6 +164,27 @@ export function mergeConfig<T>(base: T, patch: unknown, path = 'config'): T {
   return patch as T;
 }
 
+/** The SFT stage's later phases: each { from, mix, batchSize }, from a step after the one before. */
+function checkPhases(phases: unknown, fail: (m: string) => never): void {
+  if (!Array.isArray(phases)) fail(`sft.phases must be a list of { from, mix, batchSize }, got ${JSON.stringify(phases)?.slice(0, 60)}`);
+  let last = 0;
+  (phases as unknown[]).forEach((raw, i) => {
+    const at = `sft.phases[${i}]`;
+    const p = raw as Record<string, unknown>;
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) fail(`${at} must be an object { from, mix, batchSize }`);
+    const keys = Object.keys(p).sort().join(',');
+    if (keys !== 'batchSize,from,mix') fail(`${at} must have exactly the keys from, mix, batchSize, got ${keys || 'none'}`);
+    if (!Number.isInteger(p.from) || (p.from as number) <= last) fail(`${at}.from must be a whole step after ${last}, got ${JSON.stringify(p.from)}`);
+    last = p.from as number;
+    if (!Number.isInteger(p.batchSize) || (p.batchSize as number) < 1) fail(`${at}.batchSize must be a positive integer, got ${JSON.stringify(p.batchSize)}`);
+    const mix = p.mix as Record<string, unknown>;
+    if (typeof mix !== 'object' || mix === null || Array.isArray(mix)) fail(`${at}.mix must be an object of task names to shares`);
+    const shares = Object.entries(mix);
+    for (const [k, v] of shares) if (typeof v !== 'number' || !(v >= 0)) fail(`${at}.mix.${k}: expected a share >= 0, got ${JSON.stringify(v)}`);
+    if (!(shares.reduce((a, [, v]) => a + (v as number), 0) > 0)) fail(`${at}.mix: the shares must add up to more than 0`);
+  });
+}
+
 /** Checks the values a type cannot: names, ranges. Throws naming the first problem. */
 export function checkConfig(c: TrainConfig): TrainConfig {
   const fail = (m: string): never => {
@@ -208,5 +229,6 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (!Number.isInteger(c.sft.batchSize) || c.sft.batchSize < 1) fail(`sft.batchSize must be a positive integer`);
   if (c.sft.saveEvery !== undefined && (!Number.isInteger(c.sft.saveEvery) || c.sft.saveEvery < 1)) fail(`sft.saveEvery must be a whole number >= 1, got ${c.sft.saveEvery}`);
   if (c.sft.evalEvery !== undefined && (!Number.isInteger(c.sft.evalEvery) || c.sft.evalEvery < 0)) fail(`sft.evalEvery must be a whole number >= 0 (0: no learning curve), got ${c.sft.evalEvery}`);
+  checkPhases(c.sft.phases ?? [], fail);
   return c;
 }

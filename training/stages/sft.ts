@@ -23,6 +23,20 @@ export interface SftStageConfig {
   saveEvery?: number;
   /** A small held-out evaluation every this many steps and at the end (0 or absent: none). */
   evalEvery?: number;
+  /**
+   * Later phases of the run, each a mix and batch size from its step on (`mix` and `batchSize`
+   * above are the first phase's). A long run can change what it trains on without breaking what it
+   * was: the steps before a phase are the same bytes, and each task's items go on where its earlier
+   * phases left them, so no item is drawn twice.
+   */
+  phases?: SftPhase[];
+}
+
+/** A mix and batch size from step `from` on. */
+export interface SftPhase {
+  from: number;
+  mix: Record<string, number>;
+  batchSize: number;
 }
 
 /** Held-out items per task of the learning curve: enough to see a trend, cheap enough to repeat. */
@@ -77,24 +91,34 @@ export function mixSlots(mix: Record<string, number>, batchSize: number): { sour
 }
 
 /**
- * Step s's batch of a mix, as a pure function of (seed, s): slot j of a step always holds the same
- * item, so a resumed run replays the same batches. Rows are prompt + trace + <|im_end|>, trained on
- * the trace and the end token.
+ * Step s's batch, as a pure function of (seed, s): slot j of a step always holds the same item, so a
+ * resumed run replays the same batches. Within a phase, task t's k-th row of step s is its item
+ * number offset + (s - from) * rows + k, where offset counts t's rows in the phases before (so a
+ * task kept from one phase to the next never draws an item twice). Rows are prompt + trace +
+ * <|im_end|>, trained on the trace and the end token.
  */
-export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>): (step: number) => SftBatch {
-  const { sources, slots } = mixSlots(mix, batchSize);
-  const perStep = sources.map((_, si) => slots.filter((x) => x === si).length);
+export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>, later: readonly SftPhase[] = []): (step: number) => SftBatch {
+  const phases = [{ from: 0, mix, batchSize }, ...later].map((p) => ({ ...p, ...mixSlots(p.mix, p.batchSize) }));
+  const drawn = new Map<string, number>();
+  const plan = phases.map((p, i) => {
+    const perStep = p.sources.map((_, si) => p.slots.filter((x) => x === si).length);
+    const offsets = p.sources.map((src) => drawn.get(src.name) ?? 0);
+    const steps = i + 1 < phases.length ? phases[i + 1].from - p.from : 0;
+    p.sources.forEach((src, si) => drawn.set(src.name, offsets[si] + steps * perStep[si]));
+    return { ...p, perStep, offsets };
+  });
   return (step) => {
-    const seen = new Array<number>(sources.length).fill(0);
-    const items = slots.map((si) => trainingItem((s, i) => sources[si].item(s, i), seed, step * perStep[si] + seen[si]++, heldOut));
+    const p = plan.filter((x) => x.from <= step).pop()!;
+    const seen = new Array<number>(p.sources.length).fill(0);
+    const items = p.slots.map((si) => trainingItem((s, i) => p.sources[si].item(s, i), seed, p.offsets[si] + (step - p.from) * p.perStep[si] + seen[si]++, heldOut));
     const prepared = model.prepare(items.map((it) => it.prompt));
     const inputIds: number[][] = [];
     const lossMask: number[][] = [];
     items.forEach((it, i) => {
       const response = [...model.tokenizer.encode(it.trace), IM_END];
-      const p = prepared.inputIds[i];
-      inputIds.push([...p, ...response]);
-      lossMask.push([...p.map(() => 0), ...response.map(() => 1)]);
+      const prompt = prepared.inputIds[i];
+      inputIds.push([...prompt, ...response]);
+      lossMask.push([...prompt.map(() => 0), ...response.map(() => 1)]);
     });
     return { inputIds, lossMask, pixelValues: prepared.pixelValues };
   };
@@ -109,7 +133,7 @@ export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart =
   const schedule = { lr: cfg.lr, warmup: cfg.warmup, kind: 'cosine' as const, total: cfg.steps, minLr: cfg.lr * 0.1, ...(cfg.minutes !== null ? { progress: (s: number) => clock.progress(s) } : {}) };
   const trainer = new SftTrainer(model, { schedule, betas: [0.9, 0.95], weightDecay: 0.01 });
   if (resume.state) trainer.optimizer.loadState(resume.state);
-  const batches = sftBatches(model, cfg.mix, cfg.batchSize, cfg.seed, run.heldOut);
+  const batches = sftBatches(model, cfg.mix, cfg.batchSize, cfg.seed, run.heldOut, cfg.phases);
   const span = clock.bar(resume.step);
   const bar = run.bar('sft', span.total, { unit: span.unit, start: span.value });
   // Greedy decoding draws no random numbers and the batches are a function of (seed, step), so the
