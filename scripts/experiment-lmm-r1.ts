@@ -1,8 +1,9 @@
 /**
  * `npm run experiment:lmm-r1 -- --seeds 3 [--preset tiny|small] [--out DIR]`: LMM-R1's Table 3 on
  * TinyLMM. Per seed one warm start, then FRE, Direct-RL, FRE -> MGT and the compute control (Direct-RL
- * with the fre + mgt budget), all evaluated on one held-out suite; RESULTS.md and results.html
- * summarise them. Resumable: run the same command again to continue.
+ * with the fre + mgt budget), and a question the paper leaves open: FRE on the text puzzles alone (no
+ * Sokoban), then MGT from it. All are evaluated on one held-out suite (greedy pass@1 and pass@k);
+ * RESULTS.md and results.html summarise them. Resumable: run the same command again to continue.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -11,14 +12,16 @@ import { writeFileAtomic } from '../envs/node/atomic-file.js';
 import { parsePositive } from '../envs/node/cli-options.js';
 import { flagPair, npmCommand } from '../envs/node/command-line.js';
 import { checkConfig, defaultConfig, mergeConfig, readConfigFile, WARM_START, type TrainConfig } from '../training/config.js';
-import { ARMS, type ArmName } from '../training/experiment/arms.js';
+import { ARMS, FRE_PUZZLE_TASKS, type ArmName } from '../training/experiment/arms.js';
 import { QUICK_BUDGET, runExperiment } from '../training/experiment/runner.js';
 import { resultsHtml, resultsMarkdown, type LadderRun } from '../training/experiment/results.js';
 import { summarize } from '../training/experiment/summary.js';
 
 
 const program = new Command('experiment:lmm-r1')
-  .description("LMM-R1's Table 3 on TinyLMM: warm start, FRE, Direct-RL, FRE -> MGT and a compute control, over several seeds")
+  .description(
+    `LMM-R1's Table 3 on TinyLMM: warm start, FRE, Direct-RL, FRE -> MGT and a compute control, over several seeds; and FRE on puzzles only (${FRE_PUZZLE_TASKS.join(', ')}; no Sokoban), then MGT: does reasoning RL on other domains carry over to the game?`,
+  )
   .option('--seeds <n>', 'training seeds (0 .. n-1)', parsePositive, 3)
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
   .option('--out <dir>', 'experiment directory (one run directory per seed and arm)', 'runs/lmm-r1')
@@ -33,7 +36,16 @@ const program = new Command('experiment:lmm-r1')
   .option('--reevaluate <tasks>', "evaluate these tasks again on every finished arm's checkpoint, as the suite now specifies them (after a change to how a task is evaluated)")
   .option('--diagnosis <file>', 'a Markdown file from diagnose:sokoban (reading the board or planning) to show on the ladder')
   .option('--quiet', 'no progress bars')
-  .addHelpText('after', '\nRun it again with the same flags to continue: a finished arm is read back, a stopped one resumes.')
+  .addHelpText(
+    'after',
+    `
+Arms, in the order they run (each from the checkpoint of the one in brackets):
+${ARMS.map((a) => `  ${a.name.padEnd(16)} ${a.label}${a.from ? ` [${a.from}]` : ''}`).join('\n')}
+fre-puzzles has fre's budget and settings with its tasks swapped for ${FRE_PUZZLE_TASKS.join(', ')}; fre-puzzles-mgt has the mgt budget of fre-mgt.
+Every arm reports greedy pass@1 and pass@k (samples at temperature 1), each with a seed-and-item bootstrap CI and paired differences.
+
+Run it again with the same flags to continue: a finished arm is read back, a stopped one resumes.`,
+  )
   .parse();
 
 interface Flags {
@@ -61,7 +73,7 @@ function baseConfig(f: Flags): { config: TrainConfig; budget: string } {
   if (f.threads) c.threads = f.threads;
   checkConfig(c);
   const stage = (name: string, st: { steps: number; minutes: number | null }) => `${name} ${st.minutes !== null ? `${st.minutes} min` : `${st.steps} steps`}`;
-  return { config: c, budget: `${stage('sft', c.sft)}, ${stage('fre', c.fre)}, ${stage('mgt', c.mgt)} (Direct-RL control: mgt for fre + mgt)` };
+  return { config: c, budget: `${stage('sft', c.sft)}, ${stage('fre', c.fre)}, ${stage('mgt', c.mgt)} (Direct-RL control: mgt for fre + mgt; FRE on puzzles only: fre's on ${FRE_PUZZLE_TASKS.join(', ')})` };
 }
 
 function parseWarmStart(v: string): [number, string] {

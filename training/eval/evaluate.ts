@@ -127,15 +127,16 @@ async function evalItemTask(model: TinyLMM, task: ItemTask, t: EvalTask, o: Eval
   advance(items.length);
   const rewards = items.map((it, i) => it.reward(greedy[i]));
   let pk: TaskResult['passAtK'] = null;
+  let pkItems: number[] = [];
   if (o.samples > 0 && o.k > 0) {
     const repeated = items.flatMap((it) => Array.from({ length: o.samples }, () => it));
     const sampled = await answers(model, repeated, to, false, `eval/${o.seed}/${t.task}/sampled`);
     advance(repeated.length);
-    const perItem = items.map((_, i) => {
+    pkItems = items.map((_, i) => {
       const c = sampled.slice(i * o.samples, (i + 1) * o.samples).filter((a, j) => repeated[i * o.samples + j].reward(a).success).length;
       return passAtK(o.samples, c, Math.min(o.k, o.samples));
     });
-    pk = { k: Math.min(o.k, o.samples), samples: o.samples, value: bootstrapCI(perItem, { seed: `${t.task}/pass@k` }) };
+    pk = { k: Math.min(o.k, o.samples), samples: o.samples, value: bootstrapCI(pkItems, { seed: `${t.task}/pass@k` }) };
   }
   const outcomes = rewards.map((r) => (r.success ? 1 : 0));
   const scores = rewards.map((r) => r.score).filter((s): s is number => s !== undefined);
@@ -148,6 +149,7 @@ async function evalItemTask(model: TinyLMM, task: ItemTask, t: EvalTask, o: Eval
     scores: scores.length === rewards.length ? scores : [],
     reward: mean(rewards.map((r) => r.total)),
     passAtK: pk,
+    passAtKItems: pkItems,
     formatOk: mean(rewards.map((r) => (r.format > 0 ? 1 : 0))),
     examples: items.slice(0, 3).map((it, i) => ({ prompt: promptText(it.prompt), answer: greedy[i], success: rewards[i].success })),
   };

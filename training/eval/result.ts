@@ -16,6 +16,12 @@ export interface TaskResult {
   reward: number;
   /** pass@k over `samples` answers at temperature 1 (unbiased estimator), when k > 0. */
   passAtK: { k: number; samples: number; value: Interval } | null;
+  /**
+   * Per item, its pass@k estimate (the items `passAtK.value` averages), so that pass@k gets paired and
+   * seed-level CIs as pass@1 does. Empty or absent where pass@k is null (episodes are played greedily
+   * only), and absent from results stored before it was kept: those have pass@k without its items.
+   */
+  passAtKItems?: number[];
   /** Share of greedy answers in the strict <think>...</think><answer>...</answer> format. */
   formatOk: number;
   examples: { prompt: string; answer: string; success: boolean }[];

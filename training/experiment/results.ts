@@ -1,15 +1,16 @@
 // RESULTS.md and results.html of the experiment: Table 3's layout with our rows beside the paper's,
-// pass@1 per task with CIs and per-seed values, the paired differences, the accuracy ladder, the
-// curves per stage (Chart.js, inlined so the page opens offline), wall-clock, machine and command.
+// pass@1 and pass@k per task with CIs and per-seed values, the paired differences, the puzzles-only
+// FRE question apart from the paper's rows, the accuracy ladder, the curves per stage (Chart.js,
+// inlined so the page opens offline), wall-clock, machine and command.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chartJsScript, esc } from '../eval/run-report.js';
-import { ARMS, type ArmName } from './arms.js';
+import { ARMS, FRE_PUZZLE_TASKS, type ArmName } from './arms.js';
 import { armDir } from './runner.js';
 import type { Interval } from '../eval/stats.js';
 import type { EvalColumn } from '../train.js';
-import type { Cell, Summary } from './summary.js';
+import type { Cell, Difference, Summary } from './summary.js';
 
 /** A train:agent run outside the arms (a longer or bigger one), reported beside them on the ladder. */
 export interface LadderRun {
@@ -40,6 +41,7 @@ export interface ResultsContext {
 }
 
 const label = (a: ArmName) => ARMS.find((x) => x.name === a)!.label;
+const inTable3 = (a: ArmName) => ARMS.find((x) => x.name === a)!.study === 'table3';
 const pts = (c: Interval) => `${(100 * c.mean).toFixed(1)} [${(100 * c.low).toFixed(1)}, ${(100 * c.high).toFixed(1)}]`;
 const signedPts = (c: Cell) => {
   const s = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
@@ -48,6 +50,16 @@ const signedPts = (c: Cell) => {
 const num = (c: Cell | null | undefined) => (c ? `${c.mean.toFixed(1)} [${c.low.toFixed(1)}, ${c.high.toFixed(1)}]` : '-');
 const signedNum = (c: Cell | null) => (c ? `${c.mean >= 0 ? '+' : ''}${c.mean.toFixed(1)} [${c.low.toFixed(1)}, ${c.high.toFixed(1)}]` : '-');
 const excludesZero = (c: Cell) => c.low > 0 || c.high < 0;
+const boldIfClear = (c: Cell | null) => (c ? (excludesZero(c) ? `**${signedPts(c)}**` : signedPts(c)) : '-');
+
+/** Paired differences as table rows: pass@1 and pass@k in points, the score, pass@1 per seed. */
+function differenceRows(ds: readonly Difference[]): string[] {
+  return [
+    '| comparison | task | pass@1 points [95% CI] | pass@k points [95% CI] | score [95% CI] | pass@1 per seed (points) |',
+    '|---|---|---|---|---|---|',
+    ...ds.map((d) => `| ${label(d.a)} - ${label(d.b)} | ${d.task} | ${boldIfClear(d.success)} | ${boldIfClear(d.passAtK)} | ${signedNum(d.score)} | ${d.success.perSeed.map((v) => (100 * v).toFixed(1)).join(', ')} |`),
+  ];
+}
 
 /** The machine, in one line. */
 export function machineLine(threads: number): string {
@@ -92,7 +104,7 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
   L.push("The paper's columns are MageBench scores of Qwen2.5-VL-3B (Sokoban-Global: the whole plan from the first frame; Football-Online); ours are the same scores on TinyLMM: Sokoban from frames in the global protocol (100 = optimal, idling about 41-49) and the Football drill's MageBench score.", '');
   L.push(`| arm | paper: Sokoban-Global | paper: Football-Online | ${[...imageTasks, ...football].map((t) => `ours: ${t} score`).join(' | ')} |`);
   L.push(`|---|---|---|${[...imageTasks, ...football].map(() => '---|').join('')}`);
-  for (const arm of s.arms) {
+  for (const arm of s.arms.filter(inTable3)) {
     const p = ARMS.find((a) => a.name === arm)!.paper;
     L.push(`| ${label(arm)} | ${p ? p.sokoban.toFixed(2) : '-'} | ${p ? p.football.toFixed(2) : '-'} | ${[...imageTasks, ...football].map((t) => num(s.score[arm]?.[t])).join(' | ')} |`);
   }
@@ -106,15 +118,19 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
   const sampled = s.tasks.filter((t) => s.arms.some((a) => s.passAtK[a]?.[t]));
   if (sampled.length) {
     const ks = [...new Set(sampled.flatMap((t) => s.arms.map((a) => s.passAtK[a]?.[t]?.k).filter((k) => k !== undefined)))];
-    L.push(`## pass@k per task (%, ${ks.map((k) => `k = ${k}`).join(', ')} samples at temperature 1; mean over seeds, per seed in parentheses)`, '');
+    L.push(`## pass@k per task (%, ${ks.map((k) => `k = ${k}`).join(', ')} samples at temperature 1; mean over seeds [95% CI], per seed in parentheses)`, '');
     L.push(`| arm | ${sampled.join(' | ')} |`, `|---|${sampled.map(() => '---|').join('')}`);
+    let noCi = false;
     for (const arm of s.arms) {
       L.push(`| ${label(arm)} | ${sampled.map((t) => {
         const p = s.passAtK[arm]?.[t];
-        return p ? `${(100 * p.mean).toFixed(1)} (${p.perSeed.map((v) => (100 * v).toFixed(1)).join(', ')})` : '-';
+        if (!p) return '-';
+        noCi ||= p.ci === null;
+        return `${p.ci ? pts(p.ci) : `${(100 * p.mean).toFixed(1)} [CI unavailable]`} (${p.perSeed.map((v) => (100 * v).toFixed(1)).join(', ')})`;
       }).join(' | ')} |`);
     }
     L.push('');
+    if (noCi) L.push('CI unavailable: that arm\'s stored results predate the per-item pass@k values (`passAtKItems`), so only its mean is known; `--reevaluate <tasks>` measures them again with the items.', '');
   }
 
   L.push('## Per-seed pass@1 (%)', '');
@@ -127,13 +143,18 @@ export function resultsMarkdown(s: Summary, ctx: ResultsContext): string {
   L.push('');
 
   L.push('## Paired differences (the same items under two arms, seed by seed)', '');
-  L.push('A difference whose interval excludes 0 is marked **bold**.', '');
-  L.push('| comparison | task | pass@1 points [95% CI] | score [95% CI] | per seed (points) |', '|---|---|---|---|---|');
-  for (const d of s.differences) {
-    const cellText = excludesZero(d.success) ? `**${signedPts(d.success)}**` : signedPts(d.success);
-    L.push(`| ${label(d.a)} - ${label(d.b)} | ${d.task} | ${cellText} | ${signedNum(d.score)} | ${d.success.perSeed.map((v) => (100 * v).toFixed(1)).join(', ')} |`);
+  L.push("A difference whose interval excludes 0 is marked **bold**. pass@k's is '-' where the task has none (episodes are played greedily) or an arm's stored results predate its per-item values.", '');
+  L.push(...differenceRows(s.differences.filter((d) => inTable3(d.a) && inTable3(d.b))), '');
+
+  const openArms = s.arms.filter((a) => !inTable3(a));
+  if (openArms.length) {
+    L.push('## A question the paper leaves open: FRE on puzzles only', '');
+    L.push(`LMM-R1's FRE data is math, not the game; our FRE default trains on text Sokoban too. These arms run FRE with the same budget and settings on the text puzzles alone (${FRE_PUZZLE_TASKS.join(', ')}; no Sokoban), then MGT from it with the mgt budget: does reasoning RL on other domains carry over to the game? They are not rows of the paper's table.`, '');
+    L.push(`| arm | ${[...imageTasks, ...football].map((t) => `${t} score`).join(' | ')} |`, `|---|${[...imageTasks, ...football].map(() => '---|').join('')}`);
+    for (const arm of openArms) L.push(`| ${label(arm)} | ${[...imageTasks, ...football].map((t) => num(s.score[arm]?.[t])).join(' | ')} |`);
+    L.push('', 'Paired differences against FRE -> MGT (below 0: what text Sokoban in FRE adds) and Direct-RL (above 0: what puzzle RL before MGT adds):', '');
+    L.push(...differenceRows(s.differences.filter((d) => !inTable3(d.a) || !inTable3(d.b))), '');
   }
-  L.push('');
 
   L.push('## The accuracy ladder', '');
   L.push('Our best arm per task (greedy pass@1, held out) against the floors and goals of the ladder.', '');
@@ -243,7 +264,7 @@ export function resultsHtml(s: Summary, ctx: ResultsContext, markdown: string): 
       }
     }
   }
-  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd'];
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2'];
   return `<!doctype html><html><head><meta charset="utf-8"><title>LMM-R1 Table 3 on TinyLMM</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1200px}pre{white-space:pre-wrap;background:#f6f6f6;padding:12px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:16px}.grid div{height:260px}</style>
 <script>${chartJsScript()}</script></head><body>

@@ -1,16 +1,20 @@
 // The LMM-R1 experiment end to end on a minute-sized budget, one seed: each arm in its own test
 // (the experiment is resumable, so every test reads back the arms before it), then the shape of
-// what it writes: arm runs built on the right checkpoints, the control's budget, RESULTS.md's
-// sections and rows, and the HTML page.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// what it writes: arm runs built on the right checkpoints, the control's budget, the puzzles-only
+// FRE's tasks, pass@k's items and CIs (and results stored before those items were kept),
+// RESULTS.md's sections and rows, and the HTML page.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, mergeConfig, WARM_START, type TrainConfig } from '../../../training/config.js';
-import { ARMS, type ArmName } from '../../../training/experiment/arms.js';
+import { ARMS, FRE_PUZZLE_TASKS, type ArmName } from '../../../training/experiment/arms.js';
 import { resultsHtml, resultsMarkdown } from '../../../training/experiment/results.js';
 import { QUICK_BUDGET, runExperiment, type ArmOutcome } from '../../../training/experiment/runner.js';
-import { summarize } from '../../../training/experiment/summary.js';
+import { COMPARISONS, summarize } from '../../../training/experiment/summary.js';
+import { DEFAULT_EVAL } from '../../../training/eval/evaluate.js';
+import { mean } from '../../../training/eval/stats.js';
+import { task as taskNamed } from '../../../training/tasks/index.js';
 import { trainAgent } from '../../../training/train.js';
 
 const out = mkdtempSync(join(tmpdir(), 'lmm-r1-'));
@@ -52,6 +56,23 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
     expect(config('fre-mgt').stages).toEqual(['mgt']);
     expect(config('direct').mgt.steps).toBe(base.mgt.steps);
     expect(config('direct-long').mgt.steps).toBe(base.fre.steps + base.mgt.steps);
+    // The puzzles-only FRE: fre's budget and settings, only its tasks differ; MGT from it as fre-mgt from fre.
+    expect(config('fre-puzzles').init).toBe(join(out, 'seed-0', 'sft', 'sft'));
+    expect(config('fre-puzzles').stages).toEqual(['fre']);
+    expect(config('fre-puzzles').fre).toEqual({ ...config('fre').fre, tasks: [...FRE_PUZZLE_TASKS] });
+    expect(config('fre-puzzles-mgt').init).toBe(join(out, 'seed-0', 'fre-puzzles', 'fre'));
+    expect(config('fre-puzzles-mgt').stages).toEqual(['mgt']);
+    expect(config('fre-puzzles-mgt').mgt).toEqual(config('fre-mgt').mgt);
+  });
+
+  it('the puzzles-only FRE trains on text puzzles alone, each measured by the default suite', () => {
+    expect(FRE_PUZZLE_TASKS.length).toBeGreaterThan(0);
+    for (const name of FRE_PUZZLE_TASKS) {
+      expect(name).not.toMatch(/sokoban|football/);
+      expect(taskNamed(name).vision).toBe(false);
+      expect(DEFAULT_EVAL.map((t) => t.task)).toContain(name);
+    }
+    expect(defaultConfig().fre.tasks.filter((t) => FRE_PUZZLE_TASKS.includes(t)).length).toBeGreaterThan(0);
   });
 
   it('a given warm start is evaluated as the sft arm, not trained, and the next arm starts from it', async () => {
@@ -83,22 +104,75 @@ describe('experiment:lmm-r1 on a minute-sized budget', () => {
         if (t.startsWith('football-')) expect(pk).toBeNull(); // episodes are played greedily only
         else {
           expect(pk?.k).toBe(base.eval.options.k);
-          const evaluated = outcomes.find((o) => o.arm === arm)!.results.find((r) => r.task === t)!.passAtK!;
-          expect(pk!.perSeed).toEqual([evaluated.value.mean]);
+          const evaluated = outcomes.find((o) => o.arm === arm)!.results.find((r) => r.task === t)!;
+          expect(pk!.perSeed).toEqual([evaluated.passAtK!.value.mean]);
+          // The items pass@k averages are kept, so it gets pass@1's two-level CI.
+          expect(evaluated.passAtKItems).toHaveLength(evaluated.items);
+          expect(mean(evaluated.passAtKItems!)).toBeCloseTo(evaluated.passAtK!.value.mean, 12);
+          expect(pk!.ci!.low).toBeLessThanOrEqual(pk!.mean + 1e-12);
+          expect(pk!.ci!.high).toBeGreaterThanOrEqual(pk!.mean - 1e-12);
         }
       }
     }
-    expect(s.differences.filter((d) => d.a === 'fre-mgt' && d.b === 'direct').map((d) => d.task)).toEqual(s.tasks);
+    for (const [a, b] of COMPARISONS) {
+      const ds = s.differences.filter((d) => d.a === a && d.b === b);
+      expect(ds.map((d) => d.task)).toEqual(s.tasks);
+      for (const d of ds) expect(d.passAtK === null).toBe(d.task.startsWith('football-'));
+    }
     const ctx = { out, html: 'RESULTS.html', command: 'npm run experiment:lmm-r1 -- --quick --seeds 1', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-01' };
     const md = resultsMarkdown(s, ctx);
-    for (const h of ['## Table 3 layout', '## Greedy pass@1 per task', '## pass@k per task (%, k = 2', '## Per-seed pass@1', '## Paired differences', '## The accuracy ladder']) expect(md).toContain(h);
+    for (const h of ['## Table 3 layout', '## Greedy pass@1 per task', '## pass@k per task (%, k = 2', '## Per-seed pass@1', '## Paired differences', '## A question the paper leaves open', '## The accuracy ladder']) expect(md).toContain(h);
     for (const a of ARMS) expect(md).toContain(`| ${a.label} |`);
+    // Table 3 keeps the paper's rows (and the control); the open question's arms and comparisons are apart.
+    const table3 = md.slice(md.indexOf('## Table 3 layout'), md.indexOf('## Greedy pass@1'));
+    const paired = md.slice(md.indexOf('## Paired differences'), md.indexOf('## A question the paper leaves open'));
+    const open = md.slice(md.indexOf('## A question the paper leaves open'), md.indexOf('## The accuracy ladder'));
+    for (const a of ARMS) {
+      expect(table3.includes(`| ${a.label} |`)).toBe(a.study === 'table3');
+      if (a.study !== 'table3') expect(paired).not.toContain(a.label);
+    }
+    expect(open).toContain('| FRE on puzzles only -> MGT (open question) - FRE -> MGT | ');
+    expect(open).toContain('| FRE on puzzles only -> MGT (open question) - Direct-RL (frames RL) | ');
+    expect(md).not.toContain('CI unavailable');
     expect(md).toContain('| 42.35 | 15.36 |'); // the paper's base row beside ours
     expect(md).toContain(ctx.command);
     const html = resultsHtml(s, ctx, md);
     expect(html).toContain('new Chart(');
     expect(html.match(/<canvas/g)?.length).toBeGreaterThanOrEqual(s.tasks.length);
     expect(html).not.toMatch(/<script src=/); // opens offline
+  });
+
+  it('reads back arms stored before pass@k kept its items: pass@k without a CI, said so, pass@1 as before', async () => {
+    const old = mkdtempSync(join(tmpdir(), 'lmm-r1-old-'));
+    try {
+      for (const o of outcomes) {
+        const stripped = {
+          ...o,
+          results: o.results.map((r) => {
+            const before = { ...r };
+            delete before.passAtKItems;
+            return before;
+          }),
+        };
+        mkdirSync(join(old, 'seed-0', o.arm), { recursive: true });
+        writeFileSync(join(old, 'seed-0', o.arm, 'arm.json'), `${JSON.stringify(stripped)}\n`);
+      }
+      // Only the new arms were stored with the items: the old ones mix with them.
+      const mixed = await runExperiment({ out: old, seeds: 1, base, quiet: true, arms: ARMS.filter((a) => a.study === 'table3').map((a) => a.name) });
+      const s = summarize([...mixed.outcomes, ...outcomes.filter((o) => o.arm.startsWith('fre-puzzles'))]);
+      const fresh = summarize(outcomes);
+      const t = 'countdown-d1';
+      expect(s.passAtK.sft![t]!.ci).toBeNull();
+      expect(s.passAtK.sft![t]!.mean).toBe(fresh.passAtK.sft![t]!.mean);
+      expect(s.passAtK['fre-puzzles']![t]!.ci).not.toBeNull();
+      expect(s.success).toEqual(fresh.success);
+      for (const d of s.differences) expect(d.passAtK).toBeNull();
+      const md = resultsMarkdown(s, { out: old, html: 'RESULTS.html', command: 'x', preset: 'tiny', threads: 2, budget: 'quick', date: '2026-12-03' });
+      expect(md).toContain('[CI unavailable]');
+      expect(md).toContain("CI unavailable: that arm's stored results predate the per-item pass@k values");
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
   });
 
   it('a train:agent run keeps the command that started it, for the ladder to cite', async () => {
