@@ -5,7 +5,7 @@
 import { IM_END, type TinyLMM } from '../../agent/model/index.js';
 import { evaluate, type EvalOptions, type EvalTask } from '../eval/evaluate.js';
 import { StageClock, type ResumePoint, type Run, type StageStart } from '../run.js';
-import { itemTaskNamed, task as taskNamed, trainingItem, type ItemTask } from '../tasks/index.js';
+import { itemTaskNamed, task as taskNamed, trainingItem, type ItemTask, type PromptItem } from '../tasks/index.js';
 import { SftTrainer, type SftBatch } from './sft-trainer.js';
 
 export interface SftStageConfig {
@@ -91,13 +91,12 @@ export function mixSlots(mix: Record<string, number>, batchSize: number): { sour
 }
 
 /**
- * Step s's batch, as a pure function of (seed, s): slot j of a step always holds the same item, so a
+ * Step s's items, as a pure function of (seed, s): slot j of a step always holds the same item, so a
  * resumed run replays the same batches. Within a phase, task t's k-th row of step s is its item
  * number offset + (s - from) * rows + k, where offset counts t's rows in the phases before (so a
- * task kept from one phase to the next never draws an item twice). Rows are prompt + trace +
- * <|im_end|>, trained on the trace and the end token.
+ * task kept from one phase to the next never draws an item twice).
  */
-export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>, later: readonly SftPhase[] = []): (step: number) => SftBatch {
+export function sftItems(mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>, later: readonly SftPhase[] = []): (step: number) => PromptItem[] {
   const phases = [{ from: 0, mix, batchSize }, ...later].map((p) => ({ ...p, ...mixSlots(p.mix, p.batchSize) }));
   const drawn = new Map<string, number>();
   const plan = phases.map((p, i) => {
@@ -110,18 +109,28 @@ export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSiz
   return (step) => {
     const p = plan.filter((x) => x.from <= step).pop()!;
     const seen = new Array<number>(p.sources.length).fill(0);
-    const items = p.slots.map((si) => trainingItem((s, i) => p.sources[si].item(s, i), seed, p.offsets[si] + (step - p.from) * p.perStep[si] + seen[si]++, heldOut));
-    const prepared = model.prepare(items.map((it) => it.prompt));
-    const inputIds: number[][] = [];
-    const lossMask: number[][] = [];
-    items.forEach((it, i) => {
-      const response = [...model.tokenizer.encode(it.trace), IM_END];
-      const prompt = prepared.inputIds[i];
-      inputIds.push([...prompt, ...response]);
-      lossMask.push([...prompt.map(() => 0), ...response.map(() => 1)]);
-    });
-    return { inputIds, lossMask, pixelValues: prepared.pixelValues };
+    return p.slots.map((si) => trainingItem((s, i) => p.sources[si].item(s, i), seed, p.offsets[si] + (step - p.from) * p.perStep[si] + seen[si]++, heldOut));
   };
+}
+
+/** Rows of prompt + trace + <|im_end|>, trained on the trace and the end token. */
+export function sftBatchOf(model: TinyLMM, items: readonly Pick<PromptItem, 'prompt' | 'trace'>[]): SftBatch {
+  const prepared = model.prepare(items.map((it) => it.prompt));
+  const inputIds: number[][] = [];
+  const lossMask: number[][] = [];
+  items.forEach((it, i) => {
+    const response = [...model.tokenizer.encode(it.trace), IM_END];
+    const prompt = prepared.inputIds[i];
+    inputIds.push([...prompt, ...response]);
+    lossMask.push([...prompt.map(() => 0), ...response.map(() => 1)]);
+  });
+  return { inputIds, lossMask, pixelValues: prepared.pixelValues };
+}
+
+/** Step s's batch: `sftItems`' items made into rows (`sftBatchOf`). */
+export function sftBatches(model: TinyLMM, mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>, later: readonly SftPhase[] = []): (step: number) => SftBatch {
+  const items = sftItems(mix, batchSize, seed, heldOut, later);
+  return (step) => sftBatchOf(model, items(step));
 }
 
 export async function runSft(run: Run, cfg: SftStageConfig, resume: StageStart = { step: 0 }, curve?: SftCurve): Promise<ResumePoint> {
