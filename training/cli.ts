@@ -5,6 +5,7 @@
  *   npm run train:agent                                  # the default: fre -> mgt from the committed warm start
  *   npm run train:agent -- --stages sft,fre,mgt          # the whole recipe from a fresh model
  *   npm run train:agent -- --stages mgt                  # LMM-R1's Direct-RL baseline
+ *   npm run train:agent -- --stages ei --init assets/checkpoints/tiny-sft --out runs/ei   # expert iteration on two-box Sokoban
  *   npm run train:agent -- --out runs/a --resume         # continue an interrupted run exactly
  */
 import { Command, Option } from 'commander';
@@ -19,7 +20,7 @@ const program = new Command('train:agent')
   .description("Train TinyLMM with LMM-R1's two-stage rule-based RL: sft (warm start) -> fre (RL on text) -> mgt (RL on frames)")
   .option('--config <file>', 'a JSON file of config overrides (keys as in the run\'s config.json)')
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
-  .option('--stages <list>', 'stages to run, in order (default fre,mgt; mgt alone is the Direct-RL baseline; with sft the warm start is trained too)')
+  .option('--stages <list>', 'stages to run, in the order sft,ei,fre,mgt (default fre,mgt; mgt alone is the Direct-RL baseline; with sft the warm start is trained too; ei: expert iteration on two-box Sokoban)')
   .addOption(new Option('--estimator <name>', 'advantage estimator of both RL stages').choices(Object.keys(ESTIMATORS)))
   .option('--seed <n>', 'seed of the model initialisation and every stage', parseNonNegative)
   .option('--out <dir>', 'run directory', 'runs/default')
@@ -28,6 +29,7 @@ const program = new Command('train:agent')
   .addOption(new Option('--device <device>', 'ORT execution provider').choices(['cpu', 'cuda']))
   .option('--threads <n>', 'intra-op threads (a fixed count keeps runs bit-identical)', parsePositive)
   .option('--sft-steps <n>', 'warm-start steps', parseNonNegative)
+  .option('--ei-rounds <n>', 'expert iteration rounds (stage ei: sample, keep verified answers or relabel with the solver, fine-tune)', parseNonNegative)
   .option('--fre-steps <n>', 'FRE steps', parseNonNegative)
   .option('--mgt-steps <n>', 'MGT steps', parseNonNegative)
   .option('--sft-minutes <x>', 'a wall-clock budget for the warm start instead of steps (--sft-steps becomes its cap; not bit-reproducible)', parsePositiveNumber)

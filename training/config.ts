@@ -6,11 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { PRESET_NAMES, type PresetName } from '../agent/model/index.js';
 import { ESTIMATORS, type Estimator } from './rl/advantages.js';
 import type { RlStageConfig } from './rl/loop.js';
-import type { StageName } from './run.js';
+import { STAGE_ORDER, type StageName } from './run.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, type EvalOptions, type EvalTask } from './eval/evaluate.js';
+import { DEFAULT_EI_TASKS, eiSource, replayRows, type EiStageConfig } from './stages/ei.js';
 import { DEFAULT_SFT_MIX, type SftStageConfig } from './stages/sft.js';
 import { DEFAULT_FRE_TASKS } from './stages/fre.js';
 import { DEFAULT_MGT_TASKS } from './stages/mgt.js';
+import { itemTaskNamed } from './tasks/index.js';
 
 export interface TrainConfig {
   preset: PresetName;
@@ -22,6 +24,7 @@ export interface TrainConfig {
   /** Start from this checkpoint instead of a fresh model. */
   init: string | null;
   sft: SftStageConfig;
+  ei: EiStageConfig;
   fre: RlStageConfig;
   mgt: RlStageConfig;
   eval: { tasks: EvalTask[]; options: EvalOptions };
@@ -96,6 +99,23 @@ export function defaultConfig(): TrainConfig {
     // half a minute an evaluation: 6.6 minutes in all. Twice the 72 + 48 steps of the slower code
     // (measured the same day, one seed: frames +4.5 points [+0.5, +9.0] paired, the rest within
     // their CIs; README, "How the default was chosen").
+    // Expert iteration (stages/ei.ts), run only when named (`--stages ei`). 64 prompts x (8 sampled +
+    // greedy) answers and 8 steps a round: half of each batch the round's items (16 rows x 8 steps,
+    // each item about twice), half replayed from the base's own mix. The learning rate is the
+    // base's cosine floor (10% of 3e-3): the base's schedule continued, not restarted at its peak.
+    ei: {
+      rounds: 10,
+      promptsPerRound: 64,
+      samplesPerPrompt: 8,
+      stepsPerRound: 8,
+      batchSize: 32,
+      lr: 3e-4,
+      tasks: [...DEFAULT_EI_TASKS],
+      replayMix: { ...DEFAULT_SFT_MIX },
+      replayShare: 0.5,
+      seed: 4,
+      maxNewTokens: 224, // a two-box plan's answer, with the board written first from a frame
+    },
     fre: rl('fre', DEFAULT_FRE_TASKS, 144),
     mgt: rl('mgt', DEFAULT_MGT_TASKS, 96),
     eval: { tasks: DEFAULT_EVAL.map((t) => ({ ...t })), options: { ...DEFAULT_EVAL_OPTIONS } },
@@ -104,10 +124,10 @@ export function defaultConfig(): TrainConfig {
 
 /** The config with every seed derived from `seed`: the model's initialisation and each stage's. */
 export function withSeed(c: TrainConfig, seed: number): TrainConfig {
-  return { ...c, seed, sft: { ...c.sft, seed: 1000 * seed + 1 }, fre: { ...c.fre, seed: 1000 * seed + 2 }, mgt: { ...c.mgt, seed: 1000 * seed + 3 } };
+  return { ...c, seed, sft: { ...c.sft, seed: 1000 * seed + 1 }, ei: { ...c.ei, seed: 1000 * seed + 4 }, fre: { ...c.fre, seed: 1000 * seed + 2 }, mgt: { ...c.mgt, seed: 1000 * seed + 3 } };
 }
 
-const STAGES: readonly StageName[] = ['sft', 'fre', 'mgt'];
+const STAGES = STAGE_ORDER;
 /** The estimators whose advantage is relative to the sample's group. */
 const GROUP_ESTIMATORS: readonly Estimator[] = ['reinforce_baseline', 'grpo', 'rloo'];
 
@@ -124,8 +144,8 @@ export function readConfigFile(file: string): unknown {
 export function mergeConfig<T>(base: T, patch: unknown, path = 'config'): T {
   if (patch === undefined) return base;
   const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-  // Free-form maps (the SFT mix) are replaced whole, not merged: a mix given is the mix used.
-  if (path.endsWith('.mix')) {
+  // Free-form maps (the SFT mix, ei's replay mix) are replaced whole, not merged: a mix given is the mix used.
+  if (path.endsWith('.mix') || path.endsWith('.replayMix')) {
     if (kind(patch) !== 'object') throw new Error(`${path}: expected an object of task names to shares, got ${JSON.stringify(patch)?.slice(0, 60)}`);
     for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
       if (typeof v !== 'number' || !(v >= 0)) throw new Error(`${path}.${k}: expected a share >= 0, got ${JSON.stringify(v)}`);
@@ -185,6 +205,33 @@ function checkPhases(phases: unknown, fail: (m: string) => never): void {
   });
 }
 
+/** The expert iteration stage's counts, shares and task names. */
+function checkEi(e: EiStageConfig, fail: (m: string) => never): void {
+  for (const k of ['rounds', 'promptsPerRound', 'samplesPerPrompt', 'stepsPerRound', 'batchSize', 'maxNewTokens'] as const) {
+    const least = k === 'rounds' ? 0 : 1;
+    if (!Number.isInteger(e[k]) || e[k] < least) fail(`ei.${k} must be a whole number >= ${least}, got ${JSON.stringify(e[k])}`);
+  }
+  if (!(e.lr > 0)) fail(`ei.lr must be > 0, got ${e.lr}`);
+  if (!(e.replayShare >= 0 && e.replayShare < 1)) fail(`ei.replayShare must be in [0, 1) (the rest of each batch is the round's items), got ${e.replayShare}`);
+  if (replayRows(e) >= e.batchSize) fail(`ei.replayShare ${e.replayShare} of a batch of ${e.batchSize} leaves no row for the round's items`);
+  if (replayRows(e) > 0 && !(Object.values(e.replayMix).reduce((a, v) => a + v, 0) > 0)) fail('ei.replayMix: the shares must add up to more than 0 (or set ei.replayShare to 0)');
+  for (const name of replayRows(e) > 0 ? Object.keys(e.replayMix) : []) {
+    try {
+      itemTaskNamed(name, 'ei.replayMix');
+    } catch (err) {
+      fail(`ei.replayMix: ${(err as Error).message}`);
+    }
+  }
+  if (e.tasks.length === 0) fail('ei.tasks is empty');
+  for (const t of e.tasks) {
+    try {
+      eiSource(t);
+    } catch (err) {
+      fail(`ei.tasks: ${(err as Error).message.replace(/^ei: /, '')}`);
+    }
+  }
+}
+
 /** Checks the values a type cannot: names, ranges. Throws naming the first problem. */
 export function checkConfig(c: TrainConfig): TrainConfig {
   const fail = (m: string): never => {
@@ -194,7 +241,7 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (c.stages.length === 0) fail('no stages');
   for (const s of c.stages) if (!STAGES.includes(s)) fail(`stage "${s}" is not one of ${STAGES.join(', ')}`);
   const order = c.stages.map((s) => STAGES.indexOf(s));
-  if (order.some((x, i) => i > 0 && x <= order[i - 1])) fail(`stages must be in the order sft, fre, mgt without repeats, got ${c.stages.join(',')}`);
+  if (order.some((x, i) => i > 0 && x <= order[i - 1])) fail(`stages must be in the order ${STAGES.join(', ')} without repeats, got ${c.stages.join(',')}`);
   if (!Number.isInteger(c.threads) || c.threads < 1) fail(`threads must be a positive integer, got ${c.threads}`);
   if (c.device !== 'cpu' && c.device !== 'cuda') fail(`device must be cpu or cuda, got ${c.device}`);
   for (const st of [c.fre, c.mgt]) {
@@ -230,5 +277,6 @@ export function checkConfig(c: TrainConfig): TrainConfig {
   if (c.sft.saveEvery !== undefined && (!Number.isInteger(c.sft.saveEvery) || c.sft.saveEvery < 1)) fail(`sft.saveEvery must be a whole number >= 1, got ${c.sft.saveEvery}`);
   if (c.sft.evalEvery !== undefined && (!Number.isInteger(c.sft.evalEvery) || c.sft.evalEvery < 0)) fail(`sft.evalEvery must be a whole number >= 0 (0: no learning curve), got ${c.sft.evalEvery}`);
   checkPhases(c.sft.phases ?? [], fail);
+  checkEi(c.ei, fail);
   return c;
 }

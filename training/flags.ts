@@ -16,6 +16,7 @@ export interface Flags {
   device?: TrainConfig['device'];
   threads?: number;
   sftSteps?: number;
+  eiRounds?: number;
   freSteps?: number;
   mgtSteps?: number;
   sftMinutes?: number;
@@ -57,6 +58,7 @@ export function resolveConfig(f: Flags): TrainConfig {
   if (f.sftSteps !== undefined) c.sft.steps = f.sftSteps;
   if (f.saveEvery !== undefined) c.sft.saveEvery = f.saveEvery;
   if (f.evalEvery !== undefined) c.sft.evalEvery = f.evalEvery;
+  if (f.eiRounds !== undefined) c.ei.rounds = f.eiRounds;
   if (f.freSteps !== undefined) c.fre.steps = f.freSteps;
   if (f.mgtSteps !== undefined) c.mgt.steps = f.mgtSteps;
   // A minutes budget keeps the steps as a cap, raised so that the time is what ends the stage.

@@ -13,7 +13,17 @@ import { appendFileNamed, writeFileAtomic } from '../envs/node/atomic-file.js';
 import type { GraphTrainer } from './trainer/graph-trainer.js';
 import { progress, type Progress } from '../envs/node/progress.js';
 
-export type StageName = 'sft' | 'fre' | 'mgt';
+export type StageName = 'sft' | 'ei' | 'fre' | 'mgt';
+
+/** The order stages run in: `ei` (expert iteration) goes between the base and the RL stages. */
+export const STAGE_ORDER: readonly StageName[] = ['sft', 'ei', 'fre', 'mgt'];
+
+/**
+ * How a resume point names its stage (`resume_stage` in the checkpoint's metrics). Stored numbers:
+ * a stage added later takes the next one and the others keep theirs, so that resume points saved
+ * before it (assets/base-run/resume: 0, sft) still read right.
+ */
+export const RESUME_STAGE_CODES: readonly StageName[] = ['sft', 'fre', 'mgt', 'ei'];
 
 export interface ResumePoint {
   stage: StageName;
@@ -69,7 +79,7 @@ export class Run {
    * files decide whether they run again. A SIGINT stops at its resume point: nothing to drop then.
    */
   rewindLogs(at: ResumePoint): void {
-    const order: readonly StageName[] = ['sft', 'fre', 'mgt'];
+    const order = STAGE_ORDER;
     const keep = (r: Record<string, unknown> | null): boolean => {
       if (r === null) return false;
       if (r.kind !== undefined || !order.includes(r.stage as StageName)) return true;
@@ -96,7 +106,7 @@ export class Run {
 
   /** The resume point: weights, the optimizer's state and where the run stands (atomic). */
   saveResume(at: ResumePoint, trainer: GraphTrainer | null): void {
-    this.model.metrics = { ...this.model.metrics, resume_stage: ['sft', 'fre', 'mgt'].indexOf(at.stage), resume_step: at.step, resume_spent_s: at.spentS ?? 0 };
+    this.model.metrics = { ...this.model.metrics, resume_stage: RESUME_STAGE_CODES.indexOf(at.stage), resume_step: at.step, resume_spent_s: at.spentS ?? 0 };
     saveModel(this.model, this.path('resume'), trainer ? { state: trainer.stateTensors() } : {});
   }
 

@@ -9,7 +9,8 @@ import { resolveInit, type TrainConfig } from './config.js';
 import { evalTable, evaluate, heldOutKeys } from './eval/evaluate.js';
 import type { TaskResult } from './eval/result.js';
 import { writeReport } from './eval/run-report.js';
-import { Run, type ResumePoint, type StageName } from './run.js';
+import { RESUME_STAGE_CODES, Run, STAGE_ORDER, type ResumePoint } from './run.js';
+import { runEi } from './stages/ei.js';
 import { runFre } from './stages/fre.js';
 import { runMgt } from './stages/mgt.js';
 import { curveTasks, runSft } from './stages/sft.js';
@@ -46,7 +47,7 @@ function startModel(c: TrainConfig, o: TrainOptions): { model: TinyLMM; resume: 
   // that is a resume point too, not a reason to start over.
   if (o.resume && (existsSync(`${o.out}/resume`) || existsSync(`${o.out}/resume.old`))) {
     const ck = loadCheckpoint(`${o.out}/resume`);
-    const stage = (['sft', 'fre', 'mgt'] as const)[ck.metrics.resume_stage];
+    const stage = RESUME_STAGE_CODES[ck.metrics.resume_stage];
     if (!stage) throw new Error(`${o.out}/resume has no resume_stage in its metrics: not a resume point`);
     return { model: loadModel(`${o.out}/resume`, opts), resume: { stage, step: ck.metrics.resume_step, spentS: ck.metrics.resume_spent_s ?? 0 }, state: ck.state };
   }
@@ -100,12 +101,12 @@ export async function trainAgent(c: TrainConfig, o: TrainOptions): Promise<Train
 
     // Without an sft stage, "before" is the model as the run starts (a fresh one, or --init's).
     let before = stored('before') ?? (c.stages[0] !== 'sft' && !resume && o.evalBefore !== false ? await evalNow('before') : null);
-    const order: StageName[] = ['sft', 'fre', 'mgt'];
     for (const stage of c.stages) {
-      if (resume && order.indexOf(stage) < order.indexOf(resume.stage)) continue;
+      if (resume && STAGE_ORDER.indexOf(stage) < STAGE_ORDER.indexOf(resume.stage)) continue;
       const from = resume && resume.stage === stage ? { step: resume.step, spentS: resume.spentS, state } : { step: 0 };
       const curve = { tasks: curveTasks(c.eval.tasks), options: c.eval.options };
-      const done = stage === 'sft' ? await runSft(run, c.sft, from, curve) : stage === 'fre' ? await runFre(run, c.fre, from) : await runMgt(run, c.mgt, from);
+      const done =
+        stage === 'sft' ? await runSft(run, c.sft, from, curve) : stage === 'ei' ? await runEi(run, c.ei, from) : stage === 'fre' ? await runFre(run, c.fre, from) : await runMgt(run, c.mgt, from);
       if (run.interrupted) {
         run.say(`stopped at ${done.stage} step ${done.step}; continue with: npm run train:agent -- --out ${o.out} --resume`);
         return { columns: [], interrupted: true, minutes: minutes(), table: '' };

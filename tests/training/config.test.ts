@@ -26,7 +26,7 @@ describe('train:agent config', () => {
 
   it('checks names and ranges', () => {
     const bad = (patch: unknown) => () => checkConfig(mergeConfig(defaultConfig(), patch));
-    expect(bad({ stages: ['mgt', 'sft'] })).toThrow(/order sft, fre, mgt/);
+    expect(bad({ stages: ['mgt', 'sft'] })).toThrow(/order sft, ei, fre, mgt/);
     expect(bad({ fre: { estimator: 'a2c' } })).toThrow(/fre\.estimator "a2c"/);
     expect(bad({ mgt: { promptsPerStep: 0 } })).toThrow(/mgt\.promptsPerStep/);
     expect(checkConfig(defaultConfig()).stages).toEqual(['fre', 'mgt']);
