@@ -1,8 +1,9 @@
 // What one round of expert iteration keeps from a prompt's answers (./ei.ts samples them): the
-// shortest answer the verifier accepts (cut where it solves), as a new trace (expert iteration on the model's own verified
-// answers, as STaR and ReST-EM keep them); where none is accepted, DAgger's relabel of the greedy
-// answer's plan: the solver's optimal plan from the state where that plan went wrong
-// (../tasks/sokoban-dagger.ts). And the round's line for metrics.jsonl from what was kept.
+// shortest answer the verifier accepts (cut where it solves), as a new trace, when it is optimal
+// (expert iteration on the model's own verified answers, as STaR and ReST-EM keep them; a longer
+// one would teach detours the suite's score counts against); else DAgger's relabel of the greedy
+// answer's plan: the solver's optimal plan from the state where that plan first left an optimal
+// path (../tasks/sokoban-dagger.ts). And the round's line for metrics.jsonl from what was kept.
 import { parseStrictFormat } from '../../envs/rewards/index.js';
 import { simulateSokoban, type SokobanLevel } from '../../envs/sokoban/index.js';
 import { answerMoves, daggerRelabel, solverPlan, type OptimalPlan, type PlanMistake } from '../tasks/sokoban-dagger.js';
@@ -55,28 +56,27 @@ export interface PromptOutcome {
   greedySuccess: boolean;
   /** Whether any of the sampled answers succeeded (pass@k). */
   sampledSuccess: boolean;
-  /** A kept answer's moves, against the optimal plan's from the prompt's start. */
-  kept?: { moves: number; optimal: number };
+  /** The shortest verified answer's moves (kept when optimal), against the optimal plan's from the prompt's start. */
+  solved?: { moves: number; optimal: number };
   relabel?: { move: number; mistake: PlanMistake };
 }
 
 /**
  * The prompt's training item from its greedy answer and its sampled ones. The greedy answer is a
  * candidate for keeping too (it is verified like the others), so a relabel is made only from a
- * greedy plan that failed.
+ * greedy plan that failed or solved with a detour, and only when no answer solved optimally.
  */
 export function teach(source: SokobanPlanSource, draw: SokobanPlanDraw, greedy: string, sampled: readonly string[], optimal: OptimalPlan = solverPlan): PromptOutcome {
   const item = draw.item;
   const greedySuccess = item.reward(greedy).success;
   const sampledSuccess = sampled.some((a) => item.reward(a).success);
   const base = { task: source.name, greedySuccess, sampledSuccess };
-  const kept = shortestSuccess(item, draw.level, [...sampled, greedy]);
-  if (kept) {
-    return { ...base, item: { ...item, trace: kept.answer }, from: 'success', kept: { moves: kept.moves, optimal: draw.plan.length } };
-  }
+  const best = shortestSuccess(item, draw.level, [...sampled, greedy]);
+  const solved = best ? { solved: { moves: best.moves, optimal: draw.plan.length } } : {};
+  if (best && best.moves <= draw.plan.length) return { ...base, ...solved, item: { ...item, trace: best.answer }, from: 'success' };
   const r = daggerRelabel(draw.level, answerMoves(greedy), optimal);
-  if (!r) return { ...base, item: null, from: null };
-  return { ...base, item: source.itemAt(draw.key, r.state, r.plan), from: 'dagger', relabel: { move: r.move, mistake: r.mistake } };
+  if (!r) return { ...base, ...solved, item: null, from: null };
+  return { ...base, ...solved, item: source.itemAt(draw.key, r.state, r.plan), from: 'dagger', relabel: { move: r.move, mistake: r.mistake } };
 }
 
 /** The mean, or null for none (a round that kept nothing has no mean length). */
@@ -85,18 +85,19 @@ const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a
 /** The round's figures: pass@1 (greedy) and pass@k on its prompts, overall and by task, and what was kept. */
 export function roundSummary(outcomes: readonly PromptOutcome[], k: number): Record<string, unknown> {
   const rates = (os: readonly PromptOutcome[]) => ({ 'pass@1': mean(os.map((o) => (o.greedySuccess ? 1 : 0))), [`pass@${k}`]: mean(os.map((o) => (o.sampledSuccess ? 1 : 0))) });
-  const kept = outcomes.flatMap((o) => (o.kept ? [o.kept] : []));
+  const solved = outcomes.flatMap((o) => (o.solved ? [o.solved] : []));
   const relabels = outcomes.flatMap((o) => (o.relabel ? [o.relabel] : []));
   const tasks = [...new Set(outcomes.map((o) => o.task))];
   return {
     prompts: outcomes.length,
     ...rates(outcomes),
-    items_success: kept.length,
+    items_success: outcomes.filter((o) => o.from === 'success').length,
     items_dagger: relabels.length,
     items_none: outcomes.filter((o) => o.item === null).length,
-    // Kept answers against the optimal plans of the same prompts (equal: every kept plan optimal).
-    kept_moves: mean(kept.map((x) => x.moves)),
-    kept_optimal_moves: mean(kept.map((x) => x.optimal)),
+    // The shortest verified answers against the optimal plans of the same prompts (equal: every
+    // solved prompt solved optimally, and all of them kept).
+    solved_moves: mean(solved.map((x) => x.moves)),
+    solved_optimal_moves: mean(solved.map((x) => x.optimal)),
     // How far greedy plans went right before their first mistake, and which mistakes they made.
     dagger_from_move: mean(relabels.map((r) => r.move)),
     mistakes: Object.fromEntries((['detour', 'illegal', 'deadlock', 'short'] as const).map((m) => [m, relabels.filter((r) => r.mistake === m).length])),

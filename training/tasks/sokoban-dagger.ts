@@ -4,9 +4,11 @@
 // remaining optimal distance does not drop by exactly one, the move does not move the player, or
 // the plan ends unsolved) marks the state to teach from: the one the plan reached just before that
 // move, labelled with the solver's optimal plan from there. A move into a deadlock is such a move,
-// so the state taught from is always the last solvable one of the path.
+// so the state taught from is always the last solvable one of the path. A plan that solves with a
+// detour is relabelled at the detour too: the suite scores a plan against the optimal one, and a
+// kept detour would teach wandering.
 import { DEFAULT_SOKOBAN_REWARD, parseStrictFormat, strictDirections } from '../../envs/rewards/index.js';
-import { moveSokoban, simulateSokoban, solveSokoban, sokobanMoveIndex, type SokobanLevel } from '../../envs/sokoban/index.js';
+import { moveSokoban, solveSokoban, sokobanMoveIndex, type SokobanLevel } from '../../envs/sokoban/index.js';
 
 /** Why the plan left the optimal path: a step away, a move that moved nothing, a push into a deadlock, or it stopped early. */
 export type PlanMistake = 'detour' | 'illegal' | 'deadlock' | 'short';
@@ -38,16 +40,15 @@ export function answerMoves(response: string): number[] {
 
 /**
  * Where `moves` first leave an optimal path on `level`, with the solver's plan from the state
- * before; null when the moves solve the level (the verifier's success, optimal or not), or when the
- * solver finds no plan from the level itself (nothing to teach).
+ * before; null when the moves solve the level optimally (moves after the solve are never played),
+ * or when the solver finds no plan from the level itself (nothing to teach).
  */
 export function daggerRelabel(level: SokobanLevel, moves: readonly number[], optimal: OptimalPlan = solverPlan): Relabel | null {
-  // A plan the verifier accepts is left alone, even one with a detour: expert iteration keeps it.
-  if (simulateSokoban(level, moves).solved) return null;
   let state = level;
   let plan = optimal(level);
   if (plan === null) return null;
   for (let i = 0; i < moves.length; i++) {
+    if (plan.length === 0) return null;
     const r = moveSokoban(state, moves[i]);
     if (!r.effective) return { move: i, mistake: 'illegal', state, plan };
     const next = optimal(r.state);
@@ -56,5 +57,5 @@ export function daggerRelabel(level: SokobanLevel, moves: readonly number[], opt
     state = r.state;
     plan = next;
   }
-  return { move: moves.length, mistake: 'short', state, plan };
+  return plan.length === 0 ? null : { move: moves.length, mistake: 'short', state, plan };
 }

@@ -1,6 +1,6 @@
 // The solver as a teacher on hand-made plans: DAgger's relabel from the state before a plan's first
-// mistake (a detour, a move that moves nothing, a push into a deadlock, a plan that stops early),
-// none for a plan that solves; and what a round keeps of a prompt's answers.
+// mistake (a detour, a move that moves nothing, a push into a deadlock, a plan that stops early, a
+// plan that solves the long way), none for an optimal one; and what a round keeps of a prompt's answers.
 import { describe, expect, it } from 'vitest';
 import { sokobanTextPrompt } from '../../../agent/agents/index.js';
 import { simulateSokoban, type SokobanLevel } from '../../../envs/sokoban/index.js';
@@ -57,10 +57,12 @@ describe('DAgger relabel', () => {
     expect(daggerRelabel(LEVEL, [])).toMatchObject({ move: 0, mistake: 'short', state: LEVEL });
   });
 
-  it('a plan that solves the level gives no relabel, optimal or not', () => {
+  it('an optimal plan gives no relabel; one that solves the long way is relabelled at its detour', () => {
     expect(daggerRelabel(LEVEL, OPTIMAL)).toBeNull();
-    expect(daggerRelabel(LEVEL, [L, L, L, U, R, R, R])).toBeNull(); // a step too far left first
     expect(daggerRelabel(LEVEL, [...OPTIMAL, L, L])).toBeNull(); // moves after the solve are never played
+    // A step too far left first: solved in 7 where 5 do, so the third Left is the detour.
+    const long = daggerRelabel(LEVEL, [L, L, L, U, R, R, R])!;
+    expect(long).toMatchObject({ move: 2, mistake: 'detour', state: after([L, L]), plan: [U, R, R] });
   });
 
   it("an answer's moves are those the verifier plays: none when it refuses the answer", () => {
@@ -69,6 +71,9 @@ describe('DAgger relabel', () => {
     expect(answerMoves('Left, Up')).toEqual([]);
   });
 });
+
+/** A plan that solves in 7 moves where 5 do. */
+const answers7 = () => answer([L, L, L, U, R, R, R]);
 
 describe('what a round keeps of a prompt', () => {
   const source = sokobanPlanSource('sokoban-text-7x7-2')!;
@@ -82,9 +87,16 @@ describe('what a round keeps of a prompt', () => {
     // Moves after the solving one are never played: counted out and cut from the trace.
     expect(shortestSuccess(draw.item, LEVEL, [answers[1], answer([...OPTIMAL, L, D, D, U])])).toEqual({ answer: answer(OPTIMAL), moves: 5, index: 1 });
     const kept = teach(source, draw, answer([L, R]), [answers[1], answers[3]]);
-    expect(kept).toMatchObject({ from: 'success', greedySuccess: false, sampledSuccess: true, kept: { moves: 5, optimal: 5 } });
+    expect(kept).toMatchObject({ from: 'success', greedySuccess: false, sampledSuccess: true, solved: { moves: 5, optimal: 5 } });
     expect(kept.item!.trace).toBe(answers[3]);
     expect(kept.item!.prompt).toEqual(draw.item.prompt);
+  });
+
+  it('a success the long way is not kept: the greedy plan is relabelled at its first detour instead', () => {
+    const out = teach(source, draw, answer([L, L, L, U, R, R, R]), [answers7(), answer([R])]);
+    expect(out).toMatchObject({ from: 'dagger', greedySuccess: true, solved: { moves: 7, optimal: 5 }, relabel: { move: 2, mistake: 'detour' } });
+    expect(out.item!.prompt).toEqual(sokobanTextPrompt(after([L, L])));
+    expect(out.item!.trace).toBe('<think>@ 3,2 $ 2,3 . 2,5</think><answer>Up, Right, Right</answer>');
   });
 
   it('without a success, the greedy plan is relabelled: the prompt of the state it reached, the solver plan as the trace, the level key kept', () => {
@@ -103,21 +115,21 @@ describe("a round's line", () => {
     const source = sokobanPlanSource('sokoban-text-7x7-2')!;
     const draw = { item: source.itemAt('k', LEVEL, OPTIMAL), key: 'k', level: LEVEL, plan: OPTIMAL };
     const outcomes = [
-      teach(source, draw, answer([L, L, L, U, R, R, R]), [answer([L]), answer([L])]), // greedy solved, 7 moves
-      teach(source, draw, answer([L, U]), [answer(OPTIMAL), answer([R])]), // one sample solved, 5 moves
+      teach(source, draw, answers7(), [answer([L]), answer([L])]), // greedy solved in 7: relabelled at move 2
+      teach(source, draw, answer([L, U]), [answer(OPTIMAL), answer([R])]), // one sample solved, 5 moves: kept
       teach(source, draw, answer([L, U]), [answer([R]), answer([R])]), // a push into a deadlock at move 1
     ];
     expect(roundSummary(outcomes, 2)).toMatchObject({
       prompts: 3,
       'pass@1': 1 / 3,
       'pass@2': 1 / 3,
-      items_success: 2,
-      items_dagger: 1,
+      items_success: 1,
+      items_dagger: 2,
       items_none: 0,
-      kept_moves: 6,
-      kept_optimal_moves: 5,
-      dagger_from_move: 1,
-      mistakes: { detour: 0, illegal: 0, deadlock: 1, short: 0 },
+      solved_moves: 6,
+      solved_optimal_moves: 5,
+      dagger_from_move: 1.5,
+      mistakes: { detour: 1, illegal: 0, deadlock: 1, short: 0 },
       by_task: { 'sokoban-text-7x7-2': { 'pass@1': 1 / 3, 'pass@2': 1 / 3 } },
     });
   });

@@ -57,7 +57,7 @@ describe('expert iteration stage', () => {
     const lines = metrics(dirA);
     expect(lines.map((l) => [l.stage, l.step])).toEqual([['ei', 0], ['ei', 1]]);
     const first = lines[0];
-    expect(first).toMatchObject({ prompts: 2, 'pass@1': 0, 'pass@2': 0, kept_moves: null, dagger_from_move: expect.any(Number), time_round_s: expect.any(Number) });
+    expect(first).toMatchObject({ prompts: 2, 'pass@1': 0, 'pass@2': 0, solved_moves: null, dagger_from_move: expect.any(Number), time_round_s: expect.any(Number) });
     // An untrained model's answers never solve: every prompt is relabelled from where its plan went wrong.
     expect((first.items_success as number) + (first.items_dagger as number) + (first.items_none as number)).toBe(2);
     expect(first.items_dagger).toBe(2);
