@@ -38,9 +38,6 @@ const batchList = (v: string): number[] => {
   return list;
 };
 
-/** The leaderboard's default for `tinylmm:` agents (training/eval/leaderboard/agents.ts). */
-const LEADERBOARD_MAX_TOKENS = 224;
-
 const o = new Command('bench-play')
   .description(
     `Closed-loop play throughput of the TinyLMM agent: turns/s of ${ENTRY} episodes (at most ${EPISODE_TURNS} turns each, ` +
@@ -55,9 +52,9 @@ const o = new Command('bench-play')
   .option('--ckpt <dir>', 'TinyLMM checkpoint directory', 'assets/checkpoints/tiny')
   .option(
     '--max-tokens <n>',
-    `new tokens a turn at most (the leaderboard's default; the agent's own, ${TINYLMM_DEFAULTS.maxTokens}, cuts every answer of the committed checkpoint short)`,
+    'new tokens a turn at most (the agent\'s default: a frame\'s answer writes the board first)',
     parsePositive,
-    LEADERBOARD_MAX_TOKENS,
+    TINYLMM_DEFAULTS.maxTokens,
   )
   .parse()
   .opts<{ turns: number; batches: number[]; threads: number; view: 'image' | 'text'; ckpt: string; maxTokens: number }>();

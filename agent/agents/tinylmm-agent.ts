@@ -30,7 +30,9 @@ export interface TinyLmmAgentOptions {
   threads?: number;
 }
 
-export const TINYLMM_DEFAULTS = { temperature: 0, topP: 1, maxTokens: 96, seed: 0, view: 'text', concurrency: 16 } as const;
+// 224 new tokens: a 7x7 frame's answer writes the board before the positions and the plan (up to
+// about 160 tokens for the committed checkpoints; two boxes' plans run longer).
+export const TINYLMM_DEFAULTS = { temperature: 0, topP: 1, maxTokens: 224, seed: 0, view: 'text', concurrency: 16 } as const;
 
 /** Generation stops at the end of the answer block, as in training's rollouts. */
 const STOP = ['</answer>'];

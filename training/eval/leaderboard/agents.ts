@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Agent, idleAgent, openaiAgent, oracleAgent, randomAgent, tinylmmAgent, TINYLMM_SOKOBAN_CHAT_PROMPT } from '../../../agent/agents/index.js';
+import { type Agent, idleAgent, openaiAgent, oracleAgent, randomAgent, tinylmmAgent, TINYLMM_DEFAULTS, TINYLMM_SOKOBAN_CHAT_PROMPT } from '../../../agent/agents/index.js';
 import { make } from '../../../envs/index.js';
 import { readSpecSettings } from './spec-settings.js';
 import type { JsonObject } from '../../../envs/core/types.js';
@@ -44,7 +44,7 @@ function parseTinyLmm(rest: string) {
     dir,
     temperature: set.num('temperature', 0, (v) => v >= 0 && v <= 5),
     topP: set.num('top_p', 1, (v) => v > 0 && v <= 1),
-    maxTokens: set.num('max_tokens', 224, (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
+    maxTokens: set.num('max_tokens', TINYLMM_DEFAULTS.maxTokens, (v) => Number.isInteger(v) && v >= 1 && v <= 4096),
     seed: set.num('seed', 0, Number.isSafeInteger),
     view: set.oneOf('view', 'text', ['text', 'image'] as const),
   };
