@@ -5,8 +5,8 @@
 //
 //   1. prompts      the round's training items, a pure function of (seed, round), held-out levels skipped
 //   2. answers      the greedy answer and k sampled at temperature 1 per prompt, on today's weights
-//   3. keep         per prompt the shortest verified answer; else DAgger's relabel of the greedy
-//                   plan from the state where it went wrong (./ei-round.ts)
+//   3. keep         per prompt the shortest verified answer when it is optimal; else DAgger's
+//                   relabel of the greedy plan from the state where it went wrong (./ei-round.ts)
 //   4. fine-tune    stepsPerRound SFT steps on the round's items, with a share of each batch
 //                   replayed from an SFT mix so that the base's other skills are not forgotten
 //   5. log          one metrics line a round: pass@1, pass@k, items from successes and relabels
@@ -127,7 +127,7 @@ export async function runEi(run: Run, cfg: EiStageConfig, start: StageStart = { 
       const { greedy, sampled } = await sampleRound(model, prompts, cfg, round);
       const t1 = performance.now();
 
-      // --- 3. keep: the shortest verified answer, else the solver's plan from the greedy plan's first mistake ---
+      // --- 3. keep: the shortest verified answer if optimal, else the solver's plan from the greedy plan's first mistake ---
       const outcomes = prompts.map((p, i) => teach(p.source, p.draw, greedy[i], sampled[i]));
       const items = makeRng(`${cfg.seed}/ei/${round}/order`).shuffle(outcomes.flatMap((o) => (o.item ? [o.item] : [])));
       const t2 = performance.now();
