@@ -13,6 +13,7 @@ import { footballItemTask, parseFootballTask } from './football/task.js';
 import { PUZZLE_TASK_FAMILIES, puzzleTask } from './puzzles.js';
 import { SOKOBAN_SIZES, sokobanTask, type SokobanSizeName, type SokobanView } from './sokoban.js';
 import { SOKOBAN_MAX_LAST, sokobanCurriculumTask } from './sokoban-curriculum.js';
+import { parseSokobanPlanName } from './sokoban-source.js';
 import type { ItemTask, Task } from './types.js';
 
 export type * from './types.js';
@@ -21,15 +22,13 @@ export { trainingItem } from './items.js';
 
 /** The task of a name, or an error listing the names there are. */
 export function task(name: string): Task {
-  const sk = /^sokoban-(text|image|locate|transcribe)-(\d+x\d+-\d+)(-read)?(-pushes)?$/.exec(name);
-  const plan = sk?.[1] === 'text' || sk?.[1] === 'image';
-  if (sk && sk[2] in SOKOBAN_SIZES && (plan || !sk[4]) && (sk[1] === 'image' || !sk[3])) {
-    return sokobanTask(sk[2] as SokobanSizeName, sk[1] as SokobanView, sk[4] ? 'pushes' : 'positions', !!sk[3]);
+  const plan = parseSokobanPlanName(name);
+  if (plan) {
+    const { view, size, last, format, readFirst } = plan;
+    return last === null ? sokobanTask(size, view, format, readFirst) : sokobanCurriculumTask(size, view, last, format, readFirst);
   }
-  const tail = /^sokoban-(text|image)-(\d+x\d+-\d+)-last([1-9]\d*)(-read)?(-pushes)?$/.exec(name);
-  if (tail && tail[2] in SOKOBAN_SIZES && Number(tail[3]) <= SOKOBAN_MAX_LAST && (tail[1] === 'image' || !tail[4])) {
-    return sokobanCurriculumTask(tail[2] as SokobanSizeName, tail[1] as 'text' | 'image', Number(tail[3]), tail[5] ? 'pushes' : 'positions', !!tail[4]);
-  }
+  const reading = /^sokoban-(locate|transcribe)-(\d+x\d+-\d+)$/.exec(name);
+  if (reading && reading[2] in SOKOBAN_SIZES) return sokobanTask(reading[2] as SokobanSizeName, reading[1] as SokobanView);
   const pz = /^([a-z]+)(-worked)?-d([1-5])$/.exec(name);
   if (pz) return puzzleTask(pz[1], Number(pz[3]), pz[2] ? 'worked' : 'default');
   const fb = parseFootballTask(name);

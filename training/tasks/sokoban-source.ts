@@ -1,6 +1,7 @@
 // The level behind each item of a Sokoban plan task, for stages that need more than the item: the
 // expert iteration stage (training/stages/ei.ts) replays a model's plan on the item's level and
-// asks the solver for the rest from the state the plan reached. Task names as index.ts reads them:
+// asks the solver for the rest from the state the plan reached. Task names are read here, for
+// index.ts too (parseSokobanPlanName):
 // sokoban-{text,image}-<size>[-last<k>][-read][-pushes]. Item i of seed s is exactly
 // task(name).item(s, i) (a test holds the two together), built here through the same functions.
 import { simulateSokoban, type SokobanLevel } from '../../envs/sokoban/index.js';
@@ -33,16 +34,31 @@ export interface SokobanPlanSource {
 
 const readingOrder = (a: readonly number[], b: readonly number[]) => a[0] - b[0] || a[1] - b[1];
 
-/** The source of a Sokoban plan task's levels, or null when `name` is not one. */
-export function sokobanPlanSource(name: string): SokobanPlanSource | null {
+/** What a plan task's name says: sokoban-{text,image}-<size>[-last<k>][-read][-pushes]. */
+export interface SokobanPlanName {
+  view: 'text' | 'image';
+  size: SokobanSizeName;
+  /** The reverse curriculum's k (pushes left), or null for whole levels. */
+  last: number | null;
+  format: SokobanFormat;
+  /** Frames only: the trace writes the board before the plan. */
+  readFirst: boolean;
+}
+
+/** The parts of a Sokoban plan task's name (the one reading of these names), or null when it is not one. */
+export function parseSokobanPlanName(name: string): SokobanPlanName | null {
   const m = /^sokoban-(text|image)-(\d+x\d+-\d+)(?:-last([1-9]\d*))?(-read)?(-pushes)?$/.exec(name);
   if (!m || !(m[2] in SOKOBAN_SIZES) || (m[4] && m[1] !== 'image')) return null;
   const last = m[3] === undefined ? null : Number(m[3]);
   if (last !== null && last > SOKOBAN_MAX_LAST) return null;
-  const view = m[1] as 'text' | 'image';
-  const size = m[2] as SokobanSizeName;
-  const format: SokobanFormat = m[5] ? 'pushes' : 'positions';
-  const readFirst = !!m[4];
+  return { view: m[1] as 'text' | 'image', size: m[2] as SokobanSizeName, last, format: m[5] ? 'pushes' : 'positions', readFirst: !!m[4] };
+}
+
+/** The source of a Sokoban plan task's levels, or null when `name` is not one. */
+export function sokobanPlanSource(name: string): SokobanPlanSource | null {
+  const parsed = parseSokobanPlanName(name);
+  if (!parsed) return null;
+  const { view, size, last, format, readFirst } = parsed;
   const itemAt = (key: string, level: SokobanLevel, plan: readonly number[]): PromptItem => {
     // Boxes in reading order, as a generated level lists them: the trace's positions line lists
     // them as they are read off the board, whichever box a plan moved.
