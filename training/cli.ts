@@ -17,7 +17,7 @@ import { resolveConfig, type Flags } from './flags.js';
 import { trainAgent } from './train.js';
 
 const program = new Command('train:agent')
-  .description("Train TinyLMM with LMM-R1's two-stage rule-based RL: sft (warm start) -> fre (RL on text) -> mgt (RL on frames)")
+  .description("Train TinyLMM with LMM-R1's two-stage rule-based RL: sft (warm start) -> fre (RL on text) -> mgt (RL on frames); ei (expert iteration with the Sokoban solver) runs between sft and fre when named")
   .option('--config <file>', 'a JSON file of config overrides (keys as in the run\'s config.json)')
   .addOption(new Option('--preset <name>', 'model size').choices(['tiny', 'small', 'base']))
   .option('--stages <list>', 'stages to run, in the order sft,ei,fre,mgt (default fre,mgt; mgt alone is the Direct-RL baseline; with sft the warm start is trained too; ei: expert iteration on two-box Sokoban)')
