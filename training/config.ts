@@ -8,7 +8,7 @@ import { ESTIMATORS, type Estimator } from './rl/advantages.js';
 import type { RlStageConfig } from './rl/loop.js';
 import { STAGE_ORDER, type StageName } from './run.js';
 import { DEFAULT_EVAL, DEFAULT_EVAL_OPTIONS, type EvalOptions, type EvalTask } from './eval/evaluate.js';
-import { DEFAULT_EI_TASKS, eiSource, replayRows, type EiStageConfig } from './stages/ei.js';
+import { DEFAULT_EI_TASKS, EI_CLOSED_LOOP_DEFAULTS, EI_ROLLOUTS, eiSource, replayRows, type EiStageConfig } from './stages/ei.js';
 import { DEFAULT_SFT_MIX, type SftStageConfig } from './stages/sft.js';
 import { DEFAULT_FRE_TASKS } from './stages/fre.js';
 import { DEFAULT_MGT_TASKS } from './stages/mgt.js';
@@ -115,6 +115,9 @@ export function defaultConfig(): TrainConfig {
       replayShare: 0.5,
       seed: 4,
       maxNewTokens: 224, // a two-box plan's answer, with the board written first from a frame
+      // Whole plans open-loop; 'closed-loop' plays one move a turn (stages/ei.ts says why these defaults).
+      rollout: 'plan',
+      ...EI_CLOSED_LOOP_DEFAULTS,
     },
     fre: rl('fre', DEFAULT_FRE_TASKS, 144),
     mgt: rl('mgt', DEFAULT_MGT_TASKS, 96),
@@ -212,6 +215,12 @@ function checkEi(e: EiStageConfig, fail: (m: string) => never): void {
     if (!Number.isInteger(e[k]) || e[k] < least) fail(`ei.${k} must be a whole number >= ${least}, got ${JSON.stringify(e[k])}`);
   }
   if (!(e.lr > 0)) fail(`ei.lr must be > 0, got ${e.lr}`);
+  if (e.rollout !== undefined && !EI_ROLLOUTS.includes(e.rollout)) fail(`ei.rollout must be one of ${EI_ROLLOUTS.join(', ')}, got ${JSON.stringify(e.rollout)}`);
+  for (const k of ['maxTurns', 'itemsPerEpisode', 'correctPerEpisode'] as const) {
+    const least = k === 'maxTurns' ? 1 : 0;
+    const v = e[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < least)) fail(`ei.${k} must be a whole number >= ${least}, got ${JSON.stringify(v)}`);
+  }
   if (!(e.replayShare >= 0 && e.replayShare < 1)) fail(`ei.replayShare must be in [0, 1) (the rest of each batch is the round's items), got ${e.replayShare}`);
   if (replayRows(e) >= e.batchSize) fail(`ei.replayShare ${e.replayShare} of a batch of ${e.batchSize} leaves no row for the round's items`);
   if (replayRows(e) > 0 && !(Object.values(e.replayMix).reduce((a, v) => a + v, 0) > 0)) fail('ei.replayMix: the shares must add up to more than 0 (or set ei.replayShare to 0)');

@@ -12,6 +12,11 @@
 //   5. log          one metrics line a round: pass@1, pass@k, items from successes and relabels
 //   6. checkpoint   a resume point after every round
 //
+// With `rollout: 'closed-loop'`, steps 2 and 3 are instead: the model plays each prompt's level one
+// move a turn, greedily, re-planning from the board each move leads to (the online protocol, as the
+// TinyLMM agent plays it), and the solver labels the states it reached where its move was not
+// optimal (./ei-closed-loop.ts); steps 4 to 6 are the same.
+//
 // A round is a function of the weights it starts with, (seed, round) and the optimizer's state, so
 // a run killed mid-round and resumed redoes that round to the same bytes (a fixed thread count).
 // Ctrl-C stops at the end of the round in flight.
@@ -21,6 +26,7 @@ import { answers } from '../eval/evaluate.js';
 import { StageClock, type ResumePoint, type Run, type StageStart } from '../run.js';
 import { trainingItem, type PromptItem } from '../tasks/index.js';
 import { sokobanPlanSource, type SokobanPlanDraw, type SokobanPlanSource } from '../tasks/sokoban-source.js';
+import { closedLoopSummary, playClosedLoop, type EpisodeOutcome } from './ei-closed-loop.js';
 import { roundSummary, teach } from './ei-round.js';
 import { sftBatchOf, sftItems } from './sft.js';
 import { SftTrainer } from './sft-trainer.js';
@@ -45,7 +51,31 @@ export interface EiStageConfig {
   seed: number;
   /** The answer budget of sampling: two-box plans need more than the RL stages' 128. */
   maxNewTokens: number;
+  // The closed-loop keys are optional so that a config written before them (the stage's tests'
+  // among them) still types, and reads as the plan rollout.
+  /**
+   * 'plan' (the default): whole plans sampled open-loop, kept or relabelled at their first mistake;
+   * 'closed-loop': one greedy move a turn, relabelled on the states the model visits (samplesPerPrompt unused).
+   */
+  rollout?: EiRollout;
+  /** Closed loop: turns an episode may take (twice the longest optimal 7x7 two-box plan, 20 moves). */
+  maxTurns?: number;
+  /** Closed loop: items an episode at states where its move was a mistake, the earliest first. */
+  itemsPerEpisode?: number;
+  /** Closed loop: items an episode at states where its move was optimal, spread along its path. */
+  correctPerEpisode?: number;
 }
+
+export type EiRollout = 'plan' | 'closed-loop';
+export const EI_ROLLOUTS: readonly EiRollout[] = ['plan', 'closed-loop'];
+
+/**
+ * The closed-loop keys' defaults. Two items an episode: a round trains stepsPerRound x (batchSize -
+ * replayed) = 128 fresh rows by default, so 64 episodes' two each are each seen about once. None
+ * at states played right: half of every batch is already replayed from the base's mix, whose plan
+ * items are the solver's traces on these same tasks, which is what keeps the rest from drifting.
+ */
+export const EI_CLOSED_LOOP_DEFAULTS = { maxTurns: 40, itemsPerEpisode: 2, correctPerEpisode: 0 } as const;
 
 /** Whole two-box levels from text and from frames, and the same levels two pushes from the goal, where successes are still found. */
 export const DEFAULT_EI_TASKS: readonly string[] = ['sokoban-text-7x7-2', 'sokoban-image-7x7-2-read', 'sokoban-text-7x7-2-last2', 'sokoban-image-7x7-2-last2-read'];
@@ -104,6 +134,40 @@ async function sampleRound(model: TinyLMM, prompts: readonly RoundPrompt[], cfg:
   return { greedy, sampled };
 }
 
+/** Greedy answers to one turn's prompts of one task, seeded by round, task and turn as sampleRound seeds its own. */
+const greedyTurns = (model: TinyLMM, cfg: EiStageConfig, round: number) => (name: string, turn: number, items: readonly PromptItem[]) =>
+  answers(model, items, { batchSize: GENERATE_BATCH, maxNewTokens: cfg.maxNewTokens }, true, `${cfg.seed}/ei/${round}/${name}/turn${turn}`);
+
+/** The round's training items, its line's figures and two samples to read: from whole plans, or from closed-loop episodes. */
+async function rollout(model: TinyLMM, prompts: readonly RoundPrompt[], cfg: EiStageConfig, round: number) {
+  if ((cfg.rollout ?? 'plan') === 'closed-loop') {
+    const d = EI_CLOSED_LOOP_DEFAULTS;
+    const o = { maxTurns: cfg.maxTurns ?? d.maxTurns, itemsPerEpisode: cfg.itemsPerEpisode ?? d.itemsPerEpisode, correctPerEpisode: cfg.correctPerEpisode ?? d.correctPerEpisode };
+    const outcomes = await playClosedLoop(prompts, o, greedyTurns(model, cfg, round));
+    const t = performance.now();
+    const count = (f: (e: EpisodeOutcome) => boolean) => outcomes.filter(f).length;
+    const judged = outcomes.flatMap((e) => e.verdicts);
+    return {
+      items: outcomes.flatMap((e) => e.items),
+      sampledAt: t,
+      summary: () => closedLoopSummary(outcomes),
+      samples: outcomes.slice(0, 2).map((e) => ({ task: e.task, first_answer: e.firstAnswer, moves: e.moves, end: e.end, trace: e.items[0]?.trace ?? null })),
+      progress: `solved ${count((e) => e.end === 'solved')}/${outcomes.length}, first moves right ${judged.filter((v) => v === 'optimal').length}/${judged.length}, relabelled ${outcomes.reduce((a, e) => a + e.picked.filter((s) => s.mistake !== null).length, 0)}`,
+    };
+  }
+  const { greedy, sampled } = await sampleRound(model, prompts, cfg, round);
+  const t = performance.now();
+  const outcomes = prompts.map((p, i) => teach(p.source, p.draw, greedy[i], sampled[i]));
+  const count = (f: (o: (typeof outcomes)[number]) => boolean) => outcomes.filter(f).length;
+  return {
+    items: outcomes.flatMap((o) => (o.item ? [o.item] : [])),
+    sampledAt: t,
+    summary: () => roundSummary(outcomes, cfg.samplesPerPrompt),
+    samples: outcomes.slice(0, 2).map((o, i) => ({ task: o.task, greedy: greedy[i], from: o.from, trace: o.item?.trace ?? null })),
+    progress: `greedy solved ${count((o) => o.greedySuccess)}/${outcomes.length}, kept ${count((o) => o.from === 'success')}, relabelled ${count((o) => o.from === 'dagger')}`,
+  };
+}
+
 export async function runEi(run: Run, cfg: EiStageConfig, start: StageStart = { step: 0 }): Promise<ResumePoint> {
   const model = run.model;
   const clock = new StageClock({ steps: cfg.rounds, minutes: null }, (start.spentS ?? 0) * 1000);
@@ -123,13 +187,12 @@ export async function runEi(run: Run, cfg: EiStageConfig, start: StageStart = { 
       // --- 1. prompts ---
       const prompts = roundPrompts(cfg, round, run.heldOut);
 
-      // --- 2. answers: greedy and sampled, on the weights the last round left ---
-      const { greedy, sampled } = await sampleRound(model, prompts, cfg, round);
-      const t1 = performance.now();
-
-      // --- 3. keep: the shortest verified answer if optimal, else the solver's plan from the greedy plan's first mistake ---
-      const outcomes = prompts.map((p, i) => teach(p.source, p.draw, greedy[i], sampled[i]));
-      const items = makeRng(`${cfg.seed}/ei/${round}/order`).shuffle(outcomes.flatMap((o) => (o.item ? [o.item] : [])));
+      // --- 2. answers: greedy and sampled, on the weights the last round left (closed loop: the episodes played) ---
+      // --- 3. keep: the shortest verified answer if optimal, else the solver's plan from the greedy plan's first mistake
+      //            (closed loop: the solver's plans from the states the episodes reached by a mistake) ---
+      const r = await rollout(model, prompts, cfg, round);
+      const t1 = r.sampledAt;
+      const items = makeRng(`${cfg.seed}/ei/${round}/order`).shuffle(r.items);
       const t2 = performance.now();
 
       // --- 4. fine-tune: the round's items in a seeded order, cycled, beside the replayed rows ---
@@ -145,8 +208,8 @@ export async function runEi(run: Run, cfg: EiStageConfig, start: StageStart = { 
       }
       const t3 = performance.now();
 
-      // --- 5. log ---
-      const summary = roundSummary(outcomes, cfg.samplesPerPrompt);
+      // --- 5. log --- (closed loop: time_sampling_s is the play, the solver's judging of each move included)
+      const summary = r.summary();
       run.log({
         stage: 'ei',
         step: round,
@@ -160,9 +223,8 @@ export async function runEi(run: Run, cfg: EiStageConfig, start: StageStart = { 
         time_round_s: (t3 - t0) / 1000,
       });
       // Two prompts' answers and what was made of them, to read beside the figures.
-      run.logSamples('ei', { step: round, samples: outcomes.slice(0, 2).map((o, i) => ({ task: o.task, greedy: greedy[i], from: o.from, trace: o.item?.trace ?? null })) });
-      const count = (f: (o: (typeof outcomes)[number]) => boolean) => outcomes.filter(f).length;
-      bar.update(round + 1, `greedy solved ${count((o) => o.greedySuccess)}/${outcomes.length}, kept ${count((o) => o.from === 'success')}, relabelled ${count((o) => o.from === 'dagger')}`);
+      run.logSamples('ei', { step: round, samples: r.samples });
+      bar.update(round + 1, r.progress);
 
       // --- 6. checkpoint ---
       save(round + 1);
