@@ -4,36 +4,18 @@
 // with the prompt of the board each turn stands on, the round's figures, and the config keys.
 import { describe, expect, it } from 'vitest';
 import { sokobanImagePrompt, sokobanTextPrompt } from '../../../agent/agents/index.js';
-import { simulateSokoban, type SokobanLevel } from '../../../envs/sokoban/index.js';
+import { simulateSokoban } from '../../../envs/sokoban/index.js';
 import { checkConfig, defaultConfig, mergeConfig } from '../../../training/config.js';
 import { closedLoopSummary, playClosedLoop, type TurnPolicy } from '../../../training/stages/ei-closed-loop.js';
 import type { PromptItem } from '../../../training/tasks/index.js';
 import { onlineMove, pickStates, walkPath } from '../../../training/tasks/sokoban-closed-loop.js';
 import { solverPlan } from '../../../training/tasks/sokoban-dagger.js';
 import { sokobanPlanSource } from '../../../training/tasks/sokoban-source.js';
+import { after, D, L, LEVEL, OPTIMAL, R, U } from './one-box-level.js';
 
-const [U, D, L, R] = [1, 2, 3, 4];
 const NAME = ['Noop', 'Up', 'Down', 'Left', 'Right'];
 const answer = (moves: number[]) => `<think>plan</think><answer>${moves.map((m) => NAME[m]).join(', ')}</answer>`;
 
-// #######
-// #     #
-// #  $ .#     one box at 2,3, its target at 2,5, you at 3,4:
-// #   @ #     optimal: Left, Left, Up, Right, Right (get behind the box, push it twice)
-// #######
-const LEVEL: SokobanLevel = {
-  fixed: [
-    [0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 1, 1, 1, 1, 0],
-    [0, 1, 1, 1, 1, 2, 0],
-    [0, 1, 1, 1, 1, 1, 0],
-    [0, 0, 0, 0, 0, 0, 0],
-  ],
-  boxes: [[2, 3]],
-  player: [3, 4],
-};
-const OPTIMAL = [L, L, U, R, R];
-const after = (moves: number[]) => simulateSokoban(LEVEL, moves).state;
 /** A detour at turn 2 (a third Left), then the way from there: solved in 7 where 5 do. */
 const DETOUR = [L, L, L, U, R, R, R];
 

@@ -3,34 +3,16 @@
 // plan that solves the long way), none for an optimal one; and what a round keeps of a prompt's answers.
 import { describe, expect, it } from 'vitest';
 import { sokobanTextPrompt } from '../../../agent/agents/index.js';
-import { simulateSokoban, type SokobanLevel } from '../../../envs/sokoban/index.js';
+import { simulateSokoban } from '../../../envs/sokoban/index.js';
 import { roundSummary, shortestSuccess, teach } from '../../../training/stages/ei-round.js';
 import { task } from '../../../training/tasks/index.js';
 import { answerMoves, daggerRelabel } from '../../../training/tasks/sokoban-dagger.js';
 import { sokobanPlanSource } from '../../../training/tasks/sokoban-source.js';
+import { after, D, L, LEVEL, OPTIMAL, R, U } from './one-box-level.js';
 
-const [U, D, L, R] = [1, 2, 3, 4];
 const NAME = ['', 'Up', 'Down', 'Left', 'Right'];
 const answer = (moves: number[], think = 'plan') => `<think>${think}</think><answer>${moves.map((m) => NAME[m]).join(', ')}</answer>`;
 
-// #######
-// #     #
-// #  $ .#     one box at 2,3, its target at 2,5, you at 3,4:
-// #   @ #     optimal: Left, Left, Up, Right, Right (get behind the box, push it twice)
-// #######
-const LEVEL: SokobanLevel = {
-  fixed: [
-    [0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 1, 1, 1, 1, 0],
-    [0, 1, 1, 1, 1, 2, 0],
-    [0, 1, 1, 1, 1, 1, 0],
-    [0, 0, 0, 0, 0, 0, 0],
-  ],
-  boxes: [[2, 3]],
-  player: [3, 4],
-};
-const OPTIMAL = [L, L, U, R, R];
-const after = (moves: number[]) => simulateSokoban(LEVEL, moves).state;
 
 describe('DAgger relabel', () => {
   it('a plan that goes wrong at move m is relabelled from the state before m with an optimal plan that solves it', () => {
