@@ -90,22 +90,33 @@ export function mixSlots(mix: Record<string, number>, batchSize: number): { sour
   return { sources, slots };
 }
 
+/** One phase of a run as drawn: its sources and slots, each source's rows a step and the item number it starts from. */
+export interface SftPhasePlan extends SftPhase, ReturnType<typeof mixSlots> {
+  perStep: number[];
+  offsets: number[];
+}
+
 /**
- * Step s's items, as a pure function of (seed, s): slot j of a step always holds the same item, so a
- * resumed run replays the same batches. Within a phase, task t's k-th row of step s is its item
- * number offset + (s - from) * rows + k, where offset counts t's rows in the phases before (so a
- * task kept from one phase to the next never draws an item twice).
+ * The phases of a run as drawn. Within a phase, task t's k-th row of step s is its item number
+ * offset + (s - from) * rows + k, where offset counts t's rows in the phases before (so a task kept
+ * from one phase to the next never draws an item twice, and its items are numbered 0, 1, 2, ...
+ * over the whole run).
  */
-export function sftItems(mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>, later: readonly SftPhase[] = []): (step: number) => PromptItem[] {
+export function sftPlan(mix: Record<string, number>, batchSize: number, later: readonly SftPhase[] = []): SftPhasePlan[] {
   const phases = [{ from: 0, mix, batchSize }, ...later].map((p) => ({ ...p, ...mixSlots(p.mix, p.batchSize) }));
   const drawn = new Map<string, number>();
-  const plan = phases.map((p, i) => {
+  return phases.map((p, i) => {
     const perStep = p.sources.map((_, si) => p.slots.filter((x) => x === si).length);
     const offsets = p.sources.map((src) => drawn.get(src.name) ?? 0);
     const steps = i + 1 < phases.length ? phases[i + 1].from - p.from : 0;
     p.sources.forEach((src, si) => drawn.set(src.name, offsets[si] + steps * perStep[si]));
     return { ...p, perStep, offsets };
   });
+}
+
+/** Step s's items, as a pure function of (seed, s) (`sftPlan`): slot j of a step always holds the same item, so a resumed run replays the same batches. */
+export function sftItems(mix: Record<string, number>, batchSize: number, seed: number, heldOut: ReadonlySet<string>, later: readonly SftPhase[] = []): (step: number) => PromptItem[] {
+  const plan = sftPlan(mix, batchSize, later);
   return (step) => {
     const p = plan.filter((x) => x.from <= step).pop()!;
     const seen = new Array<number>(p.sources.length).fill(0);
