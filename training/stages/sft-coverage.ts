@@ -3,8 +3,8 @@
 // boards repeat across seeds, so the two differ, and the distinct count is what says how much a
 // task's stream still had to teach. Computed by drawing the run's items again as the run drew
 // them (`sftPlan`), without a model.
-import { trainingItem } from '../tasks/index.js';
-import { sftPlan, type SftStageConfig } from './sft.js';
+import { trainingItem, type ItemTask } from '../tasks/index.js';
+import { sftPlan, type SftPhasePlan, type SftStageConfig } from './sft.js';
 
 export interface TaskCoverage {
   task: string;
@@ -14,16 +14,20 @@ export interface TaskCoverage {
   distinct: number;
 }
 
-/** Each task's rows in steps 0 .. steps - 1, in the order tasks first appear in the run's phases (tasks of phases not reached: none). */
-export function sftRowCounts(cfg: Pick<SftStageConfig, 'mix' | 'batchSize' | 'phases'>, steps: number): Map<string, number> {
-  const plan = sftPlan(cfg.mix, cfg.batchSize, cfg.phases);
-  const rows = new Map<string, number>();
+/** Each source's rows in steps 0 .. steps - 1, in the order tasks first appear in the plan's phases (tasks of phases not reached: none). */
+function sourceRows(plan: readonly SftPhasePlan[], steps: number): Map<string, { source: ItemTask; rows: number }> {
+  const out = new Map<string, { source: ItemTask; rows: number }>();
   plan.forEach((p, i) => {
     const end = Math.min(i + 1 < plan.length ? plan[i + 1].from : steps, steps);
     const span = Math.max(0, end - p.from);
-    if (span > 0) p.sources.forEach((src, si) => rows.set(src.name, (rows.get(src.name) ?? 0) + span * p.perStep[si]));
+    if (span > 0) p.sources.forEach((source, si) => out.set(source.name, { source, rows: (out.get(source.name)?.rows ?? 0) + span * p.perStep[si] }));
   });
-  return rows;
+  return out;
+}
+
+/** Each task's rows in steps 0 .. steps - 1, in the order tasks first appear in the run's phases (tasks of phases not reached: none). */
+export function sftRowCounts(cfg: Pick<SftStageConfig, 'mix' | 'batchSize' | 'phases'>, steps: number): Map<string, number> {
+  return new Map([...sourceRows(sftPlan(cfg.mix, cfg.batchSize, cfg.phases), steps)].map(([task, r]) => [task, r.rows]));
 }
 
 /**
@@ -37,9 +41,7 @@ export function sftCoverage(
   heldOut: ReadonlySet<string>,
   onItems: (n: number) => void = () => {},
 ): TaskCoverage[] {
-  const sources = new Map(sftPlan(cfg.mix, cfg.batchSize, cfg.phases).flatMap((p) => p.sources.map((s) => [s.name, s] as const)));
-  return [...sftRowCounts(cfg, steps)].map(([task, rows]) => {
-    const source = sources.get(task)!;
+  return [...sourceRows(sftPlan(cfg.mix, cfg.batchSize, cfg.phases), steps)].map(([task, { source, rows }]) => {
     const keys = new Set<string>();
     for (let i = 0; i < rows; i++) {
       keys.add(trainingItem((s, j) => source.item(s, j), cfg.seed, i, heldOut).key);
